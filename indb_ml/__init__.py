@@ -1,0 +1,12 @@
+"""indb_ml: machine learning and graph analytics inside PostgreSQL.
+
+    import indb_ml
+    db = indb_ml.connect()                    # the local cluster, or a DSN / SQLAlchemy engine
+    model = indb_ml.LinearRegression().fit(db, "houses", label="price", features=["rooms", "age"])
+"""
+__version__ = "0.1.0"
+
+from .client import Database, connect  # noqa: E402
+from .estimators import LinearRegression  # noqa: E402
+
+__all__ = ["Database", "connect", "LinearRegression", "__version__"]

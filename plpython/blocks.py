@@ -1,0 +1,60 @@
+"""Block codec: rows packed as contiguous float64, read without per-row Python.
+
+A packed block holds ``n`` rows: features as a row-major ``n x d`` float64
+matrix and labels as a length-``n`` float64 vector, both stored as raw
+little-endian bytes (``bytea``) so ``np.frombuffer`` reads them without a
+copy. Packing goes through PostgreSQL's binary array format
+(``array_send(array_agg(x))``), which numpy reads with a structured dtype.
+"""
+import struct
+
+import numpy as np
+
+_ELEMENT = np.dtype([("len", ">i4"), ("value", ">f8")])
+FLOAT8_OID = 701
+
+
+def decode_array_send(buf):
+    """PostgreSQL's binary float8[] (any number of dimensions) -> (flat float64 array, dims).
+
+    Layout: ndim, has-nulls flag, element oid, then (size, lower bound) per
+    dimension, then per element a 4-byte length and 8 bytes of big-endian data.
+    """
+    buf = bytes(buf)
+    ndim, has_nulls, elem_oid = struct.unpack_from(">iii", buf, 0)
+    if elem_oid != FLOAT8_OID:
+        raise ValueError(f"expected a float8[] array, got element type oid {elem_oid}")
+    if has_nulls:
+        raise ValueError("array contains NULL elements")
+    dims = [struct.unpack_from(">ii", buf, 12 + 8 * i)[0] for i in range(ndim)]
+    offset = 12 + 8 * ndim
+    count = int(np.prod(dims)) if dims else 0
+    elems = np.frombuffer(buf, dtype=_ELEMENT, count=count, offset=offset)
+    if count and (elems["len"] != 8).any():
+        raise ValueError("array contains NULL or non-float8 elements")
+    return elems["value"].astype("<f8"), dims
+
+
+def pack_array_send(buf):
+    """Binary float8[] -> raw little-endian float64 bytes (what blocks store)."""
+    values, _ = decode_array_send(buf)
+    return values.tobytes()
+
+
+def matrix(raw, n):
+    """Raw bytes of an n-row block -> read-only (n, d) float64 view."""
+    flat = np.frombuffer(raw, dtype="<f8")
+    return flat.reshape(n, flat.size // n) if n else flat.reshape(0, 0)
+
+
+def vector(raw):
+    return np.frombuffer(raw, dtype="<f8")
+
+
+def to_bytes(array):
+    return np.ascontiguousarray(array, dtype="<f8").tobytes()
+
+
+def from_bytes(raw):
+    """A state read back as a writable float64 array."""
+    return np.frombuffer(raw, dtype="<f8").copy()

@@ -1,0 +1,121 @@
+"""Ordinary least squares from sufficient statistics (linregr).
+
+One pass over packed blocks accumulates n, XᵀX, Xᵀy, yᵀy, Σy and Σx; the
+state is a flat float64 vector so partial states from parallel workers (or
+shards) simply add. The solve equilibrates XᵀX (unit diagonal) before an
+eigendecomposition, so badly scaled columns do not cost accuracy, and uses
+the pseudo-inverse, so collinear features give a minimum-norm answer and a
+huge condition number instead of a crash.
+"""
+import numpy as np
+
+from . import blocks, stats
+
+# state layout: [n, d, XtX (d*d), Xty (d), yty, sum_y, sum_x (d)]
+
+
+def state_size(d):
+    return 2 + d * d + d + 2 + d
+
+
+def transition(state, x_raw, y_raw, n):
+    """Add one block of n rows to the state (bytes or None)."""
+    if x_raw is None or not n:
+        return state
+    X = blocks.matrix(x_raw, n)
+    y = blocks.vector(y_raw)
+    d = X.shape[1]
+    block = np.empty(state_size(d))
+    block[0], block[1] = n, d
+    block[2:2 + d * d] = (X.T @ X).ravel()
+    o = 2 + d * d
+    block[o:o + d] = X.T @ y
+    block[o + d] = y @ y
+    block[o + d + 1] = y.sum()
+    block[o + d + 2:] = X.sum(axis=0)
+    if state is None:
+        return blocks.to_bytes(block)
+    acc = blocks.from_bytes(state)
+    if acc[1] != d:
+        raise ValueError(f"blocks have {int(acc[1])} and {d} features: ragged feature arrays")
+    acc[0] += block[0]
+    acc[2:] += block[2:]
+    return blocks.to_bytes(acc)
+
+
+def merge(a, b):
+    """Combine two partial states (parallel workers, partitions, shards)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
+    if sa[1] != sb[1]:
+        raise ValueError(f"partial states have {int(sa[1])} and {int(sb[1])} features")
+    sa[0] += sb[0]
+    sa[2:] += sb[2:]
+    return blocks.to_bytes(sa)
+
+
+def unpack_state(state):
+    s = np.asarray(state, dtype=float)
+    n, d = s[0], int(s[1])
+    XtX = s[2:2 + d * d].reshape(d, d)
+    o = 2 + d * d
+    return n, d, XtX, s[o:o + d], s[o + d], s[o + d + 1], s[o + d + 2:o + 2 * d + 2]
+
+
+def constant_columns(n, XtX, sum_x):
+    """Columns that hold one value on every row (n·Σx² = (Σx)², nonzero)."""
+    diag = np.diag(XtX)
+    return np.flatnonzero((diag > 0) & np.isclose(n * diag, sum_x ** 2, rtol=1e-12, atol=0))
+
+
+def pseudo_inverse(XtX):
+    """(XᵀX)⁺ via an equilibrated symmetric eigendecomposition; returns (inverse, rank, eigvals)."""
+    scale = np.sqrt(np.diag(XtX)).copy()
+    scale[scale == 0] = 1.0
+    A = XtX / np.outer(scale, scale)
+    w, V = np.linalg.eigh(A)
+    cutoff = w.max() * A.shape[0] * np.finfo(float).eps if w.size else 0.0
+    keep = w > cutoff
+    inv_w = np.zeros_like(w)
+    inv_w[keep] = 1.0 / w[keep]
+    A_pinv = (V * inv_w) @ V.T
+    return A_pinv / np.outer(scale, scale), int(keep.sum())
+
+
+def solve(state):
+    """Coefficients and inference from a final state: the linregr output row."""
+    n, d, XtX, Xty, yty, sum_y, sum_x = unpack_state(state)
+    inv, rank = pseudo_inverse(XtX)
+    coef = inv @ Xty
+    sse = max(yty - coef @ Xty, 0.0)
+    df = n - rank
+    has_constant = constant_columns(n, XtX, sum_x).size > 0
+    sst = yty - sum_y ** 2 / n if has_constant else yty
+    r2 = 1.0 - sse / sst if sst > 0 else float("nan")
+    sigma2 = sse / df if df > 0 else float("nan")
+    vcov = sigma2 * inv
+    std_err = np.sqrt(np.clip(np.diag(vcov), 0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t_stats = coef / std_err
+    p_values = [stats.t_two_sided_p(float(t), df) for t in t_stats]
+    eig = np.linalg.eigvalsh(XtX)
+    condition_no = float(eig.max() / eig.min()) if eig.size and eig.min() > 0 else float("inf")
+    return {
+        "coef": coef,
+        "r2": float(r2),
+        "std_err": std_err,
+        "t_stats": t_stats,
+        "p_values": np.asarray(p_values),
+        "condition_no": condition_no,
+        "num_rows_processed": int(n),
+        "rank": rank,
+        "df_resid": float(df),
+        "variance_covariance": vcov,
+    }
+
+
+def predict(coef, x):
+    return float(np.dot(coef, x))

@@ -1,0 +1,191 @@
+"""Prepared data: a source table packed into blocks of rows, registered and reused.
+
+Training never runs per-row Python: ``ensure`` packs the source once into a
+table of blocks (features as a raw float64 ``n x d`` matrix, labels as a
+float64 vector, grouping columns, a partition id, a recorded shuffle key) and
+records it in ``prepared_data``. The next model trained on the same source,
+features, label and grouping reuses it while the source's fingerprint (row
+count, sum of xmin, last ctid: changes with any insert, update, delete or
+truncate) is unchanged. Rows whose features or label are NULL, NaN or
+±Infinity are skipped and counted per block.
+"""
+import time
+
+from . import identifiers
+
+DEFAULT_BLOCK_SIZE = 1000
+# packed bytes per parallel worker: below this, starting a worker (and importing
+# numpy in it, ~100 ms) costs more than it saves
+BYTES_PER_WORKER = 48 << 20
+_INVALID_FLOATS = "'{NaN,Infinity,-Infinity}'::float8[]"
+
+
+def _feature_sql(plpy, spec, columns, table):
+    """-> (SQL building a float8[] per row, feature names, fixed width or None)."""
+    kind, items = identifiers.parse_feature_spec(spec)
+    if kind == "single":
+        name = identifiers.resolve_column(plpy, columns, items[0], table, "independent_varname")
+        col = columns[name]
+        if col["elem"] is not None:
+            if col["elem"] not in identifiers.NUMERIC_TYPES:
+                plpy.error(f"column {name} (independent_varname) is {col['type']}; a numeric array is needed")
+            return f"{plpy.quote_ident(name)}::float8[]", None, None
+        items = [items[0]]
+    parts, names = [], []
+    for item in items:
+        if item[0] == "number":
+            parts.append(f"{float(item[1])!r}::float8")
+            names.append(item[2])
+            continue
+        name = identifiers.resolve_column(plpy, columns, item, table, "independent_varname")
+        col = columns[name]
+        if col["typname"] not in identifiers.NUMERIC_TYPES:
+            plpy.error(f"column {name} (independent_varname) is {col['type']}; features must be numeric")
+        cast = "::int::float8" if col["typname"] == "bool" else "::float8"
+        parts.append(f"{plpy.quote_ident(name)}{cast}")
+        names.append(name)
+    return "ARRAY[" + ", ".join(parts) + "]", names, len(names)
+
+
+def _label_sql(plpy, dependent, columns, table):
+    if dependent is None:
+        return ""
+    items = identifiers.parse_element_list(str(dependent))
+    if len(items) != 1 or items[0][0] != "column":
+        plpy.error(f"dependent_varname {dependent!r} must be one column name")
+    name = identifiers.resolve_column(plpy, columns, items[0], table, "dependent_varname")
+    col = columns[name]
+    if col["typname"] not in identifiers.NUMERIC_TYPES:
+        plpy.error(f"column {name} (dependent_varname) is {col['type']}; a numeric or boolean label is needed")
+    cast = "::int::float8" if col["typname"] == "bool" else "::float8"
+    return f"{plpy.quote_ident(name)}{cast}"
+
+
+def _fingerprint(plpy, source):
+    if source["relkind"] not in ("r", "p", "m"):
+        return None
+    row = plpy.execute(
+        f"SELECT count(*) AS n, coalesce(sum(xmin::text::bigint), 0) AS x, max(ctid)::text AS c, "
+        f"count(DISTINCT tableoid) AS p FROM {source['sql']}")[0]
+    return f"{row['n']}:{row['x']}:{row['c']}:{row['p']}"
+
+
+def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None,
+           block_size=DEFAULT_BLOCK_SIZE, reuse=True):
+    """Pack (or reuse) the source; returns a dict describing the prepared table."""
+    t0 = time.perf_counter()
+    try:
+        source = identifiers.resolve_table(plpy, source_name, "source table")
+        columns = identifiers.table_columns(plpy, source["oid"])
+        x_sql, feature_names, width = _feature_sql(plpy, independent, columns, source_name)
+        y_sql = _label_sql(plpy, dependent, columns, source_name)
+        group_items = identifiers.parse_name_list(grouping_cols, "grouping_cols")
+    except identifiers.NameError_ as exc:
+        plpy.error(str(exc))
+    groups = []
+    for item in group_items:
+        name = identifiers.resolve_column(plpy, columns, item, source_name, "grouping_cols")
+        if name in [g for g, _ in groups]:
+            plpy.error(f"grouping column {name} is listed twice")
+        groups.append((name, columns[name]["type"]))
+    group_names = [g for g, _ in groups]
+
+    fingerprint = _fingerprint(plpy, source)
+    if reuse and fingerprint is not None:
+        found = plpy.execute(plpy.prepare(
+            f"SELECT * FROM {schema}.prepared_data WHERE source_oid = $1 AND x_expr = $2 AND y_expr = $3 "
+            f"AND grouping_cols = $4 AND block_size = $5 AND fingerprint = $6 "
+            f"AND pg_catalog.to_regclass('{schema}.' || quote_ident(table_name)) IS NOT NULL "
+            f"ORDER BY prepared_id DESC LIMIT 1",
+            ["oid", "text", "text", "text[]", "int4", "text"]),
+            [source["oid"], x_sql, y_sql, group_names, block_size, fingerprint])
+        if found:
+            row = found[0]
+            plpy.execute(plpy.prepare(
+                f"UPDATE {schema}.prepared_data SET last_used_at = clock_timestamp() WHERE prepared_id = $1",
+                ["int8"]), [row["prepared_id"]])
+            return _describe(plpy, schema, row, source, groups, feature_names, reused=True)
+
+    prepared_id = plpy.execute(
+        f"SELECT nextval(pg_get_serial_sequence('{schema}.prepared_data', 'prepared_id')) AS id")[0]["id"]
+    table_name = f"_prep_{prepared_id}"
+    table_sql = f"{schema}.{table_name}"
+    seed = float(plpy.execute("SELECT random() AS r")[0]["r"])
+    group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
+    plpy.execute(
+        f"CREATE TABLE {table_sql} ({group_defs}part oid NOT NULL, block integer NOT NULL, "
+        f"shuffle_key bigint NOT NULL, n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea)")
+    plpy.execute(f"ALTER TABLE {table_sql} ALTER COLUMN x SET STORAGE EXTERNAL, ALTER COLUMN y SET STORAGE EXTERNAL")
+
+    g_sel = "".join(f"{plpy.quote_ident(g)}, " for g in group_names)
+    partitioned = source["relkind"] == "p"
+    window_keys = [plpy.quote_ident(g) for g in group_names] + (["tableoid"] if partitioned else [])
+    window = f"PARTITION BY {', '.join(window_keys)}" if window_keys else ""
+    ok = (f"coalesce(xa IS NOT NULL AND cardinality(xa) > 0 AND array_position(xa, NULL) IS NULL "
+          f"AND NOT (xa && {_INVALID_FLOATS})")
+    if y_sql:
+        ok += f" AND ya IS NOT NULL AND NOT (ARRAY[ya] && {_INVALID_FLOATS})"
+    ok += ", false)"
+    y_pack = f"{schema}.f8_pack(array_send(array_agg(ya) FILTER (WHERE ok)))" if y_sql else "NULL::bytea"
+    y_inner = f"{y_sql} AS ya" if y_sql else "NULL::float8 AS ya"
+    query = f"""
+        INSERT INTO {table_sql}
+        SELECT {g_sel}part, block, hashint8extended(block, {int(seed * 2**31)}), count(*) FILTER (WHERE ok),
+               count(*) FILTER (WHERE NOT ok),
+               {schema}.f8_pack(array_send(array_agg(xa) FILTER (WHERE ok))),
+               {y_pack}
+        FROM (
+            SELECT {g_sel}part, xa, ya, {ok} AS ok,
+                   ((row_number() OVER ({window})) - 1) / {int(block_size)} AS block
+            FROM (SELECT {g_sel}tableoid AS part, {x_sql} AS xa, {y_inner} FROM {source['sql']}) AS src
+        ) AS rows
+        GROUP BY {g_sel}part, block"""
+    try:
+        plpy.execute(query)
+    except plpy.SPIError as exc:
+        message = str(exc)
+        if "different dimensionality" in message or "empty arrays" in message or "different element dimensions" in message:
+            plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
+                       f"in {source_name}; every row needs the same number of features")
+        raise
+    stats = plpy.execute(
+        f"SELECT coalesce(sum(n), 0) AS n, coalesce(sum(n_skipped), 0) AS skipped, count(*) AS blocks, "
+        f"min(length(x) / (8 * n)) AS dmin, max(length(x) / (8 * n)) AS dmax, "
+        f"coalesce(sum(length(x)), 0) AS bytes FROM {table_sql} WHERE n > 0 OR n_skipped > 0")[0]
+    if stats["dmin"] is not None and stats["dmin"] != stats["dmax"]:
+        plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
+                   f"in {source_name}: {stats['dmin']} and {stats['dmax']} features")
+    d = stats["dmin"] or (width or 0)
+    workers = int(stats["bytes"] // BYTES_PER_WORKER)
+    if workers > 0:
+        plpy.execute(f"ALTER TABLE {table_sql} SET (parallel_workers = {min(workers, 8)})")
+    plpy.execute(f"ANALYZE {table_sql}")
+    row = plpy.execute(plpy.prepare(
+        f"INSERT INTO {schema}.prepared_data (prepared_id, source_oid, source_table, x_expr, y_expr, grouping_cols, "
+        f"block_size, table_name, fingerprint, n_features, n_rows, n_skipped, n_blocks, shuffle_seed, prepare_ms) "
+        f"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *",
+        ["int8", "oid", "text", "text", "text", "text[]", "int4", "text", "text", "int4", "int8", "int8", "int4",
+         "float8", "float8"]),
+        [prepared_id, source["oid"], source["sql"], x_sql, y_sql, group_names, block_size, table_name,
+         fingerprint, d, stats["n"], stats["skipped"], stats["blocks"], seed,
+         (time.perf_counter() - t0) * 1000.0])[0]
+    return _describe(plpy, schema, row, source, groups, feature_names, reused=False)
+
+
+def _describe(plpy, schema, row, source, groups, feature_names, reused):
+    d = row["n_features"]
+    return {
+        "prepared_id": row["prepared_id"],
+        "table": f"{schema}.{row['table_name']}",
+        "source": source,
+        "groups": groups,
+        "group_sql": [plpy.quote_ident(g) for g, _ in groups],
+        "feature_names": feature_names or [f"x[{i + 1}]" for i in range(d)],
+        "n_features": d,
+        "n_rows": row["n_rows"],
+        "n_skipped": row["n_skipped"],
+        "n_blocks": row["n_blocks"],
+        "shuffle_seed": row["shuffle_seed"],
+        "prepare_ms": row["prepare_ms"],
+        "reused": reused,
+    }

@@ -1,0 +1,58 @@
+"""Model registry writes: one row per model, one per iteration.
+
+Training runs inside one SQL call, so a failure rolls the registry row back
+together with the output tables: a failed training leaves nothing behind.
+"""
+import decimal
+import json
+import math
+
+
+def _json(value):
+    """JSON that PostgreSQL's jsonb accepts (no NaN/Infinity, numpy scalars as floats)."""
+    def clean(v):
+        if isinstance(v, dict):
+            return {str(k): clean(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [clean(x) for x in v]
+        if isinstance(v, decimal.Decimal):
+            return int(v) if v == v.to_integral_value() else float(v)
+        if hasattr(v, "tolist"):
+            return clean(v.tolist())
+        if isinstance(v, float) and not math.isfinite(v):
+            return None
+        return v
+    return json.dumps(clean(value or {}))
+
+
+def start(plpy, schema, name, algorithm, source_table=None, out_table=None, dependent_varname=None,
+          independent_varname=None, grouping_cols=None, feature_names=None, params=None, prepared_id=None):
+    plpy.execute(plpy.prepare(f"DELETE FROM {schema}.models WHERE name = $1", ["text"]), [name])
+    row = plpy.execute(plpy.prepare(
+        f"INSERT INTO {schema}.models (name, algorithm, source_table, out_table, dependent_varname, "
+        f"independent_varname, grouping_cols, feature_names, params, prepared_id) "
+        f"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10) RETURNING model_id",
+        ["text", "text", "text", "text", "text", "text", "text", "text[]", "text", "int8"]),
+        [name, algorithm, source_table, out_table, dependent_varname, independent_varname, grouping_cols,
+         feature_names, _json(params), prepared_id])
+    return row[0]["model_id"]
+
+
+def iteration(plpy, schema, model_id, iteration, group_key="", loss=None, grad_norm=None, step_size=None,
+              rows=None, elapsed_ms=None, info=None):
+    def num(v):
+        return None if v is None or not math.isfinite(float(v)) else float(v)
+    plpy.execute(plpy.prepare(
+        f"INSERT INTO {schema}.model_iterations (model_id, group_key, iteration, loss, grad_norm, step_size, "
+        f"rows, elapsed_ms, info) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb)",
+        ["int8", "text", "int4", "float8", "float8", "float8", "int8", "float8", "text"]),
+        [model_id, group_key or "", iteration, num(loss), num(grad_norm), num(step_size),
+         None if rows is None else int(rows), num(elapsed_ms), _json(info)])
+
+
+def finish(plpy, schema, model_id, metrics=None, output_tables=(), train_ms=None):
+    plpy.execute(plpy.prepare(
+        f"UPDATE {schema}.models SET status = 'succeeded', metrics = $2::jsonb, output_tables = $3, "
+        f"finished_at = clock_timestamp(), train_ms = $4 WHERE model_id = $1",
+        ["int8", "text", "text[]", "float8"]),
+        [model_id, _json(metrics), list(output_tables), train_ms])

@@ -1,0 +1,67 @@
+-- core: shared building blocks of every indb_ml module - the block codec,
+-- data preparation (packing a source into blocks) and server introspection.
+-- Every function runs with the caller's rights (SECURITY INVOKER).
+
+CREATE OR REPLACE FUNCTION @extschema@.server_info()
+RETURNS jsonb LANGUAGE plpython3u STABLE AS $py$
+import json, sys
+try:
+    import numpy
+    nv = numpy.__version__
+except ImportError:
+    nv = None
+return json.dumps({"python": sys.version.split()[0], "prefix": sys.prefix, "numpy": nv})
+$py$;
+COMMENT ON FUNCTION @extschema@.server_info() IS
+    'indb_ml: the Python and numpy versions that PL/Python uses inside this server';
+
+CREATE OR REPLACE FUNCTION @extschema@.f8_pack(arr bytea)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
+#@kernel blocks
+return blocks.pack_array_send(arr)
+$py$;
+COMMENT ON FUNCTION @extschema@.f8_pack(bytea) IS
+    'indb_ml: binary float8[] (array_send) -> raw little-endian float64 bytes, the packed-block format';
+
+CREATE OR REPLACE FUNCTION @extschema@.f8_unpack(raw bytea)
+RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
+#@kernel blocks
+return blocks.vector(raw).tolist()
+$py$;
+COMMENT ON FUNCTION @extschema@.f8_unpack(bytea) IS
+    'indb_ml: raw float64 bytes of a packed block -> float8[] (for inspection)';
+
+CREATE OR REPLACE FUNCTION @extschema@.prepare(
+    source_table text,
+    dependent_varname text,
+    independent_varname text,
+    grouping_cols text DEFAULT NULL,
+    block_size integer DEFAULT 1000
+) RETURNS bigint LANGUAGE plpython3u AS $py$
+#@kernel prepare
+if block_size is None or block_size < 1:
+    plpy.error("block_size must be a positive number of rows")
+info = prepare.ensure(plpy, "@extschema@", source_table, dependent_varname, independent_varname,
+                      grouping_cols, block_size)
+return info["prepared_id"]
+$py$;
+COMMENT ON FUNCTION @extschema@.prepare(text, text, text, text, integer) IS
+    'indb_ml: pack a source table into blocks of rows (reused by training while the source is unchanged); returns the prepared_id';
+
+CREATE OR REPLACE FUNCTION @extschema@.drop_prepared(source_table text DEFAULT NULL)
+RETURNS integer LANGUAGE plpython3u AS $py$
+"""Drop packed copies: of one source, or all when source_table is NULL."""
+if source_table is None:
+    rows = plpy.execute("SELECT prepared_id, table_name FROM @extschema@.prepared_data")
+else:
+    rows = plpy.execute(plpy.prepare(
+        "SELECT prepared_id, table_name FROM @extschema@.prepared_data "
+        "WHERE source_oid = pg_catalog.to_regclass($1)", ["text"]), [source_table])
+for row in rows:
+    plpy.execute("DROP TABLE IF EXISTS @extschema@." + plpy.quote_ident(row["table_name"]))
+    plpy.execute(plpy.prepare("DELETE FROM @extschema@.prepared_data WHERE prepared_id = $1", ["int8"]),
+                 [row["prepared_id"]])
+return len(rows)
+$py$;
+COMMENT ON FUNCTION @extschema@.drop_prepared(text) IS
+    'indb_ml: drop the packed copies of one source table (or of all, given NULL); returns how many';

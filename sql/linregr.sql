@@ -1,0 +1,140 @@
+-- linregr: ordinary least squares, MADlib-compatible surface.
+--   SELECT @extschema@.linregr_train('houses', 'houses_model', 'price', 'ARRAY[1, rooms, age]');
+--   SELECT @extschema@.linregr_predict(coef, ARRAY[1, rooms, age]) FROM houses, houses_model;
+-- One pass of a parallel-safe aggregate over the prepared blocks collects
+-- XᵀX, Xᵀy, yᵀy and counts (per group); the solve runs once per group.
+
+CREATE OR REPLACE FUNCTION @extschema@.linregr_transition(state bytea, x bytea, y bytea, n integer)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
+#@kernel linregr
+return linregr.transition(state, x, y, n)
+$py$;
+
+CREATE OR REPLACE FUNCTION @extschema@.linregr_merge(a bytea, b bytea)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel linregr
+return linregr.merge(a, b)
+$py$;
+
+CREATE OR REPLACE FUNCTION @extschema@.linregr_final(state bytea)
+RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
+#@kernel blocks
+return blocks.from_bytes(state).tolist()
+$py$;
+
+DROP AGGREGATE IF EXISTS @extschema@.linregr_agg(bytea, bytea, integer);
+CREATE AGGREGATE @extschema@.linregr_agg(x bytea, y bytea, n integer) (
+    SFUNC = @extschema@.linregr_transition,
+    STYPE = bytea,
+    COMBINEFUNC = @extschema@.linregr_merge,
+    FINALFUNC = @extschema@.linregr_final,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.linregr_agg(bytea, bytea, integer) IS
+    'indb_ml: sufficient statistics of OLS over packed blocks: [n, d, XtX, Xty, yty, sum y, sum x]';
+
+DROP TYPE IF EXISTS @extschema@.linregr_result CASCADE;
+CREATE TYPE @extschema@.linregr_result AS (
+    coef float8[],
+    r2 float8,
+    std_err float8[],
+    t_stats float8[],
+    p_values float8[],
+    condition_no float8,
+    num_rows_processed bigint,
+    variance_covariance float8[]
+);
+
+CREATE OR REPLACE FUNCTION @extschema@.linregr_solve(state float8[])
+RETURNS @extschema@.linregr_result LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
+#@kernel linregr
+r = linregr.solve(state)
+d = len(r["coef"])
+if r["rank"] < d:
+    plpy.warning(f"linregr: the features are collinear (rank {r['rank']} of {d}); the coefficients "
+                 f"are the minimum-norm solution and the condition number is {r['condition_no']:.3g}")
+return {k: (r[k].tolist() if hasattr(r[k], "tolist") else r[k]) for k in
+        ("coef", "r2", "std_err", "t_stats", "p_values", "condition_no", "num_rows_processed",
+         "variance_covariance")}
+$py$;
+COMMENT ON FUNCTION @extschema@.linregr_solve(float8[]) IS
+    'indb_ml: OLS coefficients, standard errors, t, p, R², condition number from linregr_agg''s state';
+
+CREATE OR REPLACE FUNCTION @extschema@.linregr_train(
+    source_table text,
+    out_table text,
+    dependent_varname text,
+    independent_varname text,
+    grouping_cols text DEFAULT NULL,
+    heteroskedasticity_option boolean DEFAULT false
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel prepare registry identifiers
+import time
+t0 = time.perf_counter()
+schema = "@extschema@"
+if heteroskedasticity_option:
+    plpy.error("linregr_train: heteroskedasticity_option is not supported yet; pass false")
+out = identifiers.resolve_output_table(plpy, out_table, "out_table")
+summary = identifiers.sibling_table(plpy, out, "_summary", "summary table")
+prep = prepare.ensure(plpy, schema, source_table, dependent_varname, independent_varname, grouping_cols)
+if prep["n_rows"] == 0:
+    if prep["n_skipped"]:
+        plpy.error(f"linregr_train: all {prep['n_skipped']} rows of {source_table} have NULL, NaN or "
+                   f"infinite values in {dependent_varname} or {independent_varname}; nothing to train on")
+    plpy.error(f"linregr_train: source table {source_table} is empty")
+model_id = registry.start(plpy, schema, out["sql"], "linregr", prep["source"]["sql"], out["sql"],
+                          dependent_varname, independent_varname, grouping_cols, prep["feature_names"],
+                          {"heteroskedasticity_option": False}, prep["prepared_id"])
+g = ", ".join(prep["group_sql"])
+g_sel = g + ", " if g else ""
+group_by = "GROUP BY " + g if g else ""
+t1 = time.perf_counter()
+plpy.execute(f"""
+    CREATE TABLE {out['sql']} AS
+    SELECT {g_sel}r.coef, r.r2, r.std_err, r.t_stats, r.p_values, r.condition_no,
+           s.n_rows::bigint AS num_rows_processed, s.n_skipped::bigint AS num_missing_rows_skipped,
+           r.variance_covariance
+    FROM (SELECT {g_sel}{schema}.linregr_agg(x, y, n) AS state, sum(n) AS n_rows, sum(n_skipped) AS n_skipped
+          FROM {prep['table']} {group_by}) AS s
+    CROSS JOIN LATERAL {schema}.linregr_solve(s.state) AS r""")
+pass_ms = (time.perf_counter() - t1) * 1000.0
+totals = plpy.execute(f"SELECT count(*) AS groups, sum(num_rows_processed)::bigint AS n, "
+                      f"sum(num_missing_rows_skipped)::bigint AS skipped, min(r2) AS r2 FROM {out['sql']}")[0]
+plpy.execute(plpy.prepare(f"""
+    CREATE TABLE {summary['sql']} AS
+    SELECT 'linregr'::text AS method, $1::text AS source_table, $2::text AS out_table,
+           $3::text AS dependent_varname, $4::text AS independent_varname, $5::text[] AS feature_names,
+           $6::text AS grouping_cols, $7::bigint AS num_rows_processed, $8::bigint AS num_missing_rows_skipped,
+           $9::bigint AS model_id, $10::bigint AS prepared_id, $11::boolean AS reused_prepared_data""",
+    ["text", "text", "text", "text", "text[]", "text", "int8", "int8", "int8", "int8", "bool"]),
+    [prep["source"]["sql"], out["sql"], dependent_varname, independent_varname, prep["feature_names"],
+     grouping_cols, totals["n"], totals["skipped"], model_id, prep["prepared_id"], prep["reused"]])
+train_ms = (time.perf_counter() - t0) * 1000.0
+registry.iteration(plpy, schema, model_id, 1, rows=totals["n"], elapsed_ms=pass_ms,
+                   info={"pass": "sufficient statistics", "groups": totals["groups"]})
+registry.finish(plpy, schema, model_id,
+                {"r2": totals["r2"] if totals["groups"] == 1 else None, "groups": totals["groups"],
+                 "num_rows_processed": totals["n"], "num_missing_rows_skipped": totals["skipped"],
+                 "prepare_ms": 0.0 if prep["reused"] else prep["prepare_ms"], "pass_ms": pass_ms},
+                [out["sql"], summary["sql"]], train_ms)
+r2 = f", r2={totals['r2']:.6g}" if totals["groups"] == 1 and totals["r2"] is not None else ""
+return (f"linregr: {out['sql']} from {totals['n']} rows ({totals['skipped']} skipped) in "
+        f"{totals['groups']} group(s){r2}, {train_ms:.0f} ms")
+$py$;
+COMMENT ON FUNCTION @extschema@.linregr_train(text, text, text, text, text, boolean) IS
+    'indb_ml: ordinary least squares (MADlib-compatible). Writes out_table (coef, r2, std_err, t_stats, p_values, condition_no, num_rows_processed, num_missing_rows_skipped, variance_covariance, one row per group) and out_table_summary';
+
+CREATE OR REPLACE FUNCTION @extschema@.linregr_predict(coef float8[], x float8[])
+RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+BEGIN
+    IF coef IS NULL OR x IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF cardinality(coef) <> cardinality(x) THEN
+        RAISE EXCEPTION 'linregr_predict: % coefficients but % features', cardinality(coef), cardinality(x);
+    END IF;
+    RETURN (SELECT sum(c * v) FROM unnest(coef, x) AS t(c, v));
+END
+$$;
+COMMENT ON FUNCTION @extschema@.linregr_predict(float8[], float8[]) IS
+    'indb_ml: the linear prediction coef·x, usable per row in any query';
