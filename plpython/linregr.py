@@ -71,18 +71,29 @@ def constant_columns(n, XtX, sum_x):
     return np.flatnonzero((diag > 0) & np.isclose(n * diag, sum_x ** 2, rtol=1e-12, atol=0))
 
 
-def pseudo_inverse(XtX):
-    """(XᵀX)⁺ via an equilibrated symmetric eigendecomposition; returns (inverse, rank, eigvals)."""
-    scale = np.sqrt(np.diag(XtX)).copy()
-    scale[scale == 0] = 1.0
-    A = XtX / np.outer(scale, scale)
+def _eig_pinv(A):
     w, V = np.linalg.eigh(A)
-    cutoff = w.max() * A.shape[0] * np.finfo(float).eps if w.size else 0.0
+    cutoff = w.max() * A.shape[0] * np.finfo(float).eps * 10 if w.size else 0.0
     keep = w > cutoff
     inv_w = np.zeros_like(w)
     inv_w[keep] = 1.0 / w[keep]
-    A_pinv = (V * inv_w) @ V.T
-    return A_pinv / np.outer(scale, scale), int(keep.sum())
+    return (V * inv_w) @ V.T, int(keep.sum())
+
+
+def pseudo_inverse(XtX):
+    """(XᵀX)⁺ and its rank.
+
+    Full rank: invert the equilibrated matrix (unit diagonal), which keeps
+    accuracy when columns differ in scale by orders of magnitude.
+    Rank-deficient: the plain pseudo-inverse, whose solution is the one of
+    minimum Euclidean norm (what MADlib and numpy's pinv return).
+    """
+    scale = np.sqrt(np.diag(XtX)).copy()
+    scale[scale == 0] = 1.0
+    A_pinv, rank = _eig_pinv(XtX / np.outer(scale, scale))
+    if rank == XtX.shape[0]:
+        return A_pinv / np.outer(scale, scale), rank
+    return _eig_pinv(XtX)
 
 
 def solve(state):

@@ -22,7 +22,10 @@ _INVALID_FLOATS = "'{NaN,Infinity,-Infinity}'::float8[]"
 
 def _feature_sql(plpy, spec, columns, table):
     """-> (SQL building a float8[] per row, feature names, fixed width or None)."""
-    kind, items = identifiers.parse_feature_spec(spec)
+    try:
+        kind, items = identifiers.parse_feature_spec(spec)
+    except identifiers.NameError_ as exc:
+        plpy.error(f"independent_varname {spec!r}: {exc}")
     if kind == "single":
         name = identifiers.resolve_column(plpy, columns, items[0], table, "independent_varname")
         col = columns[name]
@@ -50,7 +53,10 @@ def _feature_sql(plpy, spec, columns, table):
 def _label_sql(plpy, dependent, columns, table):
     if dependent is None:
         return ""
-    items = identifiers.parse_element_list(str(dependent))
+    try:
+        items = identifiers.parse_element_list(str(dependent))
+    except identifiers.NameError_ as exc:
+        plpy.error(f"dependent_varname {dependent!r}: {exc}")
     if len(items) != 1 or items[0][0] != "column":
         plpy.error(f"dependent_varname {dependent!r} must be one column name")
     name = identifiers.resolve_column(plpy, columns, items[0], table, "dependent_varname")
