@@ -165,6 +165,7 @@ def extension_script(schema: str) -> str:
     """The whole install as one CREATE EXTENSION script (catalog + functions)."""
     parts = [
         "\\echo Use \"CREATE EXTENSION indb_ml\" to load this file. \\quit",
+        f"CREATE SCHEMA {schema};",
         f"CREATE TABLE {schema}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
         "applied_at timestamptz NOT NULL DEFAULT now());",
         f"CREATE TABLE {schema}.install_info (key text PRIMARY KEY, value text);",
@@ -208,7 +209,6 @@ def write_extension_files(conn: psycopg.Connection, schema: str) -> list[str] | 
         "# indb_ml: machine learning and graph analytics inside PostgreSQL\n"
         "comment = 'indb_ml: in-database machine learning and graph analytics (PL/Python + numpy)'\n"
         f"default_version = '{__version__}'\n"
-        f"schema = {schema}\n"
         "relocatable = false\n"
         "superuser = true\n"
         "requires = 'plpython3u'\n"
