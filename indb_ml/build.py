@@ -88,7 +88,7 @@ def kernel_preamble(names: list[str], sources: dict[str, str], indent: str = "")
     lines = [
         "import sys as _indb_sys",
         f"_indb_pkg = {package!r}",
-        f"if _indb_pkg + '.' + {names[-1]!r} not in _indb_sys.modules:",
+        f"if not all(_indb_pkg + '.' + _n in _indb_sys.modules for _n in {tuple(names)!r}):",
         "    import types as _indb_types",
         "    _indb_parent = _indb_sys.modules.get(_indb_pkg)",
         "    if _indb_parent is None:",
