@@ -50,7 +50,7 @@ def _feature_sql(plpy, spec, columns, table):
     return "ARRAY[" + ", ".join(parts) + "]", names, len(names)
 
 
-def _label_sql(plpy, dependent, columns, table):
+def _label_sql(plpy, dependent, columns, table, label_values=None):
     if dependent is None:
         return ""
     try:
@@ -61,6 +61,10 @@ def _label_sql(plpy, dependent, columns, table):
         plpy.error(f"dependent_varname {dependent!r} must be one column name")
     name = identifiers.resolve_column(plpy, columns, items[0], table, "dependent_varname")
     col = columns[name]
+    if label_values is not None:
+        # categorical labels of any type: packed as the 0-based index of the value (as text) in label_values
+        literal = "ARRAY[" + ", ".join(plpy.quote_literal(str(v)) for v in label_values) + "]::text[]"
+        return f"(array_position({literal}, {plpy.quote_ident(name)}::text) - 1)::float8"
     if col["typname"] not in identifiers.NUMERIC_TYPES:
         plpy.error(f"column {name} (dependent_varname) is {col['type']}; a numeric or boolean label is needed")
     cast = "::int::float8" if col["typname"] == "bool" else "::float8"
@@ -77,14 +81,17 @@ def _fingerprint(plpy, source):
 
 
 def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None,
-           block_size=DEFAULT_BLOCK_SIZE, reuse=True):
-    """Pack (or reuse) the source; returns a dict describing the prepared table."""
+           block_size=DEFAULT_BLOCK_SIZE, reuse=True, label_values=None):
+    """Pack (or reuse) the source; returns a dict describing the prepared table.
+
+    ``label_values`` (optional list): categorical labels of any column type; the packed label is
+    the 0-based position of the row's label (compared as text) in the list."""
     t0 = time.perf_counter()
     try:
         source = identifiers.resolve_table(plpy, source_name, "source table")
         columns = identifiers.table_columns(plpy, source["oid"])
         x_sql, feature_names, width = _feature_sql(plpy, independent, columns, source_name)
-        y_sql = _label_sql(plpy, dependent, columns, source_name)
+        y_sql = _label_sql(plpy, dependent, columns, source_name, label_values)
         group_items = identifiers.parse_name_list(grouping_cols, "grouping_cols")
     except identifiers.NameError_ as exc:
         plpy.error(str(exc))

@@ -1,0 +1,393 @@
+"""Shared numpy kernels of the GLM family: losses, gradient aggregates, optimizer steps.
+
+One parallel-safe aggregate (``glm_pass`` in sql/glm.sql) serves every model:
+its constant ``task`` argument (raw float64 bytes, built by ``make_task``)
+says which family, which pass mode and which model to evaluate, so the
+transition reads a block, evaluates the family and adds into a flat float64
+state that partial aggregates (parallel workers, partitions, shards) combine.
+
+Families (per-row loss; labels as packed by prepare):
+
+* ``logistic``  - y in {0, 1}:   log(1 + e^m) - y m
+* ``poisson``   - y >= 0, log link: e^m - y m + lgamma(y + 1)
+* ``gaussian``  - any y:        (m - y)^2 / 2
+* ``sqhinge``   - two labels (params: positive, negative value): max(0, 1 - t m)^2, t = +-1
+* ``hinge``     - as sqhinge:   max(0, 1 - t m) (sub-gradient; SGD only)
+* ``softmax``   - y in {0..k-1}: logsumexp(m) - m_y, m = x W (W is d x k)
+
+Pass modes: ``stats`` (column sums and sums of squares), ``grad`` (loss and
+gradient), ``hess`` (loss, gradient and Hessian - IRLS/Newton), ``sgd`` (one
+Bismarck epoch: mini-batch SGD over the blocks in the order they arrive,
+model carried in the state, partial models averaged weighted by rows).
+
+Every state starts with the header [mode, rows, bad_labels, loss, weight].
+Everything here is pure numpy: no database access (it runs in parallel workers).
+"""
+import math
+
+import numpy as np
+
+from . import blocks
+
+FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4, "softmax": 5}
+FAMILY_NAMES = {v: k for k, v in FAMILIES.items()}
+MODES = {"stats": 0, "grad": 1, "hess": 2, "sgd": 3}
+HEADER = 5
+_TASK_FIXED = 7   # family, mode, d, k, add_intercept, n_params, has_transform
+_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
+
+
+# --------------------------------------------------------------------------- tasks
+
+def make_task(family, mode, d, k, w, params=(), add_intercept=False, transform=None):
+    """The constant argument of glm_pass: what to compute, at which model.
+
+    ``d`` is the number of packed features; with ``add_intercept`` the kernel
+    appends a column of ones, so the model has (d + 1) * k coefficients.
+    ``transform`` (SGD only): a (p x p) matrix T with model w = T v; the SGD
+    epoch updates v (a better-conditioned parametrisation) and returns v.
+    """
+    params = [float(p) for p in params]
+    head = [FAMILIES[family], MODES[mode], d, k, 1.0 if add_intercept else 0.0, len(params),
+            0.0 if transform is None else 1.0]
+    parts = [np.asarray(head, dtype=float), np.asarray(params, dtype=float),
+             np.asarray(w, dtype=float).ravel()]
+    if transform is not None:
+        parts.append(np.asarray(transform, dtype=float).ravel())
+    return blocks.to_bytes(np.concatenate(parts))
+
+
+def parse_task(raw):
+    t = np.frombuffer(raw, dtype="<f8")
+    family, mode, d, k, ai, npar, has_t = (int(v) for v in t[:_TASK_FIXED])
+    o = _TASK_FIXED
+    params = t[o:o + npar]
+    o += npar
+    dd = d + ai
+    p = dd * k
+    w = t[o:o + p]
+    o += p
+    T = t[o:o + dd * dd].reshape(dd, dd) if has_t else None
+    return family, mode, d, k, bool(ai), params, w, T
+
+
+def state_payload(mode, dd, k):
+    p = dd * k
+    if mode == MODES["stats"]:
+        return 2 * dd
+    if mode == MODES["grad"]:
+        return p
+    if mode == MODES["hess"]:
+        return p + p * p
+    return 2 * p   # sgd: current model, iterate sum
+
+
+# --------------------------------------------------------------------------- families
+
+def lgamma1p(y):
+    """lgamma(y + 1) for y >= 0, vectorised without scipy (shift by 8, Stirling series)."""
+    x = np.asarray(y, dtype=float) + 1.0
+    z = x + 8.0
+    shift = np.log(x * (x + 1) * (x + 2) * (x + 3)) + np.log((x + 4) * (x + 5) * (x + 6) * (x + 7))
+    zi = 1.0 / z
+    zi2 = zi * zi
+    series = zi * (1.0 / 12 - zi2 * (1.0 / 360 - zi2 * (1.0 / 1260 - zi2 * (1.0 / 1680 - zi2 / 1188))))
+    return (z - 0.5) * np.log(z) - z + _HALF_LOG_2PI + series - shift
+
+
+def label_errors(family, y, params, k):
+    """Count of labels the family cannot use."""
+    if family in (FAMILIES["logistic"],):
+        return int(np.count_nonzero((y != 0.0) & (y != 1.0)))
+    if family in (FAMILIES["sqhinge"], FAMILIES["hinge"]):
+        return int(np.count_nonzero((y != params[0]) & (y != params[1])))
+    if family == FAMILIES["poisson"]:
+        return int(np.count_nonzero(y < 0))
+    if family == FAMILIES["softmax"]:
+        return int(np.count_nonzero((y != np.floor(y)) | (y < 0) | (y >= k)))
+    return 0
+
+
+def _sigmoid(m):
+    return np.exp(-np.logaddexp(0.0, -m))
+
+
+def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
+    """Sum of losses, gradient (d x k for softmax, d otherwise) and optionally the Hessian."""
+    if family == FAMILIES["softmax"]:
+        M = X @ W.reshape(-1, k)
+        mx = M.max(axis=1, keepdims=True)
+        E = np.exp(M - mx)
+        S = E.sum(axis=1, keepdims=True)
+        P = E / S
+        yi = y.astype(np.int64)
+        rows = np.arange(len(yi))
+        loss = float((np.log(S[:, 0]) + mx[:, 0] - M[rows, yi]).sum()) if need_loss else 0.0
+        R = P.copy()
+        R[rows, yi] -= 1.0
+        G = X.T @ R
+        H = None
+        if need_hess:
+            dd = X.shape[1]
+            H = np.empty((dd, k, dd, k))
+            for c in range(k):
+                for c2 in range(c, k):
+                    wt = (P[:, c] if c == c2 else 0.0) - P[:, c] * P[:, c2]
+                    block = (X * wt[:, None]).T @ X
+                    H[:, c, :, c2] = block
+                    H[:, c2, :, c] = block
+            H = H.reshape(dd * k, dd * k)
+        return loss, G.ravel(), H
+    m = X @ W
+    H = None
+    if family == FAMILIES["logistic"]:
+        loss = float((np.logaddexp(0.0, m) - y * m).sum()) if need_loss else 0.0
+        p = _sigmoid(m)
+        r = p - y
+        if need_hess:
+            H = (X * (p * (1.0 - p))[:, None]).T @ X
+    elif family == FAMILIES["poisson"]:
+        mu = np.exp(np.minimum(m, 700.0))
+        loss = float((mu - y * m + lgamma1p(y)).sum()) if need_loss else 0.0
+        r = mu - y
+        if need_hess:
+            H = (X * mu[:, None]).T @ X
+    elif family == FAMILIES["gaussian"]:
+        r = m - y
+        loss = 0.5 * float(r @ r)
+        if need_hess:
+            H = X.T @ X
+    elif family in (FAMILIES["sqhinge"], FAMILIES["hinge"]):
+        t = np.where(y == params[0], 1.0, -1.0)
+        z = 1.0 - t * m
+        act = z > 0
+        if family == FAMILIES["sqhinge"]:
+            za = np.where(act, z, 0.0)
+            loss = float(za @ za)
+            r = -2.0 * t * za
+            if need_hess:
+                Xa = X[act]
+                H = 2.0 * (Xa.T @ Xa)
+        else:
+            loss = float(z[act].sum())
+            r = np.where(act, -t, 0.0)
+            if need_hess:
+                H = np.zeros((X.shape[1], X.shape[1]))
+    else:
+        raise ValueError(f"unknown family code {family}")
+    return loss, X.T @ r, H
+
+
+# --------------------------------------------------------------------------- aggregate
+
+def _design(x_raw, n, add_intercept):
+    X = blocks.matrix(x_raw, n)
+    if add_intercept:
+        X = np.hstack([X, np.ones((n, 1))])
+    return X
+
+
+def transition(state, x_raw, y_raw, n, shuffle_key, task):
+    """Add one packed block to the state (raw float64 bytes or None)."""
+    if x_raw is None or not n:
+        return state
+    family, mode, d, k, ai, params, w, T = parse_task(task)
+    X = _design(x_raw, n, ai)
+    if X.shape[1] != d + ai:
+        raise ValueError(f"the packed block has {X.shape[1] - ai} features, the model expects {d}")
+    y = blocks.vector(y_raw) if y_raw is not None else np.zeros(n)
+    dd = d + ai
+    p = dd * k
+    if state is None:
+        acc = np.zeros(HEADER + state_payload(mode, dd, k))
+        acc[0] = mode
+        if mode == MODES["sgd"]:
+            acc[HEADER:HEADER + p] = w
+    else:
+        acc = blocks.from_bytes(state)
+    bad = label_errors(family, y, params, k) if mode != MODES["stats"] else 0
+    acc[1] += n
+    acc[2] += bad
+    if bad and mode != MODES["stats"]:
+        # the driver reports the values found; skip the math on unusable labels
+        return blocks.to_bytes(acc)
+    if mode == MODES["stats"]:
+        acc[HEADER:HEADER + dd] += X.sum(axis=0)
+        acc[HEADER + dd:HEADER + 2 * dd] += np.einsum("ij,ij->j", X, X)
+    elif mode == MODES["grad"]:
+        loss, g, _ = evaluate(family, X, y, w, params, k)
+        acc[3] += loss
+        acc[HEADER:HEADER + p] += g
+    elif mode == MODES["hess"]:
+        loss, g, H = evaluate(family, X, y, w, params, k, need_hess=True)
+        acc[3] += loss
+        acc[HEADER:HEADER + p] += g
+        acc[HEADER + p:] += H.ravel()
+    else:
+        _sgd_block(acc, family, X, y, params, k, p, T, shuffle_key)
+    acc[4] = acc[1]
+    return blocks.to_bytes(acc)
+
+
+def sgd_params(lr, batch_size, epoch, seed, l2, intercept_index, average):
+    """The params vector of an SGD task (after any family params)."""
+    return [lr, batch_size, epoch, seed, l2, intercept_index, 1.0 if average else 0.0]
+
+
+def _sgd_block(acc, family, X, y, params, k, p, T, shuffle_key):
+    """Mini-batch SGD over one block (rows in a seeded random order), model in acc."""
+    fam_np = 2 if family in (FAMILIES["sqhinge"], FAMILIES["hinge"]) else 0
+    lr, batch, epoch, seed, l2, icpt, average = params[fam_np:fam_np + 7]
+    fam_params = params[:fam_np]
+    batch = max(int(batch), 1)
+    v = acc[HEADER:HEADER + p]          # views into the state: updated in place
+    vsum = acc[HEADER + p:HEADER + 2 * p]
+    n = X.shape[0]
+    rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, int(shuffle_key) & 0xFFFFFFFFFFFFFFFF, int(epoch)])
+    order = rng.permutation(n)
+    dd = X.shape[1]
+    mask = np.ones(dd)
+    if icpt >= 0:
+        mask[int(icpt)] = 0.0
+    mask = np.repeat(mask, k) if k > 1 else mask
+    loss_total = 0.0
+    for start in range(0, n, batch):
+        idx = order[start:start + batch]
+        nb = len(idx)
+        w = T @ v.reshape(dd, -1) if T is not None else v.reshape(dd, -1)
+        w = w.ravel() if k > 1 else w[:, 0]
+        loss, g, _ = evaluate(family, X[idx], y[idx], w, fam_params, k)
+        loss_total += loss
+        g = g / nb
+        if l2:
+            g = g + l2 * mask * w
+        if T is not None:
+            g = (T.T @ g.reshape(dd, -1)).ravel()
+        v -= lr * g
+        if average:
+            vsum += nb * v
+    acc[3] += loss_total
+    if not average:
+        vsum += n * v
+
+
+def merge(a, b):
+    """Combine two partial states: sums, or for SGD the row-weighted average of the models."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
+    if sa.size != sb.size or sa[0] != sb[0]:
+        raise ValueError("glm_pass: partial states of different shapes cannot be combined")
+    if int(sa[0]) == MODES["sgd"]:
+        ra, rb = sa[1], sb[1]
+        p = (sa.size - HEADER) // 2
+        tot = ra + rb
+        if tot > 0:
+            sa[HEADER:HEADER + p] = (ra * sa[HEADER:HEADER + p] + rb * sb[HEADER:HEADER + p]) / tot
+        sa[HEADER + p:] += sb[HEADER + p:]
+        sa[1:5] += sb[1:5]
+        return blocks.to_bytes(sa)
+    sa[1:] += sb[1:]
+    return blocks.to_bytes(sa)
+
+
+def unpack_state(raw, dd, k):
+    """A final state -> dict(rows, bad, loss, payload parts)."""
+    s = np.frombuffer(raw, dtype="<f8")
+    mode = int(s[0])
+    p = dd * k
+    out = {"mode": mode, "rows": float(s[1]), "bad": float(s[2]), "loss": float(s[3])}
+    body = s[HEADER:]
+    if mode == MODES["stats"]:
+        out["sum_x"], out["sum_x2"] = body[:dd].copy(), body[dd:2 * dd].copy()
+    elif mode == MODES["grad"]:
+        out["grad"] = body[:p].copy()
+    elif mode == MODES["hess"]:
+        out["grad"] = body[:p].copy()
+        out["hess"] = body[p:p + p * p].reshape(p, p).copy()
+    else:
+        out["v"] = body[:p].copy()
+        out["vsum"] = body[p:2 * p].copy()
+    return out
+
+
+def add_states(parts, dd, k):
+    """Combine the per-partition states the driver receives (same rule as merge)."""
+    acc = None
+    for raw in parts:
+        if raw is not None:
+            acc = merge(acc, bytes(raw))
+    return None if acc is None else unpack_state(acc, dd, k)
+
+
+# --------------------------------------------------------------------------- optimizer math
+
+def equilibrated_solve(H, g):
+    """Solve H x = g for symmetric PSD H robustly: unit-diagonal scaling, then eigen pseudo-inverse.
+    Returns (x, H^+) so the caller can reuse the inverse for standard errors."""
+    scale = np.sqrt(np.abs(np.diag(H))).copy()
+    scale[scale == 0] = 1.0
+    A = H / np.outer(scale, scale)
+    wv, V = np.linalg.eigh(A)
+    cutoff = max(wv.max(), 0.0) * A.shape[0] * np.finfo(float).eps if wv.size else 0.0
+    keep = wv > cutoff
+    inv_w = np.zeros_like(wv)
+    inv_w[keep] = 1.0 / wv[keep]
+    inv = (V * inv_w) @ V.T / np.outer(scale, scale)
+    return inv @ g, inv
+
+
+def lbfgs_direction(g, s_hist, y_hist):
+    """Two-loop recursion: -H_k g from the stored (s, y) pairs (oldest first)."""
+    q = g.copy()
+    alphas = []
+    for s, yv in reversed(list(zip(s_hist, y_hist))):
+        rho = 1.0 / (yv @ s)
+        a = rho * (s @ q)
+        alphas.append((rho, a))
+        q -= a * yv
+    if s_hist:
+        s, yv = s_hist[-1], y_hist[-1]
+        q *= (s @ yv) / (yv @ yv)
+    for (s, yv), (rho, a) in zip(zip(s_hist, y_hist), reversed(alphas)):
+        b = rho * (yv @ q)
+        q += s * (a - b)
+    return -q
+
+
+def soft_threshold(z, t):
+    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
+
+
+def cd_quadratic(H, b, w0, l1, l2, penalized, tol=1e-12, max_sweeps=10000):
+    """Coordinate descent for  min_w  1/2 w'Hw - b'w + sum_j pen_j (l1 |w_j| + l2/2 w_j^2).
+
+    ``penalized`` is a boolean mask (the intercept is not penalized). Returns (w, sweeps).
+    """
+    w = np.array(w0, dtype=float)
+    d = len(w)
+    Hw = H @ w
+    diag = np.diag(H).copy()
+    pen = np.asarray(penalized, dtype=bool)
+    sweeps = 0
+    for sweeps in range(1, max_sweeps + 1):
+        max_change = 0.0
+        for j in range(d):
+            hjj = diag[j]
+            if hjj <= 0 and not pen[j]:
+                continue
+            rho = b[j] - Hw[j] + hjj * w[j]
+            if pen[j]:
+                new = soft_threshold(rho, l1) / (hjj + l2) if hjj + l2 > 0 else 0.0
+            else:
+                new = rho / hjj
+            delta = new - w[j]
+            if delta != 0.0:
+                Hw += delta * H[:, j]
+                w[j] = new
+                max_change = max(max_change, abs(delta) * math.sqrt(max(hjj, 1e-300)))
+        if max_change <= tol:
+            break
+    return w, sweeps

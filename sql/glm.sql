@@ -1,0 +1,68 @@
+-- glm: the shared gradient aggregate of the GLM family and indb_ml.glm (Poisson, binomial, gaussian).
+--   SELECT @extschema@.glm('visits', 'visits_model', 'n_visits', 'ARRAY[1, age, income]',
+--                          'family=poisson, link=log', NULL, 'max_iter=100, optimizer=irls, tolerance=1e-8');
+-- glm_pass is the one aggregate every GLM-family driver runs (logregr, svm, elastic net, softmax, glm):
+-- its task argument says which family, which pass (stats / gradient / Hessian / SGD epoch) and which
+-- model; states are raw float64 bytea, combined by glm_pass_merge, so it runs in parallel workers.
+
+CREATE OR REPLACE FUNCTION @extschema@.glm_pass_transition(state bytea, x bytea, y bytea, n integer,
+                                                          shuffle_key bigint, task bytea)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
+#@kernel optimizers
+return optimizers.transition(state, x, y, n, shuffle_key, task)
+$py$;
+
+CREATE OR REPLACE FUNCTION @extschema@.glm_pass_merge(a bytea, b bytea)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel optimizers
+return optimizers.merge(a, b)
+$py$;
+
+DROP AGGREGATE IF EXISTS @extschema@.glm_pass(bytea, bytea, integer, bigint, bytea);
+CREATE AGGREGATE @extschema@.glm_pass(x bytea, y bytea, n integer, shuffle_key bigint, task bytea) (
+    SFUNC = @extschema@.glm_pass_transition,
+    STYPE = bytea,
+    COMBINEFUNC = @extschema@.glm_pass_merge,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.glm_pass(bytea, bytea, integer, bigint, bytea) IS
+    'indb_ml: one pass of a GLM-family model over packed blocks (loss, gradient, Hessian or an SGD epoch); state = raw float64 [mode, rows, bad labels, loss, weight, payload]';
+
+CREATE OR REPLACE FUNCTION @extschema@.glm(
+    source_table text,
+    model_table text,
+    dependent_varname text,
+    independent_varname text,
+    family_params text DEFAULT 'family=poisson, link=log',
+    grouping_col text DEFAULT NULL,
+    optim_params text DEFAULT 'max_iter=100, optimizer=irls, tolerance=1e-6',
+    verbose boolean DEFAULT false
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel glm
+return glm.train(plpy, "@extschema@", source_table, model_table, dependent_varname, independent_varname,
+                 family_params, grouping_col, optim_params, verbose)
+$py$;
+COMMENT ON FUNCTION @extschema@.glm(text, text, text, text, text, text, text, boolean) IS
+    'indb_ml: generalised linear model by IRLS (poisson/log, binomial/logit, gaussian/identity). Writes model_table (coef, log_likelihood, std_err, z_stats, p_values, dispersion, condition_no, num_rows_processed, num_rows_skipped, num_iterations, converged, variance_covariance) and model_table_summary';
+
+CREATE OR REPLACE FUNCTION @extschema@.glm_predict(coef float8[], x float8[], link text DEFAULT 'log')
+RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    eta float8;
+BEGIN
+    IF coef IS NULL OR x IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF cardinality(coef) <> cardinality(x) THEN
+        RAISE EXCEPTION 'glm_predict: % coefficients but % features', cardinality(coef), cardinality(x);
+    END IF;
+    eta := (SELECT sum(c * v) FROM unnest(coef, x) AS t(c, v));
+    RETURN CASE lower(link)
+        WHEN 'log' THEN exp(eta)
+        WHEN 'logit' THEN 1.0 / (1.0 + exp(-eta))
+        WHEN 'identity' THEN eta
+        ELSE NULL END;
+END
+$$;
+COMMENT ON FUNCTION @extschema@.glm_predict(float8[], float8[], text) IS
+    'indb_ml: the mean response of a GLM (inverse link of coef·x; link log, logit or identity)';
