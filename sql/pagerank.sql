@@ -1,0 +1,72 @@
+-- pagerank: PageRank on the shared graph engine with three schedules.
+--   SELECT @extschema@.pagerank(NULL, 'id', 'edges', 'src=a, dest=b', 'pr_out');
+--   SELECT @extschema@.pagerank('v', 'id', 'edges', 'src=a, dest=b', 'pr_out',
+--                               tolerance => 1e-10, schedule => 'chromatic');
+-- sync: Jacobi rounds over the whole graph; dynamic: residual push where only vertices whose pending
+-- change exceeds the tolerance are scheduled (frontier or whole-graph pass chosen per round);
+-- chromatic: Gauss-Seidel one colour at a time (serializable under edge consistency).
+-- Dangling vertices (no out-edges) spread their rank like the personalization vector (networkx).
+
+CREATE OR REPLACE FUNCTION @extschema@.pagerank(
+    vertex_table text,
+    vertex_id text,
+    edge_table text,
+    edge_args text,
+    out_table text,
+    damping_factor double precision DEFAULT 0.85,
+    max_iter integer DEFAULT 100,
+    tolerance double precision DEFAULT 1e-8,
+    schedule text DEFAULT 'dynamic',
+    personalization_vertices text[] DEFAULT NULL,
+    directed boolean DEFAULT true
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel graph_engine registry identifiers graph
+import time
+t0 = time.perf_counter()
+schema, fn = "@extschema@", "pagerank"
+if damping_factor is None or not (0.0 <= damping_factor < 1.0):
+    plpy.error(f"{fn}: damping_factor must be in [0, 1), got {damping_factor}")
+if max_iter is None or max_iter < 1:
+    plpy.error(f"{fn}: max_iter must be a positive number of rounds, got {max_iter}")
+if tolerance is None or not (tolerance >= 0.0):
+    plpy.error(f"{fn}: tolerance must be >= 0, got {tolerance}")
+sched_name = (schedule or "").strip().lower()
+if sched_name not in ("sync", "dynamic", "chromatic"):
+    plpy.error(f"{fn}: schedule must be 'sync', 'dynamic' or 'chromatic', got {schedule!r}")
+out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
+                                          edge_args, directed)
+pers = None
+if personalization_vertices is not None:
+    if not personalization_vertices or any(v is None for v in personalization_vertices):
+        plpy.error(f"{fn}: personalization_vertices must be a non-empty array without NULLs")
+    pers = sorted(set(graph.lookup_vertices(plpy, prep, personalization_vertices, fn, "personalization vertex")))
+g = graph.load(plpy, prep, graph_engine)
+p = graph_engine.personalization_vector(g.n, pers)
+colors, ncolors = None, None
+if sched_name == "chromatic":
+    colors, _ = graph_engine.color(g)
+    ncolors = int(colors.max()) + 1
+    plpy.notice(f"{fn}: chromatic schedule with {ncolors} colours")
+rounds = graph.Rounds(plpy, fn)
+rank, nrounds, converged = graph_engine.pagerank(g, damping_factor, tolerance, max_iter, sched_name, p, colors,
+                                                 rounds)
+if not converged:
+    plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
+graph.write_vertex_table(plpy, prep, out, id_name, [("pagerank", "float8", rank.tolist())])
+metrics = {"rounds": nrounds, "converged": converged, "edges_touched": rounds.edges_touched,
+           "schedule": sched_name, "num_colors": ncolors}
+model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,
+                        {"damping_factor": damping_factor, "max_iter": max_iter, "tolerance": tolerance,
+                         "schedule": sched_name, "personalization_vertices": personalization_vertices},
+                        metrics, t0)
+graph.write_summary(plpy, summary, graph.summary_fields(prep, fn, model_id, [
+    ("schedule", "text", sched_name), ("damping_factor", "float8", damping_factor),
+    ("tolerance", "float8", tolerance), ("__iterations__", "int4", nrounds), ("converged", "bool", converged),
+    ("edges_touched", "int8", rounds.edges_touched), ("num_colors", "int4", ncolors),
+    ("personalization_vertices", "text[]", personalization_vertices)]))
+return (f"pagerank: {out['sql']}: {g.n} vertices, {sched_name} schedule, {nrounds} rounds, "
+        f"{rounds.edges_touched} edges touched, {'converged' if converged else 'NOT converged'}, "
+        f"{(time.perf_counter() - t0) * 1000:.0f} ms")
+$py$;
+COMMENT ON FUNCTION @extschema@.pagerank(text, text, text, text, text, double precision, integer, double precision, text, text[], boolean) IS
+    'indb_ml: PageRank (schedules sync | dynamic | chromatic); out_table(id, pagerank) and out_table_summary';
