@@ -1,0 +1,159 @@
+"""Factorisation and clustering estimators trained inside PostgreSQL: ALS, KMeans, PCA.
+
+Each ``fit`` calls the SQL driver (``als_train``, ``kmeans``, ``pca_train``),
+which leaves the model tables in the database, and reads the fitted
+attributes back (trailing underscore, scikit-learn style). ``predict`` /
+``transform`` accept a numpy array (computed locally from the fitted
+attributes) or a table name (computed in the database, per row, with the SQL
+functions ``kmeans_assign`` / ``pca_project``).
+"""
+from __future__ import annotations
+
+import numpy as np
+from psycopg import sql
+
+from .base import InDatabaseEstimator, as_matrix
+
+
+def _feature_array(features) -> str:
+    """A list of column names -> 'ARRAY["a", "b"]' (quoted); a string passes through (the server validates it)."""
+    if isinstance(features, str):
+        return features
+    names = [sql.Identifier(f).as_string(None) for f in features]
+    if not names:
+        raise ValueError("features is empty")
+    return "ARRAY[" + ", ".join(names) + "]"
+
+
+def _table_sql(db, table: str) -> str:
+    rel = db.execute("SELECT to_regclass(%s)::text", [table])[0][0]
+    if rel is None:
+        raise LookupError(f"table {table!r} does not exist")
+    return rel
+
+
+class _FactorBase(InDatabaseEstimator):
+    def _summary(self, db, model_table: str) -> dict:
+        return db.fetch_table(self._summary_name(db, model_table))[0]
+
+    def _summary_name(self, db, model_table: str) -> str:
+        row = db.execute("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname || '_summary') "
+                         "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                         "WHERE c.oid = to_regclass(%s)", [model_table])
+        return row[0][0]
+
+    def _features_sql(self):
+        if isinstance(self.features_, str):
+            return sql.SQL(self.features_)   # validated by the server at fit time
+        return sql.SQL("ARRAY[{}]::float8[]").format(sql.SQL(", ").join(sql.Identifier(f) for f in self.features_))
+
+
+class KMeans(_FactorBase):
+    """k-means (Lloyd) with k-means++ seeding, computed in the database.
+
+    ``fit(db, table, features)``; then ``cluster_centers_`` (k x d),
+    ``inertia_`` (sum of squared distances to the final centroids),
+    ``n_iter_``, ``initial_centroids_``, ``cluster_sizes_``, ``converged_``.
+    ``predict(X)`` gives 0-based cluster labels, as scikit-learn does.
+    """
+
+    algorithm = "kmeans"
+
+    def __init__(self, n_clusters: int = 8, max_iter: int = 20, tolerance: float = 1e-4, init="kmeans++",
+                 seed: int = 0):
+        self.n_clusters = n_clusters
+        self.max_iter = max_iter
+        self.tolerance = tolerance
+        self.init = init
+        self.seed = seed
+
+    def fit(self, db, table: str, features, model_table: str | None = None) -> "KMeans":
+        db = self._db(db)
+        model_table = self._model_table(db, model_table)
+        kwargs = {"max_iter": self.max_iter, "tolerance": self.tolerance, "seed": self.seed}
+        if isinstance(self.init, str):
+            kwargs["init"] = self.init
+        else:
+            kwargs["initial_centroids"] = np.asarray(self.init, dtype=float).tolist()
+        self.summary_ = db.call("kmeans", table, model_table, _feature_array(features), self.n_clusters, **kwargs)
+        self.db_, self.model_table_, self.table_ = db, model_table, table
+        self.model_name_ = self._qualified(db, model_table)
+        self.features_ = list(features) if not isinstance(features, str) else features
+        rows = sorted(db.fetch_table(model_table), key=lambda r: r["cluster_id"])
+        self.cluster_centers_ = np.array([r["centroid"] for r in rows], dtype=float)
+        self.cluster_sizes_ = np.array([r["size"] for r in rows], dtype=np.int64)
+        s = self._summary(db, model_table)
+        self.inertia_ = float(s["objective"])
+        self.n_iter_ = int(s["iterations"])
+        self.converged_ = bool(s["converged"])
+        self.initial_centroids_ = np.array(s["initial_centroids"], dtype=float)
+        self.feature_names_in_ = list(s["feature_names"])
+        self.n_features_in_ = self.cluster_centers_.shape[1]
+        return self
+
+    def predict(self, X) -> np.ndarray:
+        """0-based labels for a matrix (locally) or for every row of a table (``kmeans_assign`` in SQL)."""
+        self._check_fitted()
+        if isinstance(X, str):
+            query = sql.SQL("SELECT {s}.kmeans_assign(%s, {f}) FROM {t}").format(
+                s=sql.Identifier(self.db_.schema), f=self._features_sql(), t=sql.SQL(_table_sql(self.db_, X)))
+            return np.array([r[0] for r in self.db_.execute(query, [self.model_name_])], dtype=np.int64)
+        X = as_matrix(X)
+        d = ((X[:, None, :] - self.cluster_centers_[None, :, :]) ** 2).sum(axis=2)
+        return d.argmin(axis=1)
+
+    def score(self, X) -> float:
+        """Negative sum of squared distances to the nearest centroid (scikit-learn's convention)."""
+        X = as_matrix(X)
+        labels = self.predict(X)
+        return -float(((X - self.cluster_centers_[labels]) ** 2).sum())
+
+
+class PCA(_FactorBase):
+    """Principal component analysis from a covariance aggregate computed in the database.
+
+    ``components_`` (k x d), ``explained_variance_``, ``explained_variance_ratio_``,
+    ``singular_values_``, ``mean_``, ``scale_``, ``n_samples_``.
+    """
+
+    algorithm = "pca"
+
+    def __init__(self, n_components: int | None = None, center: bool = True, scale: bool = False):
+        self.n_components = n_components
+        self.center = center
+        self.scale = scale
+
+    def fit(self, db, table: str, features, model_table: str | None = None) -> "PCA":
+        db = self._db(db)
+        model_table = self._model_table(db, model_table)
+        self.summary_ = db.call("pca_train", table, model_table, _feature_array(features), self.n_components,
+                                center=self.center, scale=self.scale)
+        self.db_, self.model_table_, self.table_ = db, model_table, table
+        self.model_name_ = self._qualified(db, model_table)
+        self.features_ = list(features) if not isinstance(features, str) else features
+        rows = sorted(db.fetch_table(model_table), key=lambda r: r["component_id"])
+        self.components_ = np.array([r["component"] for r in rows], dtype=float)
+        self.explained_variance_ = np.array([r["explained_variance"] for r in rows], dtype=float)
+        self.explained_variance_ratio_ = np.array([r["explained_variance_ratio"] for r in rows], dtype=float)
+        self.singular_values_ = np.array([r["singular_value"] for r in rows], dtype=float)
+        s = self._summary(db, model_table)
+        self.mean_ = np.array(s["mean"], dtype=float)
+        self.scale_ = np.array(s["feature_scale"], dtype=float)
+        self.n_samples_ = int(s["num_rows_processed"])
+        self.n_components_ = len(rows)
+        self.n_features_in_ = self.components_.shape[1]
+        self.feature_names_in_ = list(s["feature_names"])
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        """Scores for a matrix (locally) or for every row of a table (``pca_project`` in SQL)."""
+        self._check_fitted()
+        if isinstance(X, str):
+            query = sql.SQL("SELECT {s}.pca_project(%s, {f}) FROM {t}").format(
+                s=sql.Identifier(self.db_.schema), f=self._features_sql(), t=sql.SQL(_table_sql(self.db_, X)))
+            return np.array([r[0] for r in self.db_.execute(query, [self.model_name_])], dtype=float)
+        return ((as_matrix(X) - self.mean_) / self.scale_) @ self.components_.T
+
+    def inverse_transform(self, Z) -> np.ndarray:
+        Z = as_matrix(Z)
+        return (Z @ self.components_) * self.scale_ + self.mean_
