@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Set up everything `make demo` and `make test` need, on a fresh Debian machine or an old one:
+#   - PostgreSQL server binaries (>= 14), PL/Python for them, numpy for the server's Python
+#     (Debian packages, via apt-get; as root, or through sudo);
+#   - a virtualenv in .venv with this project installed editable, with its test extras.
+# Idempotent: what is already there is left alone.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG_MAJOR="${INDB_ML_PG_MAJOR:-15}"
+VENV="${INDB_ML_VENV:-.venv}"
+
+log() { printf 'bootstrap: %s\n' "$*" >&2; }
+
+as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null 2>&1; then sudo "$@"
+    else log "need root to run: $*  (run as root, or install sudo)"; exit 1
+    fi
+}
+
+server_bindir() {
+    for v in $(ls /usr/lib/postgresql 2>/dev/null | sort -rn); do
+        if [ "$v" -ge 14 ] 2>/dev/null && [ -x "/usr/lib/postgresql/$v/bin/initdb" ]; then
+            echo "/usr/lib/postgresql/$v/bin"; return 0
+        fi
+    done
+    return 1
+}
+
+missing=()
+if bindir=$(server_bindir); then
+    major=$(basename "$(dirname "$bindir")")
+else
+    major="$PG_MAJOR"
+    missing+=("postgresql-$major")
+fi
+[ -e "/usr/lib/postgresql/$major/lib/plpython3.so" ] || missing+=("postgresql-plpython3-$major")
+command -v psql >/dev/null 2>&1 || missing+=("postgresql-client-$major")
+/usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing+=("python3-numpy")
+command -v make >/dev/null 2>&1 || missing+=("make")
+if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
+    missing+=("python3-venv")
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+    log "installing Debian packages: ${missing[*]}"
+    # we run our own clusters; don't let the package create and start a system one
+    as_root mkdir -p /etc/postgresql-common
+    if [ ! -e /etc/postgresql-common/createcluster.conf ]; then
+        echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+    fi
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+stamp="$VENV/.indb_ml-installed"
+if [ ! -x "$VENV/bin/python" ]; then
+    log "creating virtualenv $VENV"
+    python3 -m venv "$VENV"
+fi
+if [ ! -e "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+    log "installing indb_ml and its test dependencies into $VENV"
+    "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
+    "$VENV/bin/python" -m pip install -q -e '.[test]'
+    touch "$stamp"
+fi
+log "ready: PostgreSQL binaries in $(server_bindir), virtualenv $VENV"
