@@ -560,8 +560,8 @@ def label_checker(plpy, fname, prep, dependent, expectation):
 
 
 def distinct_labels(plpy, fname, prep_source_sql, col_sql, limit=1000):
-    rows = plpy.execute(f"SELECT DISTINCT {col_sql} AS v FROM {prep_source_sql} WHERE {col_sql} IS NOT NULL "
-                        f"ORDER BY 1 LIMIT {int(limit) + 1}")
+    rows = plpy.execute(f"SELECT v::text AS v FROM (SELECT DISTINCT {col_sql} AS v FROM {prep_source_sql} "
+                        f"WHERE {col_sql} IS NOT NULL) AS d ORDER BY d.v LIMIT {int(limit) + 1}")
     vals = [r["v"] for r in rows]
     if len(vals) > limit:
         plpy.error(f"{fname}: the label has more than {limit} distinct values")

@@ -1,0 +1,268 @@
+"""Prediction from the model registry and evaluation metrics computed in SQL (takes ``plpy``).
+
+``load_model`` reads a trained model (any of linregr, logregr, glm, svm, softmax, elastic_net) from
+the registry and its output table into one shape: a coefficient matrix W (features x outputs), an
+optional separate intercept, the inverse link and the class labels. Per-row prediction caches it per
+backend (re-checked against the registry at most once a second, so a retrained model is picked up).
+"""
+import math
+import time
+
+import numpy as np
+
+from . import identifiers, prepare
+
+CACHE_SECONDS = 1.0
+
+
+def qualified_name(plpy, name):
+    rows = plpy.execute(plpy.prepare(
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS q FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = pg_catalog.to_regclass($1)",
+        ["text"]), [name])
+    return rows[0]["q"] if rows else name
+
+
+def _registry_row(plpy, schema, name):
+    plan = plpy.prepare(f"SELECT model_id, name, algorithm, out_table, params, dependent_varname, "
+                        f"independent_varname, grouping_cols, status FROM {schema}.models WHERE name = $1",
+                        ["text"])
+    rows = plpy.execute(plan, [name])
+    if not rows:
+        try:
+            rows = plpy.execute(plan, [qualified_name(plpy, name)])
+        except plpy.SPIError:
+            rows = []
+    if not rows:
+        plpy.error(f"model {name!r} is not in the registry ({schema}.models)")
+    return rows[0]
+
+
+def load_model(plpy, schema, name):
+    import json
+    reg = _registry_row(plpy, schema, name)
+    if reg["status"] != "succeeded":
+        plpy.error(f"model {name!r} has status {reg['status']}")
+    if reg["grouping_cols"]:
+        plpy.error(f"model {name!r} was trained per group ({reg['grouping_cols']}); predict from its table "
+                   f"{reg['out_table']} with the group's coefficients")
+    params = json.loads(reg["params"]) if isinstance(reg["params"], str) else (reg["params"] or {})
+    alg = reg["algorithm"]
+    out = reg["out_table"]
+    if plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1) IS NULL AS gone", ["text"]), [out])[0]["gone"]:
+        plpy.error(f"model {name!r}: its table {out} no longer exists")
+    row = plpy.execute(f"SELECT * FROM {out} LIMIT 1")[0]
+    model = {"model_id": reg["model_id"], "name": reg["name"], "algorithm": alg, "params": params,
+             "dependent": reg["dependent_varname"], "independent": reg["independent_varname"], "intercept": 0.0,
+             "labels": params.get("label_values"), "kind": params.get("kind", "regression")}
+    if alg == "linregr":
+        model.update(W=np.asarray(row["coef"], dtype=float), link="identity", kind="regression")
+    elif alg == "logregr":
+        model.update(W=np.asarray(row["coef"], dtype=float), link="logit", kind="classification")
+    elif alg == "glm":
+        model.update(W=np.asarray(row["coef"], dtype=float), link=params.get("link", "log"))
+    elif alg == "svm":
+        model.update(W=np.asarray(row["coef"], dtype=float), link="svm", kind="classification",
+                     labels=list(row["dep_var_mapping"]))
+    elif alg == "softmax":
+        model.update(W=np.asarray(row["coef"], dtype=float), link="softmax", kind="classification",
+                     labels=list(row["class_labels"]))
+    elif alg == "elastic_net":
+        model.update(W=np.asarray(row["coef_all"], dtype=float), intercept=float(row["intercept"]),
+                     link="logit" if params.get("family") == "binomial" else "identity")
+    else:
+        plpy.error(f"model {name!r}: algorithm {alg} has no linear predictor")
+    return model
+
+
+def cached_model(plpy, GD, schema, name):
+    cache = GD.setdefault("indb_ml_models", {})
+    now = time.monotonic()
+    entry = cache.get(name)
+    if entry is not None and now - entry[0] < CACHE_SECONDS:
+        return entry[1]
+    if entry is not None:
+        reg = _registry_row(plpy, schema, name)
+        if reg["model_id"] == entry[1]["model_id"]:
+            cache[name] = (now, entry[1])
+            return entry[1]
+    model = load_model(plpy, schema, name)
+    cache[name] = (now, model)
+    return model
+
+
+def _margin(model, x):
+    x = np.asarray(x, dtype=float)
+    W = model["W"]
+    if W.shape[0] != x.shape[0]:
+        raise ValueError(f"model {model['name']} has {W.shape[0]} features, got {x.shape[0]}")
+    return x @ W + model["intercept"]
+
+
+def _label_number(label, index):
+    try:
+        return float(label)
+    except (TypeError, ValueError):
+        return float(index)
+
+
+def predict(model, x):
+    """The prediction to compare with the label: mean response, or the class (as a number)."""
+    m = _margin(model, x)
+    link = model["link"]
+    if link == "identity":
+        return float(m)
+    if link == "log":
+        return math.exp(min(float(m), 700.0))
+    if link == "logit":
+        if model["kind"] == "regression":
+            return 1.0 / (1.0 + math.exp(-float(m)))
+        return 1.0 if m >= 0 else 0.0
+    if link == "svm":
+        i = 1 if m > 0 else 0
+        return _label_number(model["labels"][i], i)
+    i = int(np.argmax(m))
+    return _label_number(model["labels"][i], i)
+
+
+def predict_proba(model, x):
+    m = _margin(model, x)
+    link = model["link"]
+    if link == "logit":
+        p = 1.0 / (1.0 + math.exp(-min(max(float(m), -700.0), 700.0)))
+        return [1.0 - p, p]
+    if link == "softmax":
+        e = np.exp(m - m.max())
+        return (e / e.sum()).tolist()
+    return None
+
+
+def predict_class(model, x):
+    m = _margin(model, x)
+    link = model["link"]
+    if link == "logit":
+        return "1" if m >= 0 else "0"
+    if link == "svm":
+        return str(model["labels"][1 if m > 0 else 0])
+    if link == "softmax":
+        return str(model["labels"][int(np.argmax(m))])
+    return None
+
+
+# ----------------------------------------------------------------------------- SQL-side metrics
+
+
+def _sources(plpy, model, source_name, fname):
+    src = identifiers.resolve_table(plpy, source_name, "source table")
+    cols = identifiers.table_columns(plpy, src["oid"])
+    try:
+        x_sql, _, _ = prepare._feature_sql(plpy, model["independent"], cols, source_name)
+    except identifiers.NameError_ as exc:
+        plpy.error(f"{fname}: {exc}")
+    return src, cols, x_sql
+
+
+def _label_sql(plpy, model, cols, source_name, fname):
+    item = identifiers.parse_element_list(str(model["dependent"]))[0]
+    name = identifiers.resolve_column(plpy, cols, item, source_name, "the model's dependent_varname")
+    col = plpy.quote_ident(name)
+    link = model["link"]
+    if link in ("svm", "softmax"):
+        lit = "ARRAY[" + ", ".join(plpy.quote_literal(str(v)) for v in model["labels"]) + "]::text[]"
+        return f"(array_position({lit}, {col}::text) - 1)::float8"
+    if cols[name]["typname"] == "bool":
+        return f"{col}::int::float8"
+    if cols[name]["typname"] not in identifiers.NUMERIC_TYPES:
+        plpy.error(f"{fname}: label column {name} is {cols[name]['type']}, not numeric")
+    return f"{col}::float8"
+
+
+def evaluate(plpy, schema, model_name, source_name):
+    fname = "evaluate"
+    model = load_model(plpy, schema, model_name)
+    src, cols, x_sql = _sources(plpy, model, source_name, fname)
+    y_sql = _label_sql(plpy, model, cols, source_name, fname)
+    name_lit = plpy.quote_literal(model["name"])
+    link, kind = model["link"], model["kind"]
+    if kind == "regression":
+        r = plpy.execute(f"""
+            WITH s AS (SELECT {y_sql} AS y, {schema}.predict({name_lit}, {x_sql}) AS p FROM {src['sql']})
+            SELECT count(*) AS n, sqrt(avg((p - y) ^ 2)) AS rmse, avg(abs(p - y)) AS mae,
+                   1 - sum((p - y) ^ 2) / nullif(var_pop(y) * count(*), 0) AS r2
+            FROM s WHERE y IS NOT NULL AND p IS NOT NULL""")[0]
+        return {"kind": "regression", "rows": r["n"], "rmse": r["rmse"], "mae": r["mae"], "r2": r["r2"]}
+    if link == "softmax":
+        s = (f"SELECT y, pr, (SELECT i - 1 FROM unnest(pr) WITH ORDINALITY AS t(v, i) ORDER BY v DESC, i LIMIT 1) "
+             f"AS pred FROM (SELECT {y_sql} AS y, {schema}.predict_proba({name_lit}, {x_sql}) AS pr "
+             f"FROM {src['sql']}) a WHERE y IS NOT NULL AND pr IS NOT NULL")
+        rows = plpy.execute(f"""
+            WITH s AS ({s})
+            SELECT c.k, (SELECT count(*) FROM s WHERE s.y = c.k AND s.pred = c.k) AS tp,
+                   (SELECT count(*) FROM s WHERE s.y <> c.k AND s.pred = c.k) AS fp,
+                   (SELECT count(*) FROM s WHERE s.y = c.k AND s.pred <> c.k) AS fn,
+                   (SELECT count(*) FROM s) AS n,
+                   (SELECT -avg(ln(greatest(pr[y::int + 1], 1e-15))) FROM s) AS log_loss
+            FROM generate_series(0, {len(model['labels']) - 1}) AS c(k)""")
+        n = rows[0]["n"] if rows else 0
+        if not n:
+            plpy.error(f"{fname}: no labelled rows with complete features in {source_name}")
+        prec, rec, f1 = [], [], []
+        for r in rows:
+            p = r["tp"] / (r["tp"] + r["fp"]) if r["tp"] + r["fp"] else 0.0
+            q = r["tp"] / (r["tp"] + r["fn"]) if r["tp"] + r["fn"] else 0.0
+            prec.append(p)
+            rec.append(q)
+            f1.append(2 * p * q / (p + q) if p + q else 0.0)
+        return {"kind": "classification", "classes": len(rows), "rows": n,
+                "accuracy": sum(r["tp"] for r in rows) / n, "precision": float(np.mean(prec)),
+                "recall": float(np.mean(rec)), "f1": float(np.mean(f1)), "roc_auc": None,
+                "log_loss": rows[0]["log_loss"], "average": "macro"}
+    if link == "svm":
+        score = f"{schema}.predict_score({name_lit}, {x_sql})"
+        thr, logloss = 0.0, "NULL::float8"
+    else:
+        score = f"({schema}.predict_proba({name_lit}, {x_sql}))[2]"
+        thr, logloss = 0.5, "-avg(y * ln(greatest(p, 1e-15)) + (1 - y) * ln(greatest(1 - p, 1e-15)))"
+    r = plpy.execute(f"""
+        WITH s AS (SELECT y, p FROM (SELECT {y_sql} AS y, {score} AS p FROM {src['sql']}) a
+                   WHERE y IS NOT NULL AND p IS NOT NULL),
+        m AS (SELECT count(*) AS n, avg(((p >= {thr})::int = y)::int) AS accuracy,
+                     count(*) FILTER (WHERE p >= {thr} AND y = 1) AS tp,
+                     count(*) FILTER (WHERE p >= {thr} AND y = 0) AS fp,
+                     count(*) FILTER (WHERE p < {thr} AND y = 1) AS fn,
+                     sum(y) AS pos, sum(1 - y) AS neg, {logloss} AS log_loss FROM s),
+        g AS (SELECT p, sum(y) AS pos, sum(1 - y) AS neg FROM s GROUP BY p),
+        h AS (SELECT pos, neg, coalesce(sum(neg) OVER (ORDER BY p ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+                     AS neg_below FROM g)
+        SELECT m.*, (SELECT sum(pos * (neg_below + 0.5 * neg)) FROM h) / nullif(m.pos * m.neg, 0) AS roc_auc FROM m""")[0]
+    if not r["n"]:
+        plpy.error(f"{fname}: no labelled rows with complete features in {source_name}")
+    tp, fp, fn = r["tp"], r["fp"], r["fn"]
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"kind": "classification", "rows": r["n"], "accuracy": float(r["accuracy"]), "precision": precision,
+            "recall": recall, "f1": f1, "roc_auc": r["roc_auc"], "log_loss": r["log_loss"]}
+
+
+def predict_table(plpy, schema, model_name, source_name, id_col, out_table):
+    fname = "predict_table"
+    model = load_model(plpy, schema, model_name)
+    out = identifiers.resolve_output_table(plpy, out_table, "out_table")
+    src, cols, x_sql = _sources(plpy, model, source_name, fname)
+    try:
+        items = identifiers.parse_element_list(str(id_col))
+    except identifiers.NameError_ as exc:
+        plpy.error(f"{fname}: id_col {id_col!r}: {exc}")
+    if len(items) != 1 or items[0][0] != "column":
+        plpy.error(f"{fname}: id_col {id_col!r} must be one column name")
+    id_name = plpy.quote_ident(identifiers.resolve_column(plpy, cols, items[0], source_name, "id_col"))
+    name_lit = plpy.quote_literal(model["name"])
+    extra = ""
+    if model["kind"] == "classification":
+        extra = (f", {schema}.predict_class({name_lit}, {x_sql}) AS predicted_label, "
+                 f"{schema}.predict_proba({name_lit}, {x_sql}) AS probabilities")
+    plpy.execute(f"CREATE TABLE {out['sql']} AS SELECT {id_name}, {schema}.predict({name_lit}, {x_sql}) AS prediction"
+                 f"{extra} FROM {src['sql']}")
+    n = plpy.execute(f"SELECT count(*) AS n FROM {out['sql']}")[0]["n"]
+    return f"predict_table: {out['sql']} with {n} predictions of {model['name']}"

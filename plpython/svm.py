@@ -1,0 +1,92 @@
+"""Linear SVM (``indb_ml.svm_classification``), MADlib-compatible surface.
+
+Objective (per group):  (1/n) sum_i loss(t_i x_i w) + lambda/2 |w|^2,  t_i = +-1,
+with loss = max(0, 1 - z)^2 (``squared_hinge``, default: smooth, L-BFGS) or
+max(0, 1 - z) (``hinge``: Bismarck SGD). Every coefficient is penalised, the
+intercept too when the features include a constant (as MADlib and liblinear).
+The two label values may be of any type; the larger (in the column's order)
+is the positive class, recorded in ``dep_var_mapping``.
+"""
+import time
+
+import numpy as np
+
+from . import glm, glm_driver, registry
+
+
+def train(plpy, schema, source_table, model_table, dependent, independent, kernel_func, kernel_params,
+          grouping_col, params, verbose):
+    t0 = time.perf_counter()
+    fname = "svm_classification"
+    if kernel_func is not None and kernel_func.strip().lower() != "linear":
+        plpy.error(f"{fname}: kernel_func {kernel_func!r} is not supported; only 'linear'")
+    p = glm.parse_params(plpy, fname, params, {
+        "lambda": float, "max_iter": int, "tolerance": float, "optimizer": glm._text, "loss": glm._text,
+        "learning_rate": float, "decay": float, "batch_size": int, "init_stepsize": float})
+    lam = p.get("lambda", 0.01)
+    if not lam >= 0:
+        plpy.error(f"{fname}: lambda must be >= 0")
+    loss = p.get("loss", "squared_hinge")
+    if loss not in ("squared_hinge", "hinge"):
+        plpy.error(f"{fname}: loss {loss!r} is not one of squared_hinge, hinge")
+    optimizer = p.get("optimizer", "lbfgs" if loss == "squared_hinge" else "sgd")
+    if optimizer not in ("lbfgs", "sgd"):
+        plpy.error(f"{fname}: optimizer {optimizer!r} is not one of lbfgs, sgd")
+    if loss == "hinge" and optimizer != "sgd":
+        plpy.error(f"{fname}: the hinge loss is not differentiable; use optimizer=sgd or loss=squared_hinge")
+    max_iter, tol = p.get("max_iter", 100), p.get("tolerance", 1e-6)
+    glm_driver.check_common(plpy, fname, max_iter, tol)
+    from . import identifiers
+    src = identifiers.resolve_table(plpy, source_table, "source table")
+    cols = identifiers.table_columns(plpy, src["oid"])
+    try:
+        item = identifiers.parse_element_list(str(dependent))
+    except identifiers.NameError_ as exc:
+        plpy.error(f"{fname}: dependent_varname {dependent!r}: {exc}")
+    if len(item) != 1 or item[0][0] != "column":
+        plpy.error(f"{fname}: dependent_varname {dependent!r} must be one column name")
+    col = identifiers.resolve_column(plpy, cols, item[0], source_table, "dependent_varname")
+    labels = glm_driver.distinct_labels(plpy, fname, src["sql"], plpy.quote_ident(col), limit=10)
+    if len(labels) != 2:
+        plpy.error(f"{fname}: a binary classifier needs exactly 2 label values; column {col} holds "
+                   f"{len(labels)}: {', '.join(str(v) for v in labels)}")
+    labels = [str(v) for v in labels]
+    out, summary, prep, groups, model_id = glm_driver.setup(
+        plpy, schema, fname, "svm", source_table, model_table, dependent, independent, grouping_col,
+        {"lambda": lam, "loss": loss, "optimizer": optimizer, "max_iter": max_iter, "tolerance": tol,
+         "label_values": labels, "kind": "classification"}, label_values=labels)
+    family = "sqhinge" if loss == "squared_hinge" else "hinge"
+    pb = glm_driver.Problem(fname, family, prep["n_features"], family_params=[1.0, 0.0], l2=lam,
+                            penalize_intercept=True, optimizer=optimizer, max_iter=max_iter, tolerance=tol,
+                            verbose=verbose, lr=p.get("learning_rate", p.get("init_stepsize")),
+                            decay=p.get("decay", 0.9), batch_size=p.get("batch_size", 100))
+    drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
+    drv.run()
+    drv.final("grad")
+    skipped = {k: s for k, _, s in groups}
+    results = {key: {"coef": g.w, "loss": g.loss, "norm_of_gradient": float(np.linalg.norm(g.grad)),
+                     "num_iterations": g.iterations, "converged": g.converged, "num_rows_processed": g.rows,
+                     "num_rows_skipped": skipped.get(key, 0), "dep_var_mapping": labels}
+               for key, g in drv.groups.items()}
+    glm_driver.write_table(plpy, out["sql"], prep, [
+        ("coef", "float8[]"), ("loss", "float8"), ("norm_of_gradient", "float8"), ("num_iterations", "integer"),
+        ("converged", "boolean"), ("num_rows_processed", "bigint"), ("num_rows_skipped", "bigint"),
+        ("dep_var_mapping", "text[]")], results)
+    n_all = sum(r["num_rows_processed"] for r in results.values())
+    glm_driver.write_summary(plpy, summary["sql"], [
+        ("method", "text", "svm"), ("version_number", "text", "indb_ml"), ("source_table", "text", prep["source"]["sql"]),
+        ("model_table", "text", out["sql"]), ("dependent_varname", "text", dependent),
+        ("independent_varname", "text", independent), ("feature_names", "text[]", prep["feature_names"]),
+        ("kernel_func", "text", "linear"), ("grouping_col", "text", grouping_col),
+        ("optim_params", "text", f"optimizer={optimizer}, loss={loss}, max_iter={max_iter}, tolerance={tol}"),
+        ("reg_params", "text", f"lambda={lam}"), ("num_all_groups", "int4", len(groups)),
+        ("num_failed_groups", "int4", sum(1 for g in drv.groups.values() if not g.converged)),
+        ("total_rows_processed", "int8", n_all), ("total_rows_skipped", "int8", sum(s for _, _, s in groups)),
+        ("dep_var_mapping", "text[]", labels), ("model_id", "int8", model_id)])
+    train_ms = (time.perf_counter() - t0) * 1000.0
+    one = next(iter(results.values())) if len(results) == 1 else None
+    registry.finish(plpy, schema, model_id, {"groups": len(results), "num_rows_processed": n_all,
+                                             "objective": one["loss"] if one else None, "passes": drv.pass_count},
+                    [out["sql"], summary["sql"]], train_ms)
+    return (f"svm ({loss}, {optimizer}): {out['sql']} from {n_all} rows in {len(results)} group(s), "
+            f"{drv.pass_count} passes, {train_ms:.0f} ms")
