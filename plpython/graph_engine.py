@@ -173,7 +173,7 @@ def _pagerank_dynamic(g, d, tol, max_iter, p, dangling, inv_out, on_round):
         sched = np.flatnonzero(np.abs(r) > tol)
         if sched.size == 0:
             _report(on_round, rnd, 0, 0, 0.0, "frontier", t0)
-            return x, rnd, True
+            return _normalized(x), rnd, True
         rs = r[sched]
         mx = float(np.abs(rs).max())
         x[sched] += rs
@@ -196,8 +196,13 @@ def _pagerank_dynamic(g, d, tol, max_iter, p, dangling, inv_out, on_round):
         if dmass != 0.0:
             r += d * dmass * p
         _report(on_round, rnd, sched.size, touched, mx, mode, t0)
-    done = not np.any(np.abs(r) > tol)
-    return x + r if done else x, max_iter, done
+    return _normalized(x), max_iter, not np.any(np.abs(r) > tol)
+
+
+def _normalized(x):
+    """The fixed point sums to 1; residuals left below the tolerance are spread back proportionally."""
+    total = x.sum()
+    return x / total if total > 0 else x
 
 
 def _pagerank_chromatic(g, d, tol, max_iter, p, dangling, inv_out, colors, on_round):

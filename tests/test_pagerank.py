@@ -1,0 +1,101 @@
+"""PageRank: all three schedules against networkx on SNAP wiki-Vote (directed) and ego-Facebook (undirected)."""
+import networkx as nx
+import numpy as np
+import pytest
+
+from graph_testdata import column, facebook, wiki_vote
+
+
+def _l1(ours: dict, ref: dict) -> float:
+    assert set(ours) == set(ref)
+    return float(sum(abs(ours[k] - ref[k]) for k in ref))
+
+
+@pytest.mark.parametrize("loader,directed", [(wiki_vote, True), (facebook, False)], ids=["wiki-Vote", "ego-Facebook"])
+def test_pagerank_schedules_match_networkx(conn, loader, directed):
+    table, g = loader(conn)
+    ref = nx.pagerank(g, alpha=0.85, tol=1e-14, max_iter=10000)
+    rounds = {}
+    for schedule in ("sync", "dynamic", "chromatic"):
+        out = f"pr_{table}_{schedule}"
+        conn.execute("DROP TABLE IF EXISTS {0}, {0}_summary".format(out))
+        msg = conn.execute("SELECT indb_ml.pagerank(NULL, 'id', %s, 'src=src, dest=dst', %s, "
+                           "tolerance => 1e-11, max_iter => 500, schedule => %s, directed => %s)",
+                           [table, out, schedule, directed]).fetchone()[0]
+        assert "converged" in msg and "NOT" not in msg
+        ours = column(conn, out, "id", "pagerank")
+        assert _l1(ours, ref) < 1e-6, schedule
+        assert abs(sum(ours.values()) - 1.0) < 1e-9
+        summary = conn.execute(f"SELECT __iterations__, converged, edges_touched, model_id FROM {out}_summary").fetchone()
+        rounds[schedule] = summary[0]
+        assert summary[1] is True
+        hist = conn.execute("SELECT count(*), sum((info->>'edges_touched')::bigint) FROM indb_ml.model_iterations "
+                            "WHERE model_id = %s", [summary[3]]).fetchone()
+        assert hist[0] >= summary[0] and hist[1] == summary[2]
+    # Gauss-Seidel by colour reaches the same fixed point in fewer rounds than Jacobi
+    assert rounds["chromatic"] < rounds["sync"], rounds
+
+
+def test_pagerank_dynamic_touches_fewer_edges(conn):
+    table, g = wiki_vote(conn)
+    touched = {}
+    for schedule in ("sync", "dynamic"):
+        out = f"pr_touch_{schedule}"
+        conn.execute("DROP TABLE IF EXISTS {0}, {0}_summary".format(out))
+        conn.execute("SELECT indb_ml.pagerank(NULL, 'id', %s, 'src=src, dest=dst', %s, tolerance => 1e-9, "
+                     "schedule => %s)", [table, out, schedule])
+        touched[schedule] = conn.execute(f"SELECT edges_touched FROM {out}_summary").fetchone()[0]
+    assert touched["dynamic"] < touched["sync"]
+
+
+def test_pagerank_notices_registry_and_personalization(conn):
+    conn.execute("DROP TABLE IF EXISTS pr_small_e, pr_small, pr_small_summary, pr_pers, pr_pers_summary")
+    conn.execute("CREATE TABLE pr_small_e (a text, b text)")
+    conn.execute("INSERT INTO pr_small_e VALUES ('x','y'), ('y','z'), ('z','x'), ('z','w'), ('x','x'), "
+                 "('x','y'), (NULL, 'y')")
+    conn.notices.clear()
+    conn.execute("SELECT indb_ml.pagerank(NULL, 'node', 'pr_small_e', 'src=a, dest=b', 'pr_small', "
+                 "tolerance => 1e-12, schedule => 'dynamic')")
+    assert any("round 1:" in m for _, m in conn.notices)
+    assert any("NULL endpoint" in m for _, m in conn.notices)
+    ours = column(conn, "pr_small", "node", "pagerank")
+    g = nx.DiGraph([("x", "y"), ("y", "z"), ("z", "x"), ("z", "w"), ("x", "x")])  # duplicate x->y merged
+    ref = nx.pagerank(g, tol=1e-14, max_iter=1000)
+    assert _l1(ours, ref) < 1e-9
+    s = conn.execute("SELECT num_null_endpoints_skipped, num_duplicate_edges_merged, num_self_loops "
+                     "FROM pr_small_summary").fetchone()
+    assert s == (1, 1, 1)
+    conn.execute("SELECT indb_ml.pagerank(NULL, 'node', 'pr_small_e', 'src=a, dest=b', 'pr_pers', "
+                 "tolerance => 1e-12, schedule => 'sync', personalization_vertices => ARRAY['y'])")
+    ref = nx.pagerank(g, tol=1e-14, max_iter=1000, personalization={"y": 1})
+    assert _l1(column(conn, "pr_pers", "node", "pagerank"), ref) < 1e-9
+    m = conn.execute("SELECT status, algorithm, metrics->>'rounds' FROM indb_ml.models "
+                     "WHERE name = 'public.pr_pers'").fetchone()
+    assert m[0] == "succeeded" and m[1] == "pagerank" and int(m[2]) > 0
+
+
+def test_pagerank_isolated_vertices_from_vertex_table(conn):
+    conn.execute("DROP TABLE IF EXISTS pr_iso_v, pr_iso_e, pr_iso, pr_iso_summary")
+    conn.execute("CREATE TABLE pr_iso_v (vid bigint)")
+    conn.execute("INSERT INTO pr_iso_v SELECT generate_series(1, 6)")
+    conn.execute("CREATE TABLE pr_iso_e (s int, d int)")
+    conn.execute("INSERT INTO pr_iso_e VALUES (1,2), (2,3), (3,1), (4,1)")
+    conn.execute("SELECT indb_ml.pagerank('pr_iso_v', 'vid', 'pr_iso_e', 'src=s, dest=d', 'pr_iso', "
+                 "tolerance => 1e-13, schedule => 'chromatic')")
+    ours = column(conn, "pr_iso", "vid", "pagerank")
+    g = nx.DiGraph([(1, 2), (2, 3), (3, 1), (4, 1)])
+    g.add_nodes_from([5, 6])
+    assert _l1(ours, nx.pagerank(g, tol=1e-15, max_iter=1000)) < 1e-9
+
+
+def test_pagerank_bad_arguments(conn):
+    conn.execute("DROP TABLE IF EXISTS pr_bad_e")
+    conn.execute("CREATE TABLE pr_bad_e (a int, b int)")
+    conn.execute("INSERT INTO pr_bad_e VALUES (1, 2)")
+    import psycopg
+    for args, msg in [("'src=a, dest=b', 'o1', schedule => 'async'", "schedule must be"),
+                      ("'src=a, dest=b', 'o1', damping_factor => 1.5", "damping_factor"),
+                      ("'src=a, dest=b', 'o1', personalization_vertices => ARRAY['7']", "7 is not a vertex")]:
+        with pytest.raises(psycopg.Error, match=msg):
+            conn.execute(f"SELECT indb_ml.pagerank(NULL, 'id', 'pr_bad_e', {args})")
+    assert not conn.execute("SELECT to_regclass('o1') IS NOT NULL").fetchone()[0]
