@@ -208,14 +208,15 @@ return plpy.execute(plpy.prepare(f"""
     SELECT EXISTS (SELECT 1 FROM reach WHERE vid = $2) AS found""", ["int4", "int4"]), [s, t])[0]["found"]
 $py$;
 CREATE OR REPLACE FUNCTION @extschema@.graph_reachable(
-    vertex_table text, vertex_id text, edge_table text, edge_args text, source_vertex anyelement,
-    target_vertex anyelement, directed boolean DEFAULT true)
+    vertex_table text, vertex_id text, edge_table text, edge_args text, source_vertex anycompatible,
+    target_vertex anycompatible, directed boolean DEFAULT true)
 RETURNS boolean LANGUAGE sql AS $$
     SELECT @extschema@._graph_reachable(vertex_table, vertex_id, edge_table, edge_args,
                                         @extschema@._graph_ids(source_vertex),
                                         @extschema@._graph_ids(target_vertex), directed)
 $$;
-COMMENT ON FUNCTION @extschema@.graph_reachable(text, text, text, text, anyelement, anyelement, boolean) IS
+DROP FUNCTION IF EXISTS @extschema@.graph_reachable(text, text, text, text, anyelement, anyelement, boolean);
+COMMENT ON FUNCTION @extschema@.graph_reachable(text, text, text, text, anycompatible, anycompatible, boolean) IS
     'indb_ml: is there a path from source_vertex to target_vertex? (recursive CTE, stops at the target)';
 
 -- ------------------------------------------------------------------ colouring

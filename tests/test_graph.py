@@ -1,0 +1,154 @@
+"""Prepared graphs, edge_args grammar and errors, BFS / k-hop / reachability, colouring."""
+import sys
+from pathlib import Path
+
+import networkx as nx
+import psycopg
+import pytest
+
+from graph_testdata import facebook, wiki_vote
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from plpython import graph as graph_py  # noqa: E402  (pure parser, no server needed)
+from plpython import graph_engine as ge  # noqa: E402
+
+
+def test_parse_edge_args():
+    assert graph_py.parse_edge_args('src=a, dest="B c", weight=w') == {
+        "src": ("a", False), "dest": ("B c", True), "weight": ("w", False)}
+    assert graph_py.parse_edge_args(" DEST = x ") == {"dest": ("x", False)}
+    for bad, msg in [("src=a; drop table x", "expected ','"), ("source=a", "unknown key"),
+                     ("src=a, src=b", "twice"), ("src=", "must be followed"), ("src=a b", "expected ','"),
+                     ("src=(select 1)", "must be followed")]:
+        with pytest.raises(graph_py.EdgeArgsError, match=msg):
+            graph_py.parse_edge_args(bad)
+
+
+def test_prepared_graph_reused_until_the_source_changes(conn):
+    conn.execute("DROP TABLE IF EXISTS pg_e")
+    conn.execute("CREATE TABLE pg_e (a bigint, b int)")
+    conn.execute("INSERT INTO pg_e VALUES (10, 20), (20, 30), (30, 10), (10, 20), (5, 5)")
+    g1 = conn.execute("SELECT indb_ml.graph_prepare(NULL, NULL, 'pg_e', 'src=a, dest=b')").fetchone()[0]
+    g2 = conn.execute("SELECT indb_ml.graph_prepare(NULL, NULL, 'pg_e', 'src=a, dest=b')").fetchone()[0]
+    assert g1 == g2
+    row = conn.execute("SELECT n_vertices, n_edges, n_duplicates, n_self_loops, id_type, table_prefix "
+                       "FROM indb_ml.prepared_graphs WHERE graph_id = %s", [g1]).fetchone()
+    assert row[:5] == (4, 4, 1, 1, "int8")
+    # dense ids in id order, degrees stored, indexes both ways
+    v = conn.execute(f"SELECT vid, id, out_degree, in_degree FROM indb_ml.{row[5]}_v ORDER BY vid").fetchall()
+    assert v == [(0, 5, 1, 1), (1, 10, 1, 1), (2, 20, 1, 1), (3, 30, 1, 1)]
+    idx = conn.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'indb_ml' AND tablename = %s",
+                       [row[5] + "_e"]).fetchone()[0]
+    assert idx == 2
+    g3 = conn.execute("SELECT indb_ml.graph_prepare(NULL, NULL, 'pg_e', 'src=a, dest=b', false)").fetchone()[0]
+    assert g3 != g1
+    assert conn.execute("SELECT n_edges FROM indb_ml.prepared_graphs WHERE graph_id = %s", [g3]).fetchone()[0] == 7
+    conn.execute("INSERT INTO pg_e VALUES (30, 40)")
+    g4 = conn.execute("SELECT indb_ml.graph_prepare(NULL, NULL, 'pg_e', 'src=a, dest=b')").fetchone()[0]
+    assert g4 not in (g1, g3)
+    assert conn.execute("SELECT count(*) FROM indb_ml.prepared_graphs WHERE graph_id = %s", [g1]).fetchone()[0] == 0
+    assert conn.execute("SELECT indb_ml.graph_drop_prepared('pg_e')").fetchone()[0] == 2
+
+
+@pytest.mark.parametrize("args,msg", [
+    ("'src=a, dest=nope'", r"column nope \(dest in edge_args\) does not exist"),
+    ("'src=a; dest=b'", "expected ','"),
+    ("'from=a, dest=b'", "unknown key"),
+    ("'src=a, dest=a'", "same column"),
+    ("'src=a, dest=t'", "incompatible types"),
+])
+def test_bad_edge_args_are_clear_errors(conn, args, msg):
+    conn.execute("DROP TABLE IF EXISTS bad_e")
+    conn.execute("CREATE TABLE bad_e (a int, b int, t text)")
+    before = conn.execute("SELECT count(*) FROM indb_ml.prepared_graphs").fetchone()[0]
+    with pytest.raises(psycopg.Error, match=msg):
+        conn.execute(f"SELECT indb_ml.wcc(NULL, 'id', 'bad_e', {args}, 'bad_out')")
+    assert conn.execute("SELECT count(*) FROM indb_ml.prepared_graphs").fetchone()[0] == before
+
+
+def test_missing_tables_and_existing_output(conn):
+    with pytest.raises(psycopg.Error, match="does not exist"):
+        conn.execute("SELECT indb_ml.wcc(NULL, 'id', 'no_such_edges', 'src=a, dest=b', 'x_out')")
+    conn.execute("DROP TABLE IF EXISTS ex_e, ex_out")
+    conn.execute("CREATE TABLE ex_e (src int, dest int)")
+    conn.execute("INSERT INTO ex_e VALUES (1, 2)")
+    with pytest.raises(psycopg.Error, match="vertex_table 'no_vertices' does not exist"):
+        conn.execute("SELECT indb_ml.wcc('no_vertices', 'id', 'ex_e', NULL, 'ex_out')")
+    conn.execute("CREATE TABLE ex_out (x int)")
+    with pytest.raises(psycopg.Error, match="already exists"):
+        conn.execute("SELECT indb_ml.wcc(NULL, 'id', 'ex_e', NULL, 'ex_out')")   # default src/dest names
+
+
+@pytest.mark.parametrize("loader,directed,source", [(wiki_vote, True, 30), (facebook, False, 0)],
+                         ids=["wiki-Vote", "ego-Facebook"])
+def test_bfs_levels_match_networkx(conn, loader, directed, source):
+    table, g = loader(conn)
+    out = f"bfs_{table}"
+    conn.execute("DROP TABLE IF EXISTS {0}, {0}_summary".format(out))
+    conn.execute("SELECT indb_ml.graph_bfs(NULL, 'id', %s, 'src=src, dest=dst', %s, %s, directed => %s)",
+                 [table, source, out, directed])
+    got = {v: (d, p) for v, d, p in conn.execute(f"SELECT id, distance, parent FROM {out}")}
+    ref = nx.single_source_shortest_path_length(g, source)
+    assert {v: d for v, (d, _) in got.items()} == ref
+    for v, (d, p) in got.items():
+        assert (p is None) == (v == source)
+        if p is not None:
+            assert g.has_edge(p, v) and ref[p] == d - 1
+    # bounded, and from a set of sources
+    conn.execute("DROP TABLE IF EXISTS {0}_2, {0}_2_summary".format(out))
+    srcs = [source, max(ref, key=ref.get)]
+    conn.execute("SELECT indb_ml.graph_bfs(NULL, 'id', %s, 'src=src, dest=dst', %s::int[], %s, 2, %s)",
+                 [table, srcs, out + "_2", directed])
+    got2 = dict(conn.execute(f"SELECT id, distance FROM {out}_2").fetchall())
+    ref2 = nx.multi_source_dijkstra_path_length(g, srcs, cutoff=2)
+    assert got2 == ref2
+
+
+def test_khop_and_reachable(conn):
+    table, g = wiki_vote(conn)
+    conn.execute("DROP TABLE IF EXISTS khop_wv, khop_wv_summary")
+    conn.execute("SELECT indb_ml.graph_khop(NULL, 'id', %s, 'src=src, dest=dst', 30, 'khop_wv', 2)", [table])
+    got = dict(conn.execute("SELECT id, hops FROM khop_wv").fetchall())
+    assert got == nx.single_source_shortest_path_length(g, 30, cutoff=2)
+    reach = nx.descendants(g, 30)
+    unreachable = next(v for v in sorted(g.nodes) if v not in reach and v != 30)
+    q = "SELECT indb_ml.graph_reachable(NULL, 'id', %s, 'src=src, dest=dst', %s, %s)"
+    assert conn.execute(q, [table, 30, max(reach)]).fetchone()[0] is True
+    assert conn.execute(q, [table, 30, unreachable]).fetchone()[0] is False
+    assert conn.execute(q, [table, 30, 30]).fetchone()[0] is True
+    with pytest.raises(psycopg.Error, match="is not a vertex"):
+        conn.execute(q, [table, 30, 999999])
+
+
+def test_cycles_text_ids_and_self_loops_in_traversals(conn):
+    conn.execute("DROP TABLE IF EXISTS cyc_e, cyc_b, cyc_b_summary")
+    conn.execute("CREATE TABLE cyc_e (s text, d text)")
+    conn.execute("INSERT INTO cyc_e VALUES ('a','b'), ('b','c'), ('c','a'), ('c','c'), ('d','a')")
+    conn.execute("SELECT indb_ml.graph_bfs(NULL, 'v', 'cyc_e', 'src=s, dest=d', 'a'::text, 'cyc_b')")
+    assert dict(conn.execute("SELECT v, distance FROM cyc_b").fetchall()) == {"a": 0, "b": 1, "c": 2}
+    assert conn.execute("SELECT indb_ml.graph_reachable(NULL, 'v', 'cyc_e', 'src=s, dest=d', 'a'::text, "
+                        "'d'::text)").fetchone()[0] is False
+    assert conn.execute("SELECT indb_ml.graph_reachable(NULL, 'v', 'cyc_e', 'src=s, dest=d', 'a'::text, "
+                        "'d'::text, directed => false)").fetchone()[0] is True
+
+
+def test_colouring_is_proper(conn):
+    table, g = facebook(conn)
+    conn.execute("DROP TABLE IF EXISTS col_fb, col_fb_summary")
+    conn.execute("SELECT indb_ml.graph_color(NULL, 'id', %s, 'src=src, dest=dst', 'col_fb', 7)", [table])
+    col = dict(conn.execute("SELECT id, color FROM col_fb").fetchall())
+    assert set(col) == set(g.nodes)
+    assert all(col[u] != col[v] for u, v in g.edges if u != v)
+    k = conn.execute("SELECT num_colors FROM col_fb_summary").fetchone()[0]
+    assert k == len(set(col.values())) and k <= max(d for _, d in g.degree) + 1
+
+
+def test_engine_colour_and_bfs_kernels_without_server():
+    G = nx.gnp_random_graph(200, 0.05, seed=2, directed=True)
+    e = list(G.edges)
+    g = ge.Graph(200, [a for a, _ in e], [b for _, b in e])
+    col, _ = ge.color(g, seed=1)
+    assert ge.is_proper(g, col)
+    lv = ge.bfs_levels(g, [0])
+    ref = nx.single_source_shortest_path_length(G, 0)
+    assert {i: int(x) for i, x in enumerate(lv) if x >= 0} == ref
