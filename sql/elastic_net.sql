@@ -27,11 +27,11 @@ COMMENT ON FUNCTION @extschema@.elastic_net_train(text, text, text, text, text, 
 
 CREATE OR REPLACE FUNCTION @extschema@.elastic_net_gaussian_predict(coef_all float8[], intercept float8, x float8[])
 RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT @extschema@.linregr_predict(coef_all, x) + intercept
+    SELECT (SELECT sum(c * v) FROM unnest(coef_all, x) AS t(c, v)) + intercept
 $$;
 CREATE OR REPLACE FUNCTION @extschema@.elastic_net_binomial_prob(coef_all float8[], intercept float8, x float8[])
 RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT @extschema@.logregr_predict_prob(coef_all || intercept, x || 1.0::float8)
+    SELECT 1.0 / (1.0 + exp(-least(greatest((SELECT sum(c * v) FROM unnest(coef_all, x) AS t(c, v)) + intercept, -700), 700)))
 $$;
 CREATE OR REPLACE FUNCTION @extschema@.elastic_net_binomial_predict(coef_all float8[], intercept float8, x float8[])
 RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
