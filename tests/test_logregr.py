@@ -181,7 +181,7 @@ BAD_CASES = [
     ("adult_glm", "no_such_col", "ARRAY[1, age]", "no_such_col"),
     ("adult_glm", "income_gt50k", "ARRAY[1, nope]", "nope"),
     ("adult_glm", "income_gt50k", "ARRAY[1, age); DROP TABLE adult_glm; --]", "expected ','"),
-    ('adult_glm"; DROP TABLE adult_glm; --', "income_gt50k", "ARRAY[1, age]", "does not exist"),
+    ('adult_glm"; DROP TABLE adult_glm; --', "income_gt50k", "ARRAY[1, age]", "source table"),
     ("lr_empty", "y", "ARRAY[1, x]", "is empty"),
     ("lr_nulls", "y", "ARRAY[1, x]", "NULL"),
     ("lr_three", "y", "ARRAY[1, x]", "0, 1, 2"),
