@@ -157,3 +157,88 @@ class PCA(_FactorBase):
     def inverse_transform(self, Z) -> np.ndarray:
         Z = as_matrix(Z)
         return (Z @ self.components_) * self.scale_ + self.mean_
+
+
+class ALS(_FactorBase):
+    """Matrix factorisation by alternating least squares (ALS-WR), trained in the database.
+
+    ``fit(db, table, user_col, item_col, rating_col)``; then ``user_ids_``,
+    ``user_factors_`` (n_users x rank), ``user_biases_``, the same for items,
+    ``global_mean_``, ``train_rmse_``, ``n_iter_``. ``reg`` is the SQL
+    ``lambda`` (weighted-λ: each vertex's penalty is reg x its number of ratings).
+    ``predict(users, items)`` computes locally from the factors; ``recommend(user, k)``
+    runs the SQL ``recommend`` function.
+    """
+
+    algorithm = "als"
+
+    def __init__(self, rank: int = 10, reg: float = 0.05, max_iter: int = 15, tolerance: float = 1e-4,
+                 seed: int = 0, biases: bool = True, duplicates: str = "average"):
+        self.rank = rank
+        self.reg = reg
+        self.max_iter = max_iter
+        self.tolerance = tolerance
+        self.seed = seed
+        self.biases = biases
+        self.duplicates = duplicates
+
+    def fit(self, db, table: str, user_col: str, item_col: str, rating_col: str,
+            model_table: str | None = None) -> "ALS":
+        db = self._db(db)
+        model_table = self._model_table(db, model_table)
+        self.summary_ = db.call("als_train", table, user_col, item_col, rating_col, model_table,
+                                rank=self.rank, **{"lambda": self.reg}, max_iter=self.max_iter,
+                                tolerance=self.tolerance, seed=self.seed, biases=self.biases,
+                                duplicates=self.duplicates)
+        self.db_, self.model_table_, self.table_ = db, model_table, table
+        self.model_name_ = self._qualified(db, model_table)
+        m = db.fetch_table(model_table)[0]
+        self.global_mean_ = float(m["global_mean"])
+        self.train_rmse_ = float(m["train_rmse"])
+        self.n_iter_ = int(m["iterations"])
+        self.converged_ = bool(m["converged"])
+        self._mu = self.global_mean_ if m["biases"] else 0.0
+        for side, name in (("user", m["users_table"]), ("item", m["items_table"])):
+            rows = db.execute(sql.SQL("SELECT id, factor, bias FROM {} ORDER BY id").format(sql.SQL(name)))
+            setattr(self, f"{side}_ids_", np.array([r[0] for r in rows]))
+            setattr(self, f"{side}_factors_", np.array([r[1] for r in rows], dtype=float).reshape(len(rows), -1))
+            setattr(self, f"{side}_biases_", np.array([r[2] for r in rows], dtype=float))
+        self._uindex = {u: k for k, u in enumerate(self.user_ids_.tolist())}
+        self._iindex = {i: k for k, i in enumerate(self.item_ids_.tolist())}
+        return self
+
+    def predict(self, users, items, unknown: str = "mean") -> np.ndarray:
+        """Predicted ratings for pairs (users[k], items[k]). A user or item without factors (no usable
+        ratings in training) gets the global mean (``unknown="mean"``) or NaN (``unknown="nan"``)."""
+        self._check_fitted()
+        if unknown not in ("mean", "nan"):
+            raise ValueError("unknown must be 'mean' or 'nan'")
+        users, items = list(users), list(items)
+        if len(users) != len(items):
+            raise ValueError(f"{len(users)} users but {len(items)} items")
+        out = np.empty(len(users))
+        for k, (u, i) in enumerate(zip(users, items)):
+            a, b = self._uindex.get(u), self._iindex.get(i)
+            if a is None or b is None:
+                out[k] = self.global_mean_ if unknown == "mean" else np.nan
+            else:
+                out[k] = (self._mu + self.user_biases_[a] + self.item_biases_[b]
+                          + self.user_factors_[a] @ self.item_factors_[b])
+        return out
+
+    def recommend(self, user, k: int = 10, exclude_rated: bool = True) -> list[tuple]:
+        """[(item, score), ...] best first, from the SQL ``recommend`` function; [] for an unknown user."""
+        self._check_fitted()
+        query = sql.SQL("SELECT item_id, score FROM {s}.recommend(%s, %s, %s, %s) ORDER BY rank").format(
+            s=sql.Identifier(self.db_.schema))
+        return [tuple(r) for r in self.db_.execute(query, [self.model_name_, user, k, exclude_rated])]
+
+    def rmse(self, table: str, user_col: str, item_col: str, rating_col: str) -> float:
+        """Root mean squared error on a ratings table, computed in the database (unknown -> global mean)."""
+        self._check_fitted()
+        query = sql.SQL(
+            "SELECT sqrt(avg(({r} - coalesce({s}.als_predict(%s, {u}, {i}), %s))^2)) FROM {t} "
+            "WHERE {r} IS NOT NULL").format(
+            r=sql.Identifier(rating_col), u=sql.Identifier(user_col), i=sql.Identifier(item_col),
+            s=sql.Identifier(self.db_.schema), t=sql.SQL(_table_sql(self.db_, table)))
+        return float(self.db_.execute(query, [self.model_name_, self.global_mean_])[0][0])

@@ -1,0 +1,260 @@
+"""ALS: the aggregate kernel, a numpy reference from the same initial factors, MovieLens 100K
+accuracy, predict/recommend, and the defined behaviour on awkward inputs."""
+import gzip
+import sys
+from pathlib import Path
+
+import numpy as np
+import psycopg
+import pytest
+
+from conftest import SHARED_DATA, tables_in
+from indb_ml.estimators.factorization import ALS
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from plpython import als  # noqa: E402
+
+MOVIELENS = SHARED_DATA / "movielens-100k"
+
+
+# ------------------------------------------------------------------ kernel
+
+
+@pytest.mark.parametrize("biases", [True, False])
+def test_aggregate_kernel_solves_the_normal_equations(biases):
+    rng = np.random.default_rng(0)
+    rank, n, lam, mu = 4, 300, 0.3, 3.2
+    others = rng.normal(size=(n, rank + 1))
+    ratings = rng.integers(1, 6, n).astype(float)
+    states = [None, None, None]
+    for j in range(n):        # three partial states (parallel workers), each crossing the buffer size
+        states[j % 3] = als.transition(states[j % 3], others[j].tobytes(), ratings[j], lam, mu, biases)
+    final = np.frombuffer(als.solve_state(als.merge(als.merge(states[0], states[1]), states[2])), dtype="<f8")
+    if biases:
+        F = others.copy()
+        F[:, rank] = 1.0
+        t = ratings - mu - others[:, rank]
+    else:
+        F, t = others[:, :rank], ratings
+    x = np.linalg.solve(F.T @ F + lam * n * np.eye(F.shape[1]), F.T @ t)
+    assert final[0] == n
+    np.testing.assert_allclose(final[2:2 + F.shape[1]], x, rtol=1e-10, atol=1e-12)
+    assert final[1] == pytest.approx(((t - F @ x) ** 2).sum(), rel=1e-9)
+    if not biases:
+        assert final[-1] == 0.0
+
+
+def test_initial_factors_reproducible():
+    a = als.initial_factor("242", 10, 0)
+    np.testing.assert_array_equal(a, als.initial_factor("242", 10, 0))
+    assert not np.array_equal(a, als.initial_factor("242", 10, 1))
+    assert not np.array_equal(a, als.initial_factor("243", 10, 0))
+
+
+# ------------------------------------------------------------------ numpy reference
+
+
+def reference_als(ratings, rank, lam, iters, seed, biases=True):
+    """Plain numpy ALS-WR with the same model, initial factors and update order as als_train."""
+    users, items = np.unique(ratings[:, 0]), np.unique(ratings[:, 1])
+    uidx = np.searchsorted(users, ratings[:, 0])
+    iidx = np.searchsorted(items, ratings[:, 1])
+    r = ratings[:, 2].astype(float)
+    mu = r.mean() if biases else 0.0
+    V = np.array([np.append(als.initial_factor(str(i), rank, seed), 0.0) for i in items])
+    U = np.zeros((len(users), rank + 1))
+
+    def half(n_vertices, own, other_idx, other):
+        out = np.zeros((n_vertices, rank + 1))
+        order = np.argsort(own, kind="stable")
+        bounds = np.searchsorted(own[order], np.arange(n_vertices + 1))
+        for a in range(n_vertices):
+            sel = order[bounds[a]:bounds[a + 1]]
+            O = other[other_idx[sel]]
+            if biases:
+                F = O.copy()
+                F[:, rank] = 1.0
+                t = r[sel] - mu - O[:, rank]
+            else:
+                F, t = O[:, :rank], r[sel]
+            p = F.shape[1]
+            out[a, :p] = np.linalg.solve(F.T @ F + lam * len(sel) * np.eye(p), F.T @ t)
+        return out
+
+    for _ in range(iters):
+        U = half(len(users), uidx, iidx, V)
+        V = half(len(items), iidx, uidx, U)
+    return users, U, items, V, mu
+
+
+def _load(conn, name, fname):
+    if not conn.execute("SELECT to_regclass(%s) IS NOT NULL", [name]).fetchone()[0]:
+        conn.execute(f"CREATE TABLE {name} (user_id int, item_id int, rating int, ts bigint)")
+        with conn.cursor().copy(f"COPY {name} FROM STDIN") as cp:
+            cp.write(gzip.open(MOVIELENS / fname).read())
+    return np.loadtxt(gzip.open(MOVIELENS / fname), dtype=np.int64)[:, :3]
+
+
+@pytest.fixture
+def u1(conn):
+    if not (MOVIELENS / "u1.base.gz").exists():
+        pytest.fail(f"MovieLens 100K is expected at {MOVIELENS}")
+    return _load(conn, "ml_u1_base", "u1.base.gz"), _load(conn, "ml_u1_test", "u1.test.gz")
+
+
+def _factors(conn, table):
+    rows = conn.execute(f"SELECT id, factor, bias FROM {table} ORDER BY id").fetchall()
+    return np.array([r[0] for r in rows]), np.array([list(r[1]) + [r[2]] for r in rows])
+
+
+def test_equals_numpy_reference_after_three_iterations(conn, u1):
+    base, _ = u1
+    conn.execute("DROP TABLE IF EXISTS ml_ref, ml_ref_users, ml_ref_items")
+    conn.execute("SELECT indb_ml.als_train('ml_u1_base', 'user_id', 'item_id', 'rating', 'ml_ref', rank => 8, "
+                 "lambda => 0.1, max_iter => 3, tolerance => 0, seed => 4)")
+    users, U, items, V, mu = reference_als(base, 8, 0.1, 3, 4)
+    db_users, dbU = _factors(conn, "ml_ref_users")
+    db_items, dbV = _factors(conn, "ml_ref_items")
+    np.testing.assert_array_equal(db_users, users)
+    np.testing.assert_array_equal(db_items, items)
+    np.testing.assert_allclose(dbU, U, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(dbV, V, rtol=0, atol=1e-8)
+    gm, its = conn.execute("SELECT global_mean, iterations FROM ml_ref").fetchone()
+    assert gm == pytest.approx(mu, rel=1e-14) and its == 3
+    # the initial factors are retrievable in SQL
+    init = conn.execute("SELECT indb_ml.als_initial_factor('242', 8, 4)").fetchone()[0]
+    np.testing.assert_array_equal(init, als.initial_factor("242", 8, 4))
+
+
+def test_movielens_test_rmse(conn, u1):
+    _, test = u1
+    conn.execute("DROP TABLE IF EXISTS ml_fit, ml_fit_users, ml_fit_items")
+    conn.notices.clear()
+    conn.execute("SELECT indb_ml.als_train('ml_u1_base', 'user_id', 'item_id', 'rating', 'ml_fit', rank => 20, "
+                 "lambda => 0.14, max_iter => 15, tolerance => 0)")
+    rmse = conn.execute(
+        "SELECT sqrt(avg((t.rating - coalesce(indb_ml.als_predict('ml_fit', t.user_id, t.item_id), m.global_mean))^2)) "
+        "FROM ml_u1_test t CROSS JOIN ml_fit m").fetchone()[0]
+    assert rmse <= 0.93, rmse
+    hist = conn.execute("SELECT iteration, loss, elapsed_ms FROM indb_ml.model_iterations JOIN indb_ml.models "
+                        "USING (model_id) WHERE name = 'public.ml_fit' ORDER BY iteration").fetchall()
+    assert [h[0] for h in hist] == list(range(1, 16))
+    losses = [h[1] for h in hist]
+    assert all(b <= a + 1e-12 for a, b in zip(losses, losses[1:]))   # ALS never increases its objective much
+    assert len([m for _, m in conn.notices if "iteration" in m]) == 15
+    # the train RMSE recorded equals the one recomputed from the factors
+    train = conn.execute(
+        "SELECT sqrt(avg((b.rating - indb_ml.als_predict('ml_fit', b.user_id, b.item_id))^2)) "
+        "FROM ml_u1_base b").fetchone()[0]
+    assert train == pytest.approx(losses[-1], rel=1e-9)
+    # items only in the test split have no factors: als_predict says NULL (unknown), not a guess
+    unknown = conn.execute("SELECT count(*) FROM ml_u1_test t WHERE indb_ml.als_predict('ml_fit', t.user_id, "
+                           "t.item_id) IS NULL").fetchone()[0]
+    base_items = set(u1[0][:, 1].tolist())
+    assert unknown == sum(1 for i in test[:, 1] if i not in base_items) > 0
+
+
+# ------------------------------------------------------------------ predict / recommend / edge cases
+
+
+@pytest.fixture
+def tiny(conn):
+    conn.execute("DROP TABLE IF EXISTS als_tiny")
+    conn.execute("CREATE TABLE als_tiny (u int, i int, r float8)")
+    conn.execute("""INSERT INTO als_tiny VALUES
+        (1, 10, 5), (1, 11, 3), (1, 12, 4), (2, 10, 4), (2, 13, 2), (3, 11, 1), (3, 12, 5), (3, 13, 4),
+        (4, 10, 2), (4, 11, 5), (4, 14, 3), (5, 12, 4), (5, 14, 1), (5, 10, 3),
+        (1, 10, 3),            -- duplicate pair: averaged with (1, 10, 5) -> 4
+        (6, 10, NULL),         -- user 6 has only a NULL rating: no factors
+        (NULL, 11, 4), (2, NULL, 3)""")
+    return "als_tiny"
+
+
+def test_duplicates_nulls_and_unknowns(conn, tiny):
+    conn.execute("DROP TABLE IF EXISTS als_t, als_t_users, als_t_items")
+    conn.execute("SELECT indb_ml.als_train('als_tiny', 'u', 'i', 'r', 'als_t', rank => 2, lambda => 0.1, "
+                 "max_iter => 5)")
+    row = conn.execute("SELECT num_ratings, num_users, num_items, num_null_ratings_skipped, num_null_ids_skipped, "
+                       "num_duplicate_pairs_averaged FROM als_t").fetchone()
+    assert row == (14, 5, 5, 1, 2, 1)
+    assert conn.execute("SELECT n_ratings FROM als_t_users WHERE id = 1").fetchone()[0] == 3
+    # the duplicate was averaged: the same model as training on the averaged pair
+    conn.execute("DROP TABLE IF EXISTS als_tiny2, als_t2, als_t2_users, als_t2_items")
+    conn.execute("CREATE TABLE als_tiny2 AS SELECT u, i, avg(r) AS r FROM als_tiny WHERE r IS NOT NULL "
+                 "AND u IS NOT NULL AND i IS NOT NULL GROUP BY u, i")
+    conn.execute("SELECT indb_ml.als_train('als_tiny2', 'u', 'i', 'r', 'als_t2', rank => 2, lambda => 0.1, "
+                 "max_iter => 5)")
+    np.testing.assert_allclose(_factors(conn, "als_t_items")[1], _factors(conn, "als_t2_items")[1], atol=1e-12)
+    # unknown user (only NULL ratings) and unknown item: NULL prediction, no recommendations
+    assert conn.execute("SELECT indb_ml.als_predict('als_t', 6, 10)").fetchone()[0] is None
+    assert conn.execute("SELECT indb_ml.als_predict('als_t', 1, 99)").fetchone()[0] is None
+    assert conn.execute("SELECT count(*) FROM indb_ml.recommend('als_t', 6, 3)").fetchone()[0] == 0
+    # duplicates => 'error' rejects, naming the pair
+    with pytest.raises(psycopg.Error, match=r"rated more than once.*\(1, 10\) 2 times"):
+        conn.execute("SELECT indb_ml.als_train('als_tiny', 'u', 'i', 'r', 'als_t3', duplicates => 'error')")
+
+
+def test_predict_and_recommend(conn, tiny):
+    conn.execute("DROP TABLE IF EXISTS als_p, als_p_users, als_p_items")
+    conn.execute("SELECT indb_ml.als_train('als_tiny', 'u', 'i', 'r', 'als_p', rank => 3, lambda => 0.05, "
+                 "max_iter => 10)")
+    mu = conn.execute("SELECT global_mean FROM als_p").fetchone()[0]
+    u = {r[0]: (np.array(r[1]), r[2]) for r in conn.execute("SELECT id, factor, bias FROM als_p_users")}
+    v = {r[0]: (np.array(r[1]), r[2]) for r in conn.execute("SELECT id, factor, bias FROM als_p_items")}
+    expect = mu + u[1][1] + v[13][1] + u[1][0] @ v[13][0]
+    assert conn.execute("SELECT indb_ml.als_predict('als_p', 1, 13)").fetchone()[0] == pytest.approx(expect, 1e-12)
+    rec = conn.execute("SELECT item_id, score, rank FROM indb_ml.recommend('als_p', 1, 10)").fetchall()
+    assert {r[0] for r in rec} == {13, 14}          # user 1 rated 10, 11, 12
+    assert [r[2] for r in rec] == [1, 2] and rec[0][1] >= rec[1][1]
+    allrec = conn.execute("SELECT item_id FROM indb_ml.recommend('als_p', 1, 3, exclude_rated => false)").fetchall()
+    scores = {i: mu + u[1][1] + v[i][1] + u[1][0] @ v[i][0] for i in v}
+    assert [r[0] for r in allrec] == sorted(scores, key=lambda i: -scores[i])[:3]
+    # usable in a query: top 2 for every user
+    lat = conn.execute("SELECT t.u, r.item_id FROM (SELECT DISTINCT u FROM als_tiny WHERE u <= 5) t "
+                       "CROSS JOIN LATERAL indb_ml.recommend('als_p', t.u, 2) r ORDER BY t.u, r.rank").fetchall()
+    assert len(lat) == 10      # every user 1..5 has at least 2 unrated items
+    with pytest.raises(psycopg.Error, match="k must be a positive"):
+        conn.execute("SELECT * FROM indb_ml.recommend('als_p', 1, 0)")
+    with pytest.raises(psycopg.Error, match="does not exist"):
+        conn.execute("SELECT indb_ml.als_predict('als_nope', 1, 2)")
+
+
+@pytest.mark.parametrize("call, message", [
+    ("'no_such', 'u', 'i', 'r', 'als_x'", "does not exist"),
+    ("'als_tiny', 'nope', 'i', 'r', 'als_x'", "column nope"),
+    ("'als_tiny', 'u; DROP TABLE als_tiny', 'i', 'r', 'als_x'", "user_col"),
+    ("'als_tiny', 'u', 'u', 'r', 'als_x'", "the same column"),
+    ("'als_tiny', 'u', 'i', 'r', 'als_x', rank => 0", "rank must be"),
+    ("'als_tiny', 'u', 'i', 'r', 'als_x', lambda => -1", "lambda must be"),
+    ("'als_tiny', 'u', 'i', 'r', 'als_x', duplicates => 'keep'", "duplicates must be"),
+    ("'als_empty', 'u', 'i', 'r', 'als_x'", "no usable ratings"),
+    ("'als_floatid', 'u', 'i', 'r', 'als_x'", "ids must be"),
+    ("'als_tiny', 'u', 'i', 'r', 'als_tiny'", "already exists"),
+    ("'als_tiny', 'u', 'i', 'r', 'als_x\"; DROP TABLE als_tiny; --'", "not a valid table name"),
+])
+def test_bad_inputs(conn, tiny, call, message):
+    conn.execute("DROP TABLE IF EXISTS als_empty, als_floatid")
+    conn.execute("CREATE TABLE als_empty (u int, i int, r float8)")
+    conn.execute("INSERT INTO als_empty VALUES (1, 1, NULL)")
+    conn.execute("CREATE TABLE als_floatid (u float8, i int, r float8)")
+    before = tables_in(conn)
+    with pytest.raises(psycopg.Error, match=message):
+        conn.execute(f"SELECT indb_ml.als_train({call})")
+    assert tables_in(conn) == before
+    assert conn.execute("SELECT count(*) FROM als_tiny").fetchone()[0] == 18
+
+
+def test_estimator(conn, tiny, db_dsn):
+    conn.execute("DROP TABLE IF EXISTS als_e, als_e_users, als_e_items")
+    model = ALS(rank=2, reg=0.1, max_iter=5).fit(db_dsn, "als_tiny", "u", "i", "r", model_table="als_e")
+    assert model.user_factors_.shape == (5, 2) and model.item_factors_.shape == (5, 2)
+    sql_pred = conn.execute("SELECT indb_ml.als_predict('als_e', 3, 10)").fetchone()[0]
+    assert model.predict([3], [10])[0] == pytest.approx(sql_pred, rel=1e-12)
+    assert model.predict([6], [10])[0] == pytest.approx(model.global_mean_)   # unknown user -> global mean
+    assert np.isnan(model.predict([6], [10], unknown="nan")[0])
+    rec = model.recommend(1, 5)
+    assert [r[0] for r in rec] == [r[0] for r in conn.execute(
+        "SELECT item_id FROM indb_ml.recommend('als_e', 1, 5) ORDER BY rank").fetchall()]
+    info = model.training_info()
+    assert [h["iteration"] for h in info] == list(range(1, model.n_iter_ + 1))
+    assert info[-1]["loss"] == pytest.approx(model.train_rmse_)
