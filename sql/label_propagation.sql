@@ -74,7 +74,6 @@ tot = F.sum(axis=1)
 best_list = [int(b) + 1 if t > 0 else None for b, t in zip(best, tot)]
 conf_list = [float(c / t) if t > 0 else None for c, t in zip(conf, tot)]
 tmp = {"sql": "pg_temp._indb_lp_out"}
-plpy.execute("DROP TABLE IF EXISTS pg_temp._indb_lp_out")
 graph.write_vertex_table(plpy, prep, tmp, "vid_id", [("cls", "int4", best_list), ("confidence", "float8", conf_list),
                                                      ("is_seed", "bool", [False] * g.n)])
 plpy.execute(plpy.prepare(f"""CREATE TABLE {out['sql']} AS

@@ -152,3 +152,28 @@ def test_engine_colour_and_bfs_kernels_without_server():
     lv = ge.bfs_levels(g, [0])
     ref = nx.single_source_shortest_path_length(G, 0)
     assert {i: int(x) for i, x in enumerate(lv) if x >= 0} == ref
+
+
+def test_python_api(db_dsn, conn):
+    from indb_ml import graph as G
+    from indb_ml.client import Database
+
+    table, g = facebook(conn)
+    with Database(db_dsn) as db:
+        pr = G.pagerank(db, table, "src=src, dest=dst", out_table="api_pr", tolerance=1e-11, directed=False,
+                        schedule="sync", replace=True)
+        ref = nx.pagerank(g, tol=1e-14, max_iter=1000)
+        assert isinstance(pr.values, np.ndarray) and pr.values.dtype == np.float64
+        assert sum(abs(v - ref[k]) for k, v in pr.as_dict().items()) < 1e-6
+        assert pr.summary["converged"] and len(pr.history) == pr.summary["__iterations__"]
+        assert {"scheduled", "edges_touched", "max_change"} <= set(pr.history[0])
+        cc = G.wcc(db, table, "src=src, dest=dst", out_table="api_wcc", replace=True)
+        assert len(np.unique(cc.values)) == 1
+        b = G.bfs(db, table, 0, "src=src, dest=dst", out_table="api_bfs", directed=False, replace=True)
+        assert dict(zip(b.ids.tolist(), b.values.tolist())) == nx.single_source_shortest_path_length(g, 0)
+        assert G.reachable(db, table, 0, 4038, "src=src, dest=dst", directed=False)
+        pr.drop()
+        assert not db.table_exists("api_pr")
+
+
+import numpy as np  # noqa: E402
