@@ -6,7 +6,8 @@
 """
 __version__ = "0.1.0"
 
+from . import graph  # noqa: E402
 from .client import Database, connect  # noqa: E402
 from .estimators import LinearRegression  # noqa: E402
 
-__all__ = ["Database", "connect", "LinearRegression", "__version__"]
+__all__ = ["Database", "connect", "graph", "LinearRegression", "__version__"]
