@@ -132,10 +132,17 @@ def test_movielens_test_rmse(conn, u1):
     conn.notices.clear()
     conn.execute("SELECT indb_ml.als_train('ml_u1_base', 'user_id', 'item_id', 'rating', 'ml_fit', rank => 20, "
                  "lambda => 0.14, max_iter => 15, tolerance => 0)")
+    pred = ("m.global_mean + u.bias + i.bias + indb_ml.als_dot(u.factor, i.factor)")
     rmse = conn.execute(
-        "SELECT sqrt(avg((t.rating - coalesce(indb_ml.als_predict('ml_fit', t.user_id, t.item_id), m.global_mean))^2)) "
-        "FROM ml_u1_test t CROSS JOIN ml_fit m").fetchone()[0]
+        f"SELECT sqrt(avg((t.rating - coalesce({pred}, m.global_mean))^2)) FROM ml_u1_test t CROSS JOIN ml_fit m "
+        f"LEFT JOIN ml_fit_users u ON u.id = t.user_id LEFT JOIN ml_fit_items i ON i.id = t.item_id").fetchone()[0]
     assert rmse <= 0.93, rmse
+    # als_predict (per row, usable in any query) agrees with the join on a sample
+    diff = conn.execute(
+        f"SELECT max(abs(indb_ml.als_predict('ml_fit', t.user_id, t.item_id) - ({pred}))), count(*) "
+        f"FROM (SELECT * FROM ml_u1_test LIMIT 300) t CROSS JOIN ml_fit m "
+        f"JOIN ml_fit_users u ON u.id = t.user_id JOIN ml_fit_items i ON i.id = t.item_id").fetchone()
+    assert diff[0] < 1e-12 and diff[1] > 250
     hist = conn.execute("SELECT iteration, loss, elapsed_ms FROM indb_ml.model_iterations JOIN indb_ml.models "
                         "USING (model_id) WHERE name = 'public.ml_fit' ORDER BY iteration").fetchall()
     assert [h[0] for h in hist] == list(range(1, 16))
@@ -144,12 +151,15 @@ def test_movielens_test_rmse(conn, u1):
     assert len([m for _, m in conn.notices if "iteration" in m]) == 15
     # the train RMSE recorded equals the one recomputed from the factors
     train = conn.execute(
-        "SELECT sqrt(avg((b.rating - indb_ml.als_predict('ml_fit', b.user_id, b.item_id))^2)) "
-        "FROM ml_u1_base b").fetchone()[0]
+        f"SELECT sqrt(avg((b.rating - ({pred}))^2)) FROM ml_u1_base b CROSS JOIN ml_fit m "
+        f"JOIN ml_fit_users u ON u.id = b.user_id JOIN ml_fit_items i ON i.id = b.item_id").fetchone()[0]
     assert train == pytest.approx(losses[-1], rel=1e-9)
     # items only in the test split have no factors: als_predict says NULL (unknown), not a guess
-    unknown = conn.execute("SELECT count(*) FROM ml_u1_test t WHERE indb_ml.als_predict('ml_fit', t.user_id, "
-                           "t.item_id) IS NULL").fetchone()[0]
+    unknown = conn.execute("SELECT count(*) FROM ml_u1_test t WHERE NOT EXISTS "
+                           "(SELECT 1 FROM ml_fit_items i WHERE i.id = t.item_id)").fetchone()[0]
+    some = conn.execute("SELECT item_id, user_id FROM ml_u1_test t WHERE NOT EXISTS "
+                        "(SELECT 1 FROM ml_fit_items i WHERE i.id = t.item_id) LIMIT 1").fetchone()
+    assert conn.execute("SELECT indb_ml.als_predict('ml_fit', %s, %s)", [some[1], some[0]]).fetchone()[0] is None
     base_items = set(u1[0][:, 1].tolist())
     assert unknown == sum(1 for i in test[:, 1] if i not in base_items) > 0
 
