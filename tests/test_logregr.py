@@ -36,10 +36,10 @@ def rel(a, b):
 
 def test_irls_matches_statsmodels(conn, adult, reference):
     table, names = adult
-    train(conn, "lr_irls", table, names)
+    train(conn, "logr_irls", table, names)
     row = conn.execute("SELECT coef, log_likelihood, std_err, z_stats, p_values, odds_ratios, condition_no, "
                        "num_rows_processed, num_missing_rows_skipped, num_iterations, variance_covariance "
-                       "FROM lr_irls").fetchone()
+                       "FROM logr_irls").fetchone()
     coef, ll, se, z, p, odds, cond, nrows, nskip, iters, vcov = row
     assert rel(coef, reference.params) < 1e-6
     assert rel(se, reference.bse) < 1e-6
@@ -53,21 +53,21 @@ def test_irls_matches_statsmodels(conn, adult, reference):
     # the notices and the history: one per iteration, with loss, grad norm, step, rows, time
     assert sum("logregr_train: iteration" in m for _, m in conn.notices) == iters
     hist = conn.execute("SELECT iteration, loss, grad_norm, step_size, rows, elapsed_ms FROM indb_ml.model_iterations "
-                        "JOIN indb_ml.models USING (model_id) WHERE name = 'public.lr_irls' ORDER BY 1").fetchall()
+                        "JOIN indb_ml.models USING (model_id) WHERE name = 'public.logr_irls' ORDER BY 1").fetchall()
     assert [h[0] for h in hist] == list(range(1, iters + 1))
     assert all(h[1] is not None and h[2] is not None and h[4] == 32561 and h[5] >= 0 for h in hist)
     assert hist[-1][1] <= hist[0][1]
-    summ = conn.execute("SELECT method, num_all_groups, num_failed_groups, num_rows_processed FROM lr_irls_summary").fetchone()
+    summ = conn.execute("SELECT method, num_all_groups, num_failed_groups, num_rows_processed FROM logr_irls_summary").fetchone()
     assert summ == ("logregr", 1, 0, 32561)
 
 
 def test_lbfgs_and_sgd_reach_the_likelihood(conn, adult, reference):
     table, names = adult
-    train(conn, "lr_lbfgs", table, names, "lbfgs", 500, 1e-12)
-    ll = conn.execute("SELECT log_likelihood FROM lr_lbfgs").fetchone()[0]
+    train(conn, "logr_lbfgs", table, names, "lbfgs", 500, 1e-12)
+    ll = conn.execute("SELECT log_likelihood FROM logr_lbfgs").fetchone()[0]
     assert abs(ll - reference.llf) / abs(reference.llf) < 1e-6
-    train(conn, "lr_sgd", table, names, "sgd", 30, 1e-7)
-    ll, se = conn.execute("SELECT log_likelihood, std_err FROM lr_sgd").fetchone()
+    train(conn, "logr_sgd", table, names, "sgd", 30, 1e-7)
+    ll, se = conn.execute("SELECT log_likelihood, std_err FROM logr_sgd").fetchone()
     assert abs(ll - reference.llf) / abs(reference.llf) < 1e-3
     assert all(np.isfinite(se))
 
@@ -75,8 +75,8 @@ def test_lbfgs_and_sgd_reach_the_likelihood(conn, adult, reference):
 def test_serial_and_parallel_plans_agree(conn, adult):
     table, names = adult
     conn.execute("SET max_parallel_workers_per_gather = 0")
-    train(conn, "lr_serial", table, names)
-    serial = np.array(conn.execute("SELECT coef FROM lr_serial").fetchone()[0])
+    train(conn, "logr_serial", table, names)
+    serial = np.array(conn.execute("SELECT coef FROM logr_serial").fetchone()[0])
     for s in FORCE_PARALLEL:
         conn.execute(s)
     prep = conn.execute("SELECT table_name FROM indb_ml.prepared_data WHERE source_table = 'public.adult_glm' "
@@ -85,12 +85,12 @@ def test_serial_and_parallel_plans_agree(conn, adult):
         f"EXPLAIN SELECT part, indb_ml.glm_pass(x, y, n, shuffle_key, '\\x00'::bytea) FROM indb_ml.{prep} "
         f"WHERE n > 0 GROUP BY part").fetchall())
     assert "Partial" in plan and "Aggregate" in plan and "Gather" in plan, plan
-    train(conn, "lr_parallel", table, names)
-    parallel = np.array(conn.execute("SELECT coef FROM lr_parallel").fetchone()[0])
+    train(conn, "logr_parallel", table, names)
+    parallel = np.array(conn.execute("SELECT coef FROM logr_parallel").fetchone()[0])
     assert rel(parallel, serial) < 1e-9
-    train(conn, "lr_parallel_lbfgs", table, names, "lbfgs", 300, 1e-12)
-    ll = conn.execute("SELECT log_likelihood FROM lr_parallel_lbfgs").fetchone()[0]
-    ll0 = conn.execute("SELECT log_likelihood FROM lr_serial").fetchone()[0]
+    train(conn, "logr_parallel_lbfgs", table, names, "lbfgs", 300, 1e-12)
+    ll = conn.execute("SELECT log_likelihood FROM logr_parallel_lbfgs").fetchone()[0]
+    ll0 = conn.execute("SELECT log_likelihood FROM logr_serial").fetchone()[0]
     assert abs(ll - ll0) / abs(ll0) < 1e-6
     conn.execute("RESET ALL")
 
@@ -101,29 +101,29 @@ def test_grouping_equals_per_group_fits(conn, adult):
     for sex in ("Male", "Female"):
         conn.execute(f"DROP TABLE IF EXISTS adult_{sex.lower()}")
         conn.execute(f"CREATE TABLE adult_{sex.lower()} AS SELECT * FROM {table} WHERE sex = %s", [sex])
-    conn.execute("DROP TABLE IF EXISTS lr_grouped, lr_grouped_summary")
-    conn.execute("SELECT indb_ml.logregr_train(%s, 'lr_grouped', 'income_gt50k', %s, 'sex', 100, 'irls', 1e-10)",
+    conn.execute("DROP TABLE IF EXISTS logr_grouped, logr_grouped_summary")
+    conn.execute("SELECT indb_ml.logregr_train(%s, 'logr_grouped', 'income_gt50k', %s, 'sex', 100, 'irls', 1e-10)",
                  [table, feature_array(feats)])
-    grouped = dict(conn.execute("SELECT sex, coef FROM lr_grouped ORDER BY sex").fetchall())
+    grouped = dict(conn.execute("SELECT sex, coef FROM logr_grouped ORDER BY sex").fetchall())
     assert set(grouped) == {"Female", "Male"}
     for sex in ("Male", "Female"):
-        conn.execute(f"DROP TABLE IF EXISTS lr_{sex}, lr_{sex}_summary")
+        conn.execute(f"DROP TABLE IF EXISTS logr_{sex}, logr_{sex}_summary")
         conn.execute("SELECT indb_ml.logregr_train(%s, %s, 'income_gt50k', %s, NULL, 100, 'irls', 1e-10)",
-                     [f"adult_{sex.lower()}", f"lr_{sex}", feature_array(feats)])
-        alone = conn.execute(f"SELECT coef FROM lr_{sex}").fetchone()[0]
+                     [f"adult_{sex.lower()}", f"logr_{sex}", feature_array(feats)])
+        alone = conn.execute(f"SELECT coef FROM logr_{sex}").fetchone()[0]
         assert rel(grouped[sex], alone) < 1e-7
     hist = conn.execute("SELECT count(DISTINCT group_key) FROM indb_ml.model_iterations JOIN indb_ml.models "
-                        "USING (model_id) WHERE name = 'public.lr_grouped'").fetchone()[0]
+                        "USING (model_id) WHERE name = 'public.logr_grouped'").fetchone()[0]
     assert hist == 2
 
 
 def test_predict_and_evaluate_in_sql(conn, adult, reference):
     from sklearn.metrics import accuracy_score, f1_score, log_loss, precision_score, recall_score, roc_auc_score
     table, names = adult
-    train(conn, "lr_eval", table, names)
+    train(conn, "logr_eval", table, names)
     _, X, y, _ = design()
     p = reference.predict(sm.add_constant(X))
-    m = conn.execute("SELECT indb_ml.evaluate('lr_eval', %s)", [table]).fetchone()[0]
+    m = conn.execute("SELECT indb_ml.evaluate('logr_eval', %s)", [table]).fetchone()[0]
     pred = (p >= 0.5).astype(int)
     assert m["rows"] == len(y)
     assert abs(m["accuracy"] - accuracy_score(y, pred)) < 1e-12
@@ -133,15 +133,15 @@ def test_predict_and_evaluate_in_sql(conn, adult, reference):
     assert abs(m["roc_auc"] - roc_auc_score(y, p)) < 1e-6
     assert abs(m["log_loss"] - log_loss(y, p)) < 1e-6
     arr = feature_array(names)
-    rows = conn.execute(f"SELECT indb_ml.predict('lr_eval', {arr}), (indb_ml.predict_proba('public.lr_eval', {arr}))[2], "
+    rows = conn.execute(f"SELECT indb_ml.predict('logr_eval', {arr}), (indb_ml.predict_proba('public.logr_eval', {arr}))[2], "
                         f"indb_ml.logregr_predict_prob(m.coef, {arr}), indb_ml.logregr_predict(m.coef, {arr}) "
-                        f"FROM {table}, lr_eval m ORDER BY id LIMIT 500").fetchall()
+                        f"FROM {table}, logr_eval m ORDER BY id LIMIT 500").fetchall()
     got = np.array([[r[0], r[1], r[2], float(r[3])] for r in rows])
     assert np.allclose(got[:, 1], p[:500], rtol=1e-6) and np.allclose(got[:, 2], p[:500], rtol=1e-6)
     assert np.array_equal(got[:, 0], (p[:500] >= 0.5).astype(float)) and np.array_equal(got[:, 3], got[:, 0])
-    conn.execute("DROP TABLE IF EXISTS lr_pred")
-    conn.execute("SELECT indb_ml.predict_table('lr_eval', %s, 'id', 'lr_pred')", [table])
-    n, pos = conn.execute("SELECT count(*), sum(prediction) FROM lr_pred").fetchone()
+    conn.execute("DROP TABLE IF EXISTS logr_pred")
+    conn.execute("SELECT indb_ml.predict_table('logr_eval', %s, 'id', 'logr_pred')", [table])
+    n, pos = conn.execute("SELECT count(*), sum(prediction) FROM logr_pred").fetchone()
     assert n == len(y) and pos == pred.sum()
 
 
@@ -182,27 +182,27 @@ BAD_CASES = [
     ("adult_glm", "income_gt50k", "ARRAY[1, nope]", "nope"),
     ("adult_glm", "income_gt50k", "ARRAY[1, age); DROP TABLE adult_glm; --]", "expected ','"),
     ('adult_glm"; DROP TABLE adult_glm; --', "income_gt50k", "ARRAY[1, age]", "source table"),
-    ("lr_empty", "y", "ARRAY[1, x]", "is empty"),
-    ("lr_nulls", "y", "ARRAY[1, x]", "NULL"),
-    ("lr_three", "y", "ARRAY[1, x]", "0, 1, 2"),
+    ("logr_empty", "y", "ARRAY[1, x]", "is empty"),
+    ("logr_nulls", "y", "ARRAY[1, x]", "NULL"),
+    ("logr_three", "y", "ARRAY[1, x]", "0, 1, 2"),
 ]
 
 
 def test_bad_inputs_leave_nothing_behind(conn, adult):
-    conn.execute("DROP TABLE IF EXISTS lr_empty, lr_nulls, lr_three")
-    conn.execute("CREATE TABLE lr_empty (x float8, y boolean)")
-    conn.execute("CREATE TABLE lr_nulls AS SELECT NULL::float8 AS x, (g % 2)::float8 AS y FROM generate_series(1, 50) g")
-    conn.execute("CREATE TABLE lr_three AS SELECT g::float8 AS x, (g % 3)::float8 AS y FROM generate_series(1, 60) g")
+    conn.execute("DROP TABLE IF EXISTS logr_empty, logr_nulls, logr_three")
+    conn.execute("CREATE TABLE logr_empty (x float8, y boolean)")
+    conn.execute("CREATE TABLE logr_nulls AS SELECT NULL::float8 AS x, (g % 2)::float8 AS y FROM generate_series(1, 50) g")
+    conn.execute("CREATE TABLE logr_three AS SELECT g::float8 AS x, (g % 3)::float8 AS y FROM generate_series(1, 60) g")
     before = tables_in(conn)
     models = conn.execute("SELECT count(*) FROM indb_ml.models").fetchone()[0]
     for source, dep, indep, expect in BAD_CASES:
         with pytest.raises(psycopg.Error) as err:
-            conn.execute("SELECT indb_ml.logregr_train(%s, 'lr_bad_out', %s, %s)", [source, dep, indep])
+            conn.execute("SELECT indb_ml.logregr_train(%s, 'logr_bad_out', %s, %s)", [source, dep, indep])
         assert expect in str(err.value), (source, dep, indep, str(err.value))
         assert tables_in(conn) == before
     for args, expect in [(("irls", 0), "max_iter"), (("newtonish", 10), "optimizer")]:
         with pytest.raises(psycopg.Error) as err:
-            conn.execute("SELECT indb_ml.logregr_train('adult_glm', 'lr_bad_out', 'income_gt50k', 'ARRAY[1, age]', "
+            conn.execute("SELECT indb_ml.logregr_train('adult_glm', 'logr_bad_out', 'income_gt50k', 'ARRAY[1, age]', "
                          "NULL, %s, %s)", [args[1], args[0]])
         assert expect in str(err.value)
     with pytest.raises(psycopg.Error) as err:
