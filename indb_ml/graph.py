@@ -84,11 +84,13 @@ def pagerank(db: Database, edge_table: str, edge_args: str = "src=src, dest=dest
              vertex_table: str | None = None, vertex_id: str = "id", damping_factor: float = 0.85,
              max_iter: int = 100, tolerance: float = 1e-8, schedule: str = "dynamic",
              personalization_vertices: list | None = None, directed: bool = True,
-             replace: bool = False) -> GraphResult:
+             replace: bool = False, engine: str = "memory") -> GraphResult:
+    """engine='memory' (numpy in the backend, fastest) or 'sql' (scheduling tables in SQL, no backend memory
+    proportional to the graph; schedules 'sync' and 'dynamic')."""
     pv = None if personalization_vertices is None else [str(v) for v in personalization_vertices]
     return _run(db, "pagerank", "pagerank", out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
                 out_table, damping_factor=damping_factor, max_iter=max_iter, tolerance=tolerance,
-                schedule=schedule, personalization_vertices=pv, directed=directed)
+                schedule=schedule, personalization_vertices=pv, directed=directed, engine=engine)
 
 
 def wcc(db: Database, edge_table: str, edge_args: str = "src=src, dest=dest", *, out_table: str,

@@ -7,6 +7,11 @@
 -- chromatic: Gauss-Seidel one colour at a time (serializable under edge consistency).
 -- Dangling vertices (no out-edges) spread their rank like the personalization vector (networkx).
 
+-- engine => 'memory' (default: numpy over the packed CSR in the backend) or 'sql' (state in temp tables,
+-- rounds as joins against the prepared edge table; no backend memory proportional to the graph).
+DROP FUNCTION IF EXISTS @extschema@.pagerank(text, text, text, text, text, double precision, integer,
+                                             double precision, text, text[], boolean);
+
 CREATE OR REPLACE FUNCTION @extschema@.pagerank(
     vertex_table text,
     vertex_id text,
@@ -18,7 +23,8 @@ CREATE OR REPLACE FUNCTION @extschema@.pagerank(
     tolerance double precision DEFAULT 1e-8,
     schedule text DEFAULT 'dynamic',
     personalization_vertices text[] DEFAULT NULL,
-    directed boolean DEFAULT true
+    directed boolean DEFAULT true,
+    engine text DEFAULT 'memory'
 ) RETURNS text LANGUAGE plpython3u AS $py$
 #@kernel graph_engine registry identifiers graph
 import time
@@ -33,6 +39,10 @@ if tolerance is None or not (tolerance >= 0.0):
 sched_name = (schedule or "").strip().lower()
 if sched_name not in ("sync", "dynamic", "chromatic"):
     plpy.error(f"{fn}: schedule must be 'sync', 'dynamic' or 'chromatic', got {schedule!r}")
+engine_name = graph.engine_of(plpy, fn, engine)
+if engine_name == "sql" and sched_name == "chromatic":
+    plpy.error(f"{fn}: schedule 'chromatic' is not available with engine 'sql'; use schedule 'sync' or "
+               f"'dynamic', or engine 'memory'")
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
                                           edge_args, directed)
 pers = None
@@ -40,33 +50,42 @@ if personalization_vertices is not None:
     if not personalization_vertices or any(v is None for v in personalization_vertices):
         plpy.error(f"{fn}: personalization_vertices must be a non-empty array without NULLs")
     pers = sorted(set(graph.lookup_vertices(plpy, prep, personalization_vertices, fn, "personalization vertex")))
-g = graph.load(plpy, prep, graph_engine)
-p = graph_engine.personalization_vector(g.n, pers)
-colors, ncolors = None, None
-if sched_name == "chromatic":
-    colors, _ = graph_engine.color(g)
-    ncolors = int(colors.max()) + 1
-    plpy.notice(f"{fn}: chromatic schedule with {ncolors} colours")
 rounds = graph.Rounds(plpy, fn)
-rank, nrounds, converged = graph_engine.pagerank(g, damping_factor, tolerance, max_iter, sched_name, p, colors,
-                                                 rounds)
-if not converged:
-    plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
-graph.write_vertex_table(plpy, prep, out, id_name, [("pagerank", "float8", rank.tolist())])
+colors, ncolors = None, None
+if engine_name == "sql":
+    st, result_sql, nrounds, converged = graph.pagerank_sql(plpy, prep, graph_engine, damping_factor, tolerance,
+                                                            max_iter, sched_name, pers, rounds)
+    if not converged:
+        plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
+    graph.write_from_sql(plpy, prep, out, id_name, result_sql, [("pagerank", "pagerank", None)])
+    st.close()
+else:
+    g = graph.load(plpy, prep, graph_engine)
+    p = graph_engine.personalization_vector(g.n, pers)
+    if sched_name == "chromatic":
+        colors, _ = graph_engine.color(g)
+        ncolors = int(colors.max()) + 1
+        plpy.notice(f"{fn}: chromatic schedule with {ncolors} colours")
+    rank, nrounds, converged = graph_engine.pagerank(g, damping_factor, tolerance, max_iter, sched_name, p,
+                                                     colors, rounds)
+    if not converged:
+        plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
+    graph.write_vertex_table(plpy, prep, out, id_name, [("pagerank", "float8", rank.tolist())])
 metrics = {"rounds": nrounds, "converged": converged, "edges_touched": rounds.edges_touched,
            "schedule": sched_name, "num_colors": ncolors}
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,
                         {"damping_factor": damping_factor, "max_iter": max_iter, "tolerance": tolerance,
-                         "schedule": sched_name, "personalization_vertices": personalization_vertices},
+                         "schedule": sched_name, "personalization_vertices": personalization_vertices,
+                         "engine": engine_name},
                         metrics, t0)
 graph.write_summary(plpy, summary, graph.summary_fields(prep, fn, model_id, [
     ("schedule", "text", sched_name), ("damping_factor", "float8", damping_factor),
     ("tolerance", "float8", tolerance), ("__iterations__", "int4", nrounds), ("converged", "bool", converged),
     ("edges_touched", "int8", rounds.edges_touched), ("num_colors", "int4", ncolors),
     ("personalization_vertices", "text[]", personalization_vertices)]))
-return (f"pagerank: {out['sql']}: {g.n} vertices, {sched_name} schedule, {nrounds} rounds, "
+return (f"pagerank: {out['sql']}: {prep['n_vertices']} vertices, {sched_name} schedule, {nrounds} rounds, "
         f"{rounds.edges_touched} edges touched, {'converged' if converged else 'NOT converged'}, "
         f"{(time.perf_counter() - t0) * 1000:.0f} ms")
 $py$;
-COMMENT ON FUNCTION @extschema@.pagerank(text, text, text, text, text, double precision, integer, double precision, text, text[], boolean) IS
-    'indb_ml: PageRank (schedules sync | dynamic | chromatic); out_table(id, pagerank) and out_table_summary';
+COMMENT ON FUNCTION @extschema@.pagerank(text, text, text, text, text, double precision, integer, double precision, text, text[], boolean, text) IS
+    'indb_ml: PageRank (schedules sync | dynamic | chromatic; engine memory | sql); out_table(id, pagerank) and out_table_summary';
