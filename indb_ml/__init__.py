@@ -8,6 +8,14 @@ __version__ = "0.1.0"
 
 from . import graph  # noqa: E402
 from .client import Database, connect  # noqa: E402
-from .estimators import LinearRegression  # noqa: E402
+from .estimators import (  # noqa: E402
+    ElasticNet,
+    LinearRegression,
+    LinearSVC,
+    LogisticRegression,
+    PoissonRegression,
+    SoftmaxRegression,
+)
 
-__all__ = ["Database", "connect", "graph", "LinearRegression", "__version__"]
+__all__ = ["Database", "connect", "graph", "LinearRegression", "LogisticRegression", "LinearSVC", "ElasticNet",
+           "SoftmaxRegression", "PoissonRegression", "__version__"]

@@ -1,4 +1,6 @@
 """scikit-learn-style estimators whose fit/predict run inside PostgreSQL."""
+from .glm import ElasticNet, LinearSVC, LogisticRegression, PoissonRegression, SoftmaxRegression
 from .linear import LinearRegression
 
-__all__ = ["LinearRegression"]
+__all__ = ["LinearRegression", "LogisticRegression", "LinearSVC", "ElasticNet", "SoftmaxRegression",
+           "PoissonRegression"]
