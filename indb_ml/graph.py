@@ -94,16 +94,17 @@ def pagerank(db: Database, edge_table: str, edge_args: str = "src=src, dest=dest
 
 
 def wcc(db: Database, edge_table: str, edge_args: str = "src=src, dest=dest", *, out_table: str,
-        vertex_table: str | None = None, vertex_id: str = "id", replace: bool = False) -> GraphResult:
+        vertex_table: str | None = None, vertex_id: str = "id", replace: bool = False,
+        engine: str = "memory") -> GraphResult:
     return _run(db, "wcc", "component_id", out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
-                out_table)
+                out_table, engine=engine)
 
 
 def sssp(db: Database, edge_table: str, source, edge_args: str = "src=src, dest=dest", *, out_table: str,
          vertex_table: str | None = None, vertex_id: str = "id", directed: bool = True,
-         replace: bool = False) -> GraphResult:
+         replace: bool = False, engine: str = "memory") -> GraphResult:
     return _run(db, "_graph_sssp", "distance", out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
-                _ids(source), out_table, directed=directed)
+                _ids(source), out_table, directed=directed, engine=engine)
 
 
 def bfs(db: Database, edge_table: str, source, edge_args: str = "src=src, dest=dest", *, out_table: str,

@@ -590,3 +590,91 @@ def write_from_sql(plpy, prep, out, id_name, select_sql, columns):
             sel.append(f"r.{col} AS {q(name)}")
     plpy.execute(f"CREATE TABLE {out['sql']} AS SELECT v.id AS {q(id_name)}, {', '.join(sel)} "
                  f"FROM ({select_sql}) r JOIN {prep['v_sql']} v ON v.vid = r.vid {' '.join(joins)} ORDER BY v.vid")
+
+
+def wcc_sql(plpy, prep, ge, on_round):
+    """Min-label propagation with a frontier table of the vertices whose label dropped.
+
+    Returns (SqlRounds, result select (vid, component vid), rounds). Edges touched count undirected
+    neighbour pairs, as graph_engine.wcc does on the undirected graph.
+    """
+    E, V = prep["e_sql"], prep["v_sql"]
+    st = SqlRounds(plpy, "cc")
+    directed = bool(prep["directed"])
+    st.pass_mode("whole-graph")
+    if directed:
+        # undirected degree: distinct neighbours either way (a self-loop once)
+        udeg = (f"SELECT v.vid, coalesce(u.k, 0)::int8 AS udeg FROM {V} v LEFT JOIN ("
+                f"SELECT a AS vid, count(*) AS k FROM (SELECT src AS a, dst AS b FROM {E} "
+                f"UNION SELECT dst, src FROM {E}) p GROUP BY a) u ON u.vid = v.vid")
+    else:
+        udeg = f"SELECT v.vid, v.out_degree::int8 AS udeg FROM {V} v"
+    lab = st.create("lab", f"SELECT d.vid, d.vid AS label, d.vid AS old, d.udeg FROM ({udeg}) d")
+    um = plpy.execute(f"SELECT coalesce(sum(udeg), 0)::int8 AS m FROM {lab}")[0]["m"]
+    sched, k, fe = lab, int(prep["n_vertices"]), um
+    rnd = 0
+    while k:
+        rnd += 1
+        t0 = time.perf_counter()
+        whole = _use_whole_graph(ge, um, fe)
+        mode = "whole-graph" if whole else "frontier"
+        st.pass_mode(mode)
+        pairs = f"SELECT e.dst AS t, s.label AS l FROM {sched} s JOIN {E} e ON e.src = s.vid"
+        if directed:
+            pairs += f" UNION ALL SELECT e.src, s.label FROM {sched} s JOIN {E} e ON e.dst = s.vid"
+        cand = st.create("cand", f"SELECT t, min(l) AS l FROM ({pairs}) p GROUP BY t")
+        st.pass_mode("whole-graph")
+        lab = st.create("lab", f"SELECT x.vid, CASE WHEN c.l < x.label THEN c.l ELSE x.label END AS label, "
+                               f"x.label AS old, x.udeg FROM {lab} x LEFT JOIN {cand} c ON c.t = x.vid")
+        sched = st.create("sched", f"SELECT vid, label, old, udeg FROM {lab} WHERE label < old")
+        s = plpy.execute(f"SELECT count(*)::int8 AS k, coalesce(sum(udeg), 0)::int8 AS fe, "
+                         f"coalesce(max(old - label), 0)::float8 AS mx FROM {sched}")[0]
+        ge._report(on_round, rnd, k, um if whole else fe, s["mx"], mode, t0)
+        k, fe = s["k"], s["fe"]
+        if k:
+            plpy.execute(f"ANALYZE {sched}")
+    return st, f"SELECT vid, label AS component FROM {lab}", rnd
+
+
+def sssp_sql(plpy, prep, ge, sources, on_round):
+    """Bellman-Ford from a frontier table of the vertices whose distance dropped.
+
+    Returns (SqlRounds, result select (vid, distance, parent vid), rounds). Parent ties: smallest parent.
+    """
+    E, V = prep["e_sql"], prep["v_sql"]
+    m = int(prep["n_edges"])
+    st = SqlRounds(plpy, "sp")
+    st.pass_mode("whole-graph")
+    srcs = "'{" + ",".join(str(int(x)) for x in sources) + "}'::int4[]"
+    w = "coalesce(e.weight, 1::float8)" if not prep["weight"] else "e.weight"
+    dist = st.create("dist", f"SELECT v.vid, CASE WHEN v.vid = ANY({srcs}) THEN 0::float8 ELSE 'Infinity'::float8 "
+                             f"END AS dist, NULL::int4 AS parent, 'Infinity'::float8 AS old, v.out_degree::int8 AS outdeg "
+                             f"FROM {V} v")
+    sched = st.create("sched", f"SELECT vid, dist, outdeg FROM {dist} WHERE vid = ANY({srcs})")
+    s = plpy.execute(f"SELECT count(*)::int8 AS k, coalesce(sum(outdeg), 0)::int8 AS fe FROM {sched}")[0]
+    k, fe = s["k"], s["fe"]
+    rnd = 0
+    while k:
+        rnd += 1
+        t0 = time.perf_counter()
+        whole = _use_whole_graph(ge, m, fe)
+        mode = "whole-graph" if whole else "frontier"
+        st.pass_mode(mode)
+        best = st.create("best", f"SELECT DISTINCT ON (e.dst) e.dst AS vid, s.dist + {w} AS nd, s.vid AS src "
+                                 f"FROM {sched} s JOIN {E} e ON e.src = s.vid ORDER BY e.dst, s.dist + {w}, s.vid")
+        st.pass_mode("whole-graph")
+        dist = st.create("dist", f"""
+            SELECT x.vid, CASE WHEN b.nd < x.dist THEN b.nd ELSE x.dist END AS dist,
+                   CASE WHEN b.nd < x.dist THEN b.src ELSE x.parent END AS parent, x.dist AS old, x.outdeg
+            FROM {dist} x LEFT JOIN {best} b ON b.vid = x.vid""")
+        sched = st.create("sched", f"SELECT vid, dist, old, outdeg FROM {dist} WHERE dist < old")
+        s = plpy.execute(f"SELECT count(*)::int8 AS k, coalesce(sum(outdeg), 0)::int8 AS fe, "
+                         f"max(old - dist) FILTER (WHERE old < 'Infinity') AS mx FROM {sched}")[0]
+        mx = 0.0
+        if s["k"]:
+            mx = float(s["mx"]) if s["mx"] is not None else float("inf")
+        ge._report(on_round, rnd, k, m if whole else fe, mx, mode, t0)
+        k, fe = s["k"], s["fe"]
+        if k:
+            plpy.execute(f"ANALYZE {sched}")
+    return st, f"SELECT vid, dist AS distance, parent FROM {dist}", rnd

@@ -3,6 +3,10 @@
 --   SELECT @extschema@.graph_sssp(NULL, 'id', 'roads', 'src=a, dest=b, weight=cost', 17, 'sp');
 --   SELECT @extschema@.graph_sssp_path('sp', 42);      -- {17, ..., 42}
 
+-- engine => 'memory' (default, numpy in the backend) or 'sql' (distance and frontier tables in SQL).
+DROP FUNCTION IF EXISTS @extschema@._graph_sssp(text, text, text, text, text[], text, boolean);
+DROP FUNCTION IF EXISTS @extschema@.graph_sssp(text, text, text, text, anyelement, text, boolean);
+
 CREATE OR REPLACE FUNCTION @extschema@._graph_sssp(
     vertex_table text,
     vertex_id text,
@@ -10,13 +14,15 @@ CREATE OR REPLACE FUNCTION @extschema@._graph_sssp(
     edge_args text,
     source_vertices text[],
     out_table text,
-    directed boolean DEFAULT true
+    directed boolean DEFAULT true,
+    engine text DEFAULT 'memory'
 ) RETURNS text LANGUAGE plpython3u AS $py$
 #@kernel graph_engine registry identifiers graph
 import time
 import numpy as np
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "graph_sssp"
+engine_name = graph.engine_of(plpy, fn, engine)
 if source_vertices is None or not source_vertices or any(v is None for v in source_vertices):
     plpy.error(f"{fn}: source_vertex must be a vertex id (or a non-empty array of them) without NULLs")
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
@@ -31,36 +37,47 @@ if prep["weight"]:
     if prep["min_weight"] is not None and not np.isfinite(prep["min_weight"]):
         plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite")
 sources = sorted(set(graph.lookup_vertices(plpy, prep, source_vertices, fn, "source vertex")))
-g = graph.load(plpy, prep, graph_engine)
-if g.weight is not None and (np.isnan(g.weight).any() or np.isinf(g.weight).any()):
-    plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite numbers")
 rounds = graph.Rounds(plpy, fn)
-dist, parent, nrounds = graph_engine.sssp(g, sources, g.weight, on_round=rounds)
-reached = int(np.isfinite(dist).sum())
-dist_list = [float(x) for x in dist]           # inf -> 'Infinity'
-par_list = [None if p < 0 else int(p) for p in parent]
 pname = "parent" if id_name != "parent" else "parent_id"
-graph.write_vertex_table(plpy, prep, out, id_name, [("distance", "float8", dist_list), (pname, "vid", par_list)])
+if engine_name == "sql":
+    if prep["weight"] and plpy.execute(f"SELECT EXISTS (SELECT 1 FROM {prep['e_sql']} WHERE weight = 'NaN'::float8 "
+                                       f"OR weight = 'Infinity'::float8) AS bad")[0]["bad"]:
+        plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite numbers")
+    st, result_sql, nrounds = graph.sssp_sql(plpy, prep, graph_engine, sources, rounds)
+    graph.write_from_sql(plpy, prep, out, id_name, result_sql, [("distance", "distance", None),
+                                                                 (pname, "parent", "vid")])
+    st.close()
+    reached = int(plpy.execute(f"SELECT count(*) AS k FROM {out['sql']} WHERE distance < 'Infinity'")[0]["k"])
+else:
+    g = graph.load(plpy, prep, graph_engine)
+    if g.weight is not None and (np.isnan(g.weight).any() or np.isinf(g.weight).any()):
+        plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite numbers")
+    dist, parent, nrounds = graph_engine.sssp(g, sources, g.weight, on_round=rounds)
+    reached = int(np.isfinite(dist).sum())
+    dist_list = [float(x) for x in dist]           # inf -> 'Infinity'
+    par_list = [None if p < 0 else int(p) for p in parent]
+    graph.write_vertex_table(plpy, prep, out, id_name, [("distance", "float8", dist_list),
+                                                        (pname, "vid", par_list)])
 plpy.execute(f"CREATE UNIQUE INDEX ON {out['sql']} ({plpy.quote_ident(id_name)})")
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,
-                        {"sources": source_vertices},
+                        {"sources": source_vertices, "engine": engine_name},
                         {"rounds": nrounds, "reached": reached, "edges_touched": rounds.edges_touched}, t0)
 graph.write_summary(plpy, summary, graph.summary_fields(prep, fn, model_id, [
     ("vertex_id", "text", id_name), ("parent_column", "text", pname), ("weight", "text", prep["weight"] or None),
     ("source_vertices", "text[]", source_vertices), ("num_reached", "int8", reached),
     ("rounds", "int4", nrounds), ("edges_touched", "int8", rounds.edges_touched)]))
-return (f"graph_sssp: {out['sql']}: {reached} of {g.n} vertices reached in {nrounds} rounds, "
+return (f"graph_sssp: {out['sql']}: {reached} of {prep['n_vertices']} vertices reached in {nrounds} rounds, "
         f"{(time.perf_counter() - t0) * 1000:.0f} ms")
 $py$;
 
 CREATE OR REPLACE FUNCTION @extschema@.graph_sssp(
     vertex_table text, vertex_id text, edge_table text, edge_args text, source_vertex anyelement,
-    out_table text, directed boolean DEFAULT true)
+    out_table text, directed boolean DEFAULT true, engine text DEFAULT 'memory')
 RETURNS text LANGUAGE sql AS $$
     SELECT @extschema@._graph_sssp(vertex_table, vertex_id, edge_table, edge_args,
-                                   @extschema@._graph_ids(source_vertex), out_table, directed)
+                                   @extschema@._graph_ids(source_vertex), out_table, directed, engine)
 $$;
-COMMENT ON FUNCTION @extschema@.graph_sssp(text, text, text, text, anyelement, text, boolean) IS
+COMMENT ON FUNCTION @extschema@.graph_sssp(text, text, text, text, anyelement, text, boolean, text) IS
     'indb_ml: shortest paths from a vertex (or array of vertices) with non-negative weights (weight= in edge_args, else a "weight" column, else 1 per edge); out_table(id, distance (Infinity if unreachable), parent)';
 
 CREATE OR REPLACE FUNCTION @extschema@.graph_sssp_path(sssp_table text, dest_vertex anyelement)

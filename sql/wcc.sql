@@ -3,49 +3,63 @@
 --   SELECT @extschema@.wcc(NULL, 'id', 'edges', 'src=a, dest=b', 'wcc_out');
 --   SELECT * FROM @extschema@.graph_wcc_histogram('wcc_out');
 
+-- engine => 'memory' (default, numpy in the backend) or 'sql' (label and frontier tables in SQL).
+DROP FUNCTION IF EXISTS @extschema@.wcc(text, text, text, text, text, boolean);
+
 CREATE OR REPLACE FUNCTION @extschema@.wcc(
     vertex_table text,
     vertex_id text,
     edge_table text,
     edge_args text,
     out_table text,
-    directed boolean DEFAULT true
+    directed boolean DEFAULT true,
+    engine text DEFAULT 'memory'
 ) RETURNS text LANGUAGE plpython3u AS $py$
 #@kernel graph_engine registry identifiers graph
 import time
 import numpy as np
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "wcc"
+engine_name = graph.engine_of(plpy, fn, engine)
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
                                           edge_args, directed)
-g = graph.load(plpy, prep, graph_engine)
 rounds = graph.Rounds(plpy, fn)
-label, nrounds, _ = graph_engine.wcc(g, on_round=rounds)
-ncomp = int(np.unique(label).size)
-largest = int(np.bincount(label).max())
 cname = "component_id" if id_name != "component_id" else "component"
-graph.write_vertex_table(plpy, prep, out, id_name, [(cname, "vid", label.tolist())])
+if engine_name == "sql":
+    st, result_sql, nrounds = graph.wcc_sql(plpy, prep, graph_engine, rounds)
+    row = plpy.execute(f"SELECT count(*) AS k, max(c) AS big FROM (SELECT count(*) AS c FROM ({result_sql}) r "
+                       f"GROUP BY component) s")[0]
+    ncomp, largest = int(row["k"]), int(row["big"])
+    graph.write_from_sql(plpy, prep, out, id_name, result_sql, [(cname, "component", "vid")])
+    st.close()
+else:
+    g = graph.load(plpy, prep, graph_engine)
+    label, nrounds, _ = graph_engine.wcc(g, on_round=rounds)
+    ncomp = int(np.unique(label).size)
+    largest = int(np.bincount(label).max())
+    graph.write_vertex_table(plpy, prep, out, id_name, [(cname, "vid", label.tolist())])
 plpy.execute(f"CREATE INDEX ON {out['sql']} ({plpy.quote_ident(cname)})")
-model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds, {},
+model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds, {"engine": engine_name},
                         {"rounds": nrounds, "num_components": ncomp, "largest_component_size": largest,
                          "edges_touched": rounds.edges_touched}, t0)
 graph.write_summary(plpy, summary, graph.summary_fields(prep, fn, model_id, [
     ("vertex_id", "text", id_name), ("component_column", "text", cname),
     ("num_components", "int8", ncomp), ("largest_component_size", "int8", largest),
     ("rounds", "int4", nrounds), ("edges_touched", "int8", rounds.edges_touched)]))
-return (f"wcc: {out['sql']}: {ncomp} components (largest {largest} of {g.n} vertices) in {nrounds} rounds, "
+return (f"wcc: {out['sql']}: {ncomp} components (largest {largest} of {prep['n_vertices']} vertices) in {nrounds} rounds, "
         f"{(time.perf_counter() - t0) * 1000:.0f} ms")
 $py$;
-COMMENT ON FUNCTION @extschema@.wcc(text, text, text, text, text, boolean) IS
-    'indb_ml: weakly connected components; out_table(id, component_id = smallest vertex id of the component)';
+COMMENT ON FUNCTION @extschema@.wcc(text, text, text, text, text, boolean, text) IS
+    'indb_ml: weakly connected components (engine memory | sql); out_table(id, component_id = smallest vertex id of the component)';
 
+DROP FUNCTION IF EXISTS @extschema@.weakly_connected_components(text, text, text, text, text, boolean);
 CREATE OR REPLACE FUNCTION @extschema@.weakly_connected_components(
     vertex_table text, vertex_id text, edge_table text, edge_args text, out_table text,
-    directed boolean DEFAULT true)
+    directed boolean DEFAULT true, engine text DEFAULT 'memory')
 RETURNS text LANGUAGE sql AS $$
-    SELECT @extschema@.wcc(vertex_table, vertex_id, edge_table, edge_args, out_table, directed)
+    SELECT @extschema@.wcc(vertex_table, vertex_id, edge_table, edge_args, out_table, directed, engine)
 $$;
-COMMENT ON FUNCTION @extschema@.weakly_connected_components(text, text, text, text, text, boolean) IS
+COMMENT ON FUNCTION @extschema@.weakly_connected_components(text, text, text, text, text, boolean, text) IS
     'indb_ml: the MADlib name of wcc()';
 
 CREATE OR REPLACE FUNCTION @extschema@._wcc_component_column(wcc_table text)

@@ -99,3 +99,98 @@ def test_sql_pagerank_personalization_errors_and_cleanup(conn):
                      "personalization_vertices => ARRAY['nope'])")
     assert not conn.execute("SELECT to_regclass('prsql_bad') IS NOT NULL").fetchone()[0]
     _no_engine_tables(conn)
+
+
+def _run_both(conn, call, out_prefix, args):
+    """Run call (with %s for out_table and engine) under both engines; rows, summary, history per engine."""
+    res = {}
+    for engine in ("memory", "sql"):
+        out = f"{out_prefix}_{engine}"
+        conn.execute("DROP TABLE IF EXISTS {0}, {0}_summary".format(out))
+        conn.notices.clear()
+        conn.execute(call, args + [out, engine])
+        model_id = conn.execute(f"SELECT model_id FROM {out}_summary").fetchone()[0]
+        hist = _history(conn, model_id)
+        fn = call.split("indb_ml.")[1].split("(")[0]
+        assert sum(1 for _, m in conn.notices if m.startswith(f"{fn}: round")) == len(hist) > 0
+        res[engine] = (conn.execute(f"SELECT * FROM {out} ORDER BY 1").fetchall(),
+                       [(h[1], {k: h[3][k] for k in ("edges_touched", "mode", "max_change")}) for h in hist], out)
+    return res
+
+
+def test_sql_wcc_partition_matches_networkx(conn, wv_ref):
+    table, g, _ = wv_ref
+    res = _run_both(conn, "SELECT indb_ml.wcc(NULL, 'id', %s, 'src=src, dest=dst', %s, engine => %s)",
+                    "wccsql", [table])
+    rows, hist, out = res["sql"]
+    expected = {v: min(c) for c in nx.connected_components(g.to_undirected()) for v in c}
+    assert dict(rows) == expected
+    assert rows == res["memory"][0] and hist == res["memory"][1]
+    assert hist[-1][1]["edges_touched"] < hist[0][1]["edges_touched"]      # the frontier shrinks
+    s = conn.execute(f"SELECT num_components, largest_component_size FROM {out}_summary").fetchone()
+    assert s == (nx.number_weakly_connected_components(g), max(map(len, nx.weakly_connected_components(g))))
+    _no_engine_tables(conn)
+
+
+def test_sql_wcc_undirected_text_ids(conn):
+    conn.execute("DROP TABLE IF EXISTS wccsql_te, wccsql_tv")
+    conn.execute("CREATE TABLE wccsql_tv (name varchar(10))")
+    conn.execute("INSERT INTO wccsql_tv VALUES ('alone'), ('b'), ('zz'), (NULL)")
+    conn.execute("CREATE TABLE wccsql_te (\"From\" text, \"To\" text)")
+    conn.execute("INSERT INTO wccsql_te VALUES ('b','c'), ('d','c'), ('x','y'), ('y','y'), ('q', NULL)")
+    for directed in (True, False):
+        conn.execute("DROP TABLE IF EXISTS wccsql_t, wccsql_t_summary")
+        conn.execute("SELECT indb_ml.weakly_connected_components('wccsql_tv', 'name', 'wccsql_te', "
+                     "'src=\"From\", dest=\"To\"', 'wccsql_t', directed => %s, engine => 'sql')", [directed])
+        assert column(conn, "wccsql_t", "name", "component_id") == \
+            {"alone": "alone", "b": "b", "c": "b", "d": "b", "x": "x", "y": "x", "zz": "zz"}
+    _no_engine_tables(conn)
+
+
+def test_sql_sssp_matches_dijkstra(conn, wv_ref):
+    import numpy as np
+    table, _, _ = wv_ref
+    conn.execute("DROP TABLE IF EXISTS ssspsql_w")
+    conn.execute(f"CREATE TABLE ssspsql_w (a int, b int, cost float8)")
+    edges = conn.execute(f"SELECT src, dst FROM {table}").fetchall()
+    w = np.random.default_rng(11).uniform(0.5, 10.0, len(edges)).round(6)
+    with conn.cursor().copy("COPY ssspsql_w FROM STDIN") as cp:
+        for (s, d), c in zip(edges, w.tolist()):
+            cp.write_row((s, d, c))
+    g = nx.DiGraph()
+    for (s, d), c in zip(edges, w.tolist()):
+        if not g.has_edge(s, d) or g[s][d]["weight"] > c:
+            g.add_edge(s, d, weight=c)
+    source = 30
+    ref = nx.single_source_dijkstra_path_length(g, source)
+    res = _run_both(conn, "SELECT indb_ml.graph_sssp(NULL, 'id', 'ssspsql_w', 'src=a, dest=b, weight=cost', "
+                          "30, %s, engine => %s)", "ssspsql", [])
+    rows, hist, out = res["sql"]
+    assert rows == res["memory"][0] and hist == res["memory"][1]
+    dist = {v: d for v, d, _ in rows}
+    reached = {v: d for v, d in dist.items() if d != float("inf")}
+    assert set(dist) == set(g.nodes) and set(reached) == set(ref)
+    assert all(abs(reached[v] - ref[v]) <= 1e-12 * max(1.0, ref[v]) for v in ref)
+    for v, d, p in rows:
+        if p is not None:
+            assert abs(dist[p] + g[p][v]["weight"] - d) <= 1e-9
+        else:
+            assert v == source or d == float("inf")
+    far = max(ref, key=ref.get)
+    path = conn.execute("SELECT indb_ml.graph_sssp_path(%s, %s)", [out, far]).fetchone()[0]
+    assert path[0] == source and path[-1] == far
+    # unweighted, text ids, multi-source; errors leave nothing behind
+    conn.execute("DROP TABLE IF EXISTS ssspsql_u, ssspsql_o, ssspsql_o_summary, ssspsql_neg")
+    conn.execute("CREATE TABLE ssspsql_u (s text, d text)")
+    conn.execute("INSERT INTO ssspsql_u VALUES ('a','b'), ('b','c'), ('a','b'), ('c','c'), ('e', 'f')")
+    conn.execute("SELECT indb_ml.graph_sssp(NULL, 'v', 'ssspsql_u', 'src=s, dest=d', ARRAY['a', 'e'], 'ssspsql_o', "
+                 "engine => 'sql')")
+    assert dict(conn.execute("SELECT v, distance FROM ssspsql_o").fetchall()) == \
+        {"a": 0, "b": 1, "c": 2, "e": 0, "f": 1}
+    conn.execute("CREATE TABLE ssspsql_neg (s int, d int, w float8)")
+    conn.execute("INSERT INTO ssspsql_neg VALUES (1,2,1.0), (2,3,-0.5)")
+    with pytest.raises(psycopg.Error, match="negative edge weight"):
+        conn.execute("SELECT indb_ml.graph_sssp(NULL, 'id', 'ssspsql_neg', 'src=s, dest=d, weight=w', 1, 'ssspsql_x', "
+                     "engine => 'sql')")
+    assert not conn.execute("SELECT to_regclass('ssspsql_x') IS NOT NULL").fetchone()[0]
+    _no_engine_tables(conn)
