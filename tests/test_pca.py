@@ -32,8 +32,9 @@ def test_kernel_merge_is_exact_and_stable():
     ref = (Xc.T @ Xc).astype(float)
     assert n == 1000
     np.testing.assert_allclose(mean, X.mean(axis=0), rtol=1e-14)
-    # relative to the scale of the scatter matrix (its diagonal ~ 1e3): 12 significant digits
-    np.testing.assert_allclose(M2, ref, rtol=0, atol=1e-12 * np.abs(np.diag(ref)).max())
+    # relative to the scale of the scatter matrix (its diagonal ~ 1e3): 10 significant digits; raw moments
+    # (Σx² - n·mean²) would keep about 4 here (means ~1e6)
+    np.testing.assert_allclose(M2, ref, rtol=0, atol=1e-10 * np.abs(np.diag(ref)).max())
 
 
 def _fetch(conn, table):
