@@ -97,6 +97,23 @@ def bench_graph(conn, table, name, source, report):
     dt, msg = timed(conn, f"SELECT indb_ml.graph_bfs(NULL, 'id', %s, {args}, %s, %s)", [table, source, f"b_bfs_{table}"])
     report(f"[{name}] graph_bfs: {dt:.2f} s  ({msg})")
 
+    # engine => 'sql': the same fixed points with the state and scheduling tables in SQL
+    for sched in ("sync", "dynamic"):
+        out = f"b_pr_{table}"
+        conn.execute(f"DROP TABLE IF EXISTS {out}, {out}_summary")
+        dt, msg = timed(conn, f"SELECT indb_ml.pagerank(NULL, 'id', %s, {args}, %s, tolerance => 1e-8, "
+                              f"schedule => %s, max_iter => 500, engine => 'sql')", [table, out, sched])
+        r, touched = conn.execute(f"SELECT __iterations__, edges_touched FROM {out}_summary").fetchone()
+        report(f"[{name}] engine sql: pagerank {sched:7s} tol 1e-08: {dt:6.2f} s, {r:4d} rounds, "
+               f"{touched:>11,d} edges touched")
+    conn.execute(f"DROP TABLE IF EXISTS b_wcc_{table}, b_wcc_{table}_summary")
+    dt, msg = timed(conn, f"SELECT indb_ml.wcc(NULL, 'id', %s, {args}, %s, engine => 'sql')", [table, f"b_wcc_{table}"])
+    report(f"[{name}] engine sql: wcc: {dt:.2f} s")
+    conn.execute(f"DROP TABLE IF EXISTS b_sp_{table}, b_sp_{table}_summary")
+    dt, msg = timed(conn, "SELECT indb_ml.graph_sssp(NULL, 'id', %s, 'src=src, dest=dst, weight=cost', %s, %s, "
+                          "engine => 'sql')", [table, source, f"b_sp_{table}"])
+    report(f"[{name}] engine sql: graph_sssp: {dt:.2f} s")
+
     # networkx after export
     t = time.perf_counter()
     rows = conn.execute(f"SELECT src, dst, cost FROM {table}").fetchall()
