@@ -30,7 +30,7 @@ import numpy as np
 
 from . import blocks
 
-BUFFER = 64
+BUFFER = 256
 _HEAD = 6          # p, n, tt, lambda, biases, mu
 
 

@@ -23,7 +23,7 @@ MOVIELENS = SHARED_DATA / "movielens-100k"
 @pytest.mark.parametrize("biases", [True, False])
 def test_aggregate_kernel_solves_the_normal_equations(biases):
     rng = np.random.default_rng(0)
-    rank, n, lam, mu = 4, 300, 0.3, 3.2
+    rank, n, lam, mu = 4, 3 * als.BUFFER + 50, 0.3, 3.2
     others = rng.normal(size=(n, rank + 1))
     ratings = rng.integers(1, 6, n).astype(float)
     states = [None, None, None]
