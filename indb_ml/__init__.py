@@ -9,6 +9,9 @@ __version__ = "0.1.0"
 from . import graph  # noqa: E402
 from .client import Database, connect  # noqa: E402
 from .estimators import (  # noqa: E402
+    ALS,
+    PCA,
+    KMeans,
     ElasticNet,
     LinearRegression,
     LinearSVC,
@@ -18,4 +21,4 @@ from .estimators import (  # noqa: E402
 )
 
 __all__ = ["Database", "connect", "graph", "LinearRegression", "LogisticRegression", "LinearSVC", "ElasticNet",
-           "SoftmaxRegression", "PoissonRegression", "__version__"]
+           "SoftmaxRegression", "PoissonRegression", "KMeans", "PCA", "ALS", "__version__"]
