@@ -58,6 +58,22 @@ def find_bindir() -> Path:
     )
 
 
+def server_environment() -> dict[str, str]:
+    """The environment the server starts with: the system PATH only, no PYTHON* variables.
+
+    PL/Python's embedded interpreter finds its standard library by searching
+    PATH for ``python3``; a pyenv or virtualenv ``python3`` earlier on the
+    caller's PATH would make the server load that Python's library (and miss
+    Debian's python3-numpy). The server must use the system Python it was
+    built against.
+    """
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTHON", "PYENV", "VIRTUAL_ENV", "CONDA"))}
+    env["PATH"] = "/usr/local/sbin:/usr/sbin:/usr/bin:/sbin:/bin"
+    env.setdefault("LANG", "C.UTF-8")
+    return env
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -131,7 +147,7 @@ class LocalCluster:
         user = self.os_user()
         if user:
             args = ["runuser", "-u", user, "--"] + args
-        proc = subprocess.run(args, capture_output=True, text=True, **kw)
+        proc = subprocess.run(args, capture_output=True, text=True, env=server_environment(), **kw)
         if check and proc.returncode != 0:
             raise LocalClusterError(f"{' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}{proc.stderr}")
         return proc

@@ -52,3 +52,15 @@ def test_cli_errors_are_one_line_and_exit_2(home):
                     "--schema", "Bad-Name"], home, check=False)
     assert proc.returncode == 2
     assert "schema name 'Bad-Name' is not allowed" in proc.stderr
+
+
+def test_server_environment_hides_the_callers_python(monkeypatch):
+    """A pyenv/virtualenv python3 on the caller's PATH must not become the server's PL/Python library."""
+    from indb_ml.local import server_environment
+
+    monkeypatch.setenv("PATH", "/root/.pyenv/shims:/usr/bin:/bin")
+    monkeypatch.setenv("PYTHONHOME", "/somewhere")
+    monkeypatch.setenv("VIRTUAL_ENV", "/venv")
+    env = server_environment()
+    assert "pyenv" not in env["PATH"] and "/usr/bin" in env["PATH"]
+    assert "PYTHONHOME" not in env and "VIRTUAL_ENV" not in env
