@@ -250,13 +250,8 @@ def predict_table(plpy, schema, model_name, source_name, id_col, out_table):
     model = load_model(plpy, schema, model_name)
     out = identifiers.resolve_output_table(plpy, out_table, "out_table")
     src, cols, x_sql = _sources(plpy, model, source_name, fname)
-    try:
-        items = identifiers.parse_element_list(str(id_col))
-    except identifiers.NameError_ as exc:
-        plpy.error(f"{fname}: id_col {id_col!r}: {exc}")
-    if len(items) != 1 or items[0][0] != "column":
-        plpy.error(f"{fname}: id_col {id_col!r} must be one column name")
-    id_name = plpy.quote_ident(identifiers.resolve_column(plpy, cols, items[0], source_name, "id_col"))
+    id_name = plpy.quote_ident(identifiers.resolve_one_column(plpy, cols, id_col, source_name, "id_col",
+                                                              f"{fname}: "))
     name_lit = plpy.quote_literal(model["name"])
     extra = ""
     if model["kind"] == "classification":

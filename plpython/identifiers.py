@@ -140,6 +140,17 @@ def resolve_column(plpy, columns, item, table, what):
     plpy.error(f"column {source} ({what}) does not exist in table {table}")
 
 
+def resolve_one_column(plpy, columns, text, table, what, prefix=""):
+    """One column named in a text argument (dependent_varname, id_col, ...) -> its catalog name."""
+    try:
+        items = parse_element_list(str(text)) if text is not None else []
+    except NameError_ as exc:
+        plpy.error(f"{prefix}{what} {text!r}: {exc}")
+    if len(items) != 1 or items[0][0] != "column":
+        plpy.error(f"{prefix}{what} {text!r} must be one column name")
+    return resolve_column(plpy, columns, items[0], table, what)
+
+
 def resolve_output_table(plpy, name, what="output table"):
     """A table that must not exist yet -> dict(sql, schema, name)."""
     if name is None or not str(name).strip():

@@ -53,13 +53,7 @@ def _feature_sql(plpy, spec, columns, table):
 def _label_sql(plpy, dependent, columns, table, label_values=None):
     if dependent is None:
         return ""
-    try:
-        items = identifiers.parse_element_list(str(dependent))
-    except identifiers.NameError_ as exc:
-        plpy.error(f"dependent_varname {dependent!r}: {exc}")
-    if len(items) != 1 or items[0][0] != "column":
-        plpy.error(f"dependent_varname {dependent!r} must be one column name")
-    name = identifiers.resolve_column(plpy, columns, items[0], table, "dependent_varname")
+    name = identifiers.resolve_one_column(plpy, columns, dependent, table, "dependent_varname")
     col = columns[name]
     if label_values is not None:
         # categorical labels of any type: packed as the 0-based index of the value (as text) in label_values

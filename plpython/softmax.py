@@ -24,13 +24,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
         plpy.error(f"{fname}: lambda must be >= 0")
     src = identifiers.resolve_table(plpy, source_table, "source table")
     cols = identifiers.table_columns(plpy, src["oid"])
-    try:
-        item = identifiers.parse_element_list(str(dependent))
-    except identifiers.NameError_ as exc:
-        plpy.error(f"{fname}: dependent_varname {dependent!r}: {exc}")
-    if len(item) != 1 or item[0][0] != "column":
-        plpy.error(f"{fname}: dependent_varname {dependent!r} must be one column name")
-    col = identifiers.resolve_column(plpy, cols, item[0], source_table, "dependent_varname")
+    col = identifiers.resolve_one_column(plpy, cols, dependent, source_table, "dependent_varname", f"{fname}: ")
     labels = [str(v) for v in glm_driver.distinct_labels(plpy, fname, src["sql"], plpy.quote_ident(col))]
     if len(labels) < 2:
         plpy.error(f"{fname}: the label needs at least 2 classes; column {col} holds "

@@ -103,13 +103,7 @@ columns = identifiers.table_columns(plpy, src["oid"])
 
 
 def column(text, what):
-    try:
-        items = identifiers.parse_element_list(str(text)) if text is not None else []
-    except identifiers.NameError_ as exc:
-        plpy.error(f"{fn}: {what} {text!r}: {exc}")
-    if len(items) != 1 or items[0][0] != "column":
-        plpy.error(f"{fn}: {what} {text!r} must be one column name")
-    return identifiers.resolve_column(plpy, columns, items[0], ratings_table, what)
+    return identifiers.resolve_one_column(plpy, columns, text, ratings_table, what, f"{fn}: ")
 
 
 ucol, icol, rcol = column(user_col, "user_col"), column(item_col, "item_col"), column(rating_col, "rating_col")

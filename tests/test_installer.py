@@ -1,4 +1,6 @@
 """install / upgrade / status / uninstall / CREATE EXTENSION, each in a fresh database of the test server."""
+import os
+
 import psycopg
 import pytest
 from psycopg import sql
@@ -113,9 +115,11 @@ def test_create_extension_from_generated_files(server_dsn, fresh_db, tmp_path):
     """The generated control + script work as a real extension (where the extension dir is writable)."""
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         ext_dir = installer._extension_dir(conn)
-        if ext_dir is None or not __import__("os").access(ext_dir, __import__("os").W_OK):
-            pytest.skip("the server's extension directory is not on this machine or not writable")
         files = installer.write_extension_files(conn, "indb_ml")
+        if ext_dir is None or not os.access(ext_dir, os.W_OK):
+            # a remote server (INDB_ML_TEST_DSN) or a read-only directory: install must not pretend
+            assert files is None
+            return
         assert files and all(f.startswith(str(ext_dir)) for f in files)
         conn.execute("CREATE EXTENSION indb_ml CASCADE")
         load_california(conn)
