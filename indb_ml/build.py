@@ -64,16 +64,22 @@ def kernel_bundle_id(sources: dict[str, str]) -> str:
     return digest.hexdigest()[:12]
 
 
-def _kernel_dependencies(name: str, sources: dict[str, str], seen: list[str]) -> list[str]:
-    """Kernels in load order: dependencies (``from . import x``) before dependants."""
-    if name in seen:
+def _kernel_dependencies(name: str, sources: dict[str, str], seen: list[str],
+                         visiting: set[str] | None = None) -> list[str]:
+    """Kernels in load order: dependencies (``from . import x``) before dependants.
+
+    Two modules may import each other when (at least) one side imports inside a
+    function: the cycle is cut where it closes, both are loaded."""
+    visiting = set() if visiting is None else visiting
+    if name in seen or name in visiting:
         return seen
     if name not in sources:
         raise ValueError(f"#@kernel asks for plpython/{name}.py, which does not exist")
+    visiting.add(name)
     for group in RELATIVE_IMPORT_RE.findall(sources[name]):
         for dep in (d.strip() for d in group.split(",")):
             if dep:
-                _kernel_dependencies(dep, sources, seen)
+                _kernel_dependencies(dep, sources, seen, visiting)
     seen.append(name)
     return seen
 

@@ -93,6 +93,9 @@ def run_pass(plpy, schema, prep, tasks, ordered=False):
 
     ``ordered`` (SGD): blocks reach the transition in the shuffle order recorded at prepare time
     (shuffle_key) within each partition, so an epoch is reproducible."""
+    if prep.get("shards"):
+        from . import shard_passes
+        return shard_passes.glm_pass(plpy, schema, prep, tasks, ordered)
     t0 = time.perf_counter()
     if ordered:
         key = group_key_sql(prep, "p.")
@@ -217,6 +220,7 @@ class Driver:
         self.plpy = plpy
         self.schema = schema
         self.prep = prep
+        prep.setdefault("caller", problem.name)
         self.pb = problem
         self.model_id = model_id
         self.groups = {key: Group(key, problem.p) for key, rows, _ in groups if rows > 0}

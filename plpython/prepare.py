@@ -74,15 +74,29 @@ def _fingerprint(plpy, source):
     return f"{row['n']}:{row['x']}:{row['c']}:{row['p']}"
 
 
+def shuffle_seed(plpy):
+    """The seed of the recorded block order: ``indb_ml.shuffle_seed`` when set (reproducible SGD), else random."""
+    row = plpy.execute("SELECT coalesce(nullif(current_setting('indb_ml.shuffle_seed', true), '')::float8, "
+                       "random()) AS r")[0]
+    return float(row["r"])
+
+
 def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None,
-           block_size=DEFAULT_BLOCK_SIZE, reuse=True, label_values=None):
+           block_size=DEFAULT_BLOCK_SIZE, reuse=True, label_values=None, part_value=None, seed=None):
     """Pack (or reuse) the source; returns a dict describing the prepared table.
 
     ``label_values`` (optional list): categorical labels of any column type; the packed label is
-    the 0-based position of the row's label (compared as text) in the list."""
+    the 0-based position of the row's label (compared as text) in the list. ``part_value`` (a
+    shard packing its share of a coordinator's partition): the ``part`` to record instead of the
+    source's tableoid; ``seed``: the shuffle seed to use (the coordinator's)."""
     t0 = time.perf_counter()
     try:
         source = identifiers.resolve_table(plpy, source_name, "source table")
+        if part_value is None and source["relkind"] == "p":
+            from . import shard_packing
+            if shard_packing.foreign_leaves(plpy, source["oid"]):
+                return shard_packing.ensure(plpy, schema, source, dependent, independent, grouping_cols,
+                                            block_size, reuse, label_values)
         columns = identifiers.table_columns(plpy, source["oid"])
         x_sql, feature_names, width = _feature_sql(plpy, independent, columns, source_name)
         y_sql = _label_sql(plpy, dependent, columns, source_name, label_values)
@@ -98,6 +112,8 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     group_names = [g for g, _ in groups]
 
     fingerprint = _fingerprint(plpy, source)
+    if fingerprint is not None and part_value is not None:
+        fingerprint += f":part={int(part_value)}"
     if reuse and fingerprint is not None:
         found = plpy.execute(plpy.prepare(
             f"SELECT * FROM {schema}.prepared_data WHERE source_oid = $1 AND x_expr = $2 AND y_expr = $3 "
@@ -117,7 +133,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         f"SELECT nextval(pg_get_serial_sequence('{schema}.prepared_data', 'prepared_id')) AS id")[0]["id"]
     table_name = f"_prep_{prepared_id}"
     table_sql = f"{schema}.{table_name}"
-    seed = float(plpy.execute("SELECT random() AS r")[0]["r"])
+    seed = shuffle_seed(plpy) if seed is None else float(seed)
     group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
     plpy.execute(
         f"CREATE TABLE {table_sql} ({group_defs}part oid NOT NULL, block integer NOT NULL, "
@@ -125,8 +141,9 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     plpy.execute(f"ALTER TABLE {table_sql} ALTER COLUMN x SET STORAGE EXTERNAL, ALTER COLUMN y SET STORAGE EXTERNAL")
 
     g_sel = "".join(f"{plpy.quote_ident(g)}, " for g in group_names)
-    partitioned = source["relkind"] == "p"
-    window_keys = [plpy.quote_ident(g) for g in group_names] + (["tableoid"] if partitioned else [])
+    partitioned = source["relkind"] == "p" and part_value is None
+    part_sql = "tableoid" if part_value is None else f"{int(part_value)}::oid"
+    window_keys = [plpy.quote_ident(g) for g in group_names] + (["part"] if partitioned else [])
     window = f"PARTITION BY {', '.join(window_keys)}" if window_keys else ""
     ok = (f"coalesce(xa IS NOT NULL AND cardinality(xa) > 0 AND array_position(xa, NULL) IS NULL "
           f"AND NOT (xa && {_INVALID_FLOATS})")
@@ -144,7 +161,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         FROM (
             SELECT {g_sel}part, xa, ya, {ok} AS ok,
                    ((row_number() OVER ({window})) - 1) / {int(block_size)} AS block
-            FROM (SELECT {g_sel}tableoid AS part, {x_sql} AS xa, {y_inner} FROM {source['sql']}) AS src
+            FROM (SELECT {g_sel}{part_sql} AS part, {x_sql} AS xa, {y_inner} FROM {source['sql']}) AS src
         ) AS rows
         GROUP BY {g_sel}part, block"""
     try:

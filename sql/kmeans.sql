@@ -71,7 +71,7 @@ CREATE OR REPLACE FUNCTION @extschema@.kmeans(
     seed bigint DEFAULT 0,
     initial_centroids float8[] DEFAULT NULL
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel prepare registry identifiers kmeans blocks
+#@kernel prepare registry identifiers kmeans blocks shard_passes
 import time
 import numpy as np
 t0 = time.perf_counter()
@@ -113,10 +113,28 @@ sample_plan = plpy.prepare(
     f"SELECT {schema}.kmeans_sample_agg(x, n, part, block, $1, $2, $3, $4) AS s FROM {table} WHERE n > 0",
     ["bytea", "int8", "int4", "int4"])
 step_plan = plpy.prepare(f"SELECT {schema}.kmeans_step_agg(x, n, $1) AS s FROM {table} WHERE n > 0", ["bytea"])
+prep["caller"] = fn
+
+
+def sample(args):
+    if shard_passes.is_sharded(prep):   # one pushed-down aggregate per shard
+        st, _ = shard_passes.aggregate(plpy, schema, prep, f"{schema}.kmeans_sample_agg(x, n, part, block, $1, $2, $3, $4)",
+                                       args, ["bytea", "int8", "int4", "int4"], "a seeding pass (kmeans_sample_agg)")
+        return shard_passes.combine(st, kmeans.sample_merge)
+    return plpy.execute(sample_plan, args)[0]["s"]
+
+
+def step(args):
+    if shard_passes.is_sharded(prep):
+        st, _ = shard_passes.aggregate(plpy, schema, prep, f"{schema}.kmeans_step_agg(x, n, $1)", args, ["bytea"],
+                                       "a Lloyd pass (kmeans_step_agg)")
+        return shard_passes.combine(st, kmeans.step_merge)
+    return plpy.execute(step_plan, args)[0]["s"]
+
 
 # ---- seeding
 ts = time.perf_counter()
-first = kmeans.sample_result(plpy.execute(sample_plan, [None, seed, 0, 1 if init_kind != "random" else k])[0]["s"])
+first = kmeans.sample_result(sample([None, seed, 0, 1 if init_kind != "random" else k]))
 data_var = float(first["var"].mean())
 if init_kind == "given":
     C = C0
@@ -125,7 +143,7 @@ elif init_kind == "random":
 else:
     C = first["points"][:1]
     for r in range(1, k):
-        res = kmeans.sample_result(plpy.execute(sample_plan, [blocks.to_bytes(C), seed, r, 1])[0]["s"])
+        res = kmeans.sample_result(sample([blocks.to_bytes(C), seed, r, 1]))
         if len(res["points"]) == 0:
             plpy.error(f"{fn}: {source_table} has only {r} distinct points in {features}, fewer than k = {k}")
         C = np.vstack([C, res["points"][:1]])
@@ -147,7 +165,7 @@ shift = float("inf")
 while it < max_iter:
     it += 1
     ti = time.perf_counter()
-    result = kmeans.step_result(plpy.execute(step_plan, [blocks.to_bytes(C)])[0]["s"], C)
+    result = kmeans.step_result(step([blocks.to_bytes(C)]), C)
     newC = result["centroids"]
     shift = float(((newC - C) ** 2).sum())
     ms = (time.perf_counter() - ti) * 1000.0
@@ -165,7 +183,7 @@ while it < max_iter:
 # the objective, sizes and SSE against the final centroids (the last pass measured the previous ones)
 if shift != 0.0:
     ti = time.perf_counter()
-    result = kmeans.step_result(plpy.execute(step_plan, [blocks.to_bytes(C)])[0]["s"], C)
+    result = kmeans.step_result(step([blocks.to_bytes(C)]), C)
     final_ms = (time.perf_counter() - ti) * 1000.0
 else:
     final_ms = 0.0

@@ -68,7 +68,7 @@ CREATE OR REPLACE FUNCTION @extschema@.linregr_train(
     grouping_cols text DEFAULT NULL,
     heteroskedasticity_option boolean DEFAULT false
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel prepare registry identifiers
+#@kernel prepare registry identifiers shard_passes linregr
 import time
 t0 = time.perf_counter()
 schema = "@extschema@"
@@ -89,14 +89,26 @@ g = ", ".join(prep["group_sql"])
 g_sel = g + ", " if g else ""
 group_by = "GROUP BY " + g if g else ""
 t1 = time.perf_counter()
-plpy.execute(f"""
-    CREATE TABLE {out['sql']} AS
-    SELECT {g_sel}r.coef, r.r2, r.std_err, r.t_stats, r.p_values, r.condition_no,
-           s.n_rows::bigint AS num_rows_processed, s.n_skipped::bigint AS num_missing_rows_skipped,
-           r.variance_covariance
-    FROM (SELECT {g_sel}{schema}.linregr_agg(x, y, n) AS state, sum(n) AS n_rows, sum(n_skipped) AS n_skipped
-          FROM {prep['table']} {group_by}) AS s
-    CROSS JOIN LATERAL {schema}.linregr_solve(s.state) AS r""")
+if shard_passes.is_sharded(prep):
+    # one pushed-down linregr_agg per shard; the states add up here
+    prep["caller"] = "linregr_train"
+    states, _ = shard_passes.aggregate(plpy, schema, prep, f"{schema}.linregr_agg(x, y, n)",
+                                       step="the sufficient-statistics pass (linregr_agg)")
+    plpy.execute(plpy.prepare(f"""
+        CREATE TABLE {out['sql']} AS
+        SELECT r.coef, r.r2, r.std_err, r.t_stats, r.p_values, r.condition_no,
+               $2::bigint AS num_rows_processed, $3::bigint AS num_missing_rows_skipped, r.variance_covariance
+        FROM {schema}.linregr_solve($1) AS r""", ["float8[]", "int8", "int8"]),
+        [shard_passes.combine(states, linregr.merge), prep["n_rows"], prep["n_skipped"]])
+else:
+    plpy.execute(f"""
+        CREATE TABLE {out['sql']} AS
+        SELECT {g_sel}r.coef, r.r2, r.std_err, r.t_stats, r.p_values, r.condition_no,
+               s.n_rows::bigint AS num_rows_processed, s.n_skipped::bigint AS num_missing_rows_skipped,
+               r.variance_covariance
+        FROM (SELECT {g_sel}{schema}.linregr_agg(x, y, n) AS state, sum(n) AS n_rows, sum(n_skipped) AS n_skipped
+              FROM {prep['table']} {group_by}) AS s
+        CROSS JOIN LATERAL {schema}.linregr_solve(s.state) AS r""")
 pass_ms = (time.perf_counter() - t1) * 1000.0
 totals = plpy.execute(f"SELECT count(*) AS groups, sum(num_rows_processed)::bigint AS n, "
                       f"sum(num_missing_rows_skipped)::bigint AS skipped, min(r2) AS r2 FROM {out['sql']}")[0]

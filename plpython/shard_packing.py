@@ -1,0 +1,218 @@
+"""Packing a sharded source: every shard packs its own rows, all shards at once (driver helper, takes ``plpy``).
+
+A sharded source is the user's own layout: a partitioned table whose leaf
+partitions are postgres_fdw foreign tables on registered shards (local
+partitions may be mixed in). Each foreign leaf is packed *on its shard* by
+``shard_prepare`` (the shard's own ``prepare.ensure``: the shard fingerprints
+its own rows - ``xmin`` reads 0 through postgres_fdw - and reuses its packed
+copy while they are unchanged), all leaves concurrently over dblink, each in
+an open remote transaction that is committed only when every shard has
+succeeded and rolled back everywhere otherwise. Local leaves are packed here.
+The coordinator's packed table is then a list-partitioned table (key
+``part``, one value per source leaf) whose partitions are foreign tables over
+the shards' packed tables, so a pass ``GROUP BY part`` is computed by every
+shard next to its data. The coordinator's fingerprint is the list of the
+shards' packed tables and fingerprints: a change on one shard repacks that
+shard only.
+"""
+import json
+import time
+
+from . import identifiers, shards
+
+# prepare imports this module (to dispatch sharded sources here): import it inside functions
+
+
+def foreign_leaves(plpy, oid):
+    return [leaf for leaf in leaves(plpy, oid) if leaf["server"] is not None]
+
+
+def leaves(plpy, oid):
+    """The leaf partitions of a partitioned table: oid, sql, server (None when local), remote name."""
+    rows = plpy.execute(plpy.prepare(
+        "SELECT c.oid, c.relkind, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS sql, n.nspname, "
+        "c.relname, s.srvname, ft.ftoptions FROM pg_catalog.pg_partition_tree($1) t "
+        "JOIN pg_catalog.pg_class c ON c.oid = t.relid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "LEFT JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = c.oid "
+        "LEFT JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver "
+        "WHERE t.isleaf ORDER BY c.oid", ["regclass"]), [oid])
+    out = []
+    for r in rows:
+        leaf = {"oid": r["oid"], "sql": r["sql"], "name": r["relname"], "server": r["srvname"], "remote": None}
+        if r["relkind"] == "f":
+            opts = shards.options_dict(r["ftoptions"])
+            leaf["remote"] = (plpy.quote_ident(opts.get("schema_name", r["nspname"])) + "."
+                              + plpy.quote_ident(opts.get("table_name", r["relname"])))
+        out.append(leaf)
+    return out
+
+
+def _literal(plpy, value):
+    if value is None:
+        return "NULL"
+    if isinstance(value, (list, tuple)):
+        return "ARRAY[" + ", ".join(plpy.quote_literal(str(v)) for v in value) + "]::text[]" if value else \
+            "'{}'::text[]"
+    return plpy.quote_literal(str(value))
+
+
+def _remote_call(plpy, schema, leaf, dependent, independent, grouping_cols, block_size, seed, label_values):
+    args = [_literal(plpy, leaf["remote"]), _literal(plpy, dependent), _literal(plpy, independent),
+            _literal(plpy, grouping_cols), str(int(block_size)), f"{int(leaf['oid'])}::oid", repr(float(seed)),
+            "NULL::text[]" if label_values is None else _literal(plpy, list(label_values))]
+    return f"SELECT {schema}.shard_prepare({', '.join(args)})::text"
+
+
+def pack_on_shards(plpy, schema, fname, shard_leaves, dependent, independent, grouping_cols, block_size, seed,
+                   label_values):
+    """Run shard_prepare on every foreign leaf at once; all or nothing. -> {leaf oid: result dict}."""
+    dbl = shards.dblink_schema(plpy, fname)
+    links, results = [], {}
+    ok = False
+    try:
+        for leaf in shard_leaves:
+            info = shards.server_info(plpy, leaf["server"], fname)
+            link = shards.Link(plpy, dbl, info, f"pack{len(links)}", f"packing {leaf['sql']} (prepare)", fname)
+            links.append((leaf, link))
+            link.execute("BEGIN")
+            link.in_tx = True
+            link.send(_remote_call(plpy, schema, leaf, dependent, independent, grouping_cols, block_size, seed,
+                                   label_values))
+        failure = None
+        for leaf, link in links:
+            try:
+                rows = link.result()
+                results[leaf["oid"]] = json.loads(rows[0]["v"])
+            except plpy.SPIError as exc:
+                failure = failure or (link, exc)
+        if failure is not None:
+            link, exc = failure
+            link.fail(exc)
+        for leaf, link in links:
+            link.execute("COMMIT")
+            link.in_tx = False
+        ok = True
+    finally:
+        for _, link in links:
+            link.close()   # rolls back any remote transaction still open
+    if not ok:
+        results = {}
+    return results
+
+
+def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_size, reuse, label_values,
+           fname="prepare"):
+    """prepare.ensure for a partitioned source with foreign leaves (same return dict, plus ``shards``)."""
+    from . import prepare
+    t0 = time.perf_counter()
+    columns = identifiers.table_columns(plpy, source["oid"])
+    x_sql, feature_names, width = prepare._feature_sql(plpy, independent, columns, source["sql"])
+    y_sql = prepare._label_sql(plpy, dependent, columns, source["sql"], label_values)
+    if grouping_cols is not None and str(grouping_cols).strip():
+        plpy.error(f"{fname}: grouping_cols is not supported on a sharded source ({source['sql']} has partitions "
+                   f"on foreign servers) yet: train one model per group with a WHERE-filtered view on each shard, "
+                   f"or pass NULL")
+    all_leaves = leaves(plpy, source["oid"])
+    known = shards.registered(plpy, schema)
+    for leaf in all_leaves:
+        if leaf["server"] is not None and leaf["server"] not in known:
+            plpy.error(f"{fname}: partition {leaf['sql']} of {source['sql']} is a foreign table on server "
+                       f"{leaf['server']}, which is not a registered shard: run "
+                       f"SELECT {schema}.add_shard({plpy.quote_literal(leaf['server'])})")
+    shard_leaves = [leaf for leaf in all_leaves if leaf["server"] is not None]
+    local_leaves = [leaf for leaf in all_leaves if leaf["server"] is None]
+    seed = prepare.shuffle_seed(plpy)
+    remote = pack_on_shards(plpy, schema, fname, shard_leaves, dependent, independent, grouping_cols, block_size,
+                            seed, label_values)
+    parts = []
+    for leaf in shard_leaves:
+        r = remote[leaf["oid"]]
+        parts.append(f"{leaf['oid']}={leaf['server']}:{r['table_name']}:{r['fingerprint']}")
+    local_fp = {}
+    for leaf in local_leaves:
+        lsrc = identifiers.resolve_table(plpy, leaf["sql"], "partition")
+        local_fp[leaf["oid"]] = prepare._fingerprint(plpy, lsrc)
+        parts.append(f"{leaf['oid']}=local:{local_fp[leaf['oid']]}")
+    fingerprint = "sharded;" + ";".join(parts)
+    if reuse:
+        found = plpy.execute(plpy.prepare(
+            f"SELECT * FROM {schema}.prepared_data WHERE source_oid = $1 AND x_expr = $2 AND y_expr = $3 "
+            f"AND grouping_cols = '{{}}' AND block_size = $4 AND fingerprint = $5 "
+            f"AND pg_catalog.to_regclass('{schema}.' || quote_ident(table_name)) IS NOT NULL "
+            f"ORDER BY prepared_id DESC LIMIT 1", ["oid", "text", "text", "int4", "text"]),
+            [source["oid"], x_sql, y_sql, block_size, fingerprint])
+        if found:
+            row = found[0]
+            plpy.execute(plpy.prepare(f"UPDATE {schema}.prepared_data SET last_used_at = clock_timestamp() "
+                                      f"WHERE prepared_id = $1", ["int8"]), [row["prepared_id"]])
+            return _describe(plpy, schema, row, source, feature_names, all_leaves, remote, True)
+    widths = {int(r["n_features"]) for r in remote.values() if r["n_rows"]}
+    prepared_id = plpy.execute(
+        f"SELECT nextval(pg_get_serial_sequence('{schema}.prepared_data', 'prepared_id')) AS id")[0]["id"]
+    table_name = f"_prep_{prepared_id}"
+    table_sql = f"{schema}.{table_name}"
+    plpy.execute(f"CREATE TABLE {table_sql} (part oid NOT NULL, block integer NOT NULL, shuffle_key bigint NOT NULL, "
+                 f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea) PARTITION BY LIST (part)")
+    totals = {"n": 0, "skipped": 0, "blocks": 0}
+    for i, leaf in enumerate(all_leaves):
+        child = f"{schema}.{plpy.quote_ident(f'{table_name}_{i + 1}')}"
+        if leaf["server"] is not None:
+            r = remote[leaf["oid"]]
+            plpy.execute(f"CREATE FOREIGN TABLE {child} PARTITION OF {table_sql} FOR VALUES IN ({int(leaf['oid'])}) "
+                         f"SERVER {plpy.quote_ident(leaf['server'])} OPTIONS (schema_name {plpy.quote_literal(schema)}, "
+                         f"table_name {plpy.quote_literal(r['table_name'])})")
+            totals["n"] += int(r["n_rows"])
+            totals["skipped"] += int(r["n_skipped"])
+            totals["blocks"] += int(r["n_blocks"])
+            continue
+        # a local partition: packed here (part = its oid), adopted as a partition of the coordinator's table
+        loc = prepare.ensure(plpy, schema, leaf["sql"], dependent, independent, None, block_size, reuse=False,
+                             label_values=label_values, seed=seed)
+        plpy.execute(plpy.prepare(f"DELETE FROM {schema}.prepared_data WHERE prepared_id = $1", ["int8"]),
+                     [loc["prepared_id"]])
+        plpy.execute(f"ALTER TABLE {loc['table']} RENAME TO {plpy.quote_ident(f'{table_name}_{i + 1}')}")
+        plpy.execute(f"ALTER TABLE {table_sql} ATTACH PARTITION {child} FOR VALUES IN ({int(leaf['oid'])})")
+        if loc["n_rows"]:
+            widths.add(int(loc["n_features"]))
+        totals["n"] += int(loc["n_rows"])
+        totals["skipped"] += int(loc["n_skipped"])
+        totals["blocks"] += int(loc["n_blocks"])
+    if len(widths) > 1:
+        plpy.error(f"{fname}: independent_varname {independent!r} has arrays of different lengths on different "
+                   f"partitions of {source['sql']}: {sorted(widths)} features")
+    d = widths.pop() if widths else (width or 0)
+    row = plpy.execute(plpy.prepare(
+        f"INSERT INTO {schema}.prepared_data (prepared_id, source_oid, source_table, x_expr, y_expr, grouping_cols, "
+        f"block_size, table_name, fingerprint, n_features, n_rows, n_skipped, n_blocks, shuffle_seed, prepare_ms) "
+        f"VALUES ($1, $2, $3, $4, $5, '{{}}', $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *",
+        ["int8", "oid", "text", "text", "text", "int4", "text", "text", "int4", "int8", "int8", "int4", "float8",
+         "float8"]),
+        [prepared_id, source["oid"], source["sql"], x_sql, y_sql, block_size, table_name, fingerprint, d,
+         totals["n"], totals["skipped"], totals["blocks"], seed, (time.perf_counter() - t0) * 1000.0])[0]
+    return _describe(plpy, schema, row, source, feature_names, all_leaves, remote, False)
+
+
+def _describe(plpy, schema, row, source, feature_names, all_leaves, remote, reused):
+    from . import prepare
+    out = prepare._describe(plpy, schema, row, source, [], feature_names, reused)
+    out["shards"] = [{"server": leaf["server"], "leaf": leaf["sql"], "leaf_oid": leaf["oid"],
+                      "child": f"{row['table_name']}_{i + 1}",
+                      "remote_table": remote[leaf["oid"]]["table_name"],
+                      "repacked": not remote[leaf["oid"]]["reused"]}
+                     for i, leaf in enumerate(all_leaves) if leaf["server"] is not None]
+    out["local_leaves"] = [leaf["sql"] for leaf in all_leaves if leaf["server"] is None]
+    return out
+
+
+def shard_prepare(plpy, schema, source_table, dependent, independent, grouping_cols, block_size, part, seed,
+                  label_values):
+    """On a shard: pack (or reuse) this shard's share of a coordinator partition -> JSON for the coordinator."""
+    from . import prepare
+    prep = prepare.ensure(plpy, schema, source_table, dependent, independent, grouping_cols, block_size,
+                          label_values=label_values, part_value=part, seed=seed)
+    fp = plpy.execute(plpy.prepare(f"SELECT fingerprint FROM {schema}.prepared_data WHERE prepared_id = $1",
+                                   ["int8"]), [prep["prepared_id"]])[0]["fingerprint"]
+    return json.dumps({"prepared_id": prep["prepared_id"], "table_name": prep["table"].split(".", 1)[1],
+                       "fingerprint": fp, "n_features": prep["n_features"], "n_rows": prep["n_rows"],
+                       "n_skipped": prep["n_skipped"], "n_blocks": prep["n_blocks"], "reused": prep["reused"],
+                       "prepare_ms": prep["prepare_ms"]})

@@ -1,0 +1,142 @@
+"""Aggregate passes over a sharded packed table: one pushed-down aggregate per shard, all at once.
+
+The coordinator's packed table is list-partitioned by ``part`` with foreign
+partitions on the shards, so ``SELECT part, agg(...) FROM packed GROUP BY
+part`` under ``enable_partitionwise_aggregate`` becomes an Append of one
+(async) Foreign Scan per shard whose remote SQL contains the aggregate: each
+shard reads its own blocks and returns one state (a few KB), the driver
+combines the states with the kernel's merge. Before an aggregate's first
+pass the plan is checked with EXPLAIN (VERBOSE): a shard that would ship its
+blocks instead of its aggregate is an error naming the server. A shard that
+fails during a pass gives an error naming it (server, host:port) and the
+step, never the remote SQL with the hex-encoded model.
+"""
+import json
+import re
+import time
+
+import numpy as np
+
+from . import blocks, shards
+
+
+def is_sharded(prep):
+    return bool(prep.get("shards"))
+
+
+def pass_sql(schema, prep, agg_sql):
+    return f"SELECT part, {agg_sql} AS st FROM {prep['table']} WHERE n > 0 GROUP BY part"
+
+
+def _settings(plpy, values):
+    """Set GUCs for this transaction; returns the previous values (to restore)."""
+    old = {}
+    for key, value in values.items():
+        old[key] = plpy.execute(plpy.prepare("SELECT current_setting($1) AS v", ["text"]), [key])[0]["v"]
+        plpy.execute(plpy.prepare("SELECT set_config($1, $2, true)", ["text", "text"]), [key, value])
+    return old
+
+
+PASS_SETTINGS = {"enable_partitionwise_aggregate": "on", "enable_async_append": "on"}
+
+
+def _plan_nodes(node):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _plan_nodes(child)
+
+
+def remote_scans(plan_json):
+    """Foreign Scan nodes of an EXPLAIN (VERBOSE, FORMAT JSON) plan: [(relations, remote sql, async)]."""
+    plan = plan_json[0]["Plan"] if isinstance(plan_json, list) else plan_json["Plan"]
+    return [(n.get("Relations", ""), n.get("Remote SQL", ""), bool(n.get("Async Capable")))
+            for n in _plan_nodes(plan) if n.get("Node Type") == "Foreign Scan"]
+
+
+def check_pushdown(plpy, schema, prep, agg_sql, params, types, fname):
+    """EXPLAIN the pass; every shard must compute the aggregate remotely, else an error naming the server."""
+    func = agg_sql.split("(", 1)[0].split(".")[-1]
+    plan = plpy.prepare(f"EXPLAIN (VERBOSE, FORMAT JSON) {pass_sql(schema, prep, agg_sql)}", types)
+    raw = plpy.execute(plan, params)[0]["QUERY PLAN"]
+    scans = remote_scans(json.loads(raw) if isinstance(raw, str) else raw)
+    for shard in prep["shards"]:
+        child = shard["child"]
+        pushed = [s for s in scans if re.search(rf"\b{re.escape(child)}\b", s[0]) and s[0].startswith("Aggregate")
+                  and func in s[1]]
+        if not pushed:
+            info = shards.server_info(plpy, shard["server"], fname)
+            plpy.error(f"{fname}: shard {info['label']} would not compute {func} remotely (the plan pulls its "
+                       f"packed blocks to the coordinator): indb_ml must be an extension here and on the shard, "
+                       f"and the server needs the options extensions 'indb_ml' and a raised fdw_tuple_cost: run "
+                       f"SELECT {schema}.add_shard({plpy.quote_literal(shard['server'])})")
+    return scans
+
+
+def aggregate(plpy, schema, prep, agg_sql, params=(), types=(), step="a training pass", fname=None):
+    """Run ``agg_sql`` (e.g. "indb_ml.pca_cov_agg(x, n)") on every shard -> ([per-partition states], ms)."""
+    fname = fname or prep.get("caller", "training")
+    checked = prep.setdefault("_pushdown_checked", set())
+    old = _settings(plpy, PASS_SETTINGS)
+    try:
+        if agg_sql not in checked:
+            check_pushdown(plpy, schema, prep, agg_sql, list(params), list(types), fname)
+            checked.add(agg_sql)
+        t0 = time.perf_counter()
+        try:
+            rows = plpy.execute(plpy.prepare(pass_sql(schema, prep, agg_sql), list(types)), list(params))
+        except plpy.SPIError as exc:
+            fault(plpy, schema, prep, exc, step, fname)
+        ms = (time.perf_counter() - t0) * 1000.0
+    finally:
+        _settings(plpy, old)
+    return [r["st"] for r in rows], ms
+
+
+def combine(states, merge):
+    """Partial states (bytea, or float8[] after a FINALFUNC) -> one state of the same kind, via ``merge``."""
+    acc, as_list = None, False
+    for st in states:
+        if st is None:
+            continue
+        if isinstance(st, (list, tuple)):
+            as_list = True
+            st = blocks.to_bytes(np.asarray(st, dtype=float))
+        acc = merge(acc, bytes(st))
+    if acc is None:
+        return None
+    return blocks.from_bytes(acc).tolist() if as_list else acc
+
+
+def glm_pass(plpy, schema, prep, tasks, ordered=False):
+    """glm_driver.run_pass for a sharded table: {'' : [states]}, ms. SGD epochs read blocks in shuffle order."""
+    (task,) = tasks.values()
+    order = " ORDER BY shuffle_key" if ordered else ""
+    states, ms = aggregate(plpy, schema, prep, f"{schema}.glm_pass(x, y, n, shuffle_key, $1{order})",
+                           [task], ["bytea"], "a training pass (glm_pass)")
+    return {"": states}, ms
+
+
+def fault(plpy, schema, prep, exc, step, fname):
+    """A pass failed: name the shard (server, host:port) and the step, without the remote SQL."""
+    message = str(exc)
+    servers = [s["server"] for s in prep["shards"]]
+    named = re.search(r'server "([^"]+)"', message)
+    culprit = named.group(1) if named and named.group(1) in servers else None
+    if culprit is None:
+        dbl = shards.dblink_schema(plpy, fname)
+        down = []
+        for server in dict.fromkeys(servers):
+            info = shards.server_info(plpy, server, fname)
+            try:
+                link = shards.Link(plpy, dbl, info, "probe", step, fname)
+                link.close()
+            except plpy.Error:
+                down.append(server)
+        if len(down) >= 1:
+            culprit = down[0]
+    cause = shards.short_cause(exc)
+    if culprit is None:
+        labels = ", ".join(shards.server_info(plpy, s, fname)["label"] for s in dict.fromkeys(servers))
+        plpy.error(f"{fname}: a shard failed during {step} (one of {labels}): {cause}")
+    info = shards.server_info(plpy, culprit, fname)
+    plpy.error(f"{fname}: shard {info['label']} failed during {step}: {cause}")
