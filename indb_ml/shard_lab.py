@@ -81,7 +81,13 @@ class ShardLab:
         self.shards[i].stop()
 
     def start_shard(self, i: int) -> None:
-        self.shards[i].start()
+        """Start a stopped shard; when its old port is not free yet (TIME_WAIT) it comes back on another
+        one, and the coordinator's server is pointed there (as an operator would)."""
+        old = self.shards[i].port
+        self.shard_dsns[i] = self.shards[i].start()
+        if self.shards[i].port != old:
+            with psycopg.connect(self.dsn, autocommit=True) as conn:
+                conn.execute(f"ALTER SERVER shard{i + 1} OPTIONS (SET port '{self.shards[i].port}')")
 
     def destroy(self) -> None:
         for cluster in [self.coordinator] + self.shards:

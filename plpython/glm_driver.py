@@ -134,6 +134,8 @@ def pass_sql_for_explain(schema, prep, task):
 
 def group_rows(plpy, prep):
     """[(key, rows, skipped)] of every group in the prepared table (all-skipped groups included)."""
+    if prep.get("shards"):   # ungrouped: the totals the shards reported when packing
+        return [("", int(prep["n_rows"]), int(prep["n_skipped"]))]
     key = group_key_sql(prep)
     return [(r["gkey"], int(r["n"]), int(r["skipped"])) for r in plpy.execute(
         f"SELECT {key} AS gkey, coalesce(sum(n), 0)::bigint AS n, coalesce(sum(n_skipped), 0)::bigint AS skipped "
@@ -564,6 +566,13 @@ def label_checker(plpy, fname, prep, dependent, expectation):
 
 
 def distinct_labels(plpy, fname, prep_source_sql, col_sql, limit=1000):
+    from . import shard_packing
+    sharded = shard_packing.distinct_values(plpy, fname, prep_source_sql, col_sql, limit)
+    if sharded is not None:
+        vals = sharded
+        if len(vals) > limit:
+            plpy.error(f"{fname}: the label has more than {limit} distinct values")
+        return vals
     rows = plpy.execute(f"SELECT v::text AS v FROM (SELECT DISTINCT {col_sql} AS v FROM {prep_source_sql} "
                         f"WHERE {col_sql} IS NOT NULL) AS d ORDER BY d.v LIMIT {int(limit) + 1}")
     vals = [r["v"] for r in rows]

@@ -47,6 +47,42 @@ def leaves(plpy, oid):
     return out
 
 
+def distinct_values(plpy, fname, source_sql, col_sql, limit):
+    """Distinct non-NULL values (as text, in the column type's order) of a sharded source, read on each
+    shard over dblink; None when the source is not sharded.
+
+    Not through postgres_fdw: its first read of a shard fixes that shard's snapshot for the rest of the
+    transaction (REPEATABLE READ), and the packing that follows would then be invisible to the passes."""
+    src = plpy.execute(plpy.prepare("SELECT c.oid, c.relkind FROM pg_catalog.pg_class c "
+                                    "WHERE c.oid = pg_catalog.to_regclass($1)", ["text"]), [source_sql])
+    if not src or src[0]["relkind"] != "p":
+        return None
+    all_leaves = leaves(plpy, src[0]["oid"])
+    if not any(leaf["server"] for leaf in all_leaves):
+        return None
+    ctype = plpy.execute(plpy.prepare(
+        "SELECT pg_catalog.format_type(a.atttypid, a.atttypmod) AS t FROM pg_catalog.pg_attribute a "
+        "WHERE a.attrelid = $1 AND quote_ident(a.attname) = $2", ["oid", "text"]), [src[0]["oid"], col_sql])[0]["t"]
+    query = (f"SELECT DISTINCT {col_sql}::text AS v FROM {{table}} WHERE {col_sql} IS NOT NULL "
+             f"LIMIT {int(limit) + 1}")
+    values = set()
+    dbl = None
+    for leaf in all_leaves:
+        if leaf["server"] is None:
+            values.update(r["v"] for r in plpy.execute(query.format(table=leaf["sql"])))
+            continue
+        dbl = dbl or shards.dblink_schema(plpy, fname)
+        link = shards.Link(plpy, dbl, shards.server_info(plpy, leaf["server"], fname), "labels",
+                           f"reading the labels of {leaf['sql']}", fname)
+        try:
+            values.update(r["v"] for r in link.query(query.format(table=leaf["remote"])))
+        finally:
+            link.close()
+    rows = plpy.execute(plpy.prepare(f"SELECT v FROM unnest($1::text[]) AS v ORDER BY v::{ctype}", ["text[]"]),
+                        [sorted(values)])
+    return [r["v"] for r in rows]
+
+
 def _literal(plpy, value):
     if value is None:
         return "NULL"
@@ -189,7 +225,22 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
          "float8"]),
         [prepared_id, source["oid"], source["sql"], x_sql, y_sql, block_size, table_name, fingerprint, d,
          totals["n"], totals["skipped"], totals["blocks"], seed, (time.perf_counter() - t0) * 1000.0])[0]
+    if any(not r["reused"] for r in remote.values()):
+        _check_visible(plpy, fname, table_sql, totals["blocks"], source, [leaf["server"] for leaf in shard_leaves])
     return _describe(plpy, schema, row, source, feature_names, all_leaves, remote, False)
+
+
+def _check_visible(plpy, fname, table_sql, expected, source, servers):
+    """postgres_fdw reads each shard in one REPEATABLE READ transaction per local transaction: blocks packed
+    after this transaction first read from a shard are invisible to it. Say so instead of training on less."""
+    try:
+        seen = plpy.execute(f"SELECT count(*) AS n FROM {table_sql}")[0]["n"]
+    except plpy.SPIError as exc:
+        shards.fault(plpy, servers, exc, "reading the packed blocks (prepare)", fname)
+    if seen != expected:
+        plpy.error(f"{fname}: this transaction read from the shards of {source['sql']} before their packed "
+                   f"blocks were committed ({seen} of {expected} blocks visible; postgres_fdw keeps one snapshot "
+                   f"per shard per transaction): run the training in a transaction of its own")
 
 
 def _describe(plpy, schema, row, source, feature_names, all_leaves, remote, reused):

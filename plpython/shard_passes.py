@@ -117,26 +117,4 @@ def glm_pass(plpy, schema, prep, tasks, ordered=False):
 
 
 def fault(plpy, schema, prep, exc, step, fname):
-    """A pass failed: name the shard (server, host:port) and the step, without the remote SQL."""
-    message = str(exc)
-    servers = [s["server"] for s in prep["shards"]]
-    named = re.search(r'server "([^"]+)"', message)
-    culprit = named.group(1) if named and named.group(1) in servers else None
-    if culprit is None:
-        dbl = shards.dblink_schema(plpy, fname)
-        down = []
-        for server in dict.fromkeys(servers):
-            info = shards.server_info(plpy, server, fname)
-            try:
-                link = shards.Link(plpy, dbl, info, "probe", step, fname)
-                link.close()
-            except plpy.Error:
-                down.append(server)
-        if len(down) >= 1:
-            culprit = down[0]
-    cause = shards.short_cause(exc)
-    if culprit is None:
-        labels = ", ".join(shards.server_info(plpy, s, fname)["label"] for s in dict.fromkeys(servers))
-        plpy.error(f"{fname}: a shard failed during {step} (one of {labels}): {cause}")
-    info = shards.server_info(plpy, culprit, fname)
-    plpy.error(f"{fname}: shard {info['label']} failed during {step}: {cause}")
+    shards.fault(plpy, [s["server"] for s in prep["shards"]], exc, step, fname)

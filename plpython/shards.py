@@ -206,3 +206,27 @@ def drop(plpy, schema, server, fname="drop_shard"):
 
 def registered(plpy, schema):
     return {r["server_name"] for r in plpy.execute(f"SELECT server_name FROM {schema}.shard_servers")}
+
+
+def fault(plpy, servers, exc, step, fname):
+    """A query over shards failed: name the shard (server, host:port) and the step, without the remote SQL.
+
+    postgres_fdw names the server when it cannot connect; when a connection dies mid-query it does not,
+    so every shard is probed with a fresh connection and the first one that does not answer is named."""
+    message = str(exc)
+    servers = list(dict.fromkeys(servers))
+    named = re.search(r'server "([^"]+)"', message)
+    culprit = named.group(1) if named and named.group(1) in servers else None
+    if culprit is None:
+        dbl = dblink_schema(plpy, fname)
+        for server in servers:
+            try:
+                Link(plpy, dbl, server_info(plpy, server, fname), "probe", step, fname).close()
+            except plpy.Error:
+                culprit = server
+                break
+    cause = short_cause(exc)
+    if culprit is None:
+        labels = ", ".join(server_info(plpy, s, fname)["label"] for s in servers)
+        plpy.error(f"{fname}: a shard failed during {step} (one of {labels}): {cause}")
+    plpy.error(f"{fname}: shard {server_info(plpy, culprit, fname)['label']} failed during {step}: {cause}")
