@@ -1,7 +1,7 @@
 -- 0004: registered shards - postgres_fdw servers whose data indb_ml trains on
 -- where it lives (each shard packs its own rows and computes its own partial
 -- aggregate). indb_ml.add_shard(server) checks a server and records it here;
--- the indb_ml.shards view (sql/shards.sql) adds the live server options.
+-- the indb_ml.shards view adds the live server options.
 
 CREATE TABLE @extschema@.shard_servers (
     server_name     text PRIMARY KEY,   -- pg_foreign_server.srvname (postgres_fdw)
@@ -13,3 +13,20 @@ CREATE TABLE @extschema@.shard_servers (
 );
 COMMENT ON TABLE @extschema@.shard_servers IS
     'indb_ml: postgres_fdw servers registered as shards by add_shard (checked: same indb_ml version, numpy loads)';
+
+CREATE VIEW @extschema@.shards AS
+SELECT r.server_name,
+       (SELECT split_part(o, '=', 2) FROM unnest(s.srvoptions) AS o WHERE o LIKE 'host=%') AS host,
+       (SELECT split_part(o, '=', 2) FROM unnest(s.srvoptions) AS o WHERE o LIKE 'port=%') AS port,
+       (SELECT split_part(o, '=', 2) FROM unnest(s.srvoptions) AS o WHERE o LIKE 'dbname=%') AS dbname,
+       r.remote_version,
+       r.remote_numpy,
+       r.remote_server_version,
+       s.srvoptions AS server_options,
+       s.oid IS NOT NULL AS server_exists,
+       r.added_by,
+       r.added_at
+FROM @extschema@.shard_servers r
+LEFT JOIN pg_catalog.pg_foreign_server s ON s.srvname = r.server_name;
+COMMENT ON VIEW @extschema@.shards IS
+    'indb_ml: registered shards with their connection (host, port, dbname) and the versions checked by add_shard';

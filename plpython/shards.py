@@ -72,6 +72,7 @@ class Link:
         self.name = f"indb_ml_{tag}_{info['oid']}"
         self.open = False
         self.in_tx = False
+        self.pending = False
         existing = plpy.execute(f"SELECT coalesce({dbl}.dblink_get_connections(), '{{}}') AS c")[0]["c"]
         if self.name in existing:
             plpy.execute(plpy.prepare(f"SELECT {dbl}.dblink_disconnect($1)", ["text"]), [self.name])
@@ -105,18 +106,33 @@ class Link:
                                                 ["text", "text"]), [self.name, sql])
         except self.plpy.SPIError as exc:
             self.fail(exc)
+        self.pending = True
 
     def result(self, columns="v text"):
         """The rows of the query sent with ``send`` (raises plpy.SPIError on a remote error)."""
         plan = self.plpy.prepare(f"SELECT * FROM {self.dbl}.dblink_get_result($1) AS t({columns})", ["text"])
-        rows = self.plpy.execute(plan, [self.name])
-        self.plpy.execute(plan, [self.name])   # the empty result that ends the query
+        try:
+            rows = self.plpy.execute(plan, [self.name])
+        finally:
+            self.pending = False
+            try:
+                self.plpy.execute(plan, [self.name])   # the empty result that ends the query
+            except self.plpy.SPIError:
+                pass
         return rows
 
     def close(self):
         if not self.open:
             return
         self.open = False
+        try:
+            if self.pending:   # another shard failed while this one was still working: stop it
+                self.plpy.execute(self.plpy.prepare(f"SELECT {self.dbl}.dblink_cancel_query($1)", ["text"]),
+                                  [self.name])
+                self.plpy.execute(self.plpy.prepare(
+                    f"SELECT * FROM {self.dbl}.dblink_get_result($1, false) AS t(v text)", ["text"]), [self.name])
+        except self.plpy.SPIError:
+            pass
         try:
             if self.in_tx:
                 self.plpy.execute(self.plpy.prepare(f"SELECT {self.dbl}.dblink_exec($1, 'ROLLBACK')", ["text"]),

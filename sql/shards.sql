@@ -23,23 +23,6 @@ $py$;
 COMMENT ON FUNCTION @extschema@.drop_shard(text) IS
     'indb_ml: unregister a shard and drop the coordinator''s packed tables that read from it (the server and its options stay)';
 
-CREATE OR REPLACE VIEW @extschema@.shards AS
-SELECT r.server_name,
-       (SELECT split_part(o, '=', 2) FROM unnest(s.srvoptions) AS o WHERE o LIKE 'host=%') AS host,
-       (SELECT split_part(o, '=', 2) FROM unnest(s.srvoptions) AS o WHERE o LIKE 'port=%') AS port,
-       (SELECT split_part(o, '=', 2) FROM unnest(s.srvoptions) AS o WHERE o LIKE 'dbname=%') AS dbname,
-       r.remote_version,
-       r.remote_numpy,
-       r.remote_server_version,
-       s.srvoptions AS server_options,
-       s.oid IS NOT NULL AS server_exists,
-       r.added_by,
-       r.added_at
-FROM @extschema@.shard_servers r
-LEFT JOIN pg_catalog.pg_foreign_server s ON s.srvname = r.server_name;
-COMMENT ON VIEW @extschema@.shards IS
-    'indb_ml: registered shards with their connection (host, port, dbname) and the versions checked by add_shard';
-
 CREATE OR REPLACE FUNCTION @extschema@.shard_prepare(
     source_table text,
     dependent_varname text,

@@ -274,6 +274,33 @@ def test_shard_down_before_training(coord, lab):
     assert coord.execute("SELECT num_rows_processed FROM sh_down").fetchone()[0] == 2500
 
 
+def test_failure_on_one_shard_leaves_no_packing_anywhere(coord, lab):
+    """shard2's table lacks a column: its packing fails, shard1's (already done) is rolled back."""
+    with lab.shard_conn(1) as s:
+        s.execute("CREATE TABLE pts_noc (region int, a float8, b float8, y float8, lbl boolean, cls int, cnt int)")
+    coord.execute(f"CREATE TABLE pts_bad {COLS} PARTITION BY LIST (region)")
+    coord.execute("CREATE FOREIGN TABLE pts_bad_1 PARTITION OF pts_bad FOR VALUES IN (1) SERVER shard1 "
+                  "OPTIONS (table_name 'pts')")
+    coord.execute("CREATE FOREIGN TABLE pts_bad_2 PARTITION OF pts_bad FOR VALUES IN (2) SERVER shard2 "
+                  "OPTIONS (table_name 'pts_noc')")
+    before, shard1_before = coordinator_state(coord), shard_tables(lab, 0)
+    with lab.shard_conn(0) as s1:
+        packs_before = s1.execute("SELECT count(*) FROM indb_ml.prepared_data").fetchone()[0]
+    with pytest.raises(psycopg.Error) as err:
+        coord.execute("SELECT indb_ml.linregr_train('pts_bad', 'sh_bad', 'y', 'ARRAY[2, c, a, b]')")
+    assert_clean_error(str(err.value), "shard2", lab.shards[1].port, r"packing public\.pts_bad_2 \(prepare\)")
+    assert "column c (independent_varname) does not exist" in str(err.value)
+    assert coordinator_state(coord) == before
+    assert shard_tables(lab, 0) == shard1_before
+    with lab.shard_conn(0) as s1:
+        assert s1.execute("SELECT count(*) FROM indb_ml.prepared_data").fetchone()[0] == packs_before
+
+
+def test_grouping_is_refused_clearly(coord):
+    with pytest.raises(psycopg.Error, match="grouping_cols is not supported on a sharded source"):
+        coord.execute(f"SELECT indb_ml.logregr_train('pts', 'sh_grp', 'lbl', '{FEATURES}', 'region')")
+
+
 def test_shard_down_during_training(coord, lab):
     call = f"SELECT indb_ml.logregr_train('pts', 'sh_mid', 'lbl', '{FEATURES}', NULL, 20, 'lbfgs')"
     coord.execute("DROP TABLE IF EXISTS sh_mid, sh_mid_summary")
