@@ -66,9 +66,9 @@ def pass_sql(table):
 def run(args):
     counts = [int(k) for k in args.shards.split(",")]
     lab = ShardLab(max(counts)).start()
-    d = args.features + 1
-    tasks = {"gradient": optimizers.make_task("logistic", "grad", d, 1, [0.01] * d),
-             "hessian": optimizers.make_task("logistic", "hess", d, 1, [0.01] * d)}
+    d = args.features
+    tasks = {mode: optimizers.make_task("logistic", code, d, 1, [0.01] * (d + 1), add_intercept=True)
+             for mode, code in (("gradient", "grad"), ("hessian", "hess"))}
     report = {"rows": args.rows, "features": args.features, "configs": []}
     try:
         coord = psycopg.connect(lab.dsn, autocommit=True)
@@ -77,7 +77,7 @@ def run(args):
         # single-node reference: all rows in one local table on the coordinator
         fill(coord, "single", args.rows, args.features, 0.1)
         t0 = time.perf_counter()
-        coord.execute("SELECT indb_ml.prepare('single', 'y', 'ARRAY[1] || x')")
+        coord.execute("SELECT indb_ml.prepare('single', 'y', 'x')")
         single_pack = time.perf_counter() - t0
         single_table = coord.execute("SELECT 'indb_ml.' || table_name FROM indb_ml.prepared_data "
                                      "WHERE source_oid = 'single'::regclass").fetchone()[0]
@@ -96,7 +96,7 @@ def run(args):
                 coord.execute(f"CREATE FOREIGN TABLE src{k}_{i + 1} PARTITION OF src{k} FOR VALUES FROM ({lo + 1}) "
                               f"TO ({hi + 1}) SERVER shard{i + 1} OPTIONS (table_name 'src{k}')")
             t0 = time.perf_counter()
-            coord.execute(f"SELECT indb_ml.prepare('src{k}', 'y', 'ARRAY[1] || x')")
+            coord.execute(f"SELECT indb_ml.prepare('src{k}', 'y', 'x')")
             packing = time.perf_counter() - t0
             table = coord.execute("SELECT 'indb_ml.' || table_name FROM indb_ml.prepared_data "
                                   "WHERE source_oid = %s::regclass", [f"src{k}"]).fetchone()[0]
