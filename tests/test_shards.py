@@ -217,20 +217,24 @@ def packed_table(conn, model):
                         "JOIN indb_ml.models m USING (prepared_id) WHERE m.name = %s", [model]).fetchone()[0]
 
 
-def test_explain_shows_one_remote_aggregate_per_shard(coord):
+@pytest.mark.parametrize("aggregate", ["linregr_agg(x, y, n)",
+                                       "glm_pass(x, y, n, shuffle_key, '\\x00'::bytea ORDER BY shuffle_key)",
+                                       "pca_cov_agg(x, n)", "kmeans_step_agg(x, n, NULL::bytea)"])
+def test_explain_shows_one_remote_aggregate_per_shard(coord, aggregate):
+    coord.execute("DROP TABLE IF EXISTS sh_x, sh_x_summary")
     coord.execute(f"SELECT indb_ml.linregr_train('pts', 'sh_x', 'y', '{FEATURES}')")
     table = packed_table(coord, "public.sh_x")
     with coord.transaction():
         coord.execute("SET LOCAL enable_partitionwise_aggregate = on")
-        plan = coord.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) SELECT part, indb_ml.linregr_agg(x, y, n) "
+        plan = coord.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) SELECT part, indb_ml.{aggregate} "
                              f"FROM {table} WHERE n > 0 GROUP BY part").fetchone()[0]
     from plpython import shard_passes
     scans = shard_passes.remote_scans(plan)
-    assert len(scans) == 2
+    assert len(scans) == 2                                  # one foreign scan per shard ...
     for relations, remote_sql, is_async in scans:
-        assert relations.startswith("Aggregate on")
-        assert "indb_ml.linregr_agg(x, y, n)" in remote_sql and "GROUP BY" in remote_sql
-        assert is_async
+        assert relations.startswith("Aggregate on")         # ... that computes the aggregate remotely
+        assert f"indb_ml.{aggregate.split('(')[0]}(" in remote_sql and "GROUP BY" in remote_sql
+        assert is_async                                     # ... at the same time as the other
 
 
 def test_pushdown_check_names_the_server(coord, lab):
