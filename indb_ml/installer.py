@@ -170,6 +170,8 @@ def install(dsn: str, schema: str = "indb_ml", to_migration: int | None = None,
                 "INSERT INTO {}.install_info VALUES ('version', %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value").format(sql.Identifier(schema)),
                 [__version__])
+        done["functions"] = conn.execute(
+            "SELECT count(*) FROM pg_catalog.pg_proc WHERE pronamespace = %s::regnamespace", [schema]).fetchone()[0]
         if write_extension and to_migration is None:
             done["extension_files"] = write_extension_files(conn, schema)
         done["server"] = info
