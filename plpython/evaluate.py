@@ -1,7 +1,8 @@
 """Prediction from the model registry and evaluation metrics computed in SQL (takes ``plpy``).
 
 ``load_model`` reads a trained model (any of linregr, logregr, glm, svm, softmax, elastic_net) from
-the registry and its output table into one shape: a coefficient matrix W (features x outputs), an
+the registry and its output table - the relation training wrote, by OID, never by the name in the
+registry row - into one shape: a coefficient matrix W (features x outputs), an
 optional separate intercept, the inverse link and the class labels. Per-row prediction caches it per
 backend (re-checked against the registry at most once a second, so a retrained model is picked up).
 """
@@ -24,9 +25,10 @@ def qualified_name(plpy, name):
 
 
 def _registry_row(plpy, schema, name):
-    plan = plpy.prepare(f"SELECT model_id, name, algorithm, out_table, params, dependent_varname, "
-                        f"independent_varname, grouping_cols, status FROM {schema}.models WHERE name = $1",
-                        ["text"])
+    # row-level security shows a role only its own rows; a superuser's own row wins over others
+    plan = plpy.prepare(f"SELECT model_id, name, algorithm, out_table, out_oid, owner, params, dependent_varname, "
+                        f"independent_varname, grouping_cols, status FROM {schema}.models WHERE name = $1 "
+                        f"ORDER BY (owner = current_user) DESC, model_id DESC LIMIT 1", ["text"])
     rows = plpy.execute(plan, [name])
     if not rows:
         try:
@@ -36,6 +38,35 @@ def _registry_row(plpy, schema, name):
     if not rows:
         plpy.error(f"model {name!r} is not in the registry ({schema}.models)")
     return rows[0]
+
+
+def bound_table(plpy, reg, fname="predict"):
+    """The quoted name of the table the model ``reg`` (a registry row) was trained into, checked:
+    same OID as at training, still under the registered name, a plain table owned by the model's
+    owner, and readable by the caller. Anything else is refused, so a changed or forged registry
+    row can never make the caller read another relation."""
+    name = reg["name"]
+    if reg["out_oid"] is None:
+        plpy.error(f"{fname}: model {name!r} is not bound to a table (trained before indb_ml 0004 or "
+                   f"its table was gone at upgrade); train it again")
+    rows = plpy.execute(plpy.prepare(
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS q, c.relkind, "
+        "pg_catalog.pg_get_userbyid(c.relowner) AS owner, pg_catalog.to_regclass($2)::oid AS now, "
+        "pg_catalog.has_table_privilege(c.oid, 'SELECT') AS readable FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1", ["oid", "text"]),
+        [reg["out_oid"], reg["out_table"]])
+    if not rows:
+        plpy.error(f"{fname}: model {name!r}: its table {reg['out_table']} no longer exists")
+    t = rows[0]
+    if t["now"] != reg["out_oid"]:
+        plpy.error(f"{fname}: model {name!r}: {reg['out_table']} is no longer the table it was trained into "
+                   f"(that table is now {t['q']}); refusing to read it")
+    if t["relkind"] != "r" or t["owner"] != reg["owner"]:
+        plpy.error(f"{fname}: model {name!r}: its table {t['q']} is not a table owned by the model's owner "
+                   f"{reg['owner']}; refusing to read it")
+    if not t["readable"]:
+        plpy.error(f"{fname}: model {name!r}: permission denied to read its table {t['q']}")
+    return t["q"]
 
 
 def load_model(plpy, schema, name):
@@ -48,10 +79,7 @@ def load_model(plpy, schema, name):
                    f"{reg['out_table']} with the group's coefficients")
     params = json.loads(reg["params"]) if isinstance(reg["params"], str) else (reg["params"] or {})
     alg = reg["algorithm"]
-    out = reg["out_table"]
-    if plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1) IS NULL AS gone", ["text"]), [out])[0]["gone"]:
-        plpy.error(f"model {name!r}: its table {out} no longer exists")
-    row = plpy.execute(f"SELECT * FROM {out} LIMIT 1")[0]
+    row = plpy.execute(f"SELECT * FROM {bound_table(plpy, reg)} LIMIT 1")[0]
     model = {"model_id": reg["model_id"], "name": reg["name"], "algorithm": alg, "params": params,
              "dependent": reg["dependent_varname"], "independent": reg["independent_varname"], "intercept": 0.0,
              "labels": params.get("label_values"), "kind": params.get("kind", "regression")}
