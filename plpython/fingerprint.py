@@ -16,8 +16,8 @@ stays one scan.
 
 ``None`` means never reuse: views and foreign tables (through postgres_fdw xmin reads 0), sources
 with a foreign partition, sources with row-level security (what a role sees may depend on
-settings), sources the current transaction has modified itself (its rows share one xmin), or
-``track_counts`` off (then that last check cannot be made).
+settings), and any source read by a transaction that has already written something (it may have
+changed the source, and its own rows share one xmin; autocommit trainings are not affected).
 """
 _TWO32 = 1 << 32
 
@@ -27,10 +27,7 @@ WITH RECURSIVE tree(oid) AS (
     UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree t ON i.inhparent = t.oid)
 SELECT bool_or(c.relkind NOT IN ('r', 'p', 'm')) AS unsupported,
        bool_or(c.relrowsecurity) AS rls,
-       coalesce(sum(pg_catalog.pg_stat_get_xact_tuples_inserted(c.oid)
-                    + pg_catalog.pg_stat_get_xact_tuples_updated(c.oid)
-                    + pg_catalog.pg_stat_get_xact_tuples_deleted(c.oid)), 0) AS touched,
-       pg_catalog.current_setting('track_counts')::bool AS counting,
+       pg_catalog.pg_current_xact_id_if_assigned() IS NOT NULL AS writing,
        (SELECT coalesce(bool_and(pg_catalog.has_column_privilege($1::oid, u, 'SELECT')), true)
         FROM unnest($2::text[]) AS u) AS readable,
        pg_catalog.md5(string_agg(c.oid::text || ':' || c.relkind::text || ':' || c.relfilenode::text || ':'
@@ -56,7 +53,7 @@ def source_fingerprint(plpy, rel, columns, what="source table"):
     d = plpy.execute(plpy.prepare(_DEFINITION, ["oid", "text[]"]), [rel["oid"], cols])[0]
     if not d["readable"]:
         plpy.error(f"permission denied: cannot SELECT the used columns ({', '.join(cols)}) of {what} {rel['sql']}")
-    if d["unsupported"] or d["rls"] or d["touched"] or not d["counting"]:
+    if d["unsupported"] or d["rls"] or d["writing"]:
         return None
     row = plpy.execute(
         f"SELECT count(*) AS n, coalesce(sum(pg_catalog.age(xmin)::int8), 0) "
