@@ -140,7 +140,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
 
     g_sel = "".join(f"{plpy.quote_ident(g)}, " for g in group_names)
     partitioned = source["relkind"] == "p"
-    window_keys = [plpy.quote_ident(g) for g in group_names] + (["tableoid"] if partitioned else [])
+    window_keys = [plpy.quote_ident(g) for g in group_names] + (["part"] if partitioned else [])
     window = f"PARTITION BY {', '.join(window_keys)}" if window_keys else ""
     ok = (f"coalesce(xa IS NOT NULL AND cardinality(xa) > 0 AND array_position(xa, NULL) IS NULL "
           f"AND NOT (xa && {_INVALID_FLOATS})")
@@ -158,7 +158,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         FROM (
             SELECT {g_sel}part, xa, ya, {ok} AS ok,
                    ((row_number() OVER ({window})) - 1) / {int(block_size)} AS block
-            FROM (SELECT {g_sel}tableoid AS part, {x_sql} AS xa, {y_inner} FROM {source['sql']}) AS src
+            FROM (SELECT {g_sel}{'0::oid' if source['relkind'] == 'v' else 'tableoid'} AS part, {x_sql} AS xa, {y_inner} FROM {source['sql']}) AS src
         ) AS rows
         GROUP BY {g_sel}part, block"""
     try:
