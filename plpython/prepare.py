@@ -165,6 +165,9 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         plpy.execute(query)
     except plpy.SPIError as exc:
         message = str(exc)
+        if "multidimensional arrays" in message:
+            plpy.error(f"independent_varname {independent!r} of {source_name} holds multi-dimensional arrays; "
+                       f"every row needs a 1-D array of features")
         if "different dimensionality" in message or "empty arrays" in message or "different element dimensions" in message:
             plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
                        f"in {source_name}; every row needs the same number of features")
