@@ -79,7 +79,7 @@ def run(args):
         t0 = time.perf_counter()
         coord.execute("SELECT indb_ml.prepare('single', 'y', 'x')")
         single_pack = time.perf_counter() - t0
-        single_table = coord.execute("SELECT 'indb_ml.' || table_name FROM indb_ml.prepared_data "
+        single_table = coord.execute("SELECT 'indb_ml_data.' || table_name FROM indb_ml.prepared_data "
                                      "WHERE source_oid = 'single'::regclass").fetchone()[0]
         single = {"packing_s": single_pack}
         for name, task in tasks.items():
@@ -98,7 +98,7 @@ def run(args):
             t0 = time.perf_counter()
             coord.execute(f"SELECT indb_ml.prepare('src{k}', 'y', 'x')")
             packing = time.perf_counter() - t0
-            table = coord.execute("SELECT 'indb_ml.' || table_name FROM indb_ml.prepared_data "
+            table = coord.execute("SELECT 'indb_ml_data.' || table_name FROM indb_ml.prepared_data "
                                   "WHERE source_oid = %s::regclass", [f"src{k}"]).fetchone()[0]
             shard_pack, shard_tables, packed_bytes = [], [], []
             for i in range(k):
@@ -106,9 +106,9 @@ def run(args):
                     ms, tname = s.execute("SELECT prepare_ms, table_name FROM indb_ml.prepared_data "
                                           "ORDER BY prepared_id DESC LIMIT 1").fetchone()
                     shard_pack.append(ms / 1000.0)
-                    shard_tables.append(f"indb_ml.{tname}")
+                    shard_tables.append(f"indb_ml_data.{tname}")
                     packed_bytes.append(s.execute(f"SELECT sum(length(x) + coalesce(length(y), 0)) "
-                                                  f"FROM indb_ml.{tname}").fetchone()[0])
+                                                  f"FROM indb_ml_data.{tname}").fetchone()[0])
             cfg = {"shards": k, "packing_s": packing, "shard_packing_s": shard_pack,
                    "packed_bytes_per_shard": packed_bytes}
             coord.execute("SET enable_partitionwise_aggregate = on")

@@ -18,7 +18,7 @@ shard only.
 import json
 import time
 
-from . import identifiers, shards
+from . import fingerprint, identifiers, packed_store, shards
 
 # prepare imports this module (to dispatch sharded sources here): import it inside functions
 
@@ -160,42 +160,58 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
     seed = prepare.shuffle_seed(plpy)
     remote = pack_on_shards(plpy, schema, fname, shard_leaves, dependent, independent, grouping_cols, block_size,
                             seed, label_values)
+    # one coordinator packing per (role, source, expressions) at a time, as prepare.ensure
+    fingerprint.lock(plpy, "prepare", source["oid"], x_sql, y_sql, [], block_size)
     parts = []
     for leaf in shard_leaves:
         r = remote[leaf["oid"]]
         parts.append(f"{leaf['oid']}={leaf['server']}:{r['table_name']}:{r['fingerprint']}")
-    local_fp = {}
+    used = None
     for leaf in local_leaves:
         lsrc = identifiers.resolve_table(plpy, leaf["sql"], "partition")
-        local_fp[leaf["oid"]] = prepare._fingerprint(plpy, lsrc)
-        parts.append(f"{leaf['oid']}=local:{local_fp[leaf['oid']]}")
-    fingerprint = "sharded;" + ";".join(parts)
-    if reuse:
+        if used is None:
+            used = prepare._used_columns(plpy, independent, dependent, identifiers.table_columns(plpy, lsrc["oid"]),
+                                         [])
+        fp = fingerprint.source_fingerprint(plpy, lsrc, used, "partition")
+        parts.append(f"{leaf['oid']}=local:{fp}" if fp is not None else None)
+    # None (never reuse) when a shard or a local partition cannot be fingerprinted
+    fp_all = None if None in parts or any(r["fingerprint"] is None for r in remote.values()) \
+        else "sharded;" + ";".join(parts)
+    key = [source["oid"], x_sql, y_sql, block_size]
+    mine = ("owner = current_user AND source_oid = $1 AND x_expr = $2 AND y_expr = $3 "
+            "AND grouping_cols = '{}' AND block_size = $4")
+    if reuse and fp_all is not None:
         found = plpy.execute(plpy.prepare(
-            f"SELECT * FROM {schema}.prepared_data WHERE source_oid = $1 AND x_expr = $2 AND y_expr = $3 "
-            f"AND grouping_cols = '{{}}' AND block_size = $4 AND fingerprint = $5 "
-            f"AND pg_catalog.to_regclass('{schema}.' || quote_ident(table_name)) IS NOT NULL "
-            f"ORDER BY prepared_id DESC LIMIT 1", ["oid", "text", "text", "int4", "text"]),
-            [source["oid"], x_sql, y_sql, block_size, fingerprint])
+            f"SELECT * FROM {schema}.prepared_data WHERE {mine} AND fingerprint = $5 "
+            f"AND {packed_store.owned_by_me_sql(schema, 'table_name')} ORDER BY prepared_id DESC LIMIT 1",
+            ["oid", "text", "text", "int4", "text"]), key + [fp_all])
         if found:
             row = found[0]
             plpy.execute(plpy.prepare(f"UPDATE {schema}.prepared_data SET last_used_at = clock_timestamp() "
                                       f"WHERE prepared_id = $1", ["int8"]), [row["prepared_id"]])
             return _describe(plpy, schema, row, source, feature_names, all_leaves, remote, True)
+    # this role's older coordinator tables of the same packing (their foreign partitions go with them)
+    stale = plpy.execute(plpy.prepare(f"DELETE FROM {schema}.prepared_data WHERE {mine} RETURNING table_name",
+                                      ["oid", "text", "text", "int4"]), key)
+    data = packed_store.data_schema(schema)
+    for row in stale:
+        if plpy.execute(f"SELECT {packed_store.owned_by_me_sql(schema, plpy.quote_literal(row['table_name']))} AS m"
+                        )[0]["m"]:
+            plpy.execute(f"DROP TABLE {data}.{plpy.quote_ident(row['table_name'])}")
     widths = {int(r["n_features"]) for r in remote.values() if r["n_rows"]}
     prepared_id = plpy.execute(
         f"SELECT nextval(pg_get_serial_sequence('{schema}.prepared_data', 'prepared_id')) AS id")[0]["id"]
-    table_name = f"_prep_{prepared_id}"
-    table_sql = f"{schema}.{table_name}"
+    table_name = packed_store.new_name("_prep")
+    table_sql = f"{data}.{table_name}"
     plpy.execute(f"CREATE TABLE {table_sql} (part oid NOT NULL, block integer NOT NULL, shuffle_key bigint NOT NULL, "
                  f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea) PARTITION BY LIST (part)")
     totals = {"n": 0, "skipped": 0, "blocks": 0}
     for i, leaf in enumerate(all_leaves):
-        child = f"{schema}.{plpy.quote_ident(f'{table_name}_{i + 1}')}"
+        child = f"{data}.{plpy.quote_ident(f'{table_name}_{i + 1}')}"
         if leaf["server"] is not None:
             r = remote[leaf["oid"]]
             plpy.execute(f"CREATE FOREIGN TABLE {child} PARTITION OF {table_sql} FOR VALUES IN ({int(leaf['oid'])}) "
-                         f"SERVER {plpy.quote_ident(leaf['server'])} OPTIONS (schema_name {plpy.quote_literal(schema)}, "
+                         f"SERVER {plpy.quote_ident(leaf['server'])} OPTIONS (schema_name {plpy.quote_literal(data)}, "
                          f"table_name {plpy.quote_literal(r['table_name'])})")
             totals["n"] += int(r["n_rows"])
             totals["skipped"] += int(r["n_skipped"])
@@ -223,7 +239,7 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
         f"VALUES ($1, $2, $3, $4, $5, '{{}}', $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *",
         ["int8", "oid", "text", "text", "text", "int4", "text", "text", "int4", "int8", "int8", "int4", "float8",
          "float8"]),
-        [prepared_id, source["oid"], source["sql"], x_sql, y_sql, block_size, table_name, fingerprint, d,
+        [prepared_id, source["oid"], source["sql"], x_sql, y_sql, block_size, table_name, fp_all, d,
          totals["n"], totals["skipped"], totals["blocks"], seed, (time.perf_counter() - t0) * 1000.0])[0]
     if any(not r["reused"] for r in remote.values()):
         _check_visible(plpy, fname, table_sql, totals["blocks"], source, [leaf["server"] for leaf in shard_leaves])

@@ -209,11 +209,11 @@ def drop(plpy, schema, server, fname="drop_shard"):
         plpy.error(f"{fname}: {server!r} is not a registered shard (see {schema}.shards)")
     stale = plpy.execute(plpy.prepare(
         f"SELECT DISTINCT d.prepared_id, d.table_name FROM {schema}.prepared_data d "
-        f"JOIN pg_catalog.pg_inherits i ON i.inhparent = pg_catalog.to_regclass('{schema}.' || quote_ident(d.table_name)) "
+        f"JOIN pg_catalog.pg_inherits i ON i.inhparent = pg_catalog.to_regclass('{schema}_data.' || quote_ident(d.table_name)) "
         f"JOIN pg_catalog.pg_foreign_table ft ON ft.ftrelid = i.inhrelid "
         f"JOIN pg_catalog.pg_foreign_server s ON s.oid = ft.ftserver WHERE s.srvname = $1", ["text"]), [server])
     for row in stale:
-        plpy.execute(f"DROP TABLE IF EXISTS {schema}.{plpy.quote_ident(row['table_name'])}")
+        plpy.execute(f"DROP TABLE IF EXISTS {schema}_data.{plpy.quote_ident(row['table_name'])}")
         plpy.execute(plpy.prepare(f"DELETE FROM {schema}.prepared_data WHERE prepared_id = $1", ["int8"]),
                      [row["prepared_id"]])
     plpy.execute(plpy.prepare(f"DELETE FROM {schema}.shard_servers WHERE server_name = $1", ["text"]), [server])

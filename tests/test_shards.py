@@ -87,7 +87,7 @@ def close(a, b, tol=1e-9):
 
 def shard_tables(lab, i):
     with lab.shard_conn(i) as s:
-        return {r[0] for r in s.execute("SELECT relname FROM pg_class WHERE relnamespace = 'indb_ml'::regnamespace "
+        return {r[0] for r in s.execute("SELECT relname FROM pg_class WHERE relnamespace = 'indb_ml_data'::regnamespace "
                                          "AND relkind IN ('r', 'p', 'f')").fetchall()}
 
 
@@ -95,7 +95,7 @@ def coordinator_state(conn):
     return (conn.execute("SELECT count(*) FROM indb_ml.prepared_data").fetchone()[0],
             conn.execute("SELECT count(*) FROM indb_ml.models").fetchone()[0],
             {r[0] for r in conn.execute("SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'p', 'f') "
-                                        "AND c.relnamespace IN ('indb_ml'::regnamespace, 'public'::regnamespace)")})
+                                        "AND c.relnamespace IN ('indb_ml'::regnamespace, 'indb_ml_data'::regnamespace, 'public'::regnamespace)")})
 
 
 # ------------------------------------------------------------------------- registration
@@ -213,7 +213,7 @@ def test_pca(coord):
 
 def packed_table(conn, model):
     """The coordinator's packed table a model was trained on."""
-    return conn.execute("SELECT 'indb_ml.' || quote_ident(d.table_name) FROM indb_ml.prepared_data d "
+    return conn.execute("SELECT 'indb_ml_data.' || quote_ident(d.table_name) FROM indb_ml.prepared_data d "
                         "JOIN indb_ml.models m USING (prepared_id) WHERE m.name = %s", [model]).fetchone()[0]
 
 
@@ -319,7 +319,7 @@ def test_shard_down_during_training(coord, lab):
     port = lab.shards[1].port
     locker = lab.shard_conn(1)
     locker.execute("BEGIN")
-    locker.execute(f"LOCK TABLE indb_ml.{shard2_table} IN ACCESS EXCLUSIVE MODE")   # the first pass waits here
+    locker.execute(f"LOCK TABLE indb_ml_data.{shard2_table} IN ACCESS EXCLUSIVE MODE")   # the first pass waits here
     errors = []
 
     def train():
@@ -334,7 +334,7 @@ def test_shard_down_during_training(coord, lab):
     with lab.shard_conn(1) as watch:
         for _ in range(600):
             if watch.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
-                             [f"indb_ml.{shard2_table}"]).fetchone()[0]:
+                             [f"indb_ml_data.{shard2_table}"]).fetchone()[0]:
                 break
             time.sleep(0.05)
         else:
