@@ -560,6 +560,12 @@ def check_two_classes(plpy, fname, prep, dependent, grouping_cols=None):
     Ungrouped, the scan stops at the first row whose label differs from the first one."""
     col, _ = label_column_sql(plpy, prep, dependent)
     src = prep["source"]["sql"]
+    if prep.get("shards"):   # read on the shards themselves (dblink), not through postgres_fdw
+        from . import shard_packing
+        if len(shard_packing.distinct_values(plpy, fname, src, col, 1)) < 2:
+            plpy.error(f"{fname}: the label {dependent} of {src} has a single value: a model of one class is "
+                       f"undefined; the training data needs both classes")
+        return
     if not prep["group_sql"]:
         other = plpy.execute(f"SELECT 1 AS x FROM {src} WHERE {col} IS NOT NULL AND {col} IS DISTINCT FROM "
                              f"(SELECT {col} FROM {src} WHERE {col} IS NOT NULL LIMIT 1) LIMIT 1")
