@@ -97,7 +97,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         source = identifiers.resolve_table(plpy, source_name, "source table")
         if part_value is None and source["relkind"] == "p":
             from . import shard_packing
-            if shard_packing.foreign_leaves(plpy, source["oid"]):
+            if shard_packing.is_sharded(plpy, schema, source):
                 return shard_packing.ensure(plpy, schema, source, dependent, independent, grouping_cols,
                                             block_size, reuse, label_values)
         columns = identifiers.table_columns(plpy, source["oid"])

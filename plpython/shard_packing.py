@@ -23,8 +23,22 @@ from . import fingerprint, identifiers, packed_store, shards
 # prepare imports this module (to dispatch sharded sources here): import it inside functions
 
 
-def foreign_leaves(plpy, oid):
-    return [leaf for leaf in leaves(plpy, oid) if leaf["server"] is not None]
+def is_sharded(plpy, schema, source):
+    """True when the source has foreign partitions and all of them are on registered shards. Foreign
+    partitions on other servers: a NOTICE, and the rows are pulled and packed here (as without shards)."""
+    foreign = [leaf for leaf in leaves(plpy, source["oid"]) if leaf["server"] is not None]
+    if not foreign:
+        return False
+    from . import shards
+    known = shards.registered(plpy, schema)
+    strangers = sorted({leaf["server"] for leaf in foreign if leaf["server"] not in known})
+    if strangers:
+        names = ", ".join(strangers)
+        plpy.notice(f"prepare: {source['sql']} has partitions on foreign servers that are not registered shards "
+                    f"({names}): their rows are pulled to this server and packed here; to train where they live, "
+                    f"run SELECT {schema}.add_shard(...) for each")
+        return False
+    return True
 
 
 def leaves(plpy, oid):
@@ -149,12 +163,6 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
                    f"on foreign servers) yet: train one model per group with a WHERE-filtered view on each shard, "
                    f"or pass NULL")
     all_leaves = leaves(plpy, source["oid"])
-    known = shards.registered(plpy, schema)
-    for leaf in all_leaves:
-        if leaf["server"] is not None and leaf["server"] not in known:
-            plpy.error(f"{fname}: partition {leaf['sql']} of {source['sql']} is a foreign table on server "
-                       f"{leaf['server']}, which is not a registered shard: run "
-                       f"SELECT {schema}.add_shard({plpy.quote_literal(leaf['server'])})")
     shard_leaves = [leaf for leaf in all_leaves if leaf["server"] is not None]
     local_leaves = [leaf for leaf in all_leaves if leaf["server"] is None]
     seed = prepare.shuffle_seed(plpy)
