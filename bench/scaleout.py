@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import time
@@ -115,6 +116,8 @@ def run(args):
             plan = coord.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) {pass_sql(table)}", [tasks["gradient"]]).fetchone()[0]
             from plpython import shard_passes
             scans = shard_passes.remote_scans(plan)
+            cfg["plan"] = [r[0] for r in coord.execute(
+                f"EXPLAIN (VERBOSE, COSTS OFF) {pass_sql(table)}", [tasks["gradient"]]).fetchall()]
             cfg["remote_aggregates"] = sum(1 for rel, sql, _ in scans if rel.startswith("Aggregate") and "glm_pass" in sql)
             cfg["async"] = all(a for _, _, a in scans)
             for name, task in tasks.items():
@@ -164,6 +167,9 @@ def show(report):
               f"{ph * 1000 if ph else float('nan'):>13.0f}")
         print(f"{'':>6} remote aggregates in the plan: {c['remote_aggregates']} of {c['shards']}, "
               f"async: {c['async']}")
+    last = report["configs"][-1]
+    print(f"plan of a gradient pass over {last['shards']} shards (the task is a parameter):")
+    print("\n".join("    " + re.sub(r"(\\x[0-9a-f]{16})[0-9a-f]+", r"\1...", line) for line in last["plan"]))
 
 
 def main():
