@@ -134,7 +134,7 @@ def pass_sql_for_explain(schema, prep, task):
 
 def group_rows(plpy, prep):
     """[(key, rows, skipped)] of every group in the prepared table (all-skipped groups included)."""
-    if prep.get("shards"):   # ungrouped: the totals the shards reported when packing
+    if prep.get("shards") and not prep["group_sql"]:   # the totals the shards reported when packing
         return [("", int(prep["n_rows"]), int(prep["n_skipped"]))]
     key = group_key_sql(prep)
     return [(r["gkey"], int(r["n"]), int(r["skipped"])) for r in plpy.execute(
@@ -560,7 +560,7 @@ def check_two_classes(plpy, fname, prep, dependent, grouping_cols=None):
     Ungrouped, the scan stops at the first row whose label differs from the first one."""
     col, _ = label_column_sql(plpy, prep, dependent)
     src = prep["source"]["sql"]
-    if prep.get("shards"):   # read on the shards themselves (dblink), not through postgres_fdw
+    if prep.get("shards") and not prep["group_sql"]:   # read on the shards (dblink), not through postgres_fdw
         from . import shard_packing
         if len(shard_packing.distinct_values(plpy, fname, src, col, 1)) < 2:
             plpy.error(f"{fname}: the label {dependent} of {src} has a single value: a model of one class is "

@@ -158,10 +158,17 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
     columns = identifiers.table_columns(plpy, source["oid"])
     x_sql, feature_names, width = prepare._feature_sql(plpy, independent, columns, source["sql"])
     y_sql = prepare._label_sql(plpy, dependent, columns, source["sql"], label_values)
-    if grouping_cols is not None and str(grouping_cols).strip():
-        plpy.error(f"{fname}: grouping_cols is not supported on a sharded source ({source['sql']} has partitions "
-                   f"on foreign servers) yet: train one model per group with a WHERE-filtered view on each shard, "
-                   f"or pass NULL")
+    try:
+        group_items = identifiers.parse_name_list(grouping_cols, "grouping_cols")
+    except identifiers.NameError_ as exc:
+        plpy.error(str(exc))
+    groups = []
+    for item in group_items:
+        name = identifiers.resolve_column(plpy, columns, item, source["sql"], "grouping_cols")
+        if name in [g for g, _ in groups]:
+            plpy.error(f"grouping column {name} is listed twice")
+        groups.append((name, columns[name]["type"]))
+    group_names = [g for g, _ in groups]
     all_leaves = leaves(plpy, source["oid"])
     shard_leaves = [leaf for leaf in all_leaves if leaf["server"] is not None]
     local_leaves = [leaf for leaf in all_leaves if leaf["server"] is None]
@@ -169,7 +176,7 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
     remote = pack_on_shards(plpy, schema, fname, shard_leaves, dependent, independent, grouping_cols, block_size,
                             seed, label_values)
     # one coordinator packing per (role, source, expressions) at a time, as prepare.ensure
-    fingerprint.lock(plpy, "prepare", source["oid"], x_sql, y_sql, [], block_size)
+    fingerprint.lock(plpy, "prepare", source["oid"], x_sql, y_sql, group_names, block_size)
     parts = []
     for leaf in shard_leaves:
         r = remote[leaf["oid"]]
@@ -179,28 +186,28 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
         lsrc = identifiers.resolve_table(plpy, leaf["sql"], "partition")
         if used is None:
             used = prepare._used_columns(plpy, independent, dependent, identifiers.table_columns(plpy, lsrc["oid"]),
-                                         [])
+                                         group_names)
         fp = fingerprint.source_fingerprint(plpy, lsrc, used, "partition")
         parts.append(f"{leaf['oid']}=local:{fp}" if fp is not None else None)
     # None (never reuse) when a shard or a local partition cannot be fingerprinted
     fp_all = None if None in parts or any(r["fingerprint"] is None for r in remote.values()) \
         else "sharded;" + ";".join(parts)
-    key = [source["oid"], x_sql, y_sql, block_size]
+    key = [source["oid"], x_sql, y_sql, block_size, group_names]
     mine = ("owner = current_user AND source_oid = $1 AND x_expr = $2 AND y_expr = $3 "
-            "AND grouping_cols = '{}' AND block_size = $4")
+            "AND block_size = $4 AND grouping_cols = $5")
     if reuse and fp_all is not None:
         found = plpy.execute(plpy.prepare(
-            f"SELECT * FROM {schema}.prepared_data WHERE {mine} AND fingerprint = $5 "
+            f"SELECT * FROM {schema}.prepared_data WHERE {mine} AND fingerprint = $6 "
             f"AND {packed_store.owned_by_me_sql(schema, 'table_name')} ORDER BY prepared_id DESC LIMIT 1",
-            ["oid", "text", "text", "int4", "text"]), key + [fp_all])
+            ["oid", "text", "text", "int4", "text[]", "text"]), key + [fp_all])
         if found:
             row = found[0]
             plpy.execute(plpy.prepare(f"UPDATE {schema}.prepared_data SET last_used_at = clock_timestamp() "
                                       f"WHERE prepared_id = $1", ["int8"]), [row["prepared_id"]])
-            return _describe(plpy, schema, row, source, feature_names, all_leaves, remote, True)
+            return _describe(plpy, schema, row, source, groups, feature_names, all_leaves, remote, True)
     # this role's older coordinator tables of the same packing (their foreign partitions go with them)
     stale = plpy.execute(plpy.prepare(f"DELETE FROM {schema}.prepared_data WHERE {mine} RETURNING table_name",
-                                      ["oid", "text", "text", "int4"]), key)
+                                      ["oid", "text", "text", "int4", "text[]"]), key)
     data = packed_store.data_schema(schema)
     for row in stale:
         if plpy.execute(f"SELECT {packed_store.owned_by_me_sql(schema, plpy.quote_literal(row['table_name']))} AS m"
@@ -211,7 +218,8 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
         f"SELECT nextval(pg_get_serial_sequence('{schema}.prepared_data', 'prepared_id')) AS id")[0]["id"]
     table_name = packed_store.new_name("_prep")
     table_sql = f"{data}.{table_name}"
-    plpy.execute(f"CREATE TABLE {table_sql} (part oid NOT NULL, block integer NOT NULL, shuffle_key bigint NOT NULL, "
+    group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
+    plpy.execute(f"CREATE TABLE {table_sql} ({group_defs}part oid NOT NULL, block integer NOT NULL, shuffle_key bigint NOT NULL, "
                  f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea) PARTITION BY LIST (part)")
     totals = {"n": 0, "skipped": 0, "blocks": 0}
     for i, leaf in enumerate(all_leaves):
@@ -226,8 +234,8 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
             totals["blocks"] += int(r["n_blocks"])
             continue
         # a local partition: packed here (part = its oid), adopted as a partition of the coordinator's table
-        loc = prepare.ensure(plpy, schema, leaf["sql"], dependent, independent, None, block_size, reuse=False,
-                             label_values=label_values, seed=seed)
+        loc = prepare.ensure(plpy, schema, leaf["sql"], dependent, independent, grouping_cols, block_size,
+                             reuse=False, label_values=label_values, seed=seed)
         plpy.execute(plpy.prepare(f"DELETE FROM {schema}.prepared_data WHERE prepared_id = $1", ["int8"]),
                      [loc["prepared_id"]])
         plpy.execute(f"ALTER TABLE {loc['table']} RENAME TO {plpy.quote_ident(f'{table_name}_{i + 1}')}")
@@ -244,14 +252,15 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
     row = plpy.execute(plpy.prepare(
         f"INSERT INTO {schema}.prepared_data (prepared_id, source_oid, source_table, x_expr, y_expr, grouping_cols, "
         f"block_size, table_name, fingerprint, n_features, n_rows, n_skipped, n_blocks, shuffle_seed, prepare_ms) "
-        f"VALUES ($1, $2, $3, $4, $5, '{{}}', $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *",
+        f"VALUES ($1, $2, $3, $4, $5, $15, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING *",
         ["int8", "oid", "text", "text", "text", "int4", "text", "text", "int4", "int8", "int8", "int4", "float8",
-         "float8"]),
+         "float8", "text[]"]),
         [prepared_id, source["oid"], source["sql"], x_sql, y_sql, block_size, table_name, fp_all, d,
-         totals["n"], totals["skipped"], totals["blocks"], seed, (time.perf_counter() - t0) * 1000.0])[0]
+         totals["n"], totals["skipped"], totals["blocks"], seed, (time.perf_counter() - t0) * 1000.0,
+         group_names])[0]
     if any(not r["reused"] for r in remote.values()):
         _check_visible(plpy, fname, table_sql, totals["blocks"], source, [leaf["server"] for leaf in shard_leaves])
-    return _describe(plpy, schema, row, source, feature_names, all_leaves, remote, False)
+    return _describe(plpy, schema, row, source, groups, feature_names, all_leaves, remote, False)
 
 
 def _check_visible(plpy, fname, table_sql, expected, source, servers):
@@ -267,9 +276,9 @@ def _check_visible(plpy, fname, table_sql, expected, source, servers):
                    f"per shard per transaction): run the training in a transaction of its own")
 
 
-def _describe(plpy, schema, row, source, feature_names, all_leaves, remote, reused):
+def _describe(plpy, schema, row, source, groups, feature_names, all_leaves, remote, reused):
     from . import prepare
-    out = prepare._describe(plpy, schema, row, source, [], feature_names, reused)
+    out = prepare._describe(plpy, schema, row, source, groups, feature_names, reused)
     out["shards"] = [{"server": leaf["server"], "leaf": leaf["sql"], "leaf_oid": leaf["oid"],
                       "child": f"{row['table_name']}_{i + 1}",
                       "remote_table": remote[leaf["oid"]]["table_name"],

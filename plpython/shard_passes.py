@@ -24,8 +24,15 @@ def is_sharded(prep):
     return bool(prep.get("shards"))
 
 
-def pass_sql(schema, prep, agg_sql):
-    return f"SELECT part, {agg_sql} AS st FROM {prep['table']} WHERE n > 0 GROUP BY part"
+def pass_sql(schema, prep, agg_sql, where=""):
+    """One state per partition (and group): grouping columns, part, st. Grouped passes wrap it to add the
+    group key (computed here, above the pushed-down aggregate)."""
+    if not prep["group_sql"]:
+        return f"SELECT part, {agg_sql} AS st FROM {prep['table']} WHERE n > 0{where} GROUP BY part"
+    g = ", ".join(prep["group_sql"])
+    key = "ROW(" + ", ".join(f"s.{c}" for c in prep["group_sql"]) + ")::text"
+    return (f"SELECT {key} AS gkey, s.st FROM (SELECT {g}, part, {agg_sql} AS st FROM {prep['table']} "
+            f"WHERE n > 0{where} GROUP BY {g}, part) AS s")
 
 
 def _settings(plpy, values):
@@ -53,10 +60,10 @@ def remote_scans(plan_json):
             for n in _plan_nodes(plan) if n.get("Node Type") == "Foreign Scan"]
 
 
-def check_pushdown(plpy, schema, prep, agg_sql, params, types, fname):
+def check_pushdown(plpy, schema, prep, agg_sql, params, types, fname, where=""):
     """EXPLAIN the pass; every shard must compute the aggregate remotely, else an error naming the server."""
     func = agg_sql.split("(", 1)[0].split(".")[-1]
-    plan = plpy.prepare(f"EXPLAIN (VERBOSE, FORMAT JSON) {pass_sql(schema, prep, agg_sql)}", types)
+    plan = plpy.prepare(f"EXPLAIN (VERBOSE, FORMAT JSON) {pass_sql(schema, prep, agg_sql, where)}", types)
     raw = plpy.execute(plan, params)[0]["QUERY PLAN"]
     scans = remote_scans(json.loads(raw) if isinstance(raw, str) else raw)
     for shard in prep["shards"]:
@@ -72,24 +79,40 @@ def check_pushdown(plpy, schema, prep, agg_sql, params, types, fname):
     return scans
 
 
-def aggregate(plpy, schema, prep, agg_sql, params=(), types=(), step="a training pass", fname=None):
-    """Run ``agg_sql`` (e.g. "indb_ml.pca_cov_agg(x, n)") on every shard -> ([per-partition states], ms)."""
+def aggregate(plpy, schema, prep, agg_sql, params=(), types=(), step="a training pass", fname=None, where=""):
+    """Run ``agg_sql`` (e.g. "indb_ml.pca_cov_agg(x, n)") on every shard -> ([per-partition states], ms);
+    grouped: ({group key: [per-partition states]}, ms)."""
     fname = fname or prep.get("caller", "training")
     checked = prep.setdefault("_pushdown_checked", set())
     old = _settings(plpy, PASS_SETTINGS)
     try:
-        if agg_sql not in checked:
-            check_pushdown(plpy, schema, prep, agg_sql, list(params), list(types), fname)
-            checked.add(agg_sql)
+        if agg_sql + where not in checked:
+            check_pushdown(plpy, schema, prep, agg_sql, list(params), list(types), fname, where)
+            checked.add(agg_sql + where)
         t0 = time.perf_counter()
         try:
-            rows = plpy.execute(plpy.prepare(pass_sql(schema, prep, agg_sql), list(types)), list(params))
+            rows = plpy.execute(plpy.prepare(pass_sql(schema, prep, agg_sql, where), list(types)), list(params))
         except plpy.SPIError as exc:
             fault(plpy, schema, prep, exc, step, fname)
         ms = (time.perf_counter() - t0) * 1000.0
     finally:
         _settings(plpy, old)
-    return [r["st"] for r in rows], ms
+    if not prep["group_sql"]:
+        return [r["st"] for r in rows], ms
+    out = {}
+    for r in rows:
+        out.setdefault(r["gkey"], []).append(r["st"])
+    return out, ms
+
+
+def group_values(plpy, prep):
+    """{group key: [value of each grouping column]} of the packed table (read once per training)."""
+    if "_group_values" not in prep:
+        g = ", ".join(prep["group_sql"])
+        key = "ROW(" + g + ")::text"
+        rows = plpy.execute(f"SELECT DISTINCT {key} AS _gkey, {g} FROM {prep['table']}")
+        prep["_group_values"] = {r["_gkey"]: [r[name] for name, _ in prep["groups"]] for r in rows}
+    return prep["_group_values"]
 
 
 def combine(states, merge):
@@ -108,12 +131,29 @@ def combine(states, merge):
 
 
 def glm_pass(plpy, schema, prep, tasks, ordered=False):
-    """glm_driver.run_pass for a sharded table: {'' : [states]}, ms. SGD epochs read blocks in shuffle order."""
-    (task,) = tasks.values()
+    """glm_driver.run_pass for a sharded table: ({group key: [states]}, ms). SGD epochs read blocks in shuffle
+    order. Grouped, each group's model is picked by a CASE on the grouping columns (shippable, unlike the
+    join with a VALUES list the single-node pass uses), so one pushed-down query serves every group."""
     order = " ORDER BY shuffle_key" if ordered else ""
-    states, ms = aggregate(plpy, schema, prep, f"{schema}.glm_pass(x, y, n, shuffle_key, $1{order})",
-                           [task], ["bytea"], "a training pass (glm_pass)")
-    return {"": states}, ms
+    if not prep["group_sql"]:
+        (task,) = tasks.values()
+        states, ms = aggregate(plpy, schema, prep, f"{schema}.glm_pass(x, y, n, shuffle_key, $1{order})",
+                               [task], ["bytea"], "a training pass (glm_pass)")
+        return {"": states}, ms
+    values = group_values(plpy, prep)
+    params, types, whens = [], [], []
+    for key, task in tasks.items():
+        conds = []
+        for (name, typ), value in zip(prep["groups"], values[key]):
+            params.append(value)
+            types.append(typ)
+            conds.append(f"{plpy.quote_ident(name)} IS NOT DISTINCT FROM ${len(params)}")
+        params.append(task)
+        types.append("bytea")
+        whens.append(f"WHEN {' AND '.join(conds)} THEN ${len(params)}")
+    case = f"CASE {' '.join(whens)} END"
+    return aggregate(plpy, schema, prep, f"{schema}.glm_pass(x, y, n, shuffle_key, {case}{order})", params, types,
+                     "a training pass (glm_pass)", where=f" AND ({case}) IS NOT NULL")
 
 
 def fault(plpy, schema, prep, exc, step, fname):

@@ -90,7 +90,23 @@ g = ", ".join(prep["group_sql"])
 g_sel = g + ", " if g else ""
 group_by = "GROUP BY " + g if g else ""
 t1 = time.perf_counter()
-if shard_passes.is_sharded(prep):
+if shard_passes.is_sharded(prep) and prep["group_sql"]:
+    # one pushed-down linregr_agg per shard and group; the states add up here, one solve per group
+    prep["caller"] = "linregr_train"
+    by_group, _ = shard_passes.aggregate(plpy, schema, prep, f"{schema}.linregr_agg(x, y, n)",
+                                         step="the sufficient-statistics pass (linregr_agg)")
+    counts = {k: (n, skipped) for k, n, skipped in glm_driver.group_rows(plpy, prep)}
+    results = {}
+    for key, states in by_group.items():
+        r = linregr.solve(shard_passes.combine(states, linregr.merge))
+        results[key] = {c: r[c] for c in ("coef", "r2", "std_err", "t_stats", "p_values", "condition_no",
+                                          "variance_covariance")}
+        results[key]["num_rows_processed"], results[key]["num_missing_rows_skipped"] = counts[key]
+    glm_driver.write_table(plpy, out["sql"], prep, [
+        ("coef", "float8[]"), ("r2", "float8"), ("std_err", "float8[]"), ("t_stats", "float8[]"),
+        ("p_values", "float8[]"), ("condition_no", "float8"), ("num_rows_processed", "bigint"),
+        ("num_missing_rows_skipped", "bigint"), ("variance_covariance", "float8[]")], results)
+elif shard_passes.is_sharded(prep):
     # one pushed-down linregr_agg per shard; the states add up here
     prep["caller"] = "linregr_train"
     states, _ = shard_passes.aggregate(plpy, schema, prep, f"{schema}.linregr_agg(x, y, n)",
