@@ -327,6 +327,8 @@ def uninstall(dsn: str, schema: str = "indb_ml") -> dict:
             "SELECT value FROM {}.install_info WHERE key = 'created_plpython3u'").format(ident)).fetchone()
         with conn.transaction():
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(ident))
+            # packed data and prepared graphs (migrations/0004)
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema + "_data")))
             dropped_lang = False
             if created_lang and created_lang[0] == "true":
                 others = conn.execute(
