@@ -2,8 +2,6 @@
 (trained models keep predicting the same numbers), DROP EXTENSION after training, and which files install
 writes where. The test server has a private extension directory (indb_ml/pgtree.py), so nothing here touches
 the system's."""
-import re
-
 import numpy as np
 import psycopg
 import pytest
@@ -64,8 +62,7 @@ def catalog(conn):
     return (conn.execute("SELECT model_id, name, algorithm, status, params, metrics FROM indb_ml.models "
                          "ORDER BY model_id").fetchall(),
             conn.execute("SELECT model_id, group_key, iteration, loss FROM indb_ml.model_iterations "
-                         "ORDER BY 1, 2, 3").fetchall(),
-            conn.execute("SELECT prepared_id, table_name, n_rows FROM indb_ml.prepared_data ORDER BY 1").fetchall())
+                         "ORDER BY 1, 2, 3").fetchall())
 
 
 def test_update_from_release_010_keeps_models_and_their_predictions(ext_dir, fresh_db):
@@ -88,16 +85,18 @@ def test_update_from_release_010_keeps_models_and_their_predictions(ext_dir, fre
             == __version__
         assert [r[0] for r in conn.execute("SELECT version FROM indb_ml.schema_migrations ORDER BY 1")] \
             == [m.version for m in build.migrations("indb_ml")]
-        after_cat = catalog(conn)
-        assert after_cat == before_cat                          # models, history, prepared data all kept
+        assert catalog(conn) == before_cat                      # models and their history kept
         after_pred = predictions(conn)
         np.testing.assert_allclose(after_pred[0], before_pred[0], rtol=1e-12)
         np.testing.assert_allclose(after_pred[1], before_pred[1], rtol=1e-12)
         assert after_pred[2] == before_pred[2]
-        # the packed copy made by 0.1.0 is reused by 0.2.0's training
+        # 0.1.0's packed copies (guessable names in schema indb_ml) are dropped by migration 0004: they are
+        # caches, and 0.2.0's training packs again into indb_ml_data
+        assert not conn.execute("SELECT 1 FROM pg_class WHERE relnamespace = 'indb_ml'::regnamespace "
+                                "AND relname LIKE '\\_prep\\_%'").fetchone()
         conn.execute("SELECT indb_ml.linregr_train('california', 'up_lin2', 'median_house_value', "
                      "'ARRAY[1, median_income, housing_median_age]')")
-        assert conn.execute("SELECT count(*) FROM indb_ml.prepared_data").fetchone()[0] == len(before_cat[2])
+        assert conn.execute("SELECT count(*) FROM indb_ml.prepared_data").fetchone()[0] == 1
         assert conn.execute("SELECT coef FROM up_lin2").fetchone()[0] == pytest.approx(
             conn.execute("SELECT coef FROM up_lin").fetchone()[0], rel=1e-12)
         # the catalog is marked for pg_dump
@@ -130,11 +129,15 @@ def test_create_extension_dx_and_drop_after_training(ext_dir, fresh_db):
         conn.execute("DROP EXTENSION indb_ml")                 # no CASCADE needed after training
         assert conn.execute("SELECT count(*) FROM ext_model").fetchone()[0] == 1       # the user's model stays
         assert not conn.execute("SELECT 1 FROM pg_proc WHERE pronamespace = 'indb_ml'::regnamespace").fetchone()
-        left = [r[0] for r in conn.execute("SELECT relname FROM pg_class WHERE relnamespace = "
-                                           "'indb_ml'::regnamespace AND relkind = 'r'")]
-        assert left and all(re.match(extension.ORPHAN_CACHE_RE, t) for t in left)   # only packed caches remain
-        # CREATE EXTENSION again: the orphaned caches are cleared, training works
+        assert not conn.execute("SELECT 1 FROM pg_class WHERE relnamespace = 'indb_ml'::regnamespace").fetchone()
+        # the packed copy (a cache) stays behind in indb_ml_data, which belongs to no extension
+        assert conn.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'indb_ml_data'::regnamespace "
+                            "AND relkind = 'r'").fetchone()[0] >= 1
+        # CREATE EXTENSION again: the orphaned caches are cleared (with a WARNING: scripts hide NOTICEs)
+        conn.notices = []
+        conn.add_notice_handler(lambda d: conn.notices.append(d.message_primary))
         conn.execute("CREATE EXTENSION indb_ml")
+        assert any("left by an earlier DROP EXTENSION" in n for n in conn.notices)
         conn.execute("SELECT indb_ml.linregr_train('california', 'ext_model2', 'median_house_value', "
                      "'ARRAY[1, median_income]')")
         assert conn.execute("SELECT count(*) FROM indb_ml.models").fetchone()[0] == 1
