@@ -172,3 +172,47 @@ def test_generated_scripts_are_complete():
     assert "-- ===== migrations/0003_" not in upgrade          # 0.1.0 already has migrations 1..3
     for mig in build.migrations("indb_ml"):
         assert (f"-- ===== migrations/{mig.version:04d}_" in upgrade) == (mig.version > 3)
+
+
+def test_pg_dump_and_restore_keep_models(ext_dir, fresh_db, server_dsn, tmp_path):
+    """The catalog is marked for pg_dump: a dump restored into a new database has the models and predicts."""
+    import subprocess
+
+    from indb_ml.local import find_bindir
+
+    extension.write(ext_dir)
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION indb_ml CASCADE")
+        load_california(conn)
+        conn.execute("CREATE TABLE cal_cls AS SELECT *, median_house_value > 200000 AS expensive FROM california")
+        conn.execute("SELECT indb_ml.logregr_train('cal_cls', 'dump_log', 'expensive', 'ARRAY[1, median_income]')")
+        before = conn.execute("SELECT indb_ml.logregr_predict_prob(coef, ARRAY[1, 4.5]) FROM dump_log").fetchone()[0]
+        models = conn.execute("SELECT model_id, name, algorithm FROM indb_ml.models").fetchall()
+    dump = tmp_path / "dump.sql"
+    params = psycopg.conninfo.conninfo_to_dict(fresh_db)
+    env = {"PGPASSWORD": params.get("password", ""), "PATH": "/usr/bin:/bin"}
+    conn_args = ["-h", params["host"], "-p", str(params["port"]), "-U", params["user"]]
+    subprocess.run([str(find_bindir() / "pg_dump"), *conn_args, "-f", str(dump), params["dbname"]],
+                   check=True, env=env)
+    restored = create_database(server_dsn, "indb_ml_ext")
+    try:
+        proc = subprocess.run([str(find_bindir() / "psql"), *conn_args, "-v", "ON_ERROR_STOP=1", "-q", "-f",
+                               str(dump), psycopg.conninfo.conninfo_to_dict(restored)["dbname"]],
+                              env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        with psycopg.connect(restored) as conn:
+            assert conn.execute("SELECT model_id, name, algorithm FROM indb_ml.models").fetchall() == models
+            assert conn.execute("SELECT indb_ml.logregr_predict_prob(coef, ARRAY[1, 4.5]) FROM dump_log"
+                                ).fetchone()[0] == before
+            assert conn.execute("SELECT count(*) FROM indb_ml.model_iterations").fetchone()[0] > 0
+    finally:
+        drop_database(server_dsn, restored)
+
+
+def test_upgrade_without_update_script_says_what_to_do(ext_dir, fresh_db, monkeypatch):
+    put_release_010(ext_dir)
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION indb_ml CASCADE")
+    monkeypatch.setattr(installer, "extension_directory", lambda conn: None)   # a server we cannot write to
+    with pytest.raises(installer.InstallError, match=r"indb_ml--0\.1\.0--0\.2\.0\.sql.*extension-files --out"):
+        installer.install(fresh_db)
