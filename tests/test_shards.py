@@ -8,14 +8,19 @@ trainer's sharded model must equal the single-node one to 1e-9.
 from __future__ import annotations
 
 import re
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import psycopg
 import pytest
 
 from indb_ml.shard_lab import ShardLab
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from plpython import shard_passes  # noqa: E402
 
 COLS = "(region int, a float8, b float8, c float8, y float8, lbl boolean, cls int, cnt int)"
 FEATURES = "ARRAY[1, a, b, c]"
@@ -97,6 +102,31 @@ def coordinator_state(conn):
             {r[0] for r in conn.execute("SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'p', 'f') "
                                         "AND c.relnamespace::regnamespace::text IN ('indb_ml', 'indb_ml_data', "
                                         "'public')")})
+
+
+# ------------------------------------------------------------------------- kernels (no server)
+
+
+def test_combine_merges_partial_states_like_one_aggregate():
+    from plpython import blocks, linregr
+    rng = np.random.default_rng(3)
+    X, y = rng.normal(size=(30, 3)), rng.normal(size=30)
+    whole = linregr.transition(None, blocks.to_bytes(X), blocks.to_bytes(y), 30)
+    parts = [linregr.transition(None, blocks.to_bytes(X[i:i + 10]), blocks.to_bytes(y[i:i + 10]), 10)
+             for i in (0, 10, 20)]
+    as_lists = [blocks.from_bytes(p).tolist() for p in parts]          # what a FINALFUNC returns
+    close(shard_passes.combine(as_lists, linregr.merge), blocks.from_bytes(whole), 1e-12)
+    close(blocks.from_bytes(shard_passes.combine(parts + [None], linregr.merge)), blocks.from_bytes(whole), 1e-12)
+    assert shard_passes.combine([None], linregr.merge) is None
+
+
+def test_remote_scans_reads_an_explain_plan():
+    plan = [{"Plan": {"Node Type": "Append", "Plans": [
+        {"Node Type": "Foreign Scan", "Relations": "Aggregate on (a_1 a)", "Remote SQL": "SELECT part, f(x)",
+         "Async Capable": True},
+        {"Node Type": "Foreign Scan", "Relations": "a_2 a", "Remote SQL": "SELECT part, x FROM t"}]}}]
+    assert shard_passes.remote_scans(plan) == [("Aggregate on (a_1 a)", "SELECT part, f(x)", True),
+                                               ("a_2 a", "SELECT part, x FROM t", False)]
 
 
 # ------------------------------------------------------------------------- registration
@@ -240,7 +270,6 @@ def test_explain_shows_one_remote_aggregate_per_shard(coord, aggregate):
         coord.execute("SET LOCAL enable_partitionwise_aggregate = on")
         plan = coord.execute(f"EXPLAIN (VERBOSE, FORMAT JSON) SELECT part, indb_ml.{aggregate} "
                              f"FROM {table} WHERE n > 0 GROUP BY part").fetchone()[0]
-    from plpython import shard_passes
     scans = shard_passes.remote_scans(plan)
     assert len(scans) == 2                                  # one foreign scan per shard ...
     for relations, remote_sql, is_async in scans:
