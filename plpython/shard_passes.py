@@ -28,11 +28,11 @@ def pass_sql(schema, prep, agg_sql, where=""):
     """One state per partition (and group): grouping columns, part, st. Grouped passes wrap it to add the
     group key (computed here, above the pushed-down aggregate)."""
     if not prep["group_sql"]:
-        return f"SELECT part, {agg_sql} AS st FROM {prep['table']} WHERE n > 0{where} GROUP BY part"
-    g = ", ".join(prep["group_sql"])
+        return f"SELECT p.part, {agg_sql} AS st FROM {prep['table']} AS p WHERE p.n > 0{where} GROUP BY p.part"
+    g = ", ".join(f"p.{c}" for c in prep["group_sql"])
     key = "ROW(" + ", ".join(f"s.{c}" for c in prep["group_sql"]) + ")::text"
-    return (f"SELECT {key} AS gkey, s.st FROM (SELECT {g}, part, {agg_sql} AS st FROM {prep['table']} "
-            f"WHERE n > 0{where} GROUP BY {g}, part) AS s")
+    return (f"SELECT {key} AS gkey, s.st FROM (SELECT {g}, p.part, {agg_sql} AS st FROM {prep['table']} AS p "
+            f"WHERE p.n > 0{where} GROUP BY {g}, p.part) AS s")
 
 
 def _settings(plpy, values):
@@ -130,30 +130,48 @@ def combine(states, merge):
     return blocks.from_bytes(acc).tolist() if as_list else acc
 
 
-def glm_pass(plpy, schema, prep, tasks, ordered=False):
-    """glm_driver.run_pass for a sharded table: ({group key: [states]}, ms). SGD epochs read blocks in shuffle
-    order. Grouped, each group's model is picked by a CASE on the grouping columns (shippable, unlike the
-    join with a VALUES list the single-node pass uses), so one pushed-down query serves every group."""
-    order = " ORDER BY shuffle_key" if ordered else ""
-    if not prep["group_sql"]:
-        (task,) = tasks.values()
-        states, ms = aggregate(plpy, schema, prep, f"{schema}.glm_pass(x, y, n, shuffle_key, $1{order})",
-                               [task], ["bytea"], "a training pass (glm_pass)")
-        return {"": states}, ms
+def run(plpy, prep, aggregate_sql, tasks=None, ordered=False, step=None):
+    """A pass over a sharded table -> ({group key: [partial states]}, ms).
+
+    ``aggregate_sql``: the aggregate call over ``p.x, p.y, p.n, p.shuffle_key`` with ``{task}`` where the
+    group's task (model) goes; ``tasks`` {group key: task bytes} or None. ``ordered`` (SGD): each shard
+    feeds its blocks in the shuffle order recorded at packing (an ORDER BY inside the aggregate, which
+    postgres_fdw ships). Grouped, each group's task is picked by a CASE on the grouping columns
+    (shippable, unlike the join with a VALUES list a single-node pass uses), so one pushed-down query
+    serves every group."""
+    name = aggregate_sql.split("(", 1)[0].split(".")[-1]
+    step = step or f"a training pass ({name})"
+
+    def call(task_sql):
+        text = aggregate_sql.format(task=task_sql)
+        return text[:-1] + " ORDER BY p.shuffle_key)" if ordered else text
+
+    if tasks is None or not prep["group_sql"]:
+        if tasks is None:
+            agg, params, types = call("NULL::bytea"), [], []
+        else:
+            (task,) = tasks.values()
+            agg, params, types = call("$1"), [task], ["bytea"]
+        states, ms = aggregate(plpy, None, prep, agg, params, types, step)
+        return ({"": states} if not prep["group_sql"] else states), ms
     values = group_values(plpy, prep)
     params, types, whens = [], [], []
     for key, task in tasks.items():
         conds = []
-        for (name, typ), value in zip(prep["groups"], values[key]):
+        for (name_, typ), value in zip(prep["groups"], values[key]):
             params.append(value)
             types.append(typ)
-            conds.append(f"{plpy.quote_ident(name)} IS NOT DISTINCT FROM ${len(params)}")
+            conds.append(f"p.{plpy.quote_ident(name_)} IS NOT DISTINCT FROM ${len(params)}")
         params.append(task)
         types.append("bytea")
         whens.append(f"WHEN {' AND '.join(conds)} THEN ${len(params)}")
     case = f"CASE {' '.join(whens)} END"
-    return aggregate(plpy, schema, prep, f"{schema}.glm_pass(x, y, n, shuffle_key, {case}{order})", params, types,
-                     "a training pass (glm_pass)", where=f" AND ({case}) IS NOT NULL")
+    return aggregate(plpy, None, prep, call(case), params, types, step, where=f" AND ({case}) IS NOT NULL")
+
+
+def glm_pass(plpy, schema, prep, tasks, ordered=False):
+    """glm_driver.run_pass for a sharded table."""
+    return run(plpy, prep, f"{schema}.glm_pass(p.x, p.y, p.n, p.shuffle_key, {{task}})", tasks, ordered)
 
 
 def fault(plpy, schema, prep, exc, step, fname):
