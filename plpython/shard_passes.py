@@ -139,7 +139,7 @@ def run(plpy, prep, aggregate_sql, tasks=None, ordered=False, step=None):
     postgres_fdw ships). Grouped, each group's task is picked by a CASE on the grouping columns
     (shippable, unlike the join with a VALUES list a single-node pass uses), so one pushed-down query
     serves every group."""
-    name = aggregate_sql.split("(", 1)[0].split(".")[-1]
+    schema, _, name = aggregate_sql.split("(", 1)[0].rpartition(".")
     step = step or f"a training pass ({name})"
 
     def call(task_sql):
@@ -152,7 +152,7 @@ def run(plpy, prep, aggregate_sql, tasks=None, ordered=False, step=None):
         else:
             (task,) = tasks.values()
             agg, params, types = call("$1"), [task], ["bytea"]
-        states, ms = aggregate(plpy, None, prep, agg, params, types, step)
+        states, ms = aggregate(plpy, schema, prep, agg, params, types, step)
         return ({"": states} if not prep["group_sql"] else states), ms
     values = group_values(plpy, prep)
     params, types, whens = [], [], []
@@ -166,7 +166,7 @@ def run(plpy, prep, aggregate_sql, tasks=None, ordered=False, step=None):
         types.append("bytea")
         whens.append(f"WHEN {' AND '.join(conds)} THEN ${len(params)}")
     case = f"CASE {' '.join(whens)} END"
-    return aggregate(plpy, None, prep, call(case), params, types, step, where=f" AND ({case}) IS NOT NULL")
+    return aggregate(plpy, schema, prep, call(case), params, types, step, where=f" AND ({case}) IS NOT NULL")
 
 
 def glm_pass(plpy, schema, prep, tasks, ordered=False):

@@ -285,6 +285,9 @@ def test_pushdown_check_names_the_server(coord, lab):
         with pytest.raises(psycopg.Error, match=rf"shard shard2 \(127\.0\.0\.1:{port}\) would not compute "
                                                 r"linregr_agg remotely"):
             coord.execute(f"SELECT indb_ml.linregr_train('pts', 'sh_np', 'y', '{FEATURES}')")
+        with pytest.raises(psycopg.Error, match=rf"logregr_train: shard shard2 \(127\.0\.0\.1:{port}\) would not "
+                                                r"compute glm_pass remotely.*SELECT indb_ml\.add_shard\('shard2'\)"):
+            coord.execute(f"SELECT indb_ml.logregr_train('pts', 'sh_np', 'lbl', '{FEATURES}')")
     finally:
         coord.execute("SELECT indb_ml.add_shard('shard2')")
     assert not coord.execute("SELECT to_regclass('sh_np')").fetchone()[0]
