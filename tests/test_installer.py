@@ -39,9 +39,12 @@ def test_upgrade_keeps_trained_models(fresh_db):
     installer.install(fresh_db, to_migration=1, write_extension=False)
     assert installer.status(fresh_db)["migrations_applied"] == [1]
     with psycopg.connect(fresh_db, autocommit=True) as conn:
-        load_california(conn)
-        conn.execute("SELECT indb_ml.linregr_train('california', 'm_before', 'median_house_value', "
-                     "'ARRAY[1, median_income]')")
+        # a model as the 0001 catalog held it (the functions installed are always the current ones,
+        # so the row and its table are written here as training did then)
+        conn.execute("CREATE TABLE m_before AS SELECT ARRAY[1.5, 2.0]::float8[] AS coef")
+        conn.execute("INSERT INTO indb_ml.models (name, algorithm, out_table, independent_varname, status) "
+                     "VALUES ('public.m_before', 'linregr', 'public.m_before', 'x', 'succeeded')")
+        conn.execute("INSERT INTO indb_ml.model_iterations (model_id, iteration) SELECT model_id, 1 FROM indb_ml.models")
         before = conn.execute("SELECT coef FROM m_before").fetchone()[0]
         model = conn.execute("SELECT model_id, name, status FROM indb_ml.models").fetchall()
     done = installer.install(fresh_db, write_extension=False)
@@ -50,6 +53,8 @@ def test_upgrade_keeps_trained_models(fresh_db):
         assert conn.execute("SELECT coef FROM m_before").fetchone()[0] == before
         assert conn.execute("SELECT model_id, name, status FROM indb_ml.models").fetchall() == model
         assert conn.execute("SELECT name, iterations FROM indb_ml.model_summary").fetchall() == [("public.m_before", 1)]
+        # 0004 bound the model to its table: prediction still works
+        assert conn.execute("SELECT indb_ml.predict('m_before', ARRAY[1, 2]::float8[])").fetchone()[0] == 5.5
 
 
 def test_uninstall_removes_what_install_created_and_nothing_else(fresh_db):
