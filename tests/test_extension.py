@@ -130,9 +130,11 @@ def test_create_extension_dx_and_drop_after_training(ext_dir, fresh_db):
         conn.execute("DROP EXTENSION indb_ml")                 # no CASCADE needed after training
         assert conn.execute("SELECT count(*) FROM ext_model").fetchone()[0] == 1       # the user's model stays
         assert not conn.execute("SELECT 1 FROM pg_proc WHERE pronamespace = 'indb_ml'::regnamespace").fetchone()
+        assert not conn.execute("SELECT relname FROM pg_class WHERE relnamespace = "
+                                "'indb_ml'::regnamespace AND relkind = 'r'").fetchall()
         left = [r[0] for r in conn.execute("SELECT relname FROM pg_class WHERE relnamespace = "
-                                           "'indb_ml'::regnamespace AND relkind = 'r'")]
-        assert left and all(re.match(extension.ORPHAN_CACHE_RE, t) for t in left)   # only packed caches remain
+                                           "'indb_ml_data'::regnamespace AND relkind = 'r'")]
+        assert left and all(re.match(r"^_(prep|graph)_[0-9a-f]+(_[a-z]+)?$", t) for t in left)   # only packed caches
         # CREATE EXTENSION again: the orphaned caches are cleared, training works
         conn.execute("CREATE EXTENSION indb_ml")
         conn.execute("SELECT indb_ml.linregr_train('california', 'ext_model2', 'median_house_value', "
