@@ -105,17 +105,23 @@ def load_model(plpy, schema, name):
 
 
 def cached_model(plpy, GD, schema, name):
+    """The model, cached per backend and per role (GD outlives SET ROLE and SECURITY DEFINER calls,
+    and each role may see only its own models)."""
     cache = GD.setdefault("indb_ml_models", {})
+    plan = GD.get("indb_ml_current_user")
+    if plan is None:
+        plan = GD["indb_ml_current_user"] = plpy.prepare("SELECT current_user AS u")
+    name = (plpy.execute(plan)[0]["u"], name)
     now = time.monotonic()
     entry = cache.get(name)
     if entry is not None and now - entry[0] < CACHE_SECONDS:
         return entry[1]
     if entry is not None:
-        reg = _registry_row(plpy, schema, name)
+        reg = _registry_row(plpy, schema, name[1])
         if reg["model_id"] == entry[1]["model_id"]:
             cache[name] = (now, entry[1])
             return entry[1]
-    model = load_model(plpy, schema, name)
+    model = load_model(plpy, schema, name[1])
     cache[name] = (now, model)
     return model
 
