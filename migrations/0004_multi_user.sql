@@ -6,7 +6,7 @@
 --     updated only while its training runs; a model is bound to its table's OID;
 --   * packed data and prepared graphs live in @extschema@_data, where members may CREATE
 --     (never in @extschema@, which holds the functions), each owned by the role that made it,
---     new ones under random names; copies made before move there;
+--     under random names (copies made before, under guessable names, are dropped);
 --   * dropping a source drops its packed copies and prepared graphs (event trigger).
 -- Runs as a superuser, both from the installer and inside CREATE EXTENSION.
 
@@ -49,8 +49,9 @@ COMMENT ON SCHEMA @extschema@_data IS
     'indb_ml: packed data and prepared graphs, each table owned by the role that made it and readable by it alone';
 
 -- catalog columns: who owns a row-- catalog columns: who owns a row, which relation a model is bound to
-ALTER TABLE @extschema@.models ADD COLUMN out_oid oid;
-UPDATE @extschema@.models m SET out_oid = c.oid
+-- regclass, not oid: pg_dump writes it as the table's name and a restore binds it to the new OID
+ALTER TABLE @extschema@.models ADD COLUMN out_oid regclass;
+UPDATE @extschema@.models m SET out_oid = c.oid::regclass
 FROM pg_catalog.pg_class c
 WHERE c.oid = pg_catalog.to_regclass(m.out_table) AND c.relkind = 'r'
   AND pg_catalog.pg_get_userbyid(c.relowner) = m.owner;
@@ -58,42 +59,21 @@ COMMENT ON COLUMN @extschema@.models.out_oid IS
     'the OID of the table training wrote; predict/evaluate read only that relation, owned by owner';
 ALTER TABLE @extschema@.prepared_data ADD COLUMN owner name NOT NULL DEFAULT current_user;
 ALTER TABLE @extschema@.prepared_graphs ADD COLUMN owner name NOT NULL DEFAULT current_user;
--- packed copies made before this migration sit in @extschema@: move them (names unchanged; they
--- exist, so nobody can pre-create them) into @extschema@_data, owned by whoever made them
+-- packed copies made before this migration sit in @extschema@ under guessable names, with
+-- fingerprints that never match any more: drop them (caches; the next training packs again)
 DO $$
 DECLARE
     r record;
-    t text;
-    who name;
 BEGIN
-    FOR r IN SELECT prepared_id, table_name FROM @extschema@.prepared_data LOOP
-        SELECT pg_catalog.pg_get_userbyid(c.relowner) INTO who FROM pg_catalog.pg_class c
-        WHERE c.oid = pg_catalog.to_regclass(format('@extschema@.%I', r.table_name));
-        IF who IS NULL THEN
-            DELETE FROM @extschema@.prepared_data WHERE prepared_id = r.prepared_id;
-        ELSE
-            EXECUTE format('ALTER TABLE @extschema@.%I SET SCHEMA @extschema@_data', r.table_name);
-            UPDATE @extschema@.prepared_data SET owner = who WHERE prepared_id = r.prepared_id;
-        END IF;
+    FOR r IN SELECT table_name FROM @extschema@.prepared_data LOOP
+        EXECUTE format('DROP TABLE IF EXISTS @extschema@.%I', r.table_name);
     END LOOP;
-    FOR r IN SELECT graph_id, table_prefix FROM @extschema@.prepared_graphs LOOP
-        SELECT pg_catalog.pg_get_userbyid(c.relowner) INTO who FROM pg_catalog.pg_class c
-        WHERE c.oid = pg_catalog.to_regclass(format('@extschema@.%I', r.table_prefix || '_csr'));
-        FOREACH t IN ARRAY ARRAY['_v', '_e', '_csr'] LOOP
-            IF pg_catalog.to_regclass(format('@extschema@.%I', r.table_prefix || t)) IS NOT NULL THEN
-                IF who IS NULL THEN
-                    EXECUTE format('DROP TABLE @extschema@.%I', r.table_prefix || t);
-                ELSE
-                    EXECUTE format('ALTER TABLE @extschema@.%I SET SCHEMA @extschema@_data', r.table_prefix || t);
-                END IF;
-            END IF;
-        END LOOP;
-        IF who IS NULL THEN
-            DELETE FROM @extschema@.prepared_graphs WHERE graph_id = r.graph_id;
-        ELSE
-            UPDATE @extschema@.prepared_graphs SET owner = who WHERE graph_id = r.graph_id;
-        END IF;
+    FOR r IN SELECT table_prefix FROM @extschema@.prepared_graphs LOOP
+        EXECUTE format('DROP TABLE IF EXISTS @extschema@.%I, @extschema@.%I, @extschema@.%I',
+                       r.table_prefix || '_csr', r.table_prefix || '_e', r.table_prefix || '_v');
     END LOOP;
+    DELETE FROM @extschema@.prepared_data;
+    DELETE FROM @extschema@.prepared_graphs;
 END
 $$;
 COMMENT ON COLUMN @extschema@.prepared_data.table_name IS 'the packed table, in schema @extschema@_data, owned by owner';

@@ -27,7 +27,8 @@ def qualified_name(plpy, name):
 
 def _registry_row(plpy, schema, name):
     # row-level security shows a role only its own rows; a superuser's own row wins over others
-    plan = plpy.prepare(f"SELECT model_id, name, algorithm, out_table, out_oid, owner, params, dependent_varname, "
+    plan = plpy.prepare(f"SELECT model_id, name, algorithm, out_table, out_oid::oid AS out_oid, owner, params, "
+                        f"dependent_varname, "
                         f"independent_varname, grouping_cols, status FROM {schema}.models WHERE name = $1 "
                         f"ORDER BY (owner = current_user) DESC, model_id DESC LIMIT 1", ["text"])
     rows = plpy.execute(plan, [name])
