@@ -60,7 +60,8 @@ $f$;
 class Case:
     file: str
     label: str
-    steps: list = field(default_factory=list)   # ("case", sql) / ("check", from, conds) / ("function", sql)
+    steps: list = field(default_factory=list)
+    index: int = 0   # ("case", sql) / ("check", from, conds) / ("function", sql)
 
     @property
     def title(self):
@@ -81,7 +82,7 @@ def group_cases(steps, file):
             seq.append(("setup", step))
             continue
         if kind == "case":
-            current = Case(file, step[1], [step])
+            current = Case(file, step[1], [step], len(cases))
             cases.append(current)
             seq.append(("case", current))
             fresh_data = False
@@ -89,7 +90,7 @@ def group_cases(steps, file):
         if kind == "check":
             if current is None or fresh_data:
                 frm = re.sub(r"\s+", " ", step[1])[:80]
-                current = Case(file, f"assert {frm}", [])
+                current = Case(file, f"assert {frm}", [], len(cases))
                 cases.append(current)
                 seq.append(("case", current))
                 fresh_data = False
@@ -157,7 +158,7 @@ def run_file(dsn, file):
                     setup_errors.append(f"{_one_line(step[1], 80)}: {_one_line(exc, 200)}")
                 continue
             case = item
-            idx = cases.index(case)
+            idx = case.index
             t0 = time.perf_counter()
             problems = [f"setup failed: {e}" for e in setup_errors]
             setup_errors = []
