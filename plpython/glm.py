@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from . import glm_driver, optimizers, registry, stats
+from . import glm_driver, linregr, optimizers, registry, stats
 
 FAMILY_KERNEL = {"poisson": "poisson", "binomial": "logistic", "gaussian": "gaussian"}
 DEFAULT_LINK = {"poisson": "log", "binomial": "logit", "gaussian": "identity"}
@@ -28,8 +28,7 @@ def inference(w, hess_sum, n, dispersion=1.0, df=None):
         p = np.array([stats.normal_two_sided_p(float(v)) for v in z])
     else:
         p = np.array([stats.t_two_sided_p(float(v), df) for v in z])
-    eig = np.linalg.eigvalsh(hess_sum) if hess_sum.size else np.array([1.0])
-    cond = float(eig.max() / eig.min()) if eig.min() > 0 else float("inf")
+    cond = linregr.condition_number(hess_sum)
     return se, z, p, cond, vcov
 
 

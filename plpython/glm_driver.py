@@ -35,8 +35,12 @@ class Problem:
 
     def __init__(self, name, family, d, k=1, add_intercept=False, family_params=(), l2=0.0, l1=0.0,
                  penalize_intercept=False, optimizer="newton", max_iter=20, tolerance=1e-4, verbose=False,
-                 lr=None, decay=0.9, batch_size=100, average=True):
+                 lr=None, decay=0.9, batch_size=100, average=True, madlib_irls=False):
         self.name = name
+        # MADlib's IRLS (logregr_train): stop when the total log-likelihood changes by less than
+        # the tolerance, and report the coefficients after the last Newton step (with the
+        # log-likelihood and Hessian of the pass that computed that step)
+        self.madlib_irls = bool(madlib_irls)
         self.family = family
         self.d = d
         self.k = k
@@ -316,17 +320,20 @@ class Driver:
                 g.loss, g.loss_sum, g.grad, g.hess_sum = loss, r["loss"], grad, r["hess"]
                 gnorm = float(np.linalg.norm(grad))
                 self.record(g, loss, gnorm, s["step"], ms, {"halvings": s["halvings"]} if s["halvings"] else None)
-                done = s["prev_loss"] is not None and self.converged(s["prev_loss"], loss)
-                if gnorm == 0.0 or done:
-                    g.converged, g.done = True, True
-                    del active[key]
-                    continue
-                if g.iterations >= pb.max_iter:
+                if pb.madlib_irls:
+                    done = s.get("prev_total") is not None and abs(s["prev_total"] - r["loss"]) < pb.tolerance
+                else:
+                    done = s["prev_loss"] is not None and self.converged(s["prev_loss"], loss)
+                if gnorm == 0.0 or done or g.iterations >= pb.max_iter:
+                    g.converged = gnorm == 0.0 or done
                     g.done = True
+                    if pb.madlib_irls and gnorm > 0.0:
+                        g.w = g.w + optimizers.equilibrated_solve(H, -grad)[0]
                     del active[key]
                     continue
                 direction, _ = optimizers.equilibrated_solve(H, -grad)
-                s.update(prev_w=g.w.copy(), prev_loss=loss, dir=direction, step=1.0, halvings=0)
+                s.update(prev_w=g.w.copy(), prev_loss=loss, dir=direction, step=1.0, halvings=0,
+                         prev_total=r["loss"])
                 g.w = g.w + direction
 
     # ---- L-BFGS
@@ -543,9 +550,8 @@ def setup(plpy, schema, fname, algorithm, source_table, out_table, dependent, in
 def label_column_sql(plpy, prep, dependent):
     from . import identifiers
     columns = identifiers.table_columns(plpy, prep["source"]["oid"])
-    item = identifiers.parse_element_list(str(dependent))[0]
-    name = identifiers.resolve_column(plpy, columns, item, prep["source"]["sql"], "dependent_varname")
-    return plpy.quote_ident(name), columns[name]
+    sql, typ, _ = identifiers.value_expression(plpy, dependent, columns, prep["source"]["sql"], "dependent_varname")
+    return sql, {"typname": typ}
 
 
 def label_checker(plpy, fname, prep, dependent, expectation):

@@ -39,10 +39,10 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
     from . import identifiers
     src = identifiers.resolve_table(plpy, source_table, "source table")
     cols = identifiers.table_columns(plpy, src["oid"])
-    col = identifiers.resolve_one_column(plpy, cols, dependent, source_table, "dependent_varname", f"{fname}: ")
-    labels = glm_driver.distinct_labels(plpy, fname, src["sql"], plpy.quote_ident(col), limit=10)
+    col, _, _ = identifiers.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
+    labels = glm_driver.distinct_labels(plpy, fname, src["sql"], col, limit=10)
     if len(labels) != 2:
-        plpy.error(f"{fname}: a binary classifier needs exactly 2 label values; column {col} holds "
+        plpy.error(f"{fname}: a binary classifier needs exactly 2 label values; dependent_varname {dependent!r} holds "
                    f"{len(labels)}: {', '.join(str(v) for v in labels)}")
     labels = [str(v) for v in labels]
     out, summary, prep, groups, model_id = glm_driver.setup(
