@@ -35,8 +35,10 @@ class Problem:
 
     def __init__(self, name, family, d, k=1, add_intercept=False, family_params=(), l2=0.0, l1=0.0,
                  penalize_intercept=False, optimizer="newton", max_iter=20, tolerance=1e-4, verbose=False,
-                 lr=None, decay=0.9, batch_size=100, average=True, madlib_irls=False):
+                 lr=None, decay=0.9, batch_size=100, average=True, madlib_irls=False, step_tolerance=0.0):
         self.name = name
+        # Newton: also converged when the step is this small relative to the coefficients
+        self.step_tolerance = float(step_tolerance)
         # MADlib's IRLS (logregr_train): stop when the total log-likelihood changes by less than
         # the tolerance, and report the coefficients after the last Newton step (with the
         # log-likelihood and Hessian of the pass that computed that step)
@@ -332,6 +334,12 @@ class Driver:
                     del active[key]
                     continue
                 direction, _ = optimizers.equilibrated_solve(H, -grad)
+                if pb.step_tolerance and np.linalg.norm(direction) <= pb.step_tolerance * (
+                        np.linalg.norm(g.w) + pb.step_tolerance):
+                    g.converged, g.done = True, True
+                    g.w = g.w + direction
+                    del active[key]
+                    continue
                 s.update(prev_w=g.w.copy(), prev_loss=loss, dir=direction, step=1.0, halvings=0,
                          prev_total=r["loss"])
                 g.w = g.w + direction

@@ -14,6 +14,8 @@ Families (per-row loss; labels as packed by prepare):
 * ``sqhinge``   - two labels (params: positive, negative value): max(0, 1 - t m)^2, t = +-1
 * ``hinge``     - as sqhinge:   max(0, 1 - t m) (sub-gradient; SGD only)
 * ``softmax``   - y in {0..k-1}: logsumexp(m) - m_y, m = x W (W is d x k)
+* ``glm``       - any family and link of glm_families (params: family, link, what, psi):
+  Fisher scoring on the quasi-log-likelihood
 
 Pass modes: ``stats`` (column sums and sums of squares), ``grad`` (loss and
 gradient), ``hess`` (loss, gradient and Hessian - IRLS/Newton), ``sgd`` (one
@@ -27,9 +29,9 @@ import math
 
 import numpy as np
 
-from . import blocks
+from . import blocks, glm_families
 
-FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4, "softmax": 5}
+FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4, "softmax": 5, "glm": 6}
 FAMILY_NAMES = {v: k for k, v in FAMILIES.items()}
 MODES = {"stats": 0, "grad": 1, "hess": 2, "sgd": 3}
 HEADER = 5
@@ -105,6 +107,8 @@ def label_errors(family, y, params, k):
         return int(np.count_nonzero(y < 0))
     if family == FAMILIES["softmax"]:
         return int(np.count_nonzero((y != np.floor(y)) | (y < 0) | (y >= k)))
+    if family == FAMILIES["glm"]:
+        return glm_families.label_errors(int(params[0]), y)
     return 0
 
 
@@ -138,6 +142,8 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
                     H[:, c2, :, c] = block
             H = H.reshape(dd * k, dd * k)
         return loss, G.ravel(), H
+    if family == FAMILIES["glm"]:
+        return glm_families.evaluate(X, y, W, params, need_hess)
     m = X @ W
     H = None
     if family == FAMILIES["logistic"]:
