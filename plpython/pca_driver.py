@@ -2,11 +2,12 @@
 
 The math is plpython/pca.py (one parallel-safe covariance pass per group, an exact
 eigendecomposition of the d x d matrix; MADlib's ``lanczos_iter`` is accepted and not needed).
-Output as MADlib: ``out_table`` (grouping columns, row_id = component number 1..k,
-principal_components, std_dev, proportion), ``out_table_mean`` (grouping columns, column_mean,
-and our feature_scale for use_correlation), optionally ``result_summary_table`` (rows_used,
-exec_time in ms, iter, recon_error, relative_recon_error, use_correlation), and our
-``out_table_summary`` (features, registry ids). ``k`` is a number of components, or a
+Output as MADlib, and no other table (MADlib users' scripts drop exactly these):
+``out_table`` (grouping columns, row_id = component number 1..k, principal_components, std_dev,
+proportion), ``out_table_mean`` (grouping columns, column_mean, then ours: feature_scale for
+use_correlation, k, num_rows_processed, features, feature_names, grouping_cols, center,
+model_id), optionally ``result_summary_table`` (rows_used, exec_time in ms, iter, recon_error,
+relative_recon_error, use_correlation). ``k`` is a number of components, or a
 proportion of variance in (0, 1] (MADlib's float form): the fewest components reaching it.
 """
 import time
@@ -65,7 +66,6 @@ def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols
         features = _data_features(plpy, columns, rid, group_names, fname)
     out = identifiers.resolve_output_table(plpy, out_table, "out_table")
     mean_t = identifiers.sibling_table(plpy, out, "_mean", "mean table")
-    summary = identifiers.sibling_table(plpy, out, "_summary", "summary table")
     res_t = identifiers.resolve_output_table(plpy, result_summary_table, "result_summary_table") \
         if result_summary_table else None
     prep = prepare.ensure(plpy, schema, source_table, None, features, grouping_cols)
@@ -84,15 +84,20 @@ def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols
     gdefs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in prep["groups"])
     plpy.execute(f"CREATE TABLE {out['sql']} ({gdefs}row_id integer NOT NULL, principal_components float8[] NOT NULL, "
                  f"std_dev float8 NOT NULL, proportion float8 NOT NULL)")
-    plpy.execute(f"CREATE TABLE {mean_t['sql']} ({gdefs}column_mean float8[] NOT NULL, feature_scale float8[] NOT NULL)")
+    plpy.execute(f"CREATE TABLE {mean_t['sql']} ({gdefs}column_mean float8[] NOT NULL, feature_scale float8[] NOT NULL, "
+                 f"k integer NOT NULL, num_rows_processed bigint NOT NULL, features text NOT NULL, "
+                 f"feature_names text[], grouping_cols text, use_correlation boolean NOT NULL, center boolean NOT NULL, "
+                 f"model_id bigint NOT NULL)")
     gtypes = [t for _, t in prep["groups"]]
     ng = len(gtypes)
     ph = ", ".join(f"${i + 1}" for i in range(ng))
     ph = ph + ", " if ph else ""
     ins_pc = plpy.prepare(f"INSERT INTO {out['sql']} VALUES ({ph}${ng + 1}, ${ng + 2}, ${ng + 3}, ${ng + 4})",
                           gtypes + ["int4", "float8[]", "float8", "float8"])
-    ins_mean = plpy.prepare(f"INSERT INTO {mean_t['sql']} VALUES ({ph}${ng + 1}, ${ng + 2})",
-                            gtypes + ["float8[]", "float8[]"])
+    ins_mean = plpy.prepare(f"INSERT INTO {mean_t['sql']} VALUES ({ph}" +
+                            ", ".join(f"${ng + i}" for i in range(1, 11)) + ")",
+                            gtypes + ["float8[]", "float8[]", "int4", "int8", "text", "text[]", "text", "bool", "bool",
+                                      "int8"])
     n_used, recon, total_norm, ks = 0, 0.0, 0.0, []
     for r in rows:
         gvals = [r[g] for g, _ in prep["groups"]]
@@ -108,7 +113,8 @@ def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols
         for j in range(kk):
             plpy.execute(ins_pc, gvals + [j + 1, sol["components"][j].tolist(), float(sd[j]),
                                           float(sol["explained_variance_ratio"][j])])
-        plpy.execute(ins_mean, gvals + [sol["mean"].tolist(), sol["scale"].tolist()])
+        plpy.execute(ins_mean, gvals + [sol["mean"].tolist(), sol["scale"].tolist(), kk, int(r["n"]), features,
+                                        prep["feature_names"], grouping_cols, scale, center, model_id])
         n_used += int(r["n"])
         w = sol["all_variances"] * (r["n"] - 1)
         recon += float(w[kk:].sum())
@@ -121,17 +127,8 @@ def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols
             f"0::integer AS iter, $3::float8 AS recon_error, $4::float8 AS relative_recon_error, "
             f"$5::boolean AS use_correlation", ["int4", "float8", "float8", "float8", "bool"]),
             [n_used, exec_ms, float(np.sqrt(recon)), rel, scale])
-    plpy.execute(plpy.prepare(
-        f"CREATE TABLE {summary['sql']} AS SELECT 'pca'::text AS method, $1::text AS source_table, "
-        f"$2::text AS out_table, $3::text AS row_id, $4::text AS features, $5::text[] AS feature_names, "
-        f"$6::text AS grouping_cols, $7::int[] AS k, $8::boolean AS center, $9::boolean AS use_correlation, "
-        f"$10::bigint AS num_rows_processed, $11::bigint AS num_missing_rows_skipped, $12::bigint AS model_id, "
-        f"$13::bigint AS prepared_id",
-        ["text", "text", "text", "text", "text[]", "text", "int4[]", "bool", "bool", "int8", "int8", "int8", "int8"]),
-        [prep["source"]["sql"], out["sql"], rid, features, prep["feature_names"], grouping_cols, ks, center, scale,
-         n_used, prep["n_skipped"], model_id, prep["prepared_id"]])
     registry.iteration(plpy, schema, model_id, 1, rows=n_used, elapsed_ms=pass_ms, info={"pass": "covariance"})
-    tables = [out["sql"], mean_t["sql"], summary["sql"]] + ([res_t["sql"]] if res_t else [])
+    tables = [out["sql"], mean_t["sql"]] + ([res_t["sql"]] if res_t else [])
     registry.finish(plpy, schema, model_id, {"k": ks, "groups": len(ks), "num_rows_processed": n_used,
                                              "num_missing_rows_skipped": prep["n_skipped"], "pass_ms": pass_ms},
                     tables, exec_ms)
@@ -174,32 +171,37 @@ def densify(plpy, fname, source_table, row_id, col_id, val_id, row_dim, col_dim,
 
 def _model_tables(plpy, pc_table):
     pc = identifiers.resolve_table(plpy, pc_table, "pc_table")
-    base = plpy.quote_ident(pc["schema"]) + "."
-    summ = identifiers.resolve_table(plpy, base + plpy.quote_ident(pc["name"] + "_summary"),
-                                     "the pc_table's summary table")
-    mean_t = identifiers.resolve_table(plpy, base + plpy.quote_ident(pc["name"] + "_mean"),
-                                       "the pc_table's mean table")
-    return pc, summ, mean_t
+    mean_t = identifiers.resolve_table(plpy, plpy.quote_ident(pc["schema"]) + "." +
+                                       plpy.quote_ident(pc["name"] + "_mean"), "the pc_table's mean table")
+    return pc, mean_t
+
+
+_PC_COLUMNS = ("row_id", "principal_components", "std_dev", "proportion")
 
 
 def model_grouping(plpy, pc_table):
-    _, summ, _ = _model_tables(plpy, pc_table)
-    return plpy.execute(f"SELECT grouping_cols FROM {summ['sql']}")[0]["grouping_cols"]
+    """The grouping columns of a pc_table (ours or one MADlib wrote): every column but MADlib's four."""
+    pc, _ = _model_tables(plpy, pc_table)
+    cols = identifiers.table_columns(plpy, pc["oid"])
+    missing = [c for c in _PC_COLUMNS[:2] if c not in cols]
+    if missing:
+        plpy.error(f"pc_table {pc_table} lacks column(s) {', '.join(missing)}: not a PCA model table")
+    return [c for c in cols if c not in _PC_COLUMNS]
 
 
 def project(plpy, schema, fname, source_table, pc_table, out_table, row_id, residual_table, result_summary_table):
     """MADlib's table form: out_table (row_id, row_vec = scores), residual_table (row_id, row_vec = residual
     in the centred (and scaled) space), result_summary_table (exec_time, residual_norm, relative_residual_norm)."""
     t0 = time.perf_counter()
-    pc, summ, mean_t = _model_tables(plpy, pc_table)
-    info = plpy.execute(f"SELECT grouping_cols FROM {summ['sql']}")[0]
+    pc, mean_t = _model_tables(plpy, pc_table)
+    group_names = model_grouping(plpy, pc_table)
     src = identifiers.resolve_table(plpy, source_table, "source table")
     columns = identifiers.table_columns(plpy, src["oid"])
-    try:
-        group_names = [identifiers.resolve_column(plpy, columns, g, source_table, "grouping_cols")
-                       for g in identifiers.parse_name_list(info["grouping_cols"], "grouping_cols")]
-    except identifiers.NameError_ as exc:
-        plpy.error(f"{fname}: {exc}")
+    for g in group_names:
+        if g not in columns:
+            plpy.error(f"{fname}: the model is grouped by {g}, which {source_table} lacks")
+    scale_sql = "m.feature_scale" if "feature_scale" in identifiers.table_columns(plpy, mean_t["oid"]) \
+        else "array_fill(1::float8, ARRAY[cardinality(m.column_mean)])"
     rid = identifiers.resolve_one_column(plpy, columns, row_id, source_table, "row_id", f"{fname}: ")
     x_sql, _, _ = prepare._feature_sql(plpy, _data_features(plpy, columns, rid, group_names, fname), columns,
                                        source_table)
@@ -213,7 +215,7 @@ def project(plpy, schema, fname, source_table, pc_table, out_table, row_id, resi
     if res:
         plpy.execute(f"CREATE TABLE {res['sql']} (LIKE {out['sql']})")
     models = plpy.execute(
-        f"SELECT {''.join(g + ', ' for g in gq)}m.column_mean, m.feature_scale, "
+        f"SELECT {''.join('m.' + g + ', ' for g in gq)}m.column_mean, {scale_sql} AS feature_scale, "
         f"(SELECT array_agg(p.principal_components ORDER BY p.row_id) FROM {pc['sql']} AS p "
         f"WHERE {' AND '.join(f'p.{g} IS NOT DISTINCT FROM m.{g}' for g in gq) or 'true'}) AS comps "
         f"FROM {mean_t['sql']} AS m")

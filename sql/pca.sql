@@ -140,7 +140,7 @@ CREATE OR REPLACE FUNCTION @extschema@.pca_sparse_project(
     row_dim integer, col_dim integer, residual_table text DEFAULT NULL, result_summary_table text DEFAULT NULL
 ) RETURNS text LANGUAGE plpython3u AS $py$
 #@kernel pca_driver
-grouping = pca_driver.model_grouping(plpy, pc_table)
+grouping = ", ".join(plpy.quote_ident(g) for g in pca_driver.model_grouping(plpy, pc_table)) or None
 dense = pca_driver.densify(plpy, "pca_sparse_project", source_table, row_id, col_id, val_id, row_dim, col_dim,
                            grouping)
 try:

@@ -109,7 +109,7 @@ def test_bad_inputs(conn, call, message):
 def test_estimator(conn, db_dsn):
     load_california(conn)
     X, _ = california_arrays()
-    conn.execute("DROP TABLE IF EXISTS pca_est, pca_est_summary")
+    conn.execute("DROP TABLE IF EXISTS pca_est, pca_est_summary, pca_est_mean")
     model = PCA(n_components=3, scale=True).fit(db_dsn, "california", FEATURES, model_table="pca_est")
     sk = SkPCA(3, svd_solver="full").fit(StandardScaler().fit_transform(X))
     signs = np.sign((model.components_ * sk.components_).sum(axis=1))

@@ -137,15 +137,14 @@ class PCA(_FactorBase):
         self.model_name_ = self._qualified(db, model_table)
         self.features_ = list(features) if not isinstance(features, str) else features
         rows = sorted(db.fetch_table(model_table), key=lambda r: r["row_id"])
-        s = self._summary(db, model_table)
+        s = db.fetch_table(self._summary_name(db, model_table, "_mean"))[0]
         n = int(s["num_rows_processed"])
         self.components_ = np.array([r["principal_components"] for r in rows], dtype=float)
         self.explained_variance_ = np.array([r["std_dev"] for r in rows], dtype=float) ** 2
         self.explained_variance_ratio_ = np.array([r["proportion"] for r in rows], dtype=float)
         self.singular_values_ = np.sqrt(self.explained_variance_ * (n - 1))
-        mean_row = db.fetch_table(self._summary_name(db, model_table, "_mean"))[0]
-        self.mean_ = np.array(mean_row["column_mean"], dtype=float)
-        self.scale_ = np.array(mean_row["feature_scale"], dtype=float)
+        self.mean_ = np.array(s["column_mean"], dtype=float)
+        self.scale_ = np.array(s["feature_scale"], dtype=float)
         self.n_samples_ = n
         self.n_components_ = len(rows)
         self.n_features_in_ = self.components_.shape[1]

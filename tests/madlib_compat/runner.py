@@ -53,11 +53,6 @@ LANGUAGE sql IMMUTABLE AS $f$
         sqrt((SELECT sum((a - v) ^ 2) FROM unnest(approx, value) AS t(a, v)))
         / sqrt((SELECT sum(v ^ 2) FROM unnest(value) AS v)) END
 $f$;
--- MADlib's vector norms used inside its asserts
-CREATE OR REPLACE FUNCTION madlib_compat.norm1(v float8[]) RETURNS float8
-LANGUAGE sql IMMUTABLE AS $f$ SELECT sum(abs(x)) FROM unnest(v) AS x $f$;
-CREATE OR REPLACE FUNCTION madlib_compat.norm2(v float8[]) RETURNS float8
-LANGUAGE sql IMMUTABLE AS $f$ SELECT sqrt(sum(x * x)) FROM unnest(v) AS x $f$;
 """
 
 
