@@ -14,7 +14,7 @@ BEGIN
             LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $b$
             BEGIN
                 IF cardinality(a) <> cardinality(b) THEN
-                    RAISE EXCEPTION '%1$s: the arrays have % and % elements', cardinality(a), cardinality(b);
+                    RAISE EXCEPTION '%1$s: the arrays have %% and %% elements', cardinality(a), cardinality(b);
                 END IF;
                 RETURN ARRAY(SELECT x %2$s y FROM unnest(a, b) WITH ORDINALITY AS t(x, y, i) ORDER BY i);
             END
