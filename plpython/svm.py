@@ -14,15 +14,34 @@ import numpy as np
 from . import glm, glm_driver, registry
 
 
+def _madlib_number(text):
+    t = str(text).strip()
+    if t.startswith("["):
+        raise ValueError("parameter grids [a, b, ...] (MADlib's cross-validation) are not supported")
+    return float(t.strip("{}"))
+
+
 def train(plpy, schema, source_table, model_table, dependent, independent, kernel_func, kernel_params,
           grouping_col, params, verbose):
     t0 = time.perf_counter()
     fname = "svm_classification"
     if kernel_func is not None and kernel_func.strip().lower() != "linear":
         plpy.error(f"{fname}: kernel_func {kernel_func!r} is not supported; only 'linear'")
+    # MADlib's names too: init_stepsize (= learning_rate), decay_factor (= decay), norm (L2 only),
+    # epsilon (regression only; ignored here); a value may be written {v}. Grids [a, b] (MADlib's
+    # cross-validation) are refused with a clear message.
+    num = _madlib_number
     p = glm.parse_params(plpy, fname, params, {
-        "lambda": float, "max_iter": int, "tolerance": float, "optimizer": glm._text, "loss": glm._text,
-        "learning_rate": float, "decay": float, "batch_size": int, "init_stepsize": float})
+        "lambda": num, "max_iter": num, "tolerance": num, "optimizer": glm._text, "loss": glm._text,
+        "learning_rate": num, "decay": num, "decay_factor": num, "batch_size": num, "init_stepsize": num,
+        "norm": glm._text, "epsilon": num})
+    if "decay_factor" in p:
+        p.setdefault("decay", p.pop("decay_factor"))
+    for key in ("max_iter", "batch_size"):
+        if key in p:
+            p[key] = int(p[key])
+    if p.get("norm", "l2") != "l2":
+        plpy.error(f"{fname}: norm={p['norm']} is not supported; only L2 regularisation")
     lam = p.get("lambda", 0.01)
     if not lam >= 0:
         plpy.error(f"{fname}: lambda must be >= 0")
