@@ -36,8 +36,8 @@ COMMENT ON FUNCTION @extschema@.svm_predict(float8[], float8[], text[]) IS
 CREATE OR REPLACE FUNCTION @extschema@.svm_predict(model_table text, new_data_table text, id_col_name text,
                                                   output_table text)
 RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel svm_predict
-return svm_predict.predict_table(plpy, "@extschema@", model_table, new_data_table, id_col_name, output_table)
+#@kernel predict_tables
+return predict_tables.svm_table(plpy, "@extschema@", model_table, new_data_table, id_col_name, output_table)
 $py$;
 COMMENT ON FUNCTION @extschema@.svm_predict(text, text, text, text) IS
     'indb_ml: MADlib''s table-form prediction: output_table (id, [groups,] prediction in the label''s type, decision_function)';
