@@ -29,6 +29,29 @@ def _standardizer(st, d):
     return M
 
 
+def _all_columns(plpy, fname, source_table, dependent, grouping_col, excluded):
+    """MADlib's col_ind_var '*': every numeric column but those the label uses, the grouping and the
+    excluded columns -> 'ARRAY["a", "b", ...]'."""
+    from . import identifiers
+    src = identifiers.resolve_table(plpy, source_table, "source table")
+    cols = identifiers.table_columns(plpy, src["oid"])
+    used = set()
+    try:
+        for tok in identifiers.tokenize_expression(dependent):
+            if tok[0] in ("word", "qword"):
+                used.add(tok[1] if tok[0] == "qword" else tok[1].lower())
+        for text in (grouping_col, excluded):
+            used.update(i[1] if i[2].startswith('"') else i[1].lower()
+                        for i in identifiers.parse_name_list(text, "excluded"))
+    except identifiers.NameError_ as exc:
+        plpy.error(f"{fname}: {exc}")
+    names = [c for c, info in cols.items() if c not in used and info["elem"] is None
+             and info["typname"] in identifiers.NUMERIC_TYPES]
+    if not names:
+        plpy.error(f"{fname}: col_ind_var '*' leaves no numeric column in {source_table}")
+    return "ARRAY[" + ", ".join(plpy.quote_ident(c) for c in names) + "]"
+
+
 def train(plpy, schema, source_table, out_table, dependent, independent, family, alpha, lam, standardize,
           grouping_col, optimizer, optimizer_params, excluded, max_iter, tolerance):
     t0 = time.perf_counter()
@@ -42,8 +65,10 @@ def train(plpy, schema, source_table, out_table, dependent, independent, family,
         plpy.error(f"{fname}: lambda_value must be >= 0, got {lam}")
     if optimizer is not None and optimizer.strip().lower() not in ("cd", "fista", "igd"):
         plpy.error(f"{fname}: optimizer {optimizer!r} is not one of cd, fista, igd")
-    if excluded:
-        plpy.error(f"{fname}: excluded is not supported; list the features in col_ind_var instead")
+    if independent is not None and independent.strip() == "*":
+        independent = _all_columns(plpy, fname, source_table, dependent, grouping_col, excluded)
+    elif excluded and excluded.strip():
+        plpy.error(f"{fname}: excluded applies to col_ind_var '*' only; list the features in col_ind_var instead")
     glm_driver.check_common(plpy, fname, max_iter, tolerance)
     out, summary, prep, groups, model_id = glm_driver.setup(
         plpy, schema, fname, "elastic_net", source_table, out_table, dependent, independent, grouping_col,

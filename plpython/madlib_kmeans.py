@@ -65,3 +65,125 @@ def run(plpy, schema, fname, rel_source, expr_point, k, init, max_num_iterations
                      f"pg_temp.{plpy.quote_ident(tmp + '_summary')}")
     return {"centroids": [r["centroid"] for r in rows], "cluster_variance": [r["sse"] for r in rows],
             "objective_fn": summ["objective"], "frac_reassigned": None, "num_iterations": summ["iterations"]}
+
+
+# ------------------------------------------------------------------ silhouettes and k selection
+
+_POINT_DISTANCES = ("squared_dist_norm2", "dist_norm2", "dist_norm1")
+
+
+def distance_name(plpy, fname, fn_dist):
+    name = _short(fn_dist) if fn_dist else "squared_dist_norm2"
+    if name not in _POINT_DISTANCES:
+        plpy.error(f"{fname}: fn_dist {fn_dist!r} is not supported here; use one of {', '.join(_POINT_DISTANCES)}")
+    return name
+
+
+def silhouette_point(x, centroids, fn_dist):
+    """MADlib's simplified silhouette of one point: [closest id, second closest id, (b - a) / max(a, b)]
+    with a, b its distances to the two closest centroids (0-based ids); NULL for an unusable point."""
+    import numpy as np
+    if x is None or any(v is None for v in x):
+        return None
+    C = np.asarray(centroids, dtype=float).reshape(-1, len(x))
+    diff = C - np.asarray(x, dtype=float)
+    if fn_dist == "dist_norm1":
+        dist = np.abs(diff).sum(axis=1)
+    else:
+        dist = (diff * diff).sum(axis=1)
+        if fn_dist == "dist_norm2":
+            dist = np.sqrt(dist)
+    if len(dist) < 2:
+        return [0.0, None, None]
+    order = np.argsort(dist, kind="stable")
+    a, b = dist[order[0]], dist[order[1]]
+    top = max(a, b)
+    return [float(order[0]), float(order[1]), float((b - a) / top) if top > 0 else 0.0]
+
+
+def _points(plpy, fname, rel_source, expr_point):
+    src = identifiers.resolve_table(plpy, rel_source, "rel_source")
+    cols = identifiers.table_columns(plpy, src["oid"])
+    x_sql, _, _ = _feature(plpy, expr_point, cols, rel_source)
+    return src, cols, x_sql
+
+
+def mean_silhouette(plpy, schema, fname, rel_source, expr_point, centroids, fn_dist):
+    src, _, x_sql = _points(plpy, fname, rel_source, expr_point)
+    plan = plpy.prepare(f"SELECT avg(s[3]) AS v FROM (SELECT {schema}.silhouette_point({x_sql}, $1, $2) AS s "
+                        f"FROM {src['sql']}) AS t", ["float8[]", "text"])
+    return plpy.execute(plan, [centroids, fn_dist])[0]["v"]
+
+
+def silhouette_points(plpy, schema, fname, rel_source, output_table, pid, expr_point, centroids, fn_dist):
+    """MADlib's simple_silhouette_points: output_table (pid, centroid_id, neighbor_centroid_id, silh)."""
+    dist = distance_name(plpy, fname, fn_dist)
+    src, cols, x_sql = _points(plpy, fname, rel_source, expr_point)
+    pid_col = identifiers.resolve_one_column(plpy, cols, pid, rel_source, "pid", f"{fname}: ")
+    out = identifiers.resolve_output_table(plpy, output_table, "output_table")
+    plpy.execute(plpy.prepare(
+        f"CREATE TABLE {out['sql']} AS SELECT {plpy.quote_ident(pid_col)} AS {plpy.quote_ident(pid_col)}, "
+        f"s[1]::integer AS centroid_id, s[2]::integer AS neighbor_centroid_id, s[3] AS silh "
+        f"FROM (SELECT {plpy.quote_ident(pid_col)}, {schema}.silhouette_point({x_sql}, $1, $2) AS s "
+        f"FROM {src['sql']}) AS t", ["float8[]", "text"]), [centroids, dist])
+    return f"{fname}: {out['sql']}"
+
+
+_SELECTIONS = ("silhouette", "elbow", "both")
+
+
+def selection(plpy, fname, text):
+    t = (text or "silhouette").strip().lower()
+    found = [s for s in _SELECTIONS if s.startswith(t)] if t else []
+    if len(found) != 1:
+        plpy.error(f"{fname}: k_selection_algorithm {text!r} is not one of silhouette, elbow, both")
+    return found[0]
+
+
+def auto(plpy, schema, fname, rel_source, output_table, expr_point, ks, fn_dist, agg_centroid, max_num_iterations,
+         init, k_selection_algorithm):
+    """MADlib's kmeanspp_auto / kmeans_random_auto: one k-means run per k; output_table (k, centroids,
+    cluster_variance, objective_fn, frac_reassigned, num_iterations, silhouette and/or elbow) and
+    output_table_summary (the chosen k's row and selection_algorithm)."""
+    import numpy as np
+    check(plpy, fname, fn_dist, agg_centroid, max_num_iterations)
+    rule = selection(plpy, fname, k_selection_algorithm)
+    if not ks or any(k is None or k < 2 for k in ks):
+        plpy.error(f"{fname}: k must be an array of integers >= 2")
+    ks = sorted(set(int(k) for k in ks))
+    if rule != "silhouette" and len(ks) < 3:
+        plpy.error(f"{fname}: the elbow needs at least 3 values of k")
+    out = identifiers.resolve_output_table(plpy, output_table, "output_table")
+    summ = identifiers.sibling_table(plpy, out, "_summary", "summary table")
+    dist = distance_name(plpy, fname, fn_dist)
+    runs = []
+    for k in ks:
+        r = run(plpy, schema, fname, rel_source, expr_point, k, init, max_num_iterations)
+        if rule in ("silhouette", "both"):
+            r["silhouette"] = mean_silhouette(plpy, schema, fname, rel_source, expr_point, r["centroids"], dist)
+        runs.append(r)
+    cols = ["k integer", "centroids float8[]", "cluster_variance float8[]", "objective_fn float8",
+            "frac_reassigned float8", "num_iterations integer"]
+    if rule in ("silhouette", "both"):
+        cols.append("silhouette float8")
+    elbow = None
+    if rule in ("elbow", "both"):
+        cols.append("elbow float8")
+        obj = np.array([r["objective_fn"] for r in runs], dtype=float)
+        elbow = np.gradient(np.gradient(obj, ks), ks)
+        for r, e in zip(runs, elbow):
+            r["elbow"] = float(e)
+    plpy.execute(f"CREATE TABLE {out['sql']} ({', '.join(cols)})")
+    names = [c.split()[0] for c in cols]
+    ins = plpy.prepare(f"INSERT INTO {out['sql']} VALUES ({', '.join(f'${i + 1}' for i in range(len(names)))})",
+                       [c.split()[1] for c in cols])
+    for k, r in zip(ks, runs):
+        r["k"] = k
+        plpy.execute(ins, [r.get(n) for n in names])
+    if rule in ("silhouette", "both"):
+        best, algo = ks[int(np.argmax([r["silhouette"] for r in runs]))], "silhouette"
+    else:
+        best, algo = ks[int(np.argmax(elbow))], "elbow"
+    plpy.execute(plpy.prepare(f"CREATE TABLE {summ['sql']} AS SELECT *, $1::varchar AS selection_algorithm "
+                              f"FROM {out['sql']} WHERE k = $2", ["text", "int4"]), [algo, best])
+    return f"{fname}: {out['sql']}: k = {best} by {algo}"
