@@ -116,7 +116,8 @@ def mean_silhouette(plpy, schema, fname, rel_source, expr_point, centroids, fn_d
 
 
 def silhouette_points(plpy, schema, fname, rel_source, output_table, pid, expr_point, centroids, fn_dist):
-    """MADlib's simple_silhouette_points: output_table (pid, centroid_id, neighbor_centroid_id, silh)."""
+    """MADlib's simple_silhouette_points: output_table (pid, centroid_id, neighbor_centroid_id, silh);
+    points with NULL coordinates are left out."""
     dist = distance_name(plpy, fname, fn_dist)
     src, cols, x_sql = _points(plpy, fname, rel_source, expr_point)
     pid_col = identifiers.resolve_one_column(plpy, cols, pid, rel_source, "pid", f"{fname}: ")
@@ -125,7 +126,7 @@ def silhouette_points(plpy, schema, fname, rel_source, output_table, pid, expr_p
         f"CREATE TABLE {out['sql']} AS SELECT {plpy.quote_ident(pid_col)} AS {plpy.quote_ident(pid_col)}, "
         f"s[1]::integer AS centroid_id, s[2]::integer AS neighbor_centroid_id, s[3] AS silh "
         f"FROM (SELECT {plpy.quote_ident(pid_col)}, {schema}.silhouette_point({x_sql}, $1, $2) AS s "
-        f"FROM {src['sql']}) AS t", ["float8[]", "text"]), [centroids, dist])
+        f"FROM {src['sql']}) AS t WHERE s IS NOT NULL", ["float8[]", "text"]), [centroids, dist])
     return f"{fname}: {out['sql']}"
 
 
