@@ -168,6 +168,9 @@ def resolve_output_table(plpy, name, what="output table"):
         plpy.error(f"{what} {name!r} must be table or schema.table")
     schema, table = parts
     sql = plpy.quote_ident(schema) + "." + plpy.quote_ident(table)
+    # two trainings into one table: the second waits here until the first ends, then is told it exists
+    plpy.execute(plpy.prepare("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 1))",
+                              ["text"]), ["indb_ml:out:" + sql])
     exists = plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1) IS NOT NULL AS e", ["text"]), [sql])
     if exists[0]["e"]:
         plpy.error(f"{what} {name!r} already exists; drop it or choose another name")
@@ -423,3 +426,19 @@ def value_expression(plpy, text, columns, table, what):
     sql = "(" + render_expression(plpy, tokens, columns, table, what) + ")"
     typ = expression_types(plpy, source_sql, [sql], f"{what} {text!r}")[0][0]
     return sql, typ, f"expression {text!r} ({typ})"
+
+
+def referenced_columns(text, columns):
+    """Catalog names of the source columns a (validated) feature or label expression mentions."""
+    if text is None:
+        return set()
+    found = set()
+    for kind, value in tokenize_expression(text):
+        if kind == "qword" and value in columns:
+            found.add(value)
+        elif kind == "word":
+            if value in columns:
+                found.add(value)
+            elif value.lower() in columns:
+                found.add(value.lower())
+    return found
