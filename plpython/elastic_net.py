@@ -29,6 +29,12 @@ def _standardizer(st, d):
     return M
 
 
+# MADlib's fista / igd step-size settings: they change the path to the minimiser, not the minimiser
+_STEP_TUNING = {"eta", "max_stepsize", "use_active_set", "activeset_tolerance", "random_stepsize", "stepsize",
+                "step_decay", "warmup", "warmup_lambdas", "warmup_lambda_no", "warmup_tolerance", "threshold",
+                "parallel"}
+
+
 def _all_columns(plpy, fname, source_table, dependent, grouping_col, excluded):
     """MADlib's col_ind_var '*': every numeric column but those the label uses, the grouping and the
     excluded columns -> 'ARRAY["a", "b", ...]'."""
@@ -69,10 +75,16 @@ def train(plpy, schema, source_table, out_table, dependent, independent, family,
         independent = _all_columns(plpy, fname, source_table, dependent, grouping_col, excluded)
     elif excluded and excluded.strip():
         plpy.error(f"{fname}: excluded applies to col_ind_var '*' only; list the features in col_ind_var instead")
-    if optimizer_params is not None and str(optimizer_params).strip():
-        keys = [p.split("=", 1)[0].strip() for p in str(optimizer_params).split(",") if p.strip()]
-        plpy.error(f"{fname}: optimizer_params ({', '.join(keys)}) are not implemented (cross-validation with "
-                   f"n_folds / validation_result, step sizes, warm-up); pass NULL")
+    if optimizer_params is not None and str(optimizer_params).strip().strip("{}").strip():
+        keys = [p.split("=", 1)[0].strip() for p in str(optimizer_params).strip().strip("{}").split(",")
+                if p.strip()]
+        tuning = [k for k in keys if k.lower() in _STEP_TUNING]
+        other = [k for k in keys if k.lower() not in _STEP_TUNING]
+        if other:
+            plpy.error(f"{fname}: optimizer_params ({', '.join(other)}) are not implemented (cross-validation with "
+                       f"n_folds / validation_result, lambda/alpha grids); pass NULL or only step-size settings")
+        plpy.notice(f"{fname}: optimizer_params {', '.join(tuning)} tune MADlib's fista/igd steps; they do not "
+                    f"change the minimiser, which is computed here by coordinate descent / proximal Newton")
     if optimizer is not None and optimizer.strip().lower() != "cd":
         plpy.notice(f"{fname}: optimizer {optimizer.strip().lower()} solves the same convex problem here by "
                     f"coordinate descent (gaussian) or proximal Newton (binomial); the minimiser is the same")

@@ -577,7 +577,10 @@ def check_two_classes(plpy, fname, prep, dependent, grouping_cols=None):
                        f"undefined; the training data needs both classes")
         return
     g = ", ".join(prep["group_sql"])
-    bad = plpy.execute(f"SELECT ({g})::text AS k FROM {src} WHERE {col} IS NOT NULL GROUP BY {g} "
+    # groups whose rows were all skipped (NULL features) are not trained (as MADlib): not checked
+    trained = " AND ".join(f"p.{c} IS NOT DISTINCT FROM s.{c}" for c in prep["group_sql"])
+    bad = plpy.execute(f"SELECT ({g})::text AS k FROM {src} AS s WHERE {col} IS NOT NULL AND EXISTS "
+                       f"(SELECT 1 FROM {prep['table']} AS p WHERE p.n > 0 AND {trained}) GROUP BY {g} "
                        f"HAVING count(DISTINCT {col}) < 2 LIMIT 1")
     if bad:
         plpy.error(f"{fname}: in group {bad[0]['k']} the label {dependent} of {src} has a single value: a model "

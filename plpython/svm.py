@@ -48,9 +48,14 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
     lam = p.get("lambda", 0.01)
     if not lam >= 0:
         plpy.error(f"{fname}: lambda must be >= 0")
-    loss = p.get("loss", "squared_hinge")
+    # MADlib's SVM is the hinge loss by SGD with init_stepsize / decay_factor: those parameters, given
+    # without a loss or optimizer, select it
+    madlib_sgd = "optimizer" not in p and any(k in p for k in ("init_stepsize", "decay"))
+    loss = p.get("loss", "hinge" if madlib_sgd else "squared_hinge")
     if loss not in ("squared_hinge", "hinge"):
         plpy.error(f"{fname}: loss {loss!r} is not one of squared_hinge, hinge")
+    if madlib_sgd:
+        p["optimizer"] = "sgd"
     optimizer = p.get("optimizer", "lbfgs" if loss == "squared_hinge" else "sgd")
     if optimizer not in ("lbfgs", "sgd"):
         plpy.error(f"{fname}: optimizer {optimizer!r} is not one of lbfgs, sgd")
