@@ -5,6 +5,7 @@ pg_catalog functions; each checked by one prepared SELECT over the source. Refus
 SQL runs: statements, comments, dollar quotes, subqueries, other tables, volatile or user
 functions. Training results with expressions equal those on materialised columns.
 """
+import re
 import sys
 from pathlib import Path
 
@@ -38,11 +39,10 @@ def test_tokenizer_accepts_expressions(text):
     ("public.t.x", "unexpected"),
     ("WITH q AS (x) x", "'WITH'"),
     ("x ~~* 'a'", "operator"),
-    ("E'\\x41'", "'\\\\'"),
     ("(x", "unbalanced"),
 ])
 def test_tokenizer_refuses_hostile_text(text, message):
-    with pytest.raises(ids.NameError_, match=message):
+    with pytest.raises(ids.NameError_, match=re.escape(message)):
         ids.tokenize_expression(text)
 
 
@@ -78,7 +78,7 @@ def test_expressions_train_like_materialised_columns(conn, expr_table):
     # the resolved expression is recorded with the prepared data the model used
     x_expr = conn.execute("SELECT p.x_expr FROM indb_ml.models m JOIN indb_ml.prepared_data p USING (prepared_id) "
                           "WHERE m.name = 'public.ex_m1'").fetchone()[0]
-    assert '"a" * "b"' in x_expr and "->>" in x_expr
+    assert "(a * b)::float8" in x_expr and "(data ->> 'c')::integer" in x_expr
     summ = conn.execute("SELECT dependent_varname FROM ex_l1_summary").fetchone()[0]
     assert summ == "a >= 3"
 
@@ -102,13 +102,14 @@ def test_expressions_train_like_materialised_columns(conn, expr_table):
     ("data", "ARRAY[1, a]", "numeric or boolean label"),
     ("y", "ARRAY[1, data]", "features must be numeric"),
     ("y", "ARRAY[1, a + 'x']", "not a valid expression"),
+    ("y", "ARRAY[1, E'\\x41']", "column E"),
 ])
 def test_hostile_expressions_are_refused_and_leave_nothing(conn, expr_table, dep, indep, message):
     conn.execute("CREATE OR REPLACE FUNCTION ex_evil(x float8) RETURNS float8 LANGUAGE sql IMMUTABLE AS "
                  "$$ SELECT x $$")
     conn.execute("DROP TABLE IF EXISTS ex_bad, ex_bad_summary")
     before = {t for t in tables_in(conn) if not t.startswith("indb_ml._prep")}
-    with pytest.raises(psycopg.Error, match=message):
+    with pytest.raises(psycopg.Error, match=re.escape(message)):
         conn.execute("SELECT indb_ml.linregr_train('ex_src', 'ex_bad', %s, %s)", [dep, indep])
     assert {t for t in tables_in(conn) if not t.startswith("indb_ml._prep")} == before
     assert conn.execute("SELECT v FROM ex_secret").fetchone()[0] == 42
