@@ -1,0 +1,108 @@
+"""MADlib outputs added for the drop-in, checked against statsmodels (MADlib's own asserted values are
+checked in tests/madlib_compat): condition_no, Breusch-Pagan, the aggregate form of linregr, GLM
+families and links with t statistics and dispersion, logistic regression's MADlib-style convergence."""
+import numpy as np
+import pytest
+import statsmodels.api as sm
+from statsmodels.stats.diagnostic import het_breuschpagan
+
+HOUSES = [(590, 2, 1, 50000, 770, 22100), (1050, 3, 2, 85000, 1410, 12000), (20, 3, 1, 22500, 1060, 3500),
+          (870, 2, 2, 90000, 1300, 17500), (1320, 3, 2, 133000, 1500, 30000), (1350, 2, 1, 90500, 820, 25700),
+          (2790, 3, 2.5, 260000, 2130, 25000), (680, 2, 1, 142500, 1170, 22000), (1840, 3, 2, 160000, 1500, 19000),
+          (3680, 4, 2, 240000, 2790, 20000), (1660, 3, 1, 87000, 1030, 17500), (1620, 3, 2, 118600, 1250, 20000),
+          (3100, 3, 2, 140000, 1760, 38000), (2070, 2, 3, 148000, 1550, 14000), (650, 3, 1.5, 65000, 1450, 12000)]
+
+
+@pytest.fixture
+def houses(conn):
+    conn.execute("DROP TABLE IF EXISTS mo_houses")
+    conn.execute("CREATE TABLE mo_houses (id serial, tax int, bedroom real, bath real, price int, size int, lot int)")
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO mo_houses (tax, bedroom, bath, price, size, lot) VALUES (%s,%s,%s,%s,%s,%s)",
+                        HOUSES)
+    a = np.array(HOUSES, dtype=float)
+    return a
+
+
+def test_linregr_condition_number_and_breusch_pagan_match_statsmodels(conn, houses):
+    conn.execute("DROP TABLE IF EXISTS mo_lr, mo_lr_summary")
+    conn.execute("SELECT indb_ml.linregr_train('mo_houses', 'mo_lr', 'price', 'ARRAY[1, tax, bath, size]', NULL, "
+                 "true)")
+    coef, cond, bp, bp_p = conn.execute("SELECT coef, condition_no, bp_stats, bp_p_value FROM mo_lr").fetchone()
+    X = np.column_stack([np.ones(len(houses)), houses[:, 0], houses[:, 2], houses[:, 4]])
+    y = houses[:, 3]
+    ref = sm.OLS(y, X).fit()
+    np.testing.assert_allclose(coef, ref.params, rtol=1e-9)
+    assert cond == pytest.approx(ref.condition_number, rel=1e-9)
+    lm, lm_p, _, _ = het_breuschpagan(ref.resid, X)        # Koenker's studentised form, as MADlib
+    assert bp == pytest.approx(lm, rel=1e-9)
+    assert bp_p == pytest.approx(lm_p, rel=1e-9)
+
+
+def test_linregr_aggregate_form_equals_linregr_train(conn, houses):
+    row = conn.execute("SELECT (r).coef, (r).r2, (r).std_err, (r).condition_no FROM "
+                       "(SELECT indb_ml.linregr(price, ARRAY[1, bedroom, bath, size]) AS r FROM mo_houses) q").fetchone()
+    X = np.column_stack([np.ones(len(houses)), houses[:, 1], houses[:, 2], houses[:, 4]])
+    ref = sm.OLS(houses[:, 3], X).fit()
+    np.testing.assert_allclose(row[0], ref.params, rtol=1e-9)
+    assert row[1] == pytest.approx(ref.rsquared, rel=1e-9)
+    np.testing.assert_allclose(row[2], ref.bse, rtol=1e-9)
+    assert row[3] == pytest.approx(ref.condition_number, rel=1e-9)
+
+
+@pytest.fixture
+def glm_data(conn):
+    rng = np.random.default_rng(7)
+    n = 400
+    x1, x2 = rng.uniform(0.2, 1.5, n), rng.uniform(0.1, 1.0, n)
+    mu = np.exp(0.5 + 0.8 * x1 - 0.6 * x2)
+    y_gamma = rng.gamma(shape=4.0, scale=mu / 4.0)
+    y_bin = (rng.uniform(size=n) < 1 / (1 + np.exp(-(-0.5 + 1.2 * x1 - 0.8 * x2)))).astype(float)
+    conn.execute("DROP TABLE IF EXISTS mo_glm")
+    conn.execute("CREATE TABLE mo_glm (x1 float8, x2 float8, yg float8, yb float8)")
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO mo_glm VALUES (%s, %s, %s, %s)",
+                        list(zip(x1.tolist(), x2.tolist(), y_gamma.tolist(), y_bin.tolist())))
+    return np.column_stack([np.ones(n), x1, x2]), y_gamma, y_bin
+
+
+@pytest.mark.parametrize("family, link, sm_family, col, stat", [
+    ("gamma", "log", sm.families.Gamma(sm.families.links.Log()), 1, "t_stats"),
+    ("gamma", "inverse", sm.families.Gamma(sm.families.links.InversePower()), 1, "t_stats"),
+    ("inverse_gaussian", "log", sm.families.InverseGaussian(sm.families.links.Log()), 1, "t_stats"),
+    ("gaussian", "log", sm.families.Gaussian(sm.families.links.Log()), 1, "t_stats"),
+    ("binomial", "probit", sm.families.Binomial(sm.families.links.Probit()), 2, "z_stats"),
+    ("poisson", "sqrt", sm.families.Poisson(sm.families.links.Sqrt()), 1, "z_stats"),
+])
+def test_glm_families_and_links_match_statsmodels(conn, glm_data, family, link, sm_family, col, stat):
+    X, yg, yb = glm_data
+    y = yg if col == 1 else yb
+    dep = "yg" if col == 1 else "yb"
+    out = f"mo_glm_{family}_{link}"
+    conn.execute(f"DROP TABLE IF EXISTS {out}, {out}_summary")
+    conn.execute(f"SELECT indb_ml.glm('mo_glm', '{out}', '{dep}', 'ARRAY[1, x1, x2]', "
+                 f"'family={family}, link={link}', NULL, 'max_iter=200, tolerance=1e-12')")
+    coef, se, st, p, disp = conn.execute(f"SELECT coef, std_err, {stat}, p_values, dispersion FROM {out}").fetchone()
+    ref = sm.GLM(y, X, family=sm_family).fit(tol=1e-13, maxiter=200)
+    np.testing.assert_allclose(coef, ref.params, rtol=1e-6)
+    assert disp == pytest.approx(ref.scale, rel=1e-6)      # Pearson chi2 / (n - p), 1 for binomial/poisson
+    np.testing.assert_allclose(se, ref.bse, rtol=1e-5)
+    np.testing.assert_allclose(st, ref.tvalues, rtol=1e-5)
+    if stat == "t_stats":   # MADlib: Student t with n - p degrees of freedom
+        from scipy import stats
+        np.testing.assert_allclose(p, 2 * stats.t.sf(np.abs(ref.tvalues), len(y) - X.shape[1]), rtol=1e-5)
+    else:
+        np.testing.assert_allclose(p, ref.pvalues, rtol=1e-5)
+
+
+def test_logregr_madlib_defaults_reach_the_optimum(conn, glm_data):
+    """MADlib's stop (|change of the log-likelihood| < tolerance) and its final Newton step."""
+    X, _, yb = glm_data
+    conn.execute("DROP TABLE IF EXISTS mo_logr, mo_logr_summary")
+    conn.execute("SELECT indb_ml.logregr_train('mo_glm', 'mo_logr', 'yb > 0.5', 'ARRAY[1, x1, x2]')")
+    coef, cond = conn.execute("SELECT coef, condition_no FROM mo_logr").fetchone()
+    ref = sm.Logit(yb, X).fit(disp=0, tol=1e-14, maxiter=100)
+    np.testing.assert_allclose(coef, ref.params, rtol=1e-7)
+    p = 1 / (1 + np.exp(-X @ ref.params))
+    w = np.linalg.eigvalsh(X.T @ (X * (p * (1 - p))[:, None]))
+    assert cond == pytest.approx(np.sqrt(w.max() / w.min()), rel=1e-4)
