@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from . import glm_driver, glm_families, linregr, optimizers, registry, stats
+from . import glm_driver, glm_families, glm_irls, linregr, optimizers, registry, stats
 
 
 
@@ -102,12 +102,8 @@ def train(plpy, schema, source_table, model_table, dependent, independent, famil
                    "gamma": "the gamma family needs labels > 0",
                    "inverse_gaussian": "the inverse_gaussian family needs labels > 0"}.get(family, "")
     drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent, expectation)
-    # MADlib's start: one weighted least-squares fit of g(init(y))
-    start, _ = drv.evaluate("hess", {k: np.zeros(pb.p) for k in drv.groups}, params=[glm_families.START])
-    for key, st in start.items():
-        drv.groups[key].w = optimizers.equilibrated_solve(st["hess"], -st["grad"])[0]
-    drv.run()
-    results = _results(drv, groups, family, codes)
+    final = glm_irls.fit(drv, codes, family in glm_families.DISPERSION_ESTIMATED)
+    results = _results(drv, groups, family, final)
     t_family = family in glm_families.DISPERSION_ESTIMATED
     stat_name = "t_stats" if t_family else "z_stats"
     cols = [("coef", "float8[]"), ("log_likelihood", "float8"), ("std_err", "float8[]"), (stat_name, "float8[]"),
@@ -138,26 +134,21 @@ def train(plpy, schema, source_table, model_table, dependent, independent, famil
            f"{drv.pass_count} passes, {train_ms:.0f} ms"
 
 
-def _results(drv, groups, family, codes):
-    """MADlib's output per group: Pearson dispersion / (n - p), log-likelihood at dispersion Pearson / n,
-    std errors from the inverse information times the dispersion, t (n - p df) or z statistics."""
-    points = {k: g.w for k, g in drv.groups.items()}
-    final, _ = drv.evaluate("hess", points)
-    pearson, _ = drv.evaluate("grad", points, params=[glm_families.PEARSON])
+def _results(drv, groups, family, final):
+    """MADlib's output per group: coefficients after the last step, that pass's log-likelihood and
+    information; dispersion Pearson χ² / (n - p) for the families that estimate it; std errors from the
+    inverse information times the dispersion; t statistics (n - p df) or z statistics."""
     estimated = family in glm_families.DISPERSION_ESTIMATED
-    lls = {}
-    for key in points:
-        n = final[key]["rows"]
-        psi = pearson[key]["loss"] / n if estimated else 1.0
-        ll, _ = drv.evaluate("grad", {key: points[key]}, params=[glm_families.LOGLIK, psi])
-        lls[key] = ll[key]["loss"]
     skipped = {k: s for k, _, s in groups}
     results = {}
     for key, g in drv.groups.items():
-        n, d = int(final[key]["rows"]), len(g.w)
-        disp = pearson[key]["loss"] / (n - d) if estimated and n > d else 1.0
-        se, stat, p, cond, vcov = inference(g.w, final[key]["hess"], n, disp, (n - d) if estimated else None)
-        results[key] = {"coef": g.w, "log_likelihood": lls[key], "std_err": se, "stats": stat, "p_values": p,
+        if key not in final:
+            continue
+        f = final[key]
+        n, d = int(f["n"]), len(g.w)
+        disp = f["pearson"] / (n - d) if estimated and f["pearson"] is not None and n > d else 1.0
+        se, stat, p, cond, vcov = inference(g.w, f["hess"], n, disp, (n - d) if estimated else None)
+        results[key] = {"coef": g.w, "log_likelihood": f["ll"], "std_err": se, "stats": stat, "p_values": p,
                         "dispersion": disp, "condition_no": cond, "num_rows_processed": n,
                         "num_rows_skipped": skipped.get(key, 0), "num_iterations": g.iterations,
                         "converged": g.converged, "variance_covariance": vcov}

@@ -28,8 +28,9 @@ ALLOWED = {  # family -> (default link, links MADlib accepts)
     "inverse_gaussian": ("sqr_inverse", ("sqr_inverse", "inverse", "identity", "log")),
 }
 DISPERSION_ESTIMATED = ("gaussian", "gamma", "inverse_gaussian")
-# what the pass returns in its 'loss' slot
-FIT, PEARSON, LOGLIK, START = 0, 1, 2, 3
+# what the pass returns in its 'loss' slot (FIT: minus the quasi-log-likelihood; FIT_LOGLIK and START:
+# MADlib's log-likelihood, at the dispersion psi, with the same score and information)
+FIT, PEARSON, LOGLIK, START, FIT_LOGLIK = 0, 1, 2, 3, 4
 
 _erfc = np.vectorize(math.erfc, otypes=[float])
 _SQRT2 = math.sqrt(2.0)
@@ -153,13 +154,23 @@ def loglik(family, y, mu, psi):
     if family == 1:
         return float((y * np.log(mu) + (1.0 - y) * np.log1p(-mu)).sum())
     if family == 2:
-        lg = np.array([math.lgamma(v + 1.0) for v in y])
-        return float((y * np.log(mu) - mu - lg).sum())
+        return float((y * np.log(mu) - mu - _lgamma1p(y)).sum())
     if family == 3:
         c = (1.0 / psi) * np.log(y / psi) - np.log(y) - math.lgamma(1.0 / psi)
         return float(((-y / mu - np.log(mu)) / psi + c).sum())
     c = -1.0 / (2.0 * y * psi) - 0.5 * np.log(2.0 * math.pi * y ** 3 * psi)
     return float(((y / (2.0 * mu * mu) - 1.0 / mu) / (-psi) + c).sum())
+
+
+def _lgamma1p(y):
+    """lgamma(y + 1), y >= 0, vectorised (shift by 8, Stirling series): numpy has no lgamma."""
+    x = np.asarray(y, dtype=float) + 1.0
+    z = x + 8.0
+    shift = np.log(x * (x + 1) * (x + 2) * (x + 3)) + np.log((x + 4) * (x + 5) * (x + 6) * (x + 7))
+    zi = 1.0 / z
+    zi2 = zi * zi
+    series = zi * (1.0 / 12 - zi2 * (1.0 / 360 - zi2 * (1.0 / 1260 - zi2 * (1.0 / 1680 - zi2 / 1188))))
+    return (z - 0.5) * np.log(z) - z + 0.5 * math.log(2.0 * math.pi) + series - shift
 
 
 def label_errors(family, y):
@@ -199,6 +210,9 @@ def evaluate(X, y, w, params, need_hess):
         return loglik(family, y, mu, psi), np.zeros(d), (np.zeros((d, d)) if need_hess else None)
     H = (X * wt[:, None]).T @ X if need_hess else None
     if what == START:
-        # the gradient whose Newton step from 0 is the weighted least-squares fit of η₀
-        return 0.0, -(X.T @ (wt * eta)), H
+        # the gradient whose Newton step from 0 is the weighted least-squares fit of η₀; the loss slot
+        # holds MADlib's log-likelihood at μ₀ (dispersion 1), which its convergence test compares
+        return loglik(family, y, mu, 1.0), -(X.T @ (wt * eta)), H
+    if what == FIT_LOGLIK:
+        return loglik(family, y, mu, psi), -(X.T @ ((y - mu) * h1 / V)), H
     return -quasi_loglik(family, y, mu), -(X.T @ ((y - mu) * h1 / V)), H
