@@ -157,7 +157,8 @@ def write_table(plpy, out_sql, prep, columns, results):
     ``columns`` [(name, sql type)], ``results`` {group key: {name: value}}. Values travel as one
     jsonb literal (quote_literal) read by jsonb_to_recordset: nothing is pasted unquoted."""
     rows = []
-    for key, res in results.items():
+    # a dict {key: row}, or [(key, row), ...] for several rows per group (multinom: one per category)
+    for key, res in (results.items() if isinstance(results, dict) else results):
         row = {"_gkey": key}
         row.update(res)
         rows.append(row)
