@@ -106,3 +106,33 @@ def test_logregr_madlib_defaults_reach_the_optimum(conn, glm_data):
     p = 1 / (1 + np.exp(-X @ ref.params))
     w = np.linalg.eigvalsh(X.T @ (X * (p * (1 - p))[:, None]))
     assert cond == pytest.approx(np.sqrt(w.max() / w.min()), rel=1e-4)
+
+
+def test_multinom_matches_statsmodels_mnlogit(conn):
+    rng = np.random.default_rng(11)
+    n = 600
+    X = np.column_stack([np.ones(n), rng.normal(size=n), rng.normal(size=n)])
+    B = np.array([[0.0, 0.5, -0.4], [0.0, 1.0, 0.8], [0.0, -0.7, 0.3]])   # columns: categories 0 (ref), 1, 2
+    P = np.exp(X @ B)
+    P /= P.sum(axis=1, keepdims=True)
+    y = np.array([rng.choice(3, p=p) for p in P])
+    conn.execute("DROP TABLE IF EXISTS mo_mn, mo_mn_out, mo_mn_out_summary, mo_mn_pred")
+    conn.execute("CREATE TABLE mo_mn (id int, x1 float8, x2 float8, cat int)")
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO mo_mn VALUES (%s, %s, %s, %s)",
+                        [(i, float(X[i, 1]), float(X[i, 2]), int(y[i])) for i in range(n)])
+    conn.execute("SELECT indb_ml.multinom('mo_mn', 'mo_mn_out', 'cat', 'ARRAY[1, x1, x2]', '0', 'logit', NULL, "
+                 "'tolerance=1e-10')")
+    ref = sm.MNLogit(y, X).fit(disp=0, method="newton", tol=1e-12, maxiter=100)
+    for j, cat in enumerate(["1", "2"]):
+        coef, se, z, p, ll = conn.execute("SELECT coef, std_err, z_stats, p_values, log_likelihood FROM mo_mn_out "
+                                          "WHERE category = %s", [cat]).fetchone()
+        np.testing.assert_allclose(coef, ref.params[:, j], rtol=1e-7)
+        np.testing.assert_allclose(se, ref.bse[:, j], rtol=1e-6)
+        np.testing.assert_allclose(z, ref.tvalues[:, j], rtol=1e-6)
+        np.testing.assert_allclose(p, ref.pvalues[:, j], rtol=1e-5)
+        assert ll == pytest.approx(ref.llf, rel=1e-10)
+    conn.execute("SELECT indb_ml.multinom_predict('mo_mn_out', 'mo_mn', 'mo_mn_pred', 'response', false, 'id')")
+    pred = dict(conn.execute("SELECT id, category FROM mo_mn_pred").fetchall())
+    expect = ref.predict(X).argmax(axis=1)
+    assert all(pred[i] == str(expect[i]) for i in range(n))
