@@ -14,6 +14,7 @@ Families (per-row loss; labels as packed by prepare):
 * ``sqhinge``   - two labels (params: positive, negative value): max(0, 1 - t m)^2, t = +-1
 * ``hinge``     - as sqhinge:   max(0, 1 - t m) (sub-gradient; SGD only)
 * ``softmax``   - y in {0..k-1}: logsumexp(m) - m_y, m = x W (W is d x k)
+* ``epsilon``   - any y (params: epsilon): max(0, |m - y| - epsilon), SVM regression (SGD only)
 * ``glm``       - any family and link of glm_families (params: family, link, what, psi):
   Fisher scoring on the quasi-log-likelihood
 
@@ -31,7 +32,8 @@ import numpy as np
 
 from . import blocks, glm_families
 
-FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4, "softmax": 5, "glm": 6}
+FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4, "softmax": 5, "glm": 6,
+            "epsilon": 7}
 FAMILY_NAMES = {v: k for k, v in FAMILIES.items()}
 MODES = {"stats": 0, "grad": 1, "hess": 2, "sgd": 3}
 HEADER = 5
@@ -163,6 +165,13 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
         loss = 0.5 * float(r @ r)
         if need_hess:
             H = X.T @ X
+    elif family == FAMILIES["epsilon"]:
+        e = m - y
+        over = np.abs(e) > params[0]
+        loss = float((np.abs(e[over]) - params[0]).sum())
+        r = np.where(over, np.sign(e), 0.0)
+        if need_hess:
+            H = np.zeros((X.shape[1], X.shape[1]))
     elif family in (FAMILIES["sqhinge"], FAMILIES["hinge"]):
         t = np.where(y == params[0], 1.0, -1.0)
         z = 1.0 - t * m
@@ -242,7 +251,7 @@ def sgd_params(lr, batch_size, epoch, seed, l2, intercept_index, average):
 
 def _sgd_block(acc, family, X, y, params, k, p, T, shuffle_key):
     """Mini-batch SGD over one block (rows in a seeded random order), model in acc."""
-    fam_np = 2 if family in (FAMILIES["sqhinge"], FAMILIES["hinge"]) else 0
+    fam_np = {FAMILIES["sqhinge"]: 2, FAMILIES["hinge"]: 2, FAMILIES["epsilon"]: 1}.get(family, 0)
     lr, batch, epoch, seed, l2, icpt, average = params[fam_np:fam_np + 7]
     fam_params = params[:fam_np]
     batch = max(int(batch), 1)

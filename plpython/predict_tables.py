@@ -13,8 +13,8 @@ from . import identifiers, prepare
 def svm_table(plpy, schema, model_table, new_table, id_col, out_table):
     fname = "svm_predict"
     model, summ = _model(plpy, model_table)
-    info = plpy.execute(f"SELECT source_table, dependent_varname, independent_varname, grouping_col, dep_var_mapping "
-                        f"FROM {summ['sql']}")[0]
+    info = plpy.execute(f"SELECT method, source_table, dependent_varname, independent_varname, grouping_col, "
+                        f"dep_var_mapping FROM {summ['sql']}")[0]
     src = identifiers.resolve_table(plpy, new_table, "new_data_table")
     cols = identifiers.table_columns(plpy, src["oid"])
     rid = identifiers.resolve_one_column(plpy, cols, id_col, new_table, "id_col_name", f"{fname}: ")
@@ -25,12 +25,13 @@ def svm_table(plpy, schema, model_table, new_table, id_col, out_table):
                                              identifiers.table_columns(plpy, train_src["oid"]),
                                              info["source_table"], "dependent_varname")
     label_type = identifiers.render_expression(plpy, [("op", "::"), ("word", typ)], {}, new_table, fname)
+    regression = info["method"] == "SVR"
     out = identifiers.resolve_output_table(plpy, out_table, "output_table")
     match, g_out = _groups(plpy, fname, info["grouping_col"], cols, new_table)
     plpy.execute(f"""
         CREATE TABLE {out['sql']} AS
         SELECT s.{plpy.quote_ident(rid)}, {g_out}
-               (CASE WHEN d.v > 0 THEN m.dep_var_mapping[2] ELSE m.dep_var_mapping[1] END){label_type} AS prediction,
+               {"d.v" if regression else f"(CASE WHEN d.v > 0 THEN m.dep_var_mapping[2] ELSE m.dep_var_mapping[1] END){label_type}"} AS prediction,
                d.v AS decision_function
         FROM (SELECT *, {x_sql} AS indb_ml_features FROM {src['sql']}) AS s
         JOIN {model['sql']} AS m ON {match or 'true'}
