@@ -136,3 +136,23 @@ def test_multinom_matches_statsmodels_mnlogit(conn):
     pred = dict(conn.execute("SELECT id, category FROM mo_mn_pred").fetchall())
     expect = ref.predict(X).argmax(axis=1)
     assert all(pred[i] == str(expect[i]) for i in range(n))
+
+
+def test_svm_regression_recovers_a_linear_function(conn):
+    """MADlib's linear SVR (ε-insensitive, SGD): on exact linear data the fit is the generating function."""
+    rng = np.random.default_rng(5)
+    n = 1000
+    X = np.column_stack([np.ones(n), rng.uniform(-1, 1, n), rng.uniform(-1, 1, n)])
+    beta = np.array([0.5, 2.0, -1.0])
+    conn.execute("DROP TABLE IF EXISTS mo_svr, mo_svr_m, mo_svr_m_summary, mo_svr_p")
+    conn.execute("CREATE TABLE mo_svr (id int, x float8[], y float8)")
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO mo_svr VALUES (%s, %s, %s)", [(i, X[i].tolist(), float(X[i] @ beta))
+                                                                    for i in range(n)])
+    conn.execute("SELECT indb_ml.svm_regression('mo_svr', 'mo_svr_m', 'y', 'x', NULL, NULL, NULL, "
+                 "'init_stepsize=0.05, decay_factor=0.95, max_iter=60, lambda=0, epsilon=0.001')")
+    coef, = conn.execute("SELECT coef FROM mo_svr_m").fetchone()
+    np.testing.assert_allclose(coef, beta, atol=2e-2)
+    conn.execute("SELECT indb_ml.svm_predict('mo_svr_m', 'mo_svr', 'id', 'mo_svr_p')")
+    err = conn.execute("SELECT max(abs(p.prediction - s.y)) FROM mo_svr_p p JOIN mo_svr s USING (id)").fetchone()[0]
+    assert err < 5e-2
