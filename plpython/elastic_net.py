@@ -38,12 +38,12 @@ _STEP_TUNING = {"eta", "max_stepsize", "use_active_set", "activeset_tolerance", 
 def _all_columns(plpy, fname, source_table, dependent, grouping_col, excluded):
     """MADlib's col_ind_var '*': every numeric column but those the label uses, the grouping and the
     excluded columns -> 'ARRAY["a", "b", ...]'."""
-    from . import identifiers
+    from . import expressions, identifiers
     src = identifiers.resolve_table(plpy, source_table, "source table")
     cols = identifiers.table_columns(plpy, src["oid"])
     used = set()
     try:
-        for tok in identifiers.tokenize_expression(dependent):
+        for tok in expressions.tokenize_expression(dependent):
             if tok[0] in ("word", "qword"):
                 used.add(tok[1] if tok[0] == "qword" else tok[1].lower())
         for text in (grouping_col, excluded):

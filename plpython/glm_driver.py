@@ -589,9 +589,9 @@ def check_two_classes(plpy, fname, prep, dependent, grouping_cols=None):
 
 
 def label_column_sql(plpy, prep, dependent):
-    from . import identifiers
+    from . import expressions, identifiers
     columns = identifiers.table_columns(plpy, prep["source"]["oid"])
-    sql, typ, _ = identifiers.value_expression(plpy, dependent, columns, prep["source"]["sql"], "dependent_varname")
+    sql, typ, _ = expressions.value_expression(plpy, dependent, columns, prep["source"]["sql"], "dependent_varname")
     return sql, {"typname": typ}
 
 

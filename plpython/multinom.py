@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from . import glm, glm_driver, identifiers, linregr, optimizers, registry, stats
+from . import expressions, glm, glm_driver, identifiers, linregr, optimizers, registry, stats
 
 
 def train(plpy, schema, source_table, out_table, dependent, independent, ref_category, link_func, grouping_col,
@@ -27,7 +27,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, ref_cat
     glm_driver.check_common(plpy, fname, max_iter, tol)
     src = identifiers.resolve_table(plpy, source_table, "source table")
     cols = identifiers.table_columns(plpy, src["oid"])
-    col, _, _ = identifiers.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
+    col, _, _ = expressions.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
     labels = [str(v) for v in glm_driver.distinct_labels(plpy, fname, src["sql"], col)]
     if len(labels) < 2:
         plpy.error(f"{fname}: the label needs at least 2 categories; {dependent!r} holds {', '.join(labels)}")
@@ -141,7 +141,7 @@ def predict(plpy, schema, model_table, source_table, output_table, predict_type,
     cols = identifiers.table_columns(plpy, src["oid"])
     from . import prepare
     x_sql, _, _ = prepare._feature_sql(plpy, info["independent_varname"], cols, source_table)
-    id_sql = identifiers.value_expression(plpy, id_column, cols, source_table, f"{fname}: id_column")[0] \
+    id_sql = expressions.value_expression(plpy, id_column, cols, source_table, f"{fname}: id_column")[0] \
         if id_column else "NULL::integer"
     out = identifiers.resolve_output_table(plpy, output_table, "output_table")
     probs = f"{schema}.multinom_probs($1, $2, $3, {x_sql})"

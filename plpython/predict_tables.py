@@ -7,7 +7,7 @@ mean, or the class for the binomial family). The feature expression is the model
 independent_varname, admitted by the same whitelist as at training and checked by a prepared
 SELECT over the new table; rows of groups the model lacks get no prediction.
 """
-from . import identifiers, prepare
+from . import expressions, identifiers, prepare
 
 
 def svm_table(plpy, schema, model_table, new_table, id_col, out_table):
@@ -21,10 +21,10 @@ def svm_table(plpy, schema, model_table, new_table, id_col, out_table):
     x_sql, _, _ = prepare._feature_sql(plpy, info["independent_varname"], cols, new_table)
     # the training label's type, so that prediction compares with the label column
     train_src = identifiers.resolve_table(plpy, info["source_table"], "the model's source table")
-    _, typ, _ = identifiers.value_expression(plpy, info["dependent_varname"],
+    _, typ, _ = expressions.value_expression(plpy, info["dependent_varname"],
                                              identifiers.table_columns(plpy, train_src["oid"]),
                                              info["source_table"], "dependent_varname")
-    label_type = identifiers.render_expression(plpy, [("op", "::"), ("word", typ)], {}, new_table, fname)
+    label_type = expressions.render_expression(plpy, [("op", "::"), ("word", typ)], {}, new_table, fname)
     regression = info["method"] == "SVR"
     out = identifiers.resolve_output_table(plpy, out_table, "output_table")
     match, g_out = _groups(plpy, fname, info["grouping_col"], cols, new_table)

@@ -13,7 +13,7 @@ per block.
 """
 import time
 
-from . import fingerprint, identifiers, packed_store
+from . import expressions, fingerprint, identifiers, packed_store
 
 DEFAULT_BLOCK_SIZE = 1000
 # packed bytes per parallel worker: below this, starting a worker (and importing
@@ -68,15 +68,15 @@ def _to_float8(sql, typ, what):
 def _expression_features(plpy, spec, columns, table):
     what = "independent_varname"
     try:
-        tokens = identifiers.tokenize_expression(spec)
-        items = identifiers.array_literal_items(tokens)
+        tokens = expressions.tokenize_expression(spec)
+        items = expressions.array_literal_items(tokens)
         if items is None:
-            items = identifiers.split_top_level(tokens)
+            items = expressions.split_top_level(tokens)
     except identifiers.NameError_ as exc:
         plpy.error(f"{what} {spec!r}: {exc}")
     source_sql = identifiers.resolve_table(plpy, table, "source table")["sql"]
-    exprs = [identifiers.render_expression(plpy, t, columns, table, what) for t in items]
-    types = identifiers.expression_types(plpy, source_sql, exprs, f"{what} {spec!r}")
+    exprs = [expressions.render_expression(plpy, t, columns, table, what) for t in items]
+    types = expressions.expression_types(plpy, source_sql, exprs, f"{what} {spec!r}")
     if len(exprs) == 1 and types[0][1] is not None:
         if types[0][1] not in identifiers.NUMERIC_TYPES:
             plpy.error(f"{what} {spec!r} is an array of {types[0][1]}; a numeric array is needed")
@@ -95,7 +95,7 @@ def _expression_features(plpy, spec, columns, table):
 def _label_sql(plpy, dependent, columns, table, label_values=None):
     if dependent is None:
         return ""
-    col, typ, shown = identifiers.value_expression(plpy, dependent, columns, table, "dependent_varname")
+    col, typ, shown = expressions.value_expression(plpy, dependent, columns, table, "dependent_varname")
     if label_values is not None:
         # categorical labels of any type: packed as the 0-based index of the value (as text) in label_values
         literal = "ARRAY[" + ", ".join(plpy.quote_literal(str(v)) for v in label_values) + "]::text[]"
@@ -109,8 +109,8 @@ def _label_sql(plpy, dependent, columns, table, label_values=None):
 def _used_columns(plpy, independent, dependent, columns, group_names):
     """Catalog names of every column the packing reads (already validated by _feature_sql/_label_sql)."""
     used = set(group_names)
-    used.update(identifiers.referenced_columns(independent, columns))
-    used.update(identifiers.referenced_columns(dependent, columns))
+    used.update(expressions.referenced_columns(independent, columns))
+    used.update(expressions.referenced_columns(dependent, columns))
     return used
 
 

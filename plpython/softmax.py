@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from . import glm_driver, identifiers, registry
+from . import expressions, glm_driver, identifiers, registry
 
 
 def train(plpy, schema, source_table, out_table, dependent, independent, grouping_cols, lam, optimizer,
@@ -24,7 +24,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
         plpy.error(f"{fname}: lambda must be >= 0")
     src = identifiers.resolve_table(plpy, source_table, "source table")
     cols = identifiers.table_columns(plpy, src["oid"])
-    col, _, _ = identifiers.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
+    col, _, _ = expressions.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
     labels = [str(v) for v in glm_driver.distinct_labels(plpy, fname, src["sql"], col)]
     if len(labels) < 2:
         plpy.error(f"{fname}: the label needs at least 2 classes; dependent_varname {dependent!r} holds "

@@ -66,10 +66,10 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
         plpy.error(f"{fname}: the hinge loss is not differentiable; use optimizer=sgd or loss=squared_hinge")
     max_iter, tol = p.get("max_iter", 100), p.get("tolerance", 1e-6)
     glm_driver.check_common(plpy, fname, max_iter, tol)
-    from . import identifiers
+    from . import expressions, identifiers
     src = identifiers.resolve_table(plpy, source_table, "source table")
     cols = identifiers.table_columns(plpy, src["oid"])
-    col, _, _ = identifiers.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
+    col, _, _ = expressions.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
     labels = glm_driver.distinct_labels(plpy, fname, src["sql"], col, limit=10)
     if len(labels) != 2:
         plpy.error(f"{fname}: a binary classifier needs exactly 2 label values; dependent_varname {dependent!r} holds "

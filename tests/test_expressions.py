@@ -16,7 +16,7 @@ import pytest
 from conftest import tables_in
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from plpython import identifiers as ids  # noqa: E402
+from plpython import expressions as ids  # noqa: E402
 
 
 @pytest.mark.parametrize("text", [
@@ -42,7 +42,7 @@ def test_tokenizer_accepts_expressions(text):
     ("(x", "unbalanced"),
 ])
 def test_tokenizer_refuses_hostile_text(text, message):
-    with pytest.raises(ids.NameError_, match=re.escape(message)):
+    with pytest.raises(ids.identifiers.NameError_, match=re.escape(message)):
         ids.tokenize_expression(text)
 
 
