@@ -156,3 +156,32 @@ def test_svm_regression_recovers_a_linear_function(conn):
     conn.execute("SELECT indb_ml.svm_predict('mo_svr_m', 'mo_svr', 'id', 'mo_svr_p')")
     err = conn.execute("SELECT max(abs(p.prediction - s.y)) FROM mo_svr_p p JOIN mo_svr s USING (id)").fetchone()[0]
     assert err < 5e-2
+
+
+@pytest.mark.parametrize("link, distr", [("logit", "logit"), ("probit", "probit")])
+def test_ordinal_matches_statsmodels(conn, link, distr):
+    from statsmodels.miscmodels.ordinal_model import OrderedModel
+    rng = np.random.default_rng(3)
+    n = 500
+    X = rng.normal(size=(n, 2))
+    latent = X @ np.array([0.8, -0.5]) + rng.logistic(size=n)
+    y = np.digitize(latent, [-0.5, 0.7])
+    conn.execute("DROP TABLE IF EXISTS mo_ord, mo_ord_out, mo_ord_out_summary, mo_ord_pred")
+    conn.execute("CREATE TABLE mo_ord (id int, x1 float8, x2 float8, grade text)")
+    names = np.array(["low", "mid", "high"])
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO mo_ord VALUES (%s, %s, %s, %s)",
+                        [(i, float(X[i, 0]), float(X[i, 1]), names[y[i]]) for i in range(n)])
+    conn.execute(f"SELECT indb_ml.ordinal('mo_ord', 'mo_ord_out', 'grade', 'ARRAY[x1, x2]', 'low<mid<high', "
+                 f"'{link}', NULL, 'tolerance=1e-10')")
+    th, beta, ll, se = conn.execute("SELECT coef_threshold, coef_feature, log_likelihood, std_err_feature "
+                                    "FROM mo_ord_out").fetchone()
+    ref = OrderedModel(y, X, distr=distr).fit(method="bfgs", disp=0, maxiter=2000, gtol=1e-10)
+    cuts = ref.model.transform_threshold_params(ref.params)[1:-1]
+    np.testing.assert_allclose(beta, ref.params[:2], rtol=1e-5)
+    np.testing.assert_allclose(th, cuts, rtol=1e-5)
+    assert ll == pytest.approx(ref.llf, rel=1e-9)
+    np.testing.assert_allclose(se, ref.bse[:2], rtol=1e-3)
+    conn.execute("SELECT indb_ml.ordinal_predict('mo_ord_out', 'mo_ord', 'mo_ord_pred', 'probability')")
+    got = np.array(conn.execute("SELECT low, mid, high FROM mo_ord_pred ORDER BY id").fetchall(), dtype=float)
+    np.testing.assert_allclose(got, ref.predict(X), atol=1e-6)
