@@ -11,7 +11,7 @@ Families (per-row loss; labels as packed by prepare):
 * ``logistic``  - y in {0, 1}:   log(1 + e^m) - y m
 * ``poisson``   - y >= 0, log link: e^m - y m + lgamma(y + 1)
 * ``gaussian``  - any y:        (m - y)^2 / 2
-* ``sqhinge``   - two labels (params: positive, negative value): max(0, 1 - t m)^2, t = +-1
+* ``sqhinge``   - two labels (params: positive, negative value, their class weights): c_t max(0, 1 - t m)^2, t = +-1
 * ``hinge``     - as sqhinge:   max(0, 1 - t m) (sub-gradient; SGD only)
 * ``softmax``   - y in {0..k-1}: logsumexp(m) - m_y, m = x W (W is d x k)
 * ``epsilon``   - any y (params: epsilon): max(0, |m - y| - epsilon), SVM regression (SGD only)
@@ -174,18 +174,19 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
             H = np.zeros((X.shape[1], X.shape[1]))
     elif family in (FAMILIES["sqhinge"], FAMILIES["hinge"]):
         t = np.where(y == params[0], 1.0, -1.0)
+        cw = np.where(t > 0, params[2], params[3])      # class weights (MADlib's class_weight)
         z = 1.0 - t * m
         act = z > 0
         if family == FAMILIES["sqhinge"]:
             za = np.where(act, z, 0.0)
-            loss = float(za @ za)
-            r = -2.0 * t * za
+            loss = float((cw * za) @ za)
+            r = -2.0 * t * za * cw
             if need_hess:
                 Xa = X[act]
-                H = 2.0 * (Xa.T @ Xa)
+                H = 2.0 * ((Xa * cw[act][:, None]).T @ Xa)
         else:
-            loss = float(z[act].sum())
-            r = np.where(act, -t, 0.0)
+            loss = float((cw * z)[act].sum())
+            r = np.where(act, -t * cw, 0.0)
             if need_hess:
                 H = np.zeros((X.shape[1], X.shape[1]))
     else:
@@ -251,7 +252,7 @@ def sgd_params(lr, batch_size, epoch, seed, l2, intercept_index, average):
 
 def _sgd_block(acc, family, X, y, params, k, p, T, shuffle_key):
     """Mini-batch SGD over one block (rows in a seeded random order), model in acc."""
-    fam_np = {FAMILIES["sqhinge"]: 2, FAMILIES["hinge"]: 2, FAMILIES["epsilon"]: 1}.get(family, 0)
+    fam_np = {FAMILIES["sqhinge"]: 4, FAMILIES["hinge"]: 4, FAMILIES["epsilon"]: 1}.get(family, 0)
     lr, batch, epoch, seed, l2, icpt, average = params[fam_np:fam_np + 7]
     fam_params = params[:fam_np]
     batch = max(int(batch), 1)

@@ -14,6 +14,55 @@ import numpy as np
 from . import glm, glm_driver, registry
 
 
+def _take_class_weight(params):
+    """MADlib's class_weight=balanced | {label: weight, ...} out of the params text (its braces hold commas)."""
+    import re
+    if not params:
+        return params, None
+    m = re.search(r"class_weight\s*=\s*(\{[^}]*\}|[A-Za-z_]+)", params)
+    if not m:
+        return params, None
+    rest = (params[:m.start()] + params[m.end():]).strip().strip(",")
+    return re.sub(r",\s*,", ",", rest), m.group(1)
+
+
+def _class_weights(plpy, fname, spec, labels, prep):
+    """[weight of the positive class (labels[1]), of the negative (labels[0])]. 'balanced': n / (2 n_class),
+    as MADlib and scikit-learn; a mapping names the labels (as text)."""
+    if spec is None:
+        return [1.0, 1.0]
+    if spec.strip().lower() == "balanced":
+        rows = plpy.execute(f"SELECT sum(n) AS n FROM {prep['table']}")[0]["n"]
+        pos = _count_label(plpy, prep, 1.0)
+        neg = rows - pos
+        if pos == 0 or neg == 0:
+            plpy.error(f"{fname}: class_weight=balanced needs both classes")
+        return [rows / (2.0 * pos), rows / (2.0 * neg)]
+    body = spec.strip()
+    if not (body.startswith("{") and body.endswith("}")):
+        plpy.error(f"{fname}: class_weight must be 'balanced' or {{label: weight, ...}}, got {spec!r}")
+    weights = {}
+    for piece in body[1:-1].split(","):
+        if ":" not in piece:
+            plpy.error(f"{fname}: class_weight entry {piece.strip()!r} must be label: weight")
+        k, v = (x.strip().strip("'\"") for x in piece.split(":", 1))
+        try:
+            weights[k] = float(v)
+        except ValueError:
+            plpy.error(f"{fname}: class_weight of {k!r} is not a number: {v!r}")
+    unknown = [k for k in weights if k not in labels]
+    if unknown:
+        plpy.error(f"{fname}: class_weight names {', '.join(unknown)}, not a label ({', '.join(labels)})")
+    return [weights.get(labels[1], 1.0), weights.get(labels[0], 1.0)]
+
+
+def _count_label(plpy, prep, value):
+    """Rows of the packed data whose label is value (the kernel's blocks decode the labels)."""
+    from . import blocks
+    rows = plpy.execute(f"SELECT y FROM {prep['table']} WHERE n > 0")
+    return int(sum(int((blocks.vector(r["y"]) == value).sum()) for r in rows))
+
+
 def _madlib_number(text):
     t = str(text).strip()
     if t.startswith("["):
@@ -34,6 +83,7 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
     # epsilon (regression only; ignored here); a value may be written {v}. Grids [a, b] (MADlib's
     # cross-validation) are refused with a clear message.
     num = _madlib_number
+    params, class_weight = _take_class_weight(params)
     p = glm.parse_params(plpy, fname, params, {
         "lambda": num, "max_iter": num, "tolerance": num, "optimizer": glm._text, "loss": glm._text,
         "learning_rate": num, "decay": num, "decay_factor": num, "batch_size": num, "init_stepsize": num,
@@ -80,7 +130,8 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
         {"lambda": lam, "loss": loss, "optimizer": optimizer, "max_iter": max_iter, "tolerance": tol,
          "label_values": labels, "kind": "classification"}, label_values=labels)
     family = "sqhinge" if loss == "squared_hinge" else "hinge"
-    pb = glm_driver.Problem(fname, family, prep["n_features"], family_params=[1.0, 0.0], l2=lam,
+    weights = _class_weights(plpy, fname, class_weight, labels, prep)
+    pb = glm_driver.Problem(fname, family, prep["n_features"], family_params=[1.0, 0.0] + weights, l2=lam,
                             penalize_intercept=True, optimizer=optimizer, max_iter=max_iter, tolerance=tol,
                             verbose=verbose, lr=p.get("learning_rate", p.get("init_stepsize")),
                             decay=p.get("decay", 0.9), batch_size=p.get("batch_size", 100))
