@@ -185,3 +185,29 @@ def test_ordinal_matches_statsmodels(conn, link, distr):
     conn.execute("SELECT indb_ml.ordinal_predict('mo_ord_out', 'mo_ord', 'mo_ord_pred', 'probability')")
     got = np.array(conn.execute("SELECT low, mid, high FROM mo_ord_pred ORDER BY id").fetchall(), dtype=float)
     np.testing.assert_allclose(got, ref.predict(X), atol=1e-6)
+
+
+def test_svm_class_weight_matches_liblinear(conn):
+    """class_weight=balanced / a mapping = scikit-learn's LinearSVC(class_weight=...) (lambda = 1 / (C n))."""
+    from sklearn.svm import LinearSVC
+    rng = np.random.default_rng(9)
+    n0, n1 = 300, 30
+    X = np.vstack([rng.normal(0, 1, size=(n0, 2)), rng.normal(1.5, 1, size=(n1, 2))])
+    y = np.array([0] * n0 + [1] * n1)
+    Xi = np.column_stack([np.ones(len(y)), X])
+    conn.execute("DROP TABLE IF EXISTS mo_unb, mo_unb_m, mo_unb_m_summary, mo_unb_m2, mo_unb_m2_summary")
+    conn.execute("CREATE TABLE mo_unb (x1 float8, x2 float8, y int)")
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO mo_unb VALUES (%s, %s, %s)",
+                        [(float(a), float(b), int(c)) for (a, b), c in zip(X, y)])
+    C = 1.0
+    lam = 1.0 / (C * len(y))
+    conn.execute(f"SELECT indb_ml.svm_classification('mo_unb', 'mo_unb_m', 'y', 'ARRAY[1, x1, x2]', 'linear', NULL, "
+                 f"NULL, 'lambda={lam}, max_iter=500, tolerance=1e-12, class_weight=balanced')")
+    conn.execute(f"SELECT indb_ml.svm_classification('mo_unb', 'mo_unb_m2', 'y', 'ARRAY[1, x1, x2]', 'linear', NULL, "
+                 f"NULL, 'lambda={lam}, max_iter=500, tolerance=1e-12, class_weight={{1: 10, 0: 1}}')")
+    for table, cw in (("mo_unb_m", "balanced"), ("mo_unb_m2", {1: 10, 0: 1})):
+        ref = LinearSVC(C=C, loss="squared_hinge", class_weight=cw, fit_intercept=False, tol=1e-12,
+                        max_iter=100000, dual=False).fit(Xi, y)
+        coef = conn.execute(f"SELECT coef FROM {table}").fetchone()[0]
+        np.testing.assert_allclose(coef, ref.coef_[0], rtol=1e-4, atol=1e-6)
