@@ -211,3 +211,24 @@ def test_svm_class_weight_matches_liblinear(conn):
                         max_iter=100000, dual=False).fit(Xi, y)
         coef = conn.execute(f"SELECT coef FROM {table}").fetchone()[0]
         np.testing.assert_allclose(coef, ref.coef_[0], rtol=1e-4, atol=1e-6)
+
+
+def test_lmf_igd_run_shapes_and_fit(conn):
+    """MADlib's lmf_igd_run (here by ALS): dense U (row_dim x rank), V (column_dim x rank), U Vᵀ fits R."""
+    rng = np.random.default_rng(4)
+    U, V = rng.uniform(0.5, 1.5, (30, 2)), rng.uniform(0.5, 1.5, (25, 2))
+    R = U @ V.T
+    cells = [(i + 1, j + 1, float(R[i, j])) for i in range(30) for j in range(25) if rng.uniform() < 0.8]
+    conn.execute("DROP TABLE IF EXISTS mo_lmf, mo_lmf_m")
+    conn.execute("CREATE TABLE mo_lmf (r int, c int, v float8)")
+    with conn.cursor() as cur:
+        cur.executemany("INSERT INTO mo_lmf VALUES (%s, %s, %s)", cells)
+    conn.execute("SELECT indb_ml.lmf_igd_run('mo_lmf_m', 'mo_lmf', 'r', 'c', 'v', 32, 25, 2, 0.01, 0.1, 30, 1e-9)")
+    mu, mv, rmse = conn.execute("SELECT matrix_u, matrix_v, rmse FROM mo_lmf_m").fetchone()
+    mu, mv = np.array(mu), np.array(mv)
+    assert mu.shape == (32, 2) and mv.shape == (25, 2)
+    assert np.all(mu[30:] == 0)                       # rows without ratings
+    fit = mu[:30] @ mv.T
+    observed = np.array([fit[i - 1, j - 1] - v for i, j, v in cells])
+    assert rmse == pytest.approx(np.sqrt(np.mean(observed ** 2)), rel=1e-6)
+    assert rmse < 0.05 * R.mean()
