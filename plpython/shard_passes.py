@@ -169,6 +169,24 @@ def run(plpy, prep, aggregate_sql, tasks=None, ordered=False, step=None):
     return aggregate(plpy, schema, prep, call(case), params, types, step, where=f" AND ({case}) IS NOT NULL")
 
 
+def rows_by_group(plpy, prep, aggregate_sql, merge, step):
+    """For drivers that read one row per group (its grouping columns, ``s`` the state, ``n`` the rows):
+    a sharded pass, the states combined per group with ``merge``."""
+    states, _ = run(plpy, prep, aggregate_sql, None, False, step)
+    if not prep["group_sql"]:
+        return [{"s": combine(states.get("", []), merge), "n": int(prep["n_rows"])}]
+    g = ", ".join(prep["group_sql"])
+    counts = {r["k"]: int(r["n"]) for r in plpy.execute(
+        f"SELECT ROW({g})::text AS k, sum(n)::bigint AS n FROM {prep['table']} WHERE n > 0 GROUP BY {g}")}
+    values = group_values(plpy, prep)
+    out = []
+    for key, parts in states.items():
+        row = dict(zip([name for name, _ in prep["groups"]], values[key]))
+        row.update(s=combine(parts, merge), n=counts[key])
+        out.append(row)
+    return out
+
+
 def glm_pass(plpy, schema, prep, tasks, ordered=False):
     """glm_driver.run_pass for a sharded table."""
     return run(plpy, prep, f"{schema}.glm_pass(p.x, p.y, p.n, p.shuffle_key, {{task}})", tasks, ordered)

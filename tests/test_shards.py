@@ -244,10 +244,12 @@ def test_kmeans(coord):
 
 
 def test_pca(coord):
-    s, r = both(coord, "SELECT indb_ml.pca_train('{src}', '{out}', 'ARRAY[a, b, c]', 2)", "sh_pca",
-                "array_agg(explained_variance ORDER BY component_id), "
-                "array_agg(abs(component[1]) ORDER BY component_id)")
+    s, r = both(coord, "SELECT indb_ml.pca_train('{src}', '{out}', NULL, 2, features => 'ARRAY[a, b, c]')",
+                "sh_pca", "array_agg(std_dev ORDER BY row_id), array_agg(abs(principal_components[1]) ORDER BY row_id)")
     close(s[0], r[0]); close(s[1], r[1])
+    s, r = both(coord, "SELECT indb_ml.pca_train('{src}', '{out}', NULL, 2, 'cls', features => 'ARRAY[a, b, c]')",
+                "sh_gpca", "array_agg(std_dev ORDER BY cls, row_id)")
+    close(s[0], r[0])
 
 
 # ------------------------------------------------------------------------- pushdown
