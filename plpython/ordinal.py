@@ -125,11 +125,20 @@ def train(plpy, schema, source_table, out_table, dependent, independent, categor
         where = f"{key_sql} = $2" if prep["group_sql"] else "true"
         plan = plpy.prepare(f"SELECT {schema}.ordinal_pass(p.x, p.y, p.n, $1) AS s FROM {prep['table']} AS p "
                             f"WHERE p.n > 0 AND {where}", ["float8[]", "text"])
+
+        def one_pass(task, key):
+            if not prep.get("shards"):
+                return plpy.execute(plan, [task, key])[0]["s"]
+            from . import shard_passes   # one pushed-down aggregate per shard (docs/sharding.md)
+            prep["caller"] = fname
+            states, _ = shard_passes.run(plpy, prep, f"{schema}.ordinal_pass(p.x, p.y, p.n, {{task}})", {key: task},
+                                         task_type="float8[]")
+            return shard_passes.combine(states.get(key, []), merge)
         best = None
         while it < max_iter:
             it += 1
             task = [0 if link == "logit" else 1, K, d] + params.tolist()
-            raw = plpy.execute(plan, [task, key])[0]["s"]
+            raw = one_pass(task, key)
             if raw is None:
                 break
             st = blocks.from_bytes(raw)

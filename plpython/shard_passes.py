@@ -130,7 +130,7 @@ def combine(states, merge):
     return blocks.from_bytes(acc).tolist() if as_list else acc
 
 
-def run(plpy, prep, aggregate_sql, tasks=None, ordered=False, step=None):
+def run(plpy, prep, aggregate_sql, tasks=None, ordered=False, step=None, task_type="bytea"):
     """A pass over a sharded table -> ({group key: [partial states]}, ms).
 
     ``aggregate_sql``: the aggregate call over ``p.x, p.y, p.n, p.shuffle_key`` with ``{task}`` where the
@@ -151,7 +151,7 @@ def run(plpy, prep, aggregate_sql, tasks=None, ordered=False, step=None):
             agg, params, types = call("NULL::bytea"), [], []
         else:
             (task,) = tasks.values()
-            agg, params, types = call("$1"), [task], ["bytea"]
+            agg, params, types = call("$1"), [task], [task_type]
         states, ms = aggregate(plpy, schema, prep, agg, params, types, step)
         return ({"": states} if not prep["group_sql"] else states), ms
     values = group_values(plpy, prep)
@@ -163,7 +163,7 @@ def run(plpy, prep, aggregate_sql, tasks=None, ordered=False, step=None):
             types.append(typ)
             conds.append(f"p.{plpy.quote_ident(name_)} IS NOT DISTINCT FROM ${len(params)}")
         params.append(task)
-        types.append("bytea")
+        types.append(task_type)
         whens.append(f"WHEN {' AND '.join(conds)} THEN ${len(params)}")
     case = f"CASE {' '.join(whens)} END"
     return aggregate(plpy, schema, prep, call(case), params, types, step, where=f" AND ({case}) IS NOT NULL")

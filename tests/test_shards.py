@@ -236,6 +236,14 @@ def test_glm_poisson(coord):
     close(s[0], r[0]); close(s[1], r[1]); close(s[2], r[2])
 
 
+def test_ordinal(coord):
+    s, r = both(coord, f"SELECT indb_ml.ordinal('{{src}}', '{{out}}', 'cls', 'ARRAY[a, b, c]', '0<1<2', 'logit')",
+                "sh_ord", "*")
+    close([v for v in s if isinstance(v, float)], [v for v in r if isinstance(v, float)])
+    close([x for v in s if isinstance(v, list) for x in v if isinstance(x, float)],
+          [x for v in r if isinstance(v, list) for x in v if isinstance(x, float)])
+
+
 def test_kmeans(coord):
     init = [[0.0, 0.0, 0.0], [1.0, 1.0, 1.0], [-1.0, 0.5, -1.0]]
     s, r = both(coord, "SELECT indb_ml.kmeans('{src}', '{out}', 'ARRAY[a, b, c]', 3, initial_centroids => %s)",
