@@ -236,6 +236,19 @@ def test_glm_poisson(coord):
     close(s[0], r[0]); close(s[1], r[1]); close(s[2], r[2])
 
 
+def test_multinom(coord):
+    s, r = both(coord, f"SELECT indb_ml.multinom('{{src}}', '{{out}}', 'cls', '{FEATURES}', '0', 'logit', NULL, "
+                       f"'tolerance=1e-10')", "sh_mn", "array_agg(coef ORDER BY category), sum(log_likelihood)")
+    close(s[0], r[0]); close(s[1], r[1])
+
+
+def test_svm_regression(coord):
+    s, r = both(coord, f"SELECT indb_ml.svm_regression('{{src}}', '{{out}}', 'y', '{FEATURES}', NULL, NULL, NULL, "
+                       f"'init_stepsize=0.05, decay_factor=0.95, max_iter=20, lambda=0, epsilon=0.01')", "sh_svr",
+                "coef")
+    close(s[0], r[0])
+
+
 def test_ordinal(coord):
     s, r = both(coord, f"SELECT indb_ml.ordinal('{{src}}', '{{out}}', 'cls', 'ARRAY[a, b, c]', '0<1<2', 'logit')",
                 "sh_ord", "*")
