@@ -13,6 +13,8 @@ The pure parsing functions need no database; the ``resolve_*`` ones take the ``p
 """
 import re
 
+from . import locks
+
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _UNQUOTED = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
 NUMERIC_TYPES = {"int2", "int4", "int8", "float4", "float8", "numeric", "bool"}
@@ -170,8 +172,7 @@ def resolve_output_table(plpy, name, what="output table"):
     schema, table = parts
     sql = plpy.quote_ident(schema) + "." + plpy.quote_ident(table)
     # two trainings into one table: the second waits here until the first ends, then is told it exists
-    plpy.execute(plpy.prepare("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 1))",
-                              ["text"]), ["indb_ml:out:" + sql])
+    locks.wait(plpy, "indb_ml:out\x1f" + sql)
     exists = plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1) IS NOT NULL AS e", ["text"]), [sql])
     if exists[0]["e"]:
         plpy.error(f"{what} {name!r} already exists; drop it or choose another name")
