@@ -26,37 +26,53 @@ from . import blocks
 
 
 def _scores(X, C):
-    """|c|² - 2x·c for every row and centroid (argmin = nearest centroid)."""
+    """|c|² - 2x·c for every row and centroid (argmin = nearest centroid).
+
+    einsum, not ``@``: the server's numpy may use the reference BLAS, where einsum's
+    SIMD loops are 1.5-4x faster at these shapes (measured; see docs/factorization.md).
+    """
     cc = np.einsum("ij,ij->i", C, C)
-    return cc[None, :] - 2.0 * (X @ C.T)
+    if C.shape[0] <= 16:
+        P = np.einsum("ij,kj->ik", X, C)
+    else:
+        P = np.einsum("ij,jk->ik", X, np.ascontiguousarray(C.T))
+    P *= -2.0
+    P += cc
+    return P
 
 
 def assign(X, C):
-    """Nearest centroid per row -> (labels, squared distance to it).
-
-    The argmin uses the expansion |x|² - 2x·c + |c|² (one matrix product); the
-    distance reported is recomputed directly from x - c for accuracy.
-    """
+    """Nearest centroid per row -> (labels, squared distance to it)."""
     if X.shape[0] == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
-    labels = _scores(X, C).argmin(axis=1)
-    diff = X - C[labels]
-    return labels, np.einsum("ij,ij->i", diff, diff)
+    g, dist = assign_runs(X, C, C.shape[0])
+    return g[:, 0], dist[:, 0]
 
 
 def assign_runs(X, C, k):
-    """Rows against R runs of k centroids (C is (R*k, d)) -> (global labels (n, R), distances (n, R)).
+    """Rows against R runs of k centroids (C is (R*k, d)) -> (global labels (n, R), squared distances (n, R)).
 
-    Global label r*k + j is centroid j of run r.
+    Global label r*k + j is centroid j of run r. The argmin uses the expansion
+    |x|² - 2x·c + |c|² (one product); so does the distance, |x|² + the smallest
+    score, except where |x|² + |c|² exceeds it a million-fold (cancellation could
+    cost more than ~1e-10 relative): those distances are recomputed from x - c.
     """
+    n = X.shape[0]
     R = C.shape[0] // k
-    S = _scores(X, C).reshape(X.shape[0], R, k)
-    g = S.argmin(axis=2) + (np.arange(R) * k)[None, :]
-    if R == 1:
-        diff = X - C[g[:, 0]]
-        return g, np.einsum("ij,ij->i", diff, diff)[:, None]
-    diff = X[:, None, :] - C[g]
-    return g, np.einsum("nrd,nrd->nr", diff, diff)
+    S = _scores(X, C).reshape(n, R, k)
+    j = S.argmin(axis=2)
+    xx = np.einsum("ij,ij->i", X, X)
+    dist = np.take_along_axis(S, j[:, :, None], axis=2)[:, :, 0]
+    dist += xx[:, None]
+    g = j + (np.arange(R) * k)[None, :]
+    cc = np.einsum("ij,ij->i", C, C)
+    risky = (xx[:, None] + cc[g]) > 1e6 * dist
+    if risky.any():
+        rows, runs = np.nonzero(risky)
+        diff = X[rows] - C[g[rows, runs]]
+        dist[rows, runs] = np.einsum("ij,ij->i", diff, diff)
+    np.maximum(dist, 0.0, out=dist)
+    return g, dist
 
 
 def _centroids(centroids_raw, d, k):
@@ -67,12 +83,10 @@ def _centroids(centroids_raw, d, k):
 
 
 def group_sums(labels, X, m):
-    """Per-label row sums (m labels): a one-hot matrix product for small m, a sort otherwise."""
-    if m <= 256:
-        onehot = np.zeros((m, X.shape[0]))
-        onehot[labels, np.arange(X.shape[0])] = 1.0
-        return onehot @ X
+    """Per-label row sums (m labels) by sorting the labels (no per-row Python, no BLAS)."""
     out = np.zeros((m, X.shape[1]))
+    if len(labels) == 0:
+        return out
     order = np.argsort(labels, kind="stable")
     ls = labels[order]
     starts = np.flatnonzero(np.r_[True, ls[1:] != ls[:-1]])
@@ -115,10 +129,8 @@ def step_transition(state, x_raw, n, centroids_raw, k):
     flat = g.ravel()
     counts += np.bincount(flat, minlength=R * k)
     sse += np.bincount(flat, weights=dist.ravel(), minlength=R * k)
-    if R == 1:
-        sums += group_sums(flat, X, k)
-    else:
-        sums += group_sums(flat, np.repeat(X, R, axis=0), R * k)
+    for r in range(R):
+        sums[r * k:(r + 1) * k] += group_sums(g[:, r] - r * k, X, k)
     return blocks.to_bytes(s)
 
 

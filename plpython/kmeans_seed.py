@@ -67,9 +67,10 @@ def weights(X, centers, cands):
     L = cands.shape[1]
     flat = cands.reshape(R * L, -1)
     ok = np.isfinite(flat).all(axis=1)
-    sq = np.einsum("ij,ij->i", X, X)[:, None] + np.einsum("ij,ij->i", flat, flat)[None, :] - 2.0 * (X @ np.where(
-        ok[:, None], flat, 0.0).T)
+    sq = kmeans._scores(X, np.where(ok[:, None], flat, 0.0))
+    sq += np.einsum("ij,ij->i", X, X)[:, None]
     np.maximum(sq, 0.0, out=sq)
+    sq[:, ~ok] = np.nan
     sq = sq.reshape(n, R, L)
     return np.minimum(D[:, :, None], sq)
 
