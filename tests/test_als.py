@@ -21,27 +21,41 @@ MOVIELENS = SHARED_DATA / "movielens-100k"
 
 
 @pytest.mark.parametrize("biases", [True, False])
-def test_aggregate_kernel_solves_the_normal_equations(biases):
+def test_block_kernel_solves_the_normal_equations(biases):
+    """One call solves every vertex of a packed block (CSR: counts, neighbour index, rating)."""
     rng = np.random.default_rng(0)
-    rank, n, lam, mu = 4, 3 * als.BUFFER + 50, 0.3, 3.2
-    others = rng.normal(size=(n, rank + 1))
-    ratings = rng.integers(1, 6, n).astype(float)
-    states = [None, None, None]
-    for j in range(n):        # three partial states (parallel workers), each crossing the buffer size
-        states[j % 3] = als.transition(states[j % 3], others[j].tobytes(), ratings[j], lam, mu, biases)
-    final = np.frombuffer(als.solve_state(als.merge(als.merge(states[0], states[1]), states[2])), dtype="<f8")
-    if biases:
-        F = others.copy()
-        F[:, rank] = 1.0
-        t = ratings - mu - others[:, rank]
-    else:
-        F, t = others[:, :rank], ratings
-    x = np.linalg.solve(F.T @ F + lam * n * np.eye(F.shape[1]), F.T @ t)
-    assert final[0] == n
-    np.testing.assert_allclose(final[2:2 + F.shape[1]], x, rtol=1e-10, atol=1e-12)
-    assert final[1] == pytest.approx(((t - F @ x) ** 2).sum(), rel=1e-9)
-    if not biases:
-        assert final[-1] == 0.0
+    rank, lam, mu, n_other = 4, 0.3, 3.2, 50
+    counts = np.array([1, 7, 30, 2, 600, 5])
+    other = np.concatenate([rng.choice(n_other, c, replace=c > n_other) for c in counts]).astype("<i4")
+    ratings = rng.integers(1, 6, counts.sum()).astype(float)
+    Other = rng.normal(size=(n_other, rank + 1))
+    X, n, sse = als.solve_block(counts.astype("<i4").tobytes(), other.tobytes(), ratings.tobytes(), Other, lam, mu,
+                                biases)
+    np.testing.assert_array_equal(n, counts)
+    lo = 0
+    for v, c in enumerate(counts):
+        O, r = Other[other[lo:lo + c]], ratings[lo:lo + c]
+        lo += c
+        if biases:
+            F = O.copy()
+            F[:, rank] = 1.0
+            t = r - mu - O[:, rank]
+        else:
+            F, t = O[:, :rank], r
+        x = np.linalg.solve(F.T @ F + lam * c * np.eye(F.shape[1]), F.T @ t)
+        np.testing.assert_allclose(X[v, :F.shape[1]], x, rtol=1e-10, atol=1e-12)
+        assert sse[v] == pytest.approx(((t - F @ x) ** 2).sum(), rel=1e-9, abs=1e-12)
+        if not biases:
+            assert X[v, rank] == 0.0
+
+
+def test_packing_kernels():
+    """array_send(int4[]) decoding and per-vertex counts, as the packing SQL uses them."""
+    import struct
+    vals = [3, 3, 5, 7, 7, 7]
+    buf = struct.pack(">iiiii", 1, 0, 23, len(vals), 1) + b"".join(struct.pack(">ii", 4, v) for v in vals)
+    np.testing.assert_array_equal(np.frombuffer(als.pack_ints(buf), dtype="<i4"), vals)
+    np.testing.assert_array_equal(np.frombuffer(als.pack_counts(buf, 3, 5), dtype="<i4"), [2, 0, 1, 0, 3])
 
 
 def test_initial_factors_reproducible():
