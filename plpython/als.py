@@ -23,11 +23,35 @@ import numpy as np
 
 
 
-def block_arrays(counts_raw, other_raw, r_raw):
-    """Raw block columns -> (counts int64, other index int64, ratings float64)."""
-    return (np.frombuffer(counts_raw, dtype="<i4").astype(np.int64),
-            np.frombuffer(other_raw, dtype="<i4").astype(np.int64),
-            np.frombuffer(r_raw, dtype="<f8"))
+def block_arrays(data, nvert, nnz):
+    """A packed block -> (counts int64 (nvert), other index int64 (nnz), ratings float64 (nnz)).
+
+    Layout: int32 count per vertex, int32 neighbour index per rating, float64 rating per rating
+    (ratings grouped by vertex, in vertex order)."""
+    return (np.frombuffer(data, dtype="<i4", count=nvert).astype(np.int64),
+            np.frombuffer(data, dtype="<i4", count=nnz, offset=4 * nvert).astype(np.int64),
+            np.frombuffer(data, dtype="<f8", count=nnz, offset=4 * (nvert + nnz)))
+
+
+def pack_block(v_send, o_send, r_send, first, nvert):
+    """array_send'ed vertex indexes, neighbour indexes and ratings of one block, in any order -> the
+    packed block (``block_arrays``), sorted by (vertex, neighbour) here rather than by SQL."""
+    v = np.frombuffer(pack_ints(v_send), dtype="<i4").astype(np.int64) - int(first)
+    o = np.frombuffer(pack_ints(o_send), dtype="<i4")
+    r = _f8_send(r_send)
+    order = np.lexsort((o, v))
+    counts = np.bincount(v, minlength=int(nvert)).astype("<i4")
+    return counts.tobytes() + o[order].astype("<i4").tobytes() + r[order].astype("<f8").tobytes()
+
+
+def _f8_send(buf):
+    buf = bytes(buf)
+    ndim = int.from_bytes(buf[0:4], "big")
+    count = int.from_bytes(buf[12:16], "big") if ndim else 0
+    elems = np.frombuffer(buf, dtype=[("len", ">i4"), ("value", ">f8")], count=count, offset=12 + 8 * ndim)
+    if count and (elems["len"] != 8).any():
+        raise ValueError("array contains NULL or non-float8 elements")
+    return elems["value"]
 
 
 def normal_equations(counts, other, r, Other, mu, biases):
@@ -61,9 +85,9 @@ def normal_equations(counts, other, r, Other, mu, biases):
     return A, b, tt
 
 
-def solve_block(counts_raw, other_raw, r_raw, Other, lam, mu, biases):
-    """One block of a half-step -> (X (m, rank + 1): factor and bias per vertex, n (m), sse (m))."""
-    counts, other, r = block_arrays(counts_raw, other_raw, r_raw)
+def solve_block(data, nvert, nnz, Other, lam, mu, biases):
+    """One packed block of a half-step -> (X (m, rank + 1): factor and bias per vertex, n (m), sse (m))."""
+    counts, other, r = block_arrays(data, nvert, nnz)
     A, b, tt = normal_equations(counts, other, r, Other, mu, biases)
     x = solve(A, b, lam, counts.astype(float))
     sse = np.maximum(tt - 2.0 * np.einsum("mp,mp->m", x, b) + np.einsum("mp,mpq,mq->m", x, A, x), 0.0)
@@ -94,12 +118,6 @@ def pack_ints(buf):
     if count and (elems["len"] != 4).any():
         raise ValueError("array contains NULL or non-int4 elements")
     return elems["value"].astype("<i4").tobytes()
-
-
-def pack_counts(buf, first, nvert):
-    """Binary int4[] of the sorted vertex index of every rating -> int32 count per vertex of the block."""
-    v = np.frombuffer(pack_ints(buf), dtype="<i4").astype(np.int64) - int(first)
-    return np.bincount(v, minlength=int(nvert)).astype("<i4").tobytes()
 
 
 def initial_factor(id_text, rank, seed):

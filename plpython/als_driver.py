@@ -20,18 +20,18 @@ def pack(plpy, schema, work, rtab, side, other_side, n_vertices, n_ratings):
     """-> name of the packed table of `side` ('u' or 'i') over the ratings table rtab(u, i, r)."""
     per_block = max(1, int(round(BLOCK_RATINGS * n_vertices / max(n_ratings, 1))))
     table = f"{work}_{side}blocks"
+    # no SQL sort: each block's rows arrive in any order and the packing kernel sorts them
     plpy.execute(f"""
         CREATE UNLOGGED TABLE {table} AS
-        SELECT block, min(v) AS first, max(v) - min(v) + 1 AS nvert,
-               {schema}.als_pack_counts(array_send(array_agg(v ORDER BY v, o)), min(v), max(v) - min(v) + 1) AS counts,
-               {schema}.als_pack_ints(array_send(array_agg(o ORDER BY v, o))) AS other,
-               {schema}.f8_pack(array_send(array_agg(r ORDER BY v, o))) AS r
-        FROM (SELECT a.idx AS v, b.idx AS o, t.r, a.idx / {per_block} AS block
-              FROM {rtab} t JOIN {work}_{side}map a ON a.id = t.{side}
-                            JOIN {work}_{other_side}map b ON b.id = t.{other_side}) AS x
-        GROUP BY block""")
-    plpy.execute(f"ALTER TABLE {table} ALTER COLUMN other SET STORAGE EXTERNAL, "
-                 f"ALTER COLUMN r SET STORAGE EXTERNAL, ALTER COLUMN counts SET STORAGE EXTERNAL")
+        SELECT block, first, nvert, nnz,
+               {schema}.als_pack_block(vs, os, rs, first, nvert) AS data
+        FROM (SELECT block, min(v) AS first, max(v) - min(v) + 1 AS nvert, count(*) AS nnz,
+                     array_send(array_agg(v)) AS vs, array_send(array_agg(o)) AS os, array_send(array_agg(r)) AS rs
+              FROM (SELECT a.idx AS v, b.idx AS o, t.r, a.idx / {per_block} AS block
+                    FROM {rtab} t JOIN {work}_{side}map a ON a.id = t.{side}
+                                  JOIN {work}_{other_side}map b ON b.id = t.{other_side}) AS x
+              GROUP BY block) AS g""")
+    plpy.execute(f"ALTER TABLE {table} ALTER COLUMN data SET STORAGE EXTERNAL")
     return table
 
 
@@ -47,13 +47,13 @@ def half_step(plpy, table, n_vertices, Other, lam, mu, biases):
     X = np.zeros((n_vertices, Other.shape[1]))
     N = np.zeros(n_vertices)
     SSE = np.zeros(n_vertices)
-    cur = plpy.cursor(f"SELECT first, nvert, counts, other, r FROM {table}")
+    cur = plpy.cursor(f"SELECT first, nvert, nnz, data FROM {table}")
     while True:
         rows = cur.fetch(FETCH)
         if not rows:
             break
         for row in rows:
-            x, n, sse = als.solve_block(row["counts"], row["other"], row["r"], Other, lam, mu, biases)
+            x, n, sse = als.solve_block(row["data"], row["nvert"], row["nnz"], Other, lam, mu, biases)
             lo, hi = row["first"], row["first"] + row["nvert"]
             X[lo:hi], N[lo:hi], SSE[lo:hi] = x, n, sse
     return X, N, SSE

@@ -15,21 +15,13 @@ DROP FUNCTION IF EXISTS @extschema@.als_step_final(bytea);
 DROP FUNCTION IF EXISTS @extschema@.als_step_stats(bytea);
 DROP FUNCTION IF EXISTS @extschema@.als_initial_bytes(text, integer, bigint);
 
-CREATE OR REPLACE FUNCTION @extschema@.als_pack_ints(arr bytea)
+CREATE OR REPLACE FUNCTION @extschema@.als_pack_block(vs bytea, os bytea, rs bytea, first integer, nvert integer)
 RETURNS bytea LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
 #@kernel als
-return als.pack_ints(arr)
+return als.pack_block(vs, os, rs, first, nvert)
 $py$;
-COMMENT ON FUNCTION @extschema@.als_pack_ints(bytea) IS
-    'indb_ml: array_send(int4[]) -> raw little-endian int32 bytes (packed ALS blocks)';
-
-CREATE OR REPLACE FUNCTION @extschema@.als_pack_counts(arr bytea, first integer, nvert integer)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
-#@kernel als
-return als.pack_counts(arr, first, nvert)
-$py$;
-COMMENT ON FUNCTION @extschema@.als_pack_counts(bytea, integer, integer) IS
-    'indb_ml: array_send(int4[]) of sorted vertex indexes -> int32 count per vertex first..first+nvert-1 (packed ALS blocks)';
+COMMENT ON FUNCTION @extschema@.als_pack_block(bytea, bytea, bytea, integer, integer) IS
+    'indb_ml: one packed ALS block from array_send of its vertex indexes, neighbour indexes and ratings (any order): int32 count per vertex, int32 neighbour per rating, float64 rating per rating, sorted by vertex';
 
 CREATE OR REPLACE FUNCTION @extschema@.als_initial_factor(id text, rank integer, seed bigint DEFAULT 0)
 RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
@@ -109,6 +101,9 @@ params = {"rank": rank, "lambda": lam, "max_iter": max_iter, "tolerance": tolera
           "biases": biases, "duplicates": dup_mode}
 model_id = registry.start(plpy, schema, out["sql"], "als", src["sql"], out["sql"], rcol, f"{ucol}, {icol}", None,
                           None, params)
+# hash aggregates and joins over all ratings: at least 256 MB for this transaction (restored at the end)
+old_work_mem = plpy.execute("SELECT current_setting('work_mem') AS w")[0]["w"]
+plpy.execute("SELECT set_config('work_mem', '256MB', true) WHERE pg_size_bytes(current_setting('work_mem')) < 268435456")
 work = f"{packed_store.data_schema(schema)}.{packed_store.new_name('_als')}"  # scratch tables, private to the caller
 rtab = f"{work}_ratings"
 counts = plpy.execute(
@@ -178,6 +173,7 @@ als_driver.write_factors(plpy, users_t["sql"], f"{work}_umap", Pu, Un, utype, ra
 als_driver.write_factors(plpy, items_t["sql"], f"{work}_imap", Qi, Vn, itype, rank)
 for suffix in ("_ublocks", "_iblocks", "_umap", "_imap", "_ratings"):
     plpy.execute(f"DROP TABLE {work}{suffix}")
+plpy.execute(plpy.prepare("SELECT set_config('work_mem', $1, true)", ["text"]), [old_work_mem])
 train_ms = (time.perf_counter() - t0) * 1000.0
 plpy.execute(plpy.prepare(f"""
     CREATE TABLE {out['sql']} AS
