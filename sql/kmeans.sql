@@ -198,8 +198,6 @@ if rule == "elbow" and len(ks) < 3:
     plpy.error(f"{fn}: k_selection 'elbow' needs at least 3 values in k_values, got {len(ks)}")
 kinds = [kmeans_train.check_args(plpy, fn, kk, max_iter, tolerance, seed, init, n_init, None) for kk in ks]
 kind, runs = kinds[0]
-if kind == "given":
-    plpy.error(f"{fn}: init must be a seeding method, not given centroids")
 out = identifiers.resolve_output_table(plpy, out_table, "out_table")
 summary = identifiers.sibling_table(plpy, out, "_summary", "summary table")
 per_k = identifiers.sibling_table(plpy, out, "_per_k", "per-k table")
