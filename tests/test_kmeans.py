@@ -312,6 +312,8 @@ def test_explicit_initial_centroids_and_empty_cluster(conn):
     ("'km_bad', 'km_x', 'a, b', 2, initial_centroids => ARRAY[[1,2,3]]::float8[]", "2 x 2"),
     ("'km_bad', 'km_x\"; DROP TABLE km_bad; --', 'a, b', 2", "not a valid table name"),
     ("'km_dup', 'km_x', 'a, b', 3", "distinct points"),
+    ("'km_dup', 'km_x', 'a, b', 3, init => 'kmeans||'", "distinct points"),
+    ("'km_dup', 'km_x', 'a, b', 3, init => 'kmeans++plain'", "distinct points"),
 ])
 def test_bad_inputs_fail_cleanly(conn, call, message):
     _bad_input(conn, f"kmeans({call})", message)
