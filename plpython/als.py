@@ -23,35 +23,46 @@ import numpy as np
 
 
 
-def block_arrays(data, nvert, nnz):
+HEADER = 4           # float64: pairs (ratings after averaging duplicates), duplicated pairs, extra rows, Σ rating
+
+
+def block_arrays(data, nvert):
     """A packed block -> (counts int64 (nvert), other index int64 (nnz), ratings float64 (nnz)).
 
-    Layout: int32 count per vertex, int32 neighbour index per rating, float64 rating per rating
-    (ratings grouped by vertex, in vertex order)."""
-    return (np.frombuffer(data, dtype="<i4", count=nvert).astype(np.int64),
-            np.frombuffer(data, dtype="<i4", count=nnz, offset=4 * nvert).astype(np.int64),
-            np.frombuffer(data, dtype="<f8", count=nnz, offset=4 * (nvert + nnz)))
+    Layout: HEADER float64 stats, float64 rating per rating, int32 count per vertex, int32
+    neighbour index per rating (ratings grouped by vertex, in vertex order; aligned reads)."""
+    nnz = int(np.frombuffer(data, dtype="<f8", count=1)[0])
+    o = 8 * HEADER
+    r = np.frombuffer(data, dtype="<f8", count=nnz, offset=o)
+    counts = np.frombuffer(data, dtype="<i4", count=nvert, offset=o + 8 * nnz).astype(np.int64)
+    other = np.frombuffer(data, dtype="<i4", count=nnz, offset=o + 8 * nnz + 4 * nvert).astype(np.int64)
+    return counts, other, r
+
+
+def block_stats(data):
+    """[pairs, duplicated pairs, extra rows averaged away, Σ rating over pairs] of a packed block."""
+    return np.frombuffer(data, dtype="<f8", count=HEADER).tolist()
 
 
 def pack_block(v_send, o_send, r_send, first, nvert):
-    """array_send'ed vertex indexes, neighbour indexes and ratings of one block, in any order -> the
-    packed block (``block_arrays``), sorted by (vertex, neighbour) here rather than by SQL."""
+    """array_send'ed vertex indexes, neighbour indexes and ratings of one block's rows, in any order ->
+    the packed block (``block_arrays``): sorted by (vertex, neighbour) here rather than by SQL, and
+    rows of the same (vertex, neighbour) pair averaged into one rating."""
     v = np.frombuffer(pack_ints(v_send), dtype="<i4").astype(np.int64) - int(first)
-    o = np.frombuffer(pack_ints(o_send), dtype="<i4")
+    o = np.frombuffer(pack_ints(o_send), dtype="<i4").astype(np.int64)
     r = _f8_send(r_send)
     order = np.lexsort((o, v))
+    v, o, r = v[order], o[order], r[order]
+    new = np.r_[True, (v[1:] != v[:-1]) | (o[1:] != o[:-1])] if len(v) else np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(new)
+    rows = np.diff(np.r_[starts, len(v)])
+    if len(starts) != len(v):
+        r = np.add.reduceat(r, starts) / rows
+        v, o = v[starts], o[starts]
     counts = np.bincount(v, minlength=int(nvert)).astype("<i4")
-    return counts.tobytes() + o[order].astype("<i4").tobytes() + r[order].astype("<f8").tobytes()
-
-
-def _f8_send(buf):
-    buf = bytes(buf)
-    ndim = int.from_bytes(buf[0:4], "big")
-    count = int.from_bytes(buf[12:16], "big") if ndim else 0
-    elems = np.frombuffer(buf, dtype=[("len", ">i4"), ("value", ">f8")], count=count, offset=12 + 8 * ndim)
-    if count and (elems["len"] != 8).any():
-        raise ValueError("array contains NULL or non-float8 elements")
-    return elems["value"]
+    head = np.array([len(v), float((rows > 1).sum()), float((rows - 1).sum()), float(r.sum())])
+    return (head.astype("<f8").tobytes() + r.astype("<f8").tobytes() + counts.tobytes()
+            + o.astype("<i4").tobytes())
 
 
 def normal_equations(counts, other, r, Other, mu, biases):
@@ -80,9 +91,9 @@ def normal_equations(counts, other, r, Other, mu, biases):
     return G[:, :p, :p], G[:, :p, p], G[:, p, p]
 
 
-def solve_block(data, nvert, nnz, Other, lam, mu, biases):
+def solve_block(data, nvert, Other, lam, mu, biases):
     """One packed block of a half-step -> (X (m, rank + 1): factor and bias per vertex, n (m), sse (m))."""
-    counts, other, r = block_arrays(data, nvert, nnz)
+    counts, other, r = block_arrays(data, nvert)
     A, b, tt = normal_equations(counts, other, r, Other, mu, biases)
     x = solve(A, b, lam, counts.astype(float))
     sse = np.maximum(tt - 2.0 * np.einsum("mp,mp->m", x, b) + np.einsum("mp,mpq,mq->m", x, A, x), 0.0)
@@ -113,6 +124,17 @@ def pack_ints(buf):
     if count and (elems["len"] != 4).any():
         raise ValueError("array contains NULL or non-int4 elements")
     return elems["value"].astype("<i4").tobytes()
+
+
+def _f8_send(buf):
+    """PostgreSQL's binary float8[] (array_send) -> float64 values."""
+    buf = bytes(buf)
+    ndim = int.from_bytes(buf[0:4], "big")
+    count = int.from_bytes(buf[12:16], "big") if ndim else 0
+    elems = np.frombuffer(buf, dtype=[("len", ">i4"), ("value", ">f8")], count=count, offset=12 + 8 * ndim)
+    if count and (elems["len"] != 8).any():
+        raise ValueError("array contains NULL or non-float8 elements")
+    return elems["value"].astype("<f8")
 
 
 def initial_factor(id_text, rank, seed):

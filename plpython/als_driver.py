@@ -16,30 +16,39 @@ BLOCK_RATINGS = 50_000        # ratings per packed block (about 600 KB)
 FETCH = 16                    # blocks per cursor fetch
 
 
-def pack(plpy, schema, work, rtab, side, other_side, n_vertices, n_ratings):
-    """-> name of the packed table of `side` ('u' or 'i') over the ratings table rtab(u, i, r)."""
-    per_block = max(1, int(round(BLOCK_RATINGS * n_vertices / max(n_ratings, 1))))
+def pack(plpy, schema, work, rows_sql, side, other_side, n_vertices, n_rows):
+    """-> (name of the packed table of `side` ('u' or 'i'), stats dict) over rows_sql (u, i, r).
+
+    Grouped by block with sorted input (hash aggregation off for this statement): one block's
+    arrays in memory at a time, so packing memory is bounded by work_mem, not by the table."""
+    per_block = max(1, int(round(BLOCK_RATINGS * n_vertices / max(n_rows, 1))))
     table = f"{work}_{side}blocks"
-    # no SQL sort: each block's rows arrive in any order and the packing kernel sorts them
+    hashagg = plpy.execute("SELECT current_setting('enable_hashagg') AS h")[0]["h"]
+    plpy.execute("SELECT set_config('enable_hashagg', 'off', true)")
     plpy.execute(f"""
         CREATE UNLOGGED TABLE {table} AS
-        SELECT block, first, nvert, nnz,
-               {schema}.als_pack_block(vs, os, rs, first, nvert) AS data
-        FROM (SELECT block, min(v) AS first, max(v) - min(v) + 1 AS nvert, count(*) AS nnz,
+        SELECT block, first, nvert, {schema}.als_pack_block(vs, os, rs, first, nvert) AS data
+        FROM (SELECT block, min(v) AS first, max(v) - min(v) + 1 AS nvert,
                      array_send(array_agg(v)) AS vs, array_send(array_agg(o)) AS os, array_send(array_agg(r)) AS rs
               FROM (SELECT a.idx AS v, b.idx AS o, t.r, a.idx / {per_block} AS block
-                    FROM {rtab} t JOIN {work}_{side}map a ON a.id = t.{side}
-                                  JOIN {work}_{other_side}map b ON b.id = t.{other_side}) AS x
+                    FROM {rows_sql} AS t JOIN {work}_{side}map a ON a.id = t.{side}
+                                         JOIN {work}_{other_side}map b ON b.id = t.{other_side}) AS x
               GROUP BY block) AS g""")
+    plpy.execute(plpy.prepare("SELECT set_config('enable_hashagg', $1, true)", ["text"]), [hashagg])
     plpy.execute(f"ALTER TABLE {table} ALTER COLUMN data SET STORAGE EXTERNAL")
-    return table
+    st = plpy.execute(f"SELECT coalesce(sum(s[1]), 0) AS pairs, coalesce(sum(s[2]), 0) AS dup_pairs, "
+                      f"coalesce(sum(s[3]), 0) AS dup_rows, coalesce(sum(s[4]), 0) AS sum_r "
+                      f"FROM (SELECT {schema}.als_block_stats(data) AS s FROM {table}) AS b")[0]
+    return table, {k: float(v) for k, v in st.items()}
 
 
-def make_map(plpy, work, rtab, side):
-    """Dense 0-based index per distinct id of one side, in id order."""
+def make_map(plpy, work, rows_sql, side):
+    """Dense 0-based index per distinct id of one side, in id order. -> number of ids."""
     plpy.execute(f"CREATE UNLOGGED TABLE {work}_{side}map AS SELECT {side} AS id, "
-                 f"(row_number() OVER (ORDER BY {side}) - 1)::int AS idx FROM (SELECT DISTINCT {side} FROM {rtab}) d")
+                 f"(row_number() OVER (ORDER BY {side}) - 1)::int AS idx "
+                 f"FROM (SELECT DISTINCT {side} FROM {rows_sql} AS t) d")
     plpy.execute(f"ANALYZE {work}_{side}map")
+    return int(plpy.execute(f"SELECT count(*) AS n FROM {work}_{side}map")[0]["n"])
 
 
 def half_step(plpy, table, n_vertices, Other, lam, mu, biases):
@@ -47,13 +56,13 @@ def half_step(plpy, table, n_vertices, Other, lam, mu, biases):
     X = np.zeros((n_vertices, Other.shape[1]))
     N = np.zeros(n_vertices)
     SSE = np.zeros(n_vertices)
-    cur = plpy.cursor(f"SELECT first, nvert, nnz, data FROM {table}")
+    cur = plpy.cursor(f"SELECT first, nvert, data FROM {table}")
     while True:
         rows = cur.fetch(FETCH)
         if not rows:
             break
         for row in rows:
-            x, n, sse = als.solve_block(row["data"], row["nvert"], row["nnz"], Other, lam, mu, biases)
+            x, n, sse = als.solve_block(row["data"], row["nvert"], Other, lam, mu, biases)
             lo, hi = row["first"], row["first"] + row["nvert"]
             X[lo:hi], N[lo:hi], SSE[lo:hi] = x, n, sse
     return X, N, SSE

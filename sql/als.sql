@@ -21,7 +21,15 @@ RETURNS bytea LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
 return als.pack_block(vs, os, rs, first, nvert)
 $py$;
 COMMENT ON FUNCTION @extschema@.als_pack_block(bytea, bytea, bytea, integer, integer) IS
-    'indb_ml: one packed ALS block from array_send of its vertex indexes, neighbour indexes and ratings (any order): int32 count per vertex, int32 neighbour per rating, float64 rating per rating, sorted by vertex';
+    'indb_ml: one packed ALS block from array_send of its vertex indexes, neighbour indexes and ratings (any order): stats, float64 rating per pair, int32 count per vertex, int32 neighbour per pair; sorted by vertex, duplicate pairs averaged';
+
+CREATE OR REPLACE FUNCTION @extschema@.als_block_stats(data bytea)
+RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
+#@kernel als
+return als.block_stats(data)
+$py$;
+COMMENT ON FUNCTION @extschema@.als_block_stats(bytea) IS
+    'indb_ml: [pairs, duplicated pairs, extra rows averaged away, sum of ratings] of a packed ALS block';
 
 CREATE OR REPLACE FUNCTION @extschema@.als_initial_factor(id text, rank integer, seed bigint DEFAULT 0)
 RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
@@ -105,42 +113,36 @@ model_id = registry.start(plpy, schema, out["sql"], "als", src["sql"], out["sql"
 old_work_mem = plpy.execute("SELECT current_setting('work_mem') AS w")[0]["w"]
 plpy.execute("SELECT set_config('work_mem', '256MB', true) WHERE pg_size_bytes(current_setting('work_mem')) < 268435456")
 work = f"{packed_store.data_schema(schema)}.{packed_store.new_name('_als')}"  # scratch tables, private to the caller
-rtab = f"{work}_ratings"
 counts = plpy.execute(
     f"SELECT count(*) AS total, count(*) FILTER (WHERE {R} IS NULL) AS null_ratings, "
     f"count(*) FILTER (WHERE {R} IS NOT NULL AND ({U} IS NULL OR {I} IS NULL)) AS null_ids, "
     f"count(*) FILTER (WHERE {R}::float8 IN ('NaN', 'Infinity', '-Infinity')) AS bad_ratings "
     f"FROM {src['sql']}")[0]
-plpy.execute(f"""
-    CREATE UNLOGGED TABLE {rtab} AS
-    SELECT {U} AS u, {I} AS i, avg({R}::float8) AS r, count(*) AS c
-    FROM {src['sql']}
-    WHERE {U} IS NOT NULL AND {I} IS NOT NULL AND {R} IS NOT NULL
-      AND {R}::float8 NOT IN ('NaN', 'Infinity', '-Infinity')
-    GROUP BY {U}, {I}""")
-st = plpy.execute(f"SELECT count(*) AS pairs, count(*) FILTER (WHERE c > 1) AS dup_pairs, "
-                  f"coalesce(sum(c - 1), 0) AS dup_rows, avg(r) AS mu, count(DISTINCT u) AS users, "
-                  f"count(DISTINCT i) AS items FROM {rtab}")[0]
-if st["pairs"] == 0:
+valid = (f"{U} IS NOT NULL AND {I} IS NOT NULL AND {R} IS NOT NULL "
+         f"AND {R}::float8 NOT IN ('NaN', 'Infinity', '-Infinity')")
+rows_sql = f"(SELECT {U} AS u, {I} AS i, {R}::float8 AS r FROM {src['sql']} WHERE {valid})"
+n_rows = int(counts["total"] - counts["null_ratings"] - counts["null_ids"] - counts["bad_ratings"])
+if n_rows <= 0:
     plpy.error(f"{fn}: {ratings_table} has no usable ratings ({counts['total']} rows, {counts['null_ratings']} "
                f"with a NULL rating, {counts['null_ids']} with a NULL id, {counts['bad_ratings']} NaN/infinite)")
-if st["dup_pairs"] and dup_mode == "error":
-    ex = plpy.execute(f"SELECT u::text AS u, i::text AS i, c FROM {rtab} WHERE c > 1 ORDER BY c DESC LIMIT 1")[0]
-    plpy.error(f"{fn}: {st['dup_pairs']} (user, item) pairs are rated more than once in {ratings_table}, "
-               f"e.g. ({ex['u']}, {ex['i']}) {ex['c']} times; pass duplicates => 'average' to average them")
-plpy.execute(f"ANALYZE {rtab}")
-n_ratings = int(st["pairs"])
-mu = float(st["mu"]) if biases else 0.0
-plpy.notice(f"{fn}: {n_ratings} ratings of {st['users']} users x {st['items']} items "
-            f"({counts['null_ratings']} NULL ratings, {counts['null_ids']} NULL ids, {counts['bad_ratings']} NaN/inf "
-            f"skipped; {st['dup_pairs']} duplicated pairs averaged)")
-n_users, n_items = int(st["users"]), int(st["items"])
-als_driver.make_map(plpy, work, rtab, "u")
-als_driver.make_map(plpy, work, rtab, "i")
+n_users = als_driver.make_map(plpy, work, rows_sql, "u")
+n_items = als_driver.make_map(plpy, work, rows_sql, "i")
 tp = time.perf_counter()
-ublocks = als_driver.pack(plpy, schema, work, rtab, "u", "i", n_users, n_ratings)
-iblocks = als_driver.pack(plpy, schema, work, rtab, "i", "u", n_items, n_ratings)
+# duplicate (user, item) rows are averaged by the packing kernel (adjacent after its sort)
+ublocks, st = als_driver.pack(plpy, schema, work, rows_sql, "u", "i", n_users, n_rows)
+if st["dup_pairs"] and dup_mode == "error":
+    ex = plpy.execute(f"SELECT u::text AS u, i::text AS i, count(*) AS c FROM {rows_sql} AS t GROUP BY u, i "
+                      f"HAVING count(*) > 1 ORDER BY count(*) DESC, 1, 2 LIMIT 1")[0]
+    plpy.error(f"{fn}: {int(st['dup_pairs'])} (user, item) pairs are rated more than once in {ratings_table}, "
+               f"e.g. ({ex['u']}, {ex['i']}) {ex['c']} times; pass duplicates => 'average' to average them")
+iblocks, _ = als_driver.pack(plpy, schema, work, rows_sql, "i", "u", n_items, n_rows)
 pack_ms = (time.perf_counter() - tp) * 1000.0
+n_ratings = int(st["pairs"])
+global_mean = st["sum_r"] / st["pairs"]
+mu = global_mean if biases else 0.0
+plpy.notice(f"{fn}: {n_ratings} ratings of {n_users} users x {n_items} items "
+            f"({counts['null_ratings']} NULL ratings, {counts['null_ids']} NULL ids, {counts['bad_ratings']} NaN/inf "
+            f"skipped; {int(st['dup_pairs'])} duplicated pairs averaged)")
 item_ids = [r["t"] for r in plpy.execute(f"SELECT id::text AS t FROM {work}_imap ORDER BY idx")]
 Qi = als.initial_factors(item_ids, rank, seed)
 Pu = None
@@ -171,7 +173,7 @@ while it < max_iter:
 # ---- output tables: (id, factor, bias, n_ratings) per side, and the model row
 als_driver.write_factors(plpy, users_t["sql"], f"{work}_umap", Pu, Un, utype, rank)
 als_driver.write_factors(plpy, items_t["sql"], f"{work}_imap", Qi, Vn, itype, rank)
-for suffix in ("_ublocks", "_iblocks", "_umap", "_imap", "_ratings"):
+for suffix in ("_ublocks", "_iblocks", "_umap", "_imap"):
     plpy.execute(f"DROP TABLE {work}{suffix}")
 plpy.execute(plpy.prepare("SELECT set_config('work_mem', $1, true)", ["text"]), [old_work_mem])
 train_ms = (time.perf_counter() - t0) * 1000.0
@@ -187,18 +189,18 @@ plpy.execute(plpy.prepare(f"""
            $22::bigint AS model_id""",
     ["text", "text", "text", "text", "text", "text", "int4", "float8", "bool", "float8", "int8", "int4", "bool",
      "float8", "int8", "int8", "int8", "int8", "int8", "int8", "int8", "int8"]),
-    [src["sql"], U, I, R, users_t["sql"], items_t["sql"], rank, lam, biases, float(st["mu"]), seed, it, converged,
-     rmse, n_ratings, st["users"], st["items"], counts["null_ratings"], counts["null_ids"], counts["bad_ratings"],
-     st["dup_pairs"], model_id])
+    [src["sql"], U, I, R, users_t["sql"], items_t["sql"], rank, lam, biases, global_mean, seed, it, converged,
+     rmse, n_ratings, n_users, n_items, counts["null_ratings"], counts["null_ids"], counts["bad_ratings"],
+     int(st["dup_pairs"]), model_id])
 registry.finish(plpy, schema, model_id,
                 {"train_rmse": rmse, "iterations": it, "converged": converged, "num_ratings": n_ratings,
-                 "num_users": st["users"], "num_items": st["items"], "global_mean": float(st["mu"]),
+                 "num_users": n_users, "num_items": n_items, "global_mean": global_mean,
                  "num_null_ratings_skipped": counts["null_ratings"], "num_null_ids_skipped": counts["null_ids"],
-                 "num_duplicate_pairs_averaged": st["dup_pairs"], "pack_ms": pack_ms},
+                 "num_duplicate_pairs_averaged": int(st["dup_pairs"]), "pack_ms": pack_ms},
                 [out["sql"], users_t["sql"], items_t["sql"]], train_ms)
 return (f"als_train: {out['sql']}: rank {rank}, train RMSE {rmse:.6f} after {it} iteration(s) "
         f"({'converged' if converged else 'stopped at max_iter'}), {n_ratings} ratings, "
-        f"{st['users']} users, {st['items']} items, {train_ms:.0f} ms")
+        f"{n_users} users, {n_items} items, {train_ms:.0f} ms")
 $py$;
 COMMENT ON FUNCTION @extschema@.als_train(text, text, text, text, text, integer, float8, integer, float8, bigint, boolean, text) IS
     'indb_ml: ALS-WR matrix factorisation (with user/item biases unless biases => false). Writes out_table (one row: parameters, global_mean, train_rmse, counts), out_table_users and out_table_items (id, factor, bias, n_ratings)';

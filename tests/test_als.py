@@ -30,8 +30,9 @@ def test_block_kernel_solves_the_normal_equations(biases):
     other = np.concatenate([rng.choice(n_other, c, replace=c > n_other) for c in counts]).astype("<i4")
     ratings = rng.integers(1, 6, counts.sum()).astype(float)
     Other = rng.normal(size=(n_other, rank + 1))
-    data = counts.astype("<i4").tobytes() + other.tobytes() + ratings.tobytes()
-    X, n, sse = als.solve_block(data, len(counts), len(other), Other, lam, mu, biases)
+    data = (np.array([len(other), 0, 0, ratings.sum()]).tobytes() + ratings.tobytes() + counts.astype("<i4").tobytes()
+            + other.tobytes())
+    X, n, sse = als.solve_block(data, len(counts), Other, lam, mu, biases)
     np.testing.assert_array_equal(n, counts)
     lo = 0
     for v, c in enumerate(counts):
@@ -50,19 +51,20 @@ def test_block_kernel_solves_the_normal_equations(biases):
             assert X[v, rank] == 0.0
 
 
-def test_packing_kernel_sorts_a_block():
+def test_packing_kernel_sorts_a_block_and_averages_duplicates():
     """array_send'ed (vertex, neighbour, rating) rows in any order -> the CSR block solve_block reads."""
     import struct
 
     def send(vals, oid, fmt, width):
         head = struct.pack(">iiiii", 1, 0, oid, len(vals), 1)
         return head + b"".join(struct.pack(">i" + fmt, width, v) for v in vals)
-    v, o, r = [7, 3, 7, 5, 3, 7], [2, 9, 1, 4, 0, 5], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]
+    v, o, r = [7, 3, 7, 5, 3, 7, 7], [2, 9, 1, 4, 0, 5, 2], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 4.0]
     data = als.pack_block(send(v, 23, "i", 4), send(o, 23, "i", 4), send(r, 701, "d", 8), 3, 5)
-    counts, other, ratings = als.block_arrays(data, 5, 6)
+    counts, other, ratings = als.block_arrays(data, 5)
     np.testing.assert_array_equal(counts, [2, 0, 1, 0, 3])
     np.testing.assert_array_equal(other, [0, 9, 4, 1, 2, 5])
-    np.testing.assert_array_equal(ratings, [5.0, 2.0, 4.0, 3.0, 1.0, 6.0])
+    np.testing.assert_array_equal(ratings, [5.0, 2.0, 4.0, 3.0, 2.5, 6.0])     # (7, 2) rated 1 and 4
+    assert als.block_stats(data) == [6.0, 1.0, 1.0, 22.5]
 
 
 def test_initial_factors_reproducible():
