@@ -40,15 +40,20 @@ def _timed(conn, query, params=None):
     return time.perf_counter() - t, rows
 
 
-def make_blobs(conn, table, rows, dims, k):
-    """k <= 11: the issue's centres ((7c + 3j) mod 11) - 5; larger k: centres from hashtext in [-40, 40)."""
-    centre = ("((g % {k}) * 7 + j * 3) % 11 - 5.0" if k <= 11 else
-              "(abs(hashtext((g % {k})::text || ':' || j)) % 8000) / 100.0 - 40.0").format(k=int(k))
+def make_blobs(conn, table, rows, dims, k, hard=False):
+    """k <= 11: the issue's centres ((7c + 3j) mod 11) - 5; larger k, or hard: centres from hashtext
+    (in [-40, 40), or [-10, 10) when hard); noise uniform in [-1, 1) (N(0, 1) when hard)."""
+    if hard:
+        centre = "(abs(hashtext((g % {k})::text || ':' || j)) % 2000) / 100.0 - 10.0".format(k=int(k))
+    else:
+        centre = ("((g % {k}) * 7 + j * 3) % 11 - 5.0" if k <= 11 else
+                  "(abs(hashtext((g % {k})::text || ':' || j)) % 8000) / 100.0 - 40.0").format(k=int(k))
+    noise = ("sqrt(-2 * ln(1 - random())) * cos(2 * pi() * random())" if hard else "(random() - 0.5) * 2")
     conn.execute(f"DROP TABLE IF EXISTS {table}")
     t, _ = _timed(conn, f"""
         CREATE TABLE {table} AS
         SELECT g AS id, g % {int(k)} AS blob,
-               ARRAY(SELECT {centre} + (random() - 0.5) * 2 FROM generate_series(1, {int(dims)}) AS j) AS x
+               ARRAY(SELECT {centre} + {noise} FROM generate_series(1, {int(dims)}) AS j) AS x
         FROM generate_series(1, {int(rows)}) AS g""")
     conn.execute(f"ANALYZE {table}")
     return t
@@ -90,7 +95,7 @@ def install_before(dsn, checkout):
     subprocess.run([sys.executable, "-c", code, dsn], cwd=checkout, check=True)
 
 
-def bench(conn, rows, dims, k, seeds, max_iter, before, k_large, rows_large):
+def bench(conn, rows, dims, k, seeds, max_iter, before, k_large, rows_large, rows_hard=200_000):
     out = {"rows": rows, "dims": dims, "k": k, "seeds": seeds}
     out["make_table_seconds"] = make_blobs(conn, "bench_km_points", rows, dims, k)
     scans = [_timed(conn, "SELECT sum(x[2]) FROM bench_km_points")[0] for _ in range(3)]
@@ -119,6 +124,17 @@ def bench(conn, rows, dims, k, seeds, max_iter, before, k_large, rows_large):
     out["fits"] = table
     out["lloyd_iteration_seconds_median"] = statistics.median(iter_secs)
     out["lloyd_iteration_over_bare_scan"] = out["lloyd_iteration_seconds_median"] / out["bare_scan_seconds"]
+    # before / after on blobs close enough that plain k-means++ merges clusters (the issue's 200k x 20 case)
+    make_blobs(conn, "bench_km_hard", rows_hard, dims, k, hard=True)
+    conn.execute("SELECT indb_ml.prepare('bench_km_hard', NULL, 'x')")
+    XH, blobH, _ = export(conn, "bench_km_hard")
+    hard = {"rows": rows_hard, "optimum": optimum(XH, blobH), "fits": {}}
+    for label, schema, init in methods:
+        hard["fits"][label] = [fit(conn, schema, "bench_km_hard", k, init, s, max_iter) for s in range(seeds)]
+    hard["fits"]["scikit-learn KMeans(n_init=1)"] = [
+        {"objective": float(KMeans(k, n_init=1, random_state=s, max_iter=max_iter).fit(XH).inertia_), "seconds": 0.0,
+         "passes": None} for s in range(seeds)]
+    out["hard"] = hard
     # k-means|| against greedy k-means++ at large k
     make_blobs(conn, "bench_km_large", rows_large, dims, k_large)
     conn.execute("SELECT indb_ml.prepare('bench_km_large', NULL, 'x')")
@@ -140,6 +156,12 @@ def print_table(out):
     print(f"  (scikit-learn after a {out['export_seconds']:.2f} s export)")
     print(f"Lloyd iteration: {out['lloyd_iteration_seconds_median']:.3f} s = "
           f"{out['lloyd_iteration_over_bare_scan']:.2f} bare scans ({out['bare_scan_seconds']:.3f} s); target <= 2")
+    if "hard" in out:
+        H = out["hard"]
+        print(f"closer blobs (N(0, 1) noise around centres in [-10, 10)^{out['dims']}), {H['rows']} rows, "
+              f"k = {out['k']} (optimum {H['optimum']:.6g}): objective / optimum per seed")
+        for label, runs in H["fits"].items():
+            print(f"  {label:32s} " + " ".join(f"{r['objective'] / H['optimum']:7.4f}" for r in runs))
     L = out["large"]
     print(f"k = {L['k']} on {L['rows']} rows (optimum {L['optimum']:.6g}):")
     for m, r in L["fits"].items():

@@ -1,8 +1,10 @@
 """The ALS driver (takes ``plpy``; runs in the caller's backend): pack the ratings once, then half-steps.
 
 Packing (SQL, once per training): every user and item gets a dense index; the
-ratings become two packed tables, blocks of consecutive users (and of items)
-with their ratings in CSR form (``als.block_arrays``). A half-step reads one
+valid ratings become two packed tables, blocks of consecutive users (and of
+items) with their ratings in CSR form (``als.block_arrays``); the packing
+kernel sorts each block and averages duplicate (user, item) rows, so no
+``GROUP BY user, item`` over the whole table is needed. A half-step reads one
 side's blocks with a cursor and calls ``als.solve_block`` once per block, with
 the other side's factors held in this backend's memory as one array - no
 per-rating Python, no per-rating SQL, and the factors never round-trip through
