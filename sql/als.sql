@@ -113,16 +113,18 @@ model_id = registry.start(plpy, schema, out["sql"], "als", src["sql"], out["sql"
 old_work_mem = plpy.execute("SELECT current_setting('work_mem') AS w")[0]["w"]
 plpy.execute("SELECT set_config('work_mem', '256MB', true) WHERE pg_size_bytes(current_setting('work_mem')) < 268435456")
 work = f"{packed_store.data_schema(schema)}.{packed_store.new_name('_als')}"  # scratch tables, private to the caller
+valid = (f"{U} IS NOT NULL AND {I} IS NOT NULL AND {R} IS NOT NULL "
+         f"AND {R}::float8 NOT IN ('NaN', 'Infinity', '-Infinity')")
 counts = plpy.execute(
     f"SELECT count(*) AS total, count(*) FILTER (WHERE {R} IS NULL) AS null_ratings, "
     f"count(*) FILTER (WHERE {R} IS NOT NULL AND ({U} IS NULL OR {I} IS NULL)) AS null_ids, "
-    f"count(*) FILTER (WHERE {R}::float8 IN ('NaN', 'Infinity', '-Infinity')) AS bad_ratings "
-    f"FROM {src['sql']}")[0]
-valid = (f"{U} IS NOT NULL AND {I} IS NOT NULL AND {R} IS NOT NULL "
-         f"AND {R}::float8 NOT IN ('NaN', 'Infinity', '-Infinity')")
+    f"count(*) FILTER (WHERE {R}::float8 IN ('NaN', 'Infinity', '-Infinity')) AS bad_ratings, "
+    f"count(*) FILTER (WHERE {valid}) AS valid FROM {src['sql']}")[0]
 rows_sql = f"(SELECT {U} AS u, {I} AS i, {R}::float8 AS r FROM {src['sql']} WHERE {valid})"
-n_rows = int(counts["total"] - counts["null_ratings"] - counts["null_ids"] - counts["bad_ratings"])
-if n_rows <= 0:
+n_rows = int(counts["valid"])
+if counts["total"] == 0:
+    plpy.error(f"{fn}: ratings table {ratings_table} is empty")
+if n_rows == 0:
     plpy.error(f"{fn}: {ratings_table} has no usable ratings ({counts['total']} rows, {counts['null_ratings']} "
                f"with a NULL rating, {counts['null_ids']} with a NULL id, {counts['bad_ratings']} NaN/infinite)")
 n_users = als_driver.make_map(plpy, work, rows_sql, "u")
