@@ -23,7 +23,7 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--dsn", help="an existing database with indb_ml installed (default: a throwaway cluster)")
     ap.add_argument("--skip", choices=["als", "kmeans"], action="append", default=[])
-    ap.add_argument("--quick", action="store_true", help="200k k-means rows, 1M-rating Netflix-shaped table")
+    ap.add_argument("--quick", action="store_true", help="smaller k-means tables, a 1M-rating Netflix-shaped table")
     ap.add_argument("--before", help="a checkout whose k-means to compare (installed in schema indb_ml_before)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
@@ -38,7 +38,8 @@ def main(argv=None):
                 kmeans.install_before(dsn, args.before)
             with kmeans.connect(dsn) as conn:
                 result["kmeans"] = kmeans.bench(conn, 200_000 if args.quick else 1_000_000, 20, 10, 5, 20,
-                                                args.before, 100, 100_000 if args.quick else 200_000)
+                                                args.before, 100, 100_000 if args.quick else 200_000,
+                                                50_000 if args.quick else 200_000)
             kmeans.print_table(result["kmeans"])
     if args.json:
         print(json.dumps(result, indent=2, default=float))

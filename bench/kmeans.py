@@ -13,7 +13,9 @@ coordinate j of blob c is ((7c + 3j) mod 11) - 5, plus uniform noise in
 the blocks per fit. Per Lloyd iteration: seconds against a bare scan of the
 same rows (``SELECT sum(x[2])``) measured in the same run. scikit-learn:
 KMeans(n_init=1) (greedy k-means++) per seed after a binary COPY export (export
-time apart). Then k-means|| against greedy k-means++ at k = 100 on a smaller table.
+time apart). Then the same per-seed table on closer blobs (N(0, 1) noise around centres
+in [-10, 10)^d, where plain k-means++ merges clusters for some seeds), and k-means||
+against greedy k-means++ at k = 100 on a smaller table.
 """
 from __future__ import annotations
 
@@ -179,6 +181,7 @@ def main(argv=None):
     ap.add_argument("--max-iter", type=int, default=20)
     ap.add_argument("--k-large", type=int, default=100)
     ap.add_argument("--rows-large", type=int, default=200_000)
+    ap.add_argument("--rows-hard", type=int, default=200_000, help="rows of the closer-blobs table")
     ap.add_argument("--before", help="a checkout whose code to compare (installed in schema indb_ml_before)")
     args = ap.parse_args(argv)
     with server(args.dsn) as dsn:
@@ -186,7 +189,7 @@ def main(argv=None):
             install_before(dsn, args.before)
         with connect(dsn) as conn:
             out = bench(conn, args.rows, args.dims, args.k, args.seeds, args.max_iter, args.before, args.k_large,
-                        args.rows_large)
+                        args.rows_large, args.rows_hard)
     print_table(out)
     return out
 
