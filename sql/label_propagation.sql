@@ -17,7 +17,7 @@ CREATE OR REPLACE FUNCTION @extschema@.label_propagation(
     tolerance double precision DEFAULT 1e-6,
     directed boolean DEFAULT false
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel graph_engine registry identifiers graph
+#@kernel label_propagation graph_prepare graph_engine registry identifiers graph
 import time
 import numpy as np
 t0 = time.perf_counter()
@@ -60,11 +60,11 @@ for r in rows:
         plpy.error(f"{fn}: seed vertex {r['v']} has two labels ({seed_of[r['vid']]!r} and {r['label']!r})")
 sv_ids = np.array(sorted(seed_of), dtype=np.int64)
 sv_cls = np.array([cidx[seed_of[v]] for v in sv_ids], dtype=np.int64)
-g = graph.load(plpy, prep, graph_engine)
-if g.weight is not None and (np.isnan(g.weight).any() or (g.weight < 0).any()):
+g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst", "in_deg", "in_src", "in_w"))
+if g.in_weight is not None and (np.isnan(g.in_weight).any() or (g.in_weight < 0).any()):
     plpy.error(f"{fn}: edge weights must be non-negative and not NULL")
 rounds = graph.Rounds(plpy, fn)
-F, nrounds, converged = graph_engine.label_propagation(g, sv_ids, sv_cls, len(classes), tolerance, max_iter,
+F, nrounds, converged = label_propagation.label_propagation(g, sv_ids, sv_cls, len(classes), tolerance, max_iter,
                                                        rounds)
 if not converged:
     plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")

@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import psycopg
 import pytest
 
@@ -10,6 +11,7 @@ from graph_testdata import facebook, wiki_vote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from plpython import graph as graph_py  # noqa: E402  (pure parser, no server needed)
+from plpython import graph_color as gc  # noqa: E402
 from plpython import graph_engine as ge  # noqa: E402
 
 
@@ -37,6 +39,15 @@ def test_prepared_graph_reused_until_the_source_changes(conn):
     # dense ids in id order, degrees stored, indexes both ways
     v = conn.execute(f"SELECT vid, id, out_degree, in_degree FROM indb_ml.{row[5]}_v ORDER BY vid").fetchall()
     assert v == [(0, 5, 1, 1), (1, 10, 1, 1), (2, 20, 1, 1), (3, 30, 1, 1)]
+    # both CSR directions stored in final order (edges 1->2, 2->3, 3->1, 0->0): nothing to sort per call
+    csr = conn.execute(f"SELECT n, m, out_deg, out_dst, in_deg, in_src FROM indb_ml.{row[5]}_csr").fetchone()
+    arr = [np.frombuffer(b, dtype="<i4").tolist() for b in csr[2:]]
+    assert csr[:2] == (4, 4)
+    assert arr == [[1, 1, 1, 1], [0, 2, 3, 1], [1, 1, 1, 1], [0, 3, 1, 2]]
+    # the row-per-edge table (SQL engine, traversals) is built on first use, indexed both ways
+    assert conn.execute("SELECT to_regclass(%s)", [f"indb_ml.{row[5]}_e"]).fetchone()[0] is None
+    conn.execute("DROP TABLE IF EXISTS pg_bfs, pg_bfs_summary")
+    conn.execute("SELECT indb_ml.graph_bfs(NULL, NULL, 'pg_e', 'src=a, dest=b', 10::bigint, 'pg_bfs')")
     idx = conn.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'indb_ml' AND tablename = %s",
                        [row[5] + "_e"]).fetchone()[0]
     assert idx == 2
@@ -146,9 +157,9 @@ def test_colouring_is_proper(conn):
 def test_engine_colour_and_bfs_kernels_without_server():
     G = nx.gnp_random_graph(200, 0.05, seed=2, directed=True)
     e = list(G.edges)
-    g = ge.Graph(200, [a for a, _ in e], [b for _, b in e])
-    col, _ = ge.color(g, seed=1)
-    assert ge.is_proper(g, col)
+    g = ge.Graph.from_edges(200, [a for a, _ in e], [b for _, b in e])
+    col, _ = gc.color(g, seed=1)
+    assert gc.is_proper(g, col)
     lv = ge.bfs_levels(g, [0])
     ref = nx.single_source_shortest_path_length(G, 0)
     assert {i: int(x) for i, x in enumerate(lv) if x >= 0} == ref
@@ -176,4 +187,3 @@ def test_python_api(db_dsn, conn):
         assert not db.table_exists("api_pr")
 
 
-import numpy as np  # noqa: E402

@@ -1,0 +1,238 @@
+"""Prepared graphs (driver): renumber, merge, pack both CSR directions once; reuse while the sources are unchanged.
+
+``ensure`` pulls the edge table in one scan (endpoints as packed binary, one
+``string_agg`` per column), renumbers the vertex ids densely 0..n-1 in id
+order (integer ids in numpy; other types through one SQL numbering table),
+and lets ``graph_csr.build`` merge duplicates and sort the edges both ways.
+It writes:
+
+* ``<schema>._graph_<id>_v (vid int4 PK, id UNIQUE, out_degree, in_degree)``
+* ``<schema>._graph_<id>_csr``: one row - ``n``, ``m``, the degrees and both CSRs
+  (``out_dst`` sorted by (src, dst), ``in_src`` sorted by (dst, src), weights in
+  both orders) as little-endian bytes, ``ids`` (the original ids in vid order),
+  ``colors`` (filled by the first chromatic call).
+
+The edge table ``_graph_<id>_e (src, dst, weight)`` with (src, dst) and (dst,
+src) indexes serves the SQL engine and the traversals only; ``ensure_edges``
+builds it on first use. Calls load the CSR bytes without sorting anything.
+"""
+import time
+
+import numpy as np
+
+from . import graph_csr, identifiers  # noqa: F401
+
+INTEGER_TYPES = ("int2", "int4", "int8")
+CSR_COLUMNS = ("out_deg", "out_dst", "in_deg", "in_src", "out_w", "in_w")
+
+
+def source_fingerprint(plpy, rel):
+    """Row count, sum of xmin, last ctid, partitions: changes whenever the table's rows change."""
+    if rel["relkind"] not in ("r", "p", "m"):
+        return None
+    row = plpy.execute(
+        f"SELECT count(*) AS n, coalesce(sum(xmin::text::bigint), 0) AS x, max(ctid)::text AS c, "
+        f"count(DISTINCT tableoid) AS p FROM {rel['sql']}")[0]
+    return f"{row['n']}:{row['x']}:{row['c']}:{row['p']}"
+
+
+def _lookup(plpy, schema, key, fingerprint):
+    found = plpy.execute(plpy.prepare(
+        f"SELECT * FROM {schema}.prepared_graphs WHERE edge_oid = $1 AND src = $2 AND dest = $3 "
+        f"AND weight = $4 AND directed = $5 AND vertex_oid IS NOT DISTINCT FROM $6 "
+        f"AND vertex_id IS NOT DISTINCT FROM $7 AND fingerprint = $8 "
+        f"AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attname = 'in_src' AND a.attrelid = "
+        f"pg_catalog.to_regclass('{schema}.' || quote_ident(table_prefix || '_csr'))) "
+        f"ORDER BY graph_id DESC LIMIT 1",
+        ["oid", "text", "text", "text", "bool", "oid", "text", "text"]), key + [fingerprint])
+    return dict(found[0]) if found else None
+
+
+def ensure(plpy, schema, spec, reuse=True):
+    """Prepare (or reuse) the graph described by ``spec``; returns the prepared_graphs row as a dict."""
+    t0 = time.perf_counter()
+    edges, vertices = spec["edges"], spec["vertices"]
+    fp_e = source_fingerprint(plpy, edges)
+    fp_v = source_fingerprint(plpy, vertices) if vertices else ""
+    fingerprint = None if fp_e is None or fp_v is None else f"{fp_e}|{fp_v}"
+    key = [edges["oid"], spec["src"], spec["dest"], spec["weight"], spec["directed"],
+           vertices["oid"] if vertices else None, spec["vertex_id"]]
+    if reuse and fingerprint is not None:
+        row = _lookup(plpy, schema, key, fingerprint)
+        if row:
+            plpy.execute(plpy.prepare(f"UPDATE {schema}.prepared_graphs SET last_used_at = clock_timestamp() "
+                                      f"WHERE graph_id = $1", ["int8"]), [row["graph_id"]])
+            row["reused"] = True
+            return with_tables(schema, row)
+    stale = plpy.execute(plpy.prepare(
+        f"SELECT graph_id, table_prefix FROM {schema}.prepared_graphs WHERE edge_oid = $1 AND src = $2 "
+        f"AND dest = $3 AND weight = $4 AND directed = $5 AND vertex_oid IS NOT DISTINCT FROM $6 "
+        f"AND vertex_id IS NOT DISTINCT FROM $7",
+        ["oid", "text", "text", "text", "bool", "oid", "text"]), key)
+    for row in stale:
+        drop_tables(plpy, schema, row["table_prefix"])
+        plpy.execute(plpy.prepare(f"DELETE FROM {schema}.prepared_graphs WHERE graph_id = $1", ["int8"]),
+                     [row["graph_id"]])
+    graph_id = plpy.execute(
+        f"SELECT nextval(pg_get_serial_sequence('{schema}.prepared_graphs', 'graph_id')) AS id")[0]["id"]
+    prefix = f"_graph_{graph_id}"
+    V, C = f"{schema}.{prefix}_v", f"{schema}.{prefix}_csr"
+    counts, src, dst, weight, ids_sql = _pull(plpy, spec)
+    n = counts["n_vertices"]
+    arrays, n_dup, n_loops = graph_csr.build(n, src, dst, weight, spec["directed"])
+    del src, dst, weight
+    idt = spec["id_type"]
+    plpy.execute(plpy.prepare(
+        f"CREATE TABLE {V} AS SELECT i.vid, i.id, u.o AS out_degree, u.i AS in_degree "
+        f"FROM ({ids_sql}) i JOIN unnest($1::int4[], $2::int4[]) WITH ORDINALITY u(o, i, ord) "
+        f"ON u.ord = i.vid + 1 ORDER BY i.vid", ["int4[]", "int4[]"]),
+        [arrays["out_deg"].tolist(), arrays["in_deg"].tolist()])
+    plpy.execute("DROP TABLE IF EXISTS pg_temp._indb_graph_ids")
+    plpy.execute(f"ALTER TABLE {V} ADD PRIMARY KEY (vid)")
+    plpy.execute(f"CREATE UNIQUE INDEX ON {V} (id)")
+    cols = ", ".join(f"{c} bytea" for c in CSR_COLUMNS)
+    plpy.execute(f"CREATE TABLE {C} (n int8, m int8, {cols}, ids {idt}[], colors bytea, color_seed int4)")
+    for c in CSR_COLUMNS + ("colors",):
+        plpy.execute(f"ALTER TABLE {C} ALTER COLUMN {c} SET STORAGE EXTERNAL")
+    packed = graph_csr.pack(arrays)
+    m = int(len(arrays["out_dst"]))
+    del arrays
+    plpy.execute(plpy.prepare(
+        f"INSERT INTO {C} SELECT $1, $2, $3, $4, $5, $6, $7, $8, (SELECT array_agg(id ORDER BY vid) FROM {V})",
+        ["int8", "int8"] + ["bytea"] * 6), [n, m] + [packed.get(c) for c in CSR_COLUMNS])
+    del packed
+    row = plpy.execute(plpy.prepare(
+        f"INSERT INTO {schema}.prepared_graphs (graph_id, vertex_oid, vertex_table, vertex_id, edge_oid, "
+        f"edge_table, src, dest, weight, directed, id_type, fingerprint, table_prefix, n_vertices, n_edges, "
+        f"n_input_edges, n_null_skipped, n_duplicates, n_self_loops, n_null_weights, min_weight, prepare_ms) "
+        f"VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22) RETURNING *",
+        ["int8", "oid", "text", "text", "oid", "text", "text", "text", "text", "bool", "text", "text", "text",
+         "int8", "int8", "int8", "int8", "int8", "int8", "int8", "float8", "float8"]),
+        [graph_id, vertices["oid"] if vertices else None, vertices["sql"] if vertices else None,
+         spec["vertex_id"], edges["oid"], edges["sql"], spec["src"], spec["dest"], spec["weight"],
+         spec["directed"], idt, fingerprint, prefix, n, m, counts["n"], counts["nulls"],
+         n_dup, n_loops, counts["nullw"], counts["minw"], (time.perf_counter() - t0) * 1000.0])[0]
+    row = dict(row)
+    row["reused"] = False
+    if counts["nulls"]:
+        plpy.notice(f"{spec['fn']}: skipped {counts['nulls']} edge(s) of {edges['sql']} with a NULL endpoint")
+    return with_tables(schema, row)
+
+
+def _pull(plpy, spec):
+    """One scan of the edge table: counts and the endpoints (dense ids) and weights as numpy arrays.
+
+    Returns (counts, src, dst, weight or None, ids_sql) where ids_sql selects (vid, id) of every vertex.
+    """
+    q = plpy.quote_ident
+    idt = spec["id_type"]
+    tab = spec["edges"]["sql"]
+
+    def aggs(e):
+        """Counts and packed columns over the edge table aliased ``e``."""
+        s, d = f"{e}.{q(spec['src'])}", f"{e}.{q(spec['dest'])}"
+        both = f"{s} IS NOT NULL AND {d} IS NOT NULL"
+        out = f"count(*) AS n, count(*) FILTER (WHERE NOT ({both})) AS nulls"
+        if spec["weight"]:
+            w = f"{e}.{q(spec['weight'])}::float8"
+            out += (f", string_agg(float8send(coalesce({w}, 'NaN')), ''::bytea) FILTER (WHERE {both}) AS w, "
+                    f"count(*) FILTER (WHERE {both} AND {w} IS NULL) AS nullw, min({w}) AS minw")
+        else:
+            out += ", NULL::bytea AS w, 0::int8 AS nullw, NULL::float8 AS minw"
+        return out, s, d, both
+
+    vsel = ""
+    if spec["vertices"]:
+        vsel = (f" UNION SELECT {q(spec['vertex_id'])}::{idt} FROM {spec['vertices']['sql']} "
+                f"WHERE {q(spec['vertex_id'])} IS NOT NULL")
+    cols, s, d, both = aggs("e")
+    if idt in INTEGER_TYPES:
+        row = plpy.execute(
+            f"SELECT {cols}, string_agg(int8send({s}::int8), ''::bytea) FILTER (WHERE {both}) AS s, "
+            f"string_agg(int8send({d}::int8), ''::bytea) FILTER (WHERE {both}) AS d FROM {tab} e")[0]
+        src = np.frombuffer(row["s"] or b"", dtype=">i8").astype(np.int64)
+        dst = np.frombuffer(row["d"] or b"", dtype=">i8").astype(np.int64)
+        extra = np.zeros(0, dtype=np.int64)
+        if spec["vertices"]:
+            v = plpy.execute(f"SELECT string_agg(int8send(id::int8), ''::bytea) AS v FROM ({vsel[7:]}) x(id)")[0]
+            extra = np.frombuffer(v["v"] or b"", dtype=">i8").astype(np.int64)
+        ids = np.unique(np.concatenate([src, dst, extra]))
+        src, dst = np.searchsorted(ids, src), np.searchsorted(ids, dst)
+        plpy.execute(plpy.prepare(
+            f"CREATE TEMP TABLE _indb_graph_ids ON COMMIT DROP AS SELECT (u.ord - 1)::int4 AS vid, u.id::{idt} AS id "
+            f"FROM unnest($1::int8[]) WITH ORDINALITY u(id, ord)", ["int8[]"]), [ids.tolist()])
+        n = int(ids.size)
+    else:
+        plpy.execute(f"""
+            CREATE TEMP TABLE _indb_graph_ids ON COMMIT DROP AS
+            SELECT (row_number() OVER (ORDER BY id) - 1)::int4 AS vid, id FROM (
+                SELECT {s}::{idt} AS id FROM {tab} e WHERE {both}
+                UNION SELECT {d}::{idt} FROM {tab} e WHERE {both}{vsel}) AS ids""")
+        plpy.execute("ANALYZE pg_temp._indb_graph_ids")
+        row = plpy.execute(
+            f"SELECT {cols}, string_agg(int4send(a.vid), ''::bytea) FILTER (WHERE {both}) AS s, "
+            f"string_agg(int4send(b.vid), ''::bytea) FILTER (WHERE {both}) AS d FROM {tab} e "
+            f"LEFT JOIN pg_temp._indb_graph_ids a ON a.id = {s}::{idt} "
+            f"LEFT JOIN pg_temp._indb_graph_ids b ON b.id = {d}::{idt}")[0]
+        src = np.frombuffer(row["s"] or b"", dtype=">i4").astype(np.int64)
+        dst = np.frombuffer(row["d"] or b"", dtype=">i4").astype(np.int64)
+        n = int(plpy.execute("SELECT count(*) AS n FROM pg_temp._indb_graph_ids")[0]["n"])
+    weight = np.frombuffer(row["w"], dtype=">f8").astype(np.float64) if spec["weight"] and row["w"] else None
+    if spec["weight"] and weight is None:
+        weight = np.zeros(0)
+    counts = {"n": row["n"], "nulls": row["nulls"], "nullw": row["nullw"], "minw": row["minw"], "n_vertices": n}
+    return counts, src, dst, weight, "SELECT vid, id FROM pg_temp._indb_graph_ids"
+
+
+def with_tables(schema, row):
+    p = row["table_prefix"]
+    row["v_sql"], row["e_sql"], row["csr_sql"] = (f"{schema}.{p}_v", f"{schema}.{p}_e", f"{schema}.{p}_csr")
+    return row
+
+
+def drop_tables(plpy, schema, prefix):
+    for suffix in ("_csr", "_e", "_v"):
+        plpy.execute(f"DROP TABLE IF EXISTS {schema}.{plpy.quote_ident(prefix + suffix)}")
+
+
+def ensure_edges(plpy, prep):
+    """The row-per-edge table of a prepared graph (SQL engine, traversals), built on first use."""
+    E = prep["e_sql"]
+    if plpy.execute(f"SELECT pg_catalog.to_regclass('{E}') IS NOT NULL AS ok")[0]["ok"]:
+        return E
+    g = load(plpy, prep, ("out_deg", "out_dst", "out_w"))
+    w = g.weight.tolist() if g.weight is not None else None
+    plpy.execute(plpy.prepare(
+        f"CREATE TABLE {E} AS SELECT u.s AS src, u.d AS dst, u.w AS weight "
+        f"FROM unnest($1::int4[], $2::int4[], $3::float8[]) u(s, d, w)", ["int4[]", "int4[]", "float8[]"]),
+        [g.out_src().tolist(), g.out_dst.tolist(), w])
+    plpy.execute(f"CREATE INDEX ON {E} (src, dst)")
+    plpy.execute(f"CREATE INDEX ON {E} (dst, src)")
+    plpy.execute(f"ANALYZE {E}")
+    return E
+
+
+def load(plpy, prep, columns=CSR_COLUMNS):
+    """The prepared graph as a graph_engine.Graph: only the named CSR columns are read (no sorting)."""
+    from . import graph_engine
+    cols = [c for c in columns if prep["weight"] or not c.endswith("_w")]
+    row = plpy.execute(f"SELECT {', '.join(cols)} FROM {prep['csr_sql']}")[0]
+    a = {c: graph_csr.unpack(c, row[c]) for c in cols}
+    del row
+    n = int(prep["n_vertices"])
+    empty = np.zeros(0, dtype=np.int32)
+    zeros = np.zeros(n, dtype=np.int32)
+    return graph_engine.Graph(n, a.get("out_deg", zeros), a.get("out_dst", empty), a.get("in_deg", zeros),
+                              a.get("in_src", empty), a.get("out_w"), a.get("in_w"), prep["directed"])
+
+
+def colors(plpy, prep, g, seed=0):
+    """The colouring of a prepared graph, computed on first use and stored with it."""
+    from . import graph_color
+    row = plpy.execute(f"SELECT colors, color_seed FROM {prep['csr_sql']}")[0]
+    if row["colors"] is not None and row["color_seed"] == seed:
+        return np.frombuffer(row["colors"], dtype="<i4").astype(np.int64), None
+    col, rounds = graph_color.color(g, seed)
+    plpy.execute(plpy.prepare(f"UPDATE {prep['csr_sql']} SET colors = $1, color_seed = $2", ["bytea", "int4"]),
+                 [col.astype("<i4").tobytes(), seed])
+    return col, rounds
