@@ -21,7 +21,9 @@ import numpy as np
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-WIKI = ROOT.parent / "shared" / "data" / "snap-wiki-vote" / "wiki-Vote.txt.gz"
+WIKI = next((p for p in [ROOT / "data" / "snap-wiki-vote" / "wiki-Vote.txt.gz"] +
+             [q / "shared" / "data" / "snap-wiki-vote" / "wiki-Vote.txt.gz" for q in ROOT.parents] if p.exists()),
+            ROOT.parent / "shared" / "data" / "snap-wiki-vote" / "wiki-Vote.txt.gz")
 
 
 def power_law_graph(n=100_000, m=1_000_000, seed=42):
@@ -53,14 +55,68 @@ def timed(conn, query, params=None):
     return time.perf_counter() - t, row[0] if row else None
 
 
-def bench_graph(conn, table, name, source, report):
+def peak_call(dsn, query, params):
+    """(seconds, peak backend memory growth in bytes, model_id row) of one call in a fresh backend.
+
+    The backend first imports numpy and the kernels on a 2-edge graph, so the growth is the call's own."""
+    with psycopg.connect(dsn, autocommit=True) as c:
+        c.execute("SET client_min_messages = warning")
+        c.execute("DROP TABLE IF EXISTS _bench_tiny, _bench_tiny_pr, _bench_tiny_pr_summary")
+        c.execute("CREATE TABLE _bench_tiny (src int, dst int); INSERT INTO _bench_tiny VALUES (1, 2), (2, 1)")
+        c.execute("SELECT indb_ml.pagerank(NULL, 'id', '_bench_tiny', 'src=src, dest=dst', '_bench_tiny_pr', "
+                  "engine => 'memory')")
+        pid = c.execute("SELECT pg_backend_pid()").fetchone()[0]
+
+        def status(key):
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith(key):
+                    return int(line.split()[1]) * 1024
+        base = status("VmRSS:")
+        t = time.perf_counter()
+        c.execute(query, params)
+        dt = time.perf_counter() - t
+        return dt, status("VmHWM:") - base
+
+
+def bench_graph(conn, table, name, source, report, dsn=None):
     q = "SELECT indb_ml.graph_drop_prepared(%s)"
     conn.execute(q, [table])
     for t in ("b_pr", "b_wcc", "b_sp", "b_bfs", "b_ref"):
         conn.execute(f"DROP TABLE IF EXISTS {t}_{table}, {t}_{table}_summary")
     args = "'src=src, dest=dst'"
+    scan, _ = timed(conn, f"SELECT count(*) FROM {table}")
+    scan = min(scan, timed(conn, f"SELECT count(*) FROM {table}")[0])
     dt, _ = timed(conn, f"SELECT indb_ml.graph_prepare(NULL, NULL, %s, {args})", [table])
-    report(f"[{name}] graph_prepare (renumber, index both ways, pack; once per graph): {dt:.2f} s")
+    m = conn.execute("SELECT n_edges FROM indb_ml.prepared_graphs WHERE edge_oid = %s::regclass "
+                     "ORDER BY graph_id DESC LIMIT 1", [table]).fetchone()[0]
+    report(f"[{name}] graph_prepare (renumber, merge, pack both CSRs; once per graph): {dt:.2f} s = "
+           f"{dt / scan:.0f} bare scans ({scan * 1000:.0f} ms) [target <= 30]")
+    # memory engine: fixed cost share of a PageRank call and peak backend memory per edge
+    for sched in ("sync", "dynamic"):
+        out = f"b_fix_{table}"
+        conn.execute(f"DROP TABLE IF EXISTS {out}, {out}_summary")
+        q = (f"SELECT indb_ml.pagerank(NULL, 'id', %s, {args}, %s, tolerance => 1e-8, schedule => %s, "
+             f"engine => 'memory')")
+        if dsn:
+            dt, peak = peak_call(dsn, q, [table, out, sched])
+        else:
+            dt, _ = timed(conn, q, [table, out, sched])
+            peak = None
+        mid = conn.execute(f"SELECT model_id FROM {out}_summary").fetchone()[0]
+        rounds_ms = conn.execute("SELECT sum(elapsed_ms) FROM indb_ml.model_iterations WHERE model_id = %s",
+                                 [mid]).fetchone()[0]
+        fixed = 1 - rounds_ms / 1000 / dt
+        mem = f", peak backend memory {peak / m:.0f} B/edge [target <= 40]" if peak is not None else ""
+        report(f"[{name}] memory engine pagerank {sched}: {dt * 1000:.0f} ms, rounds {rounds_ms:.0f} ms, "
+               f"fixed cost {fixed:.0%} [target <= 25%]{mem}")
+        for alg, q2 in (("wcc", f"SELECT indb_ml.wcc(NULL, 'id', %s, {args}, %s, engine => 'memory')"),
+                        ("sssp", f"SELECT indb_ml.graph_sssp(NULL, 'id', %s, {args}, {int(source)}, %s, "
+                                 f"engine => 'memory')")):
+            if sched != "sync" or not dsn:
+                continue
+            conn.execute(f"DROP TABLE IF EXISTS {out}, {out}_summary")
+            dt, peak = peak_call(dsn, q2, [table, out])
+            report(f"[{name}] memory engine {alg}: {dt * 1000:.0f} ms, peak backend memory {peak / m:.0f} B/edge")
     # a tight reference for "equal accuracy"
     conn.execute(f"SELECT indb_ml.pagerank(NULL, 'id', %s, {args}, %s, tolerance => 1e-13, max_iter => 1000, "
                  f"schedule => 'sync')", [table, f"b_ref_{table}"])
@@ -121,7 +177,7 @@ def bench_graph(conn, table, name, source, report):
     g.add_weighted_edges_from(rows)
     build = time.perf_counter() - t
     t = time.perf_counter()
-    nx.pagerank(g, tol=1e-8)
+    nx.pagerank(g, tol=1e-8, weight=None)      # unweighted, as ours
     nxpr = time.perf_counter() - t
     t = time.perf_counter()
     nx.number_weakly_connected_components(g)
@@ -134,7 +190,7 @@ def bench_graph(conn, table, name, source, report):
 
     # pgRouting, when installed
     try:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS pgrouting")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pgrouting CASCADE")
     except psycopg.Error as exc:
         report(f"[{name}] pgRouting not available: {str(exc).splitlines()[0]}")
         return
@@ -175,7 +231,7 @@ def main():
                          dtype=np.int64)
             w = np.random.default_rng(1).uniform(0.1, 10.0, len(e)).round(4)
             load(conn, "bench_wiki_vote", e[:, 0], e[:, 1], w)
-            bench_graph(conn, "bench_wiki_vote", "wiki-Vote 7k/104k", 30, report)
+            bench_graph(conn, "bench_wiki_vote", "wiki-Vote 7k/104k", 30, report, dsn)
             if not args.skip_synthetic:
                 s, d, w = power_law_graph(args.vertices, args.edges)
                 t = time.perf_counter()
@@ -183,7 +239,7 @@ def main():
                 report(f"[power-law] loaded {len(s):,d} edges in {time.perf_counter() - t:.1f} s")
                 src = int(np.bincount(s).argmax())
                 bench_graph(conn, "bench_powerlaw", f"power-law {args.vertices // 1000}k/{len(s) / 1e6:.1f}M", src,
-                            report)
+                            report, dsn)
     finally:
         if cluster is not None:
             cluster.destroy()

@@ -29,6 +29,7 @@ def sssp(g, sources, weight=None, max_iter=None, on_round=None):
             return dist, parent, rnd - 1
         t0 = time.perf_counter()
         frontier_edges = int(g.out_degree[sched].sum())
+        scheduled = sched.size
         if ge.use_whole_graph(g.m, frontier_edges):
             mode, touched = "whole-graph", g.m
             sched = np.arange(n)      # relax every edge: same result, one sequential pass over the CSR
@@ -52,6 +53,6 @@ def sssp(g, sources, weight=None, max_iter=None, on_round=None):
             np.minimum.at(par, ed[win], es[win])
             parent[improved] = par[improved]
         dist = best
-        ge.report(on_round, rnd, sched.size if mode == "frontier" else n, touched, max_change, mode, t0)
+        ge.report(on_round, rnd, scheduled, touched, max_change, mode, t0)
         sched = improved
     return dist, parent, rnd

@@ -90,7 +90,7 @@ def test_sql_pagerank_personalization_errors_and_cleanup(conn):
         ref = nx.pagerank(g, tol=1e-15, max_iter=1000, personalization={"y": 1})
         assert _l1(column(conn, "prsql_p", "node", "pagerank"), ref) < 1e-9
     for args, msg in [("schedule => 'chromatic', engine => 'sql'", "not available with engine 'sql'"),
-                      ("engine => 'gpu'", "engine must be 'memory' or 'sql'")]:
+                      ("engine => 'gpu'", "engine must be 'auto', 'memory' or 'sql'")]:
         with pytest.raises(psycopg.Error, match=msg):
             conn.execute(f"SELECT indb_ml.pagerank(NULL, 'id', 'prsql_e', 'src=a, dest=b', 'prsql_bad', {args})")
     # a failure mid-run (max_iter reached is a warning; a bad id is an error after the graph is prepared)
@@ -193,4 +193,27 @@ def test_sql_sssp_matches_dijkstra(conn, wv_ref):
         conn.execute("SELECT indb_ml.graph_sssp(NULL, 'id', 'ssspsql_neg', 'src=s, dest=d, weight=w', 1, 'ssspsql_x', "
                      "engine => 'sql')")
     assert not conn.execute("SELECT to_regclass('ssspsql_x') IS NOT NULL").fetchone()[0]
+    _no_engine_tables(conn)
+
+
+def test_auto_engine_follows_the_memory_budget(conn, wv_ref):
+    """engine => 'auto' (the default) picks memory when the arrays fit indb_ml.graph_memory_limit, else sql."""
+    table, _, ref = wv_ref
+    chosen = {}
+    for limit in ("1GB", "64kB"):
+        out = f"prauto_{limit.lower()}"
+        conn.execute("DROP TABLE IF EXISTS {0}, {0}_summary".format(out))
+        conn.execute("SELECT set_config('indb_ml.graph_memory_limit', %s, false)", [limit])
+        conn.execute("SELECT indb_ml.pagerank(NULL, 'id', %s, 'src=src, dest=dst', %s, tolerance => 1e-11, "
+                     "max_iter => 500, schedule => 'sync')", [table, out])
+        engine, reason = conn.execute(f"SELECT engine, engine_reason FROM {out}_summary").fetchone()
+        assert reason.startswith("auto:") and "graph_memory_limit" in reason
+        chosen[limit] = engine
+        assert _l1(column(conn, out, "id", "pagerank"), ref) < 1e-6
+    conn.execute("RESET indb_ml.graph_memory_limit")
+    assert chosen == {"1GB": "memory", "64kB": "sql"}
+    out = "prauto_forced"
+    conn.execute("DROP TABLE IF EXISTS {0}, {0}_summary".format(out))
+    conn.execute("SELECT indb_ml.wcc(NULL, 'id', %s, 'src=src, dest=dst', %s, engine => 'memory')", [table, out])
+    assert conn.execute(f"SELECT engine, engine_reason FROM {out}_summary").fetchone() == ("memory", "requested")
     _no_engine_tables(conn)
