@@ -20,7 +20,7 @@ import numpy as np
 from . import graph_csr
 
 WHOLE_GRAPH_FRACTION = 0.4   # frontier edges above this share of all edges -> whole-graph pass
-CHUNK = 1 << 20              # edges per piece of a whole-graph pass
+CHUNK = 1 << 18              # edges per piece of a whole-graph pass
 
 
 class Graph:
@@ -36,6 +36,7 @@ class Graph:
         self.out_ptr = graph_csr.ptr(self.out_degree)
         self.in_ptr = graph_csr.ptr(self.in_degree)
         self.weight, self.in_weight = out_w, in_w
+        self.weighted = out_w is not None or in_w is not None
 
     @classmethod
     def from_edges(cls, n, src, dst, weight=None, directed=True):
@@ -44,13 +45,31 @@ class Graph:
         return cls(n, arrays["out_deg"], arrays["out_dst"], arrays["in_deg"], arrays["in_src"],
                    arrays.get("out_w"), arrays.get("in_w"), directed)
 
+    def _csr(self, direction):
+        if direction == "in":
+            return self.in_ptr, self.in_degree, self.in_src, self.in_weight
+        return self.out_ptr, self.out_degree, self.out_dst, self.weight
+
+    def pieces(self, direction):
+        """(a, b, neighbours, weights) for vertex ranges [a, b) of about CHUNK edges, in order."""
+        ptr, _, nbrs, w = self._csr(direction)
+        for a, b in vertex_ranges(ptr):
+            lo, hi = int(ptr[a]), int(ptr[b])
+            yield a, b, nbrs[lo:hi], None if w is None else w[lo:hi]
+
+    def fetch(self, direction, vertices):
+        """(per-vertex counts, neighbours, weights) of the CSR slices of ``vertices`` (order kept)."""
+        ptr, deg, nbrs, w = self._csr(direction)
+        pos, counts = slices(ptr, deg, vertices)
+        return counts, nbrs[pos], None if w is None else w[pos]
+
     def out_src(self):
         """The source of every out-CSR edge (built on demand: 4 bytes per edge)."""
         return np.repeat(np.arange(self.n, dtype=np.int32), self.out_degree)
 
 
 def slices(ptr, deg, vertices):
-    """Positions of the CSR slices of ``vertices`` concatenated (vertex order kept)."""
+    """Positions of the CSR slices of ``vertices`` concatenated (vertex order kept), and their counts."""
     vertices = np.asarray(vertices, dtype=np.int64)
     counts = deg[vertices]
     total = int(counts.sum())
@@ -61,15 +80,31 @@ def slices(ptr, deg, vertices):
     return offsets + np.arange(total, dtype=np.int64), counts
 
 
-def out_edges(g, vertices):
-    """(edge positions, src of each) of the out-edges of ``vertices``."""
-    pos, counts = slices(g.out_ptr, g.out_degree, vertices)
-    return pos, np.repeat(np.asarray(vertices, dtype=np.int64), counts)
+def vertex_ranges(ptr, chunk=None):
+    """Vertex ranges [a, b) whose CSR slices hold about ``chunk`` edges each."""
+    chunk = chunk or CHUNK
+    m, n = int(ptr[-1]), len(ptr) - 1
+    cuts = np.unique(np.searchsorted(ptr, np.arange(chunk, m, chunk), side="right") - 1)
+    bounds = [0] + [int(c) for c in cuts if 0 < c < n] + [n]
+    return [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
 
-def in_edges(g, vertices):
-    """(positions in the in-CSR, per-vertex counts) of the in-edges of ``vertices``."""
-    return slices(g.in_ptr, g.in_degree, vertices)
+def out_nbrs(g, vertices):
+    """(src, dst, weight) of the out-edges of ``vertices``."""
+    vertices = np.asarray(vertices, dtype=np.int64)
+    counts, dst, w = g.fetch("out", vertices)
+    return np.repeat(vertices, counts), dst, w
+
+
+def in_nbrs(g, vertices):
+    """(per-vertex counts, src, weight) of the in-edges of ``vertices`` (grouped by vertex, in order)."""
+    return g.fetch("in", np.asarray(vertices, dtype=np.int64))
+
+
+def out_stream(g):
+    """Every edge as (src, dst, weight) pieces of about CHUNK edges."""
+    for a, b, nbrs, w in g.pieces("out"):
+        yield np.repeat(np.arange(a, b, dtype=np.int64), g.out_degree[a:b]), nbrs, w
 
 
 def segment_reduce(ufunc, values, counts, empty):
@@ -86,28 +121,17 @@ def segment_sum(values, counts):
     return segment_reduce(np.add, values, counts, 0.0)
 
 
-def pieces(ptr, chunk=None):
-    """Vertex ranges [a, b) whose CSR slices hold about ``chunk`` edges each."""
-    chunk = chunk or CHUNK
-    m, n = int(ptr[-1]), len(ptr) - 1
-    cuts = np.unique(np.searchsorted(ptr, np.arange(chunk, m, chunk), side="right") - 1)
-    bounds = [0] + [int(c) for c in cuts if 0 < c < n] + [n]
-    return [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
-
-
 def gather(g, per_edge, reduce=np.add, empty=0.0, direction="in"):
-    """For every vertex, reduce ``per_edge(lo, hi, nbrs)`` over its in- (or out-) neighbours.
+    """For every vertex, reduce ``per_edge(neighbours, weights)`` over its in- (or out-) neighbours.
 
-    ``per_edge`` gets the CSR positions [lo, hi) and the neighbour ids there and returns one value
-    per edge; the pass runs in chunks so only ``CHUNK`` per-edge values exist at a time.
+    The pass runs piece by piece (about CHUNK edges each), so only that many per-edge values exist
+    at a time - and the SQL engine reads only one piece of the CSR at a time.
     """
-    ptr, deg, nbrs = (g.in_ptr, g.in_degree, g.in_src) if direction == "in" else \
-        (g.out_ptr, g.out_degree, g.out_dst)
+    deg = g.in_degree if direction == "in" else g.out_degree
     out = np.full(g.n, empty, dtype=np.int64 if isinstance(empty, (int, np.integer)) else np.float64)
-    for a, b in pieces(ptr):
-        lo, hi = int(ptr[a]), int(ptr[b])
-        if hi > lo:
-            out[a:b] = segment_reduce(reduce, per_edge(lo, hi, nbrs[lo:hi]), deg[a:b], empty)
+    for a, b, nbrs, w in g.pieces(direction):
+        if nbrs.size:
+            out[a:b] = segment_reduce(reduce, per_edge(nbrs, w), deg[a:b], empty)
     return out
 
 
@@ -130,8 +154,8 @@ def bfs_levels(g, sources):
     k = 0
     while frontier.size:
         k += 1
-        pos, _ = out_edges(g, frontier)
-        nxt = np.unique(g.out_dst[pos])
+        _, dst, _ = out_nbrs(g, frontier)
+        nxt = np.unique(dst)
         nxt = nxt[level[nxt] < 0]
         level[nxt] = k
         frontier = nxt

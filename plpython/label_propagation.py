@@ -20,8 +20,7 @@ def label_propagation(g, seed_vertices, seed_classes, n_classes, tolerance=1e-8,
                       on_round=None):
     """Returns (F float64[n, k], rounds, converged)."""
     n = g.n
-    w_in = np.ones(g.m) if g.in_weight is None else g.in_weight
-    wsum = ge.segment_sum(w_in, g.in_degree)
+    wsum = ge.gather(g, lambda nb, w: w) if g.weighted else g.in_degree.astype(np.float64)
     seed_vertices = np.asarray(seed_vertices, dtype=np.int64)
     is_seed = np.zeros(n, dtype=bool)
     is_seed[seed_vertices] = True
@@ -33,14 +32,15 @@ def label_propagation(g, seed_vertices, seed_classes, n_classes, tolerance=1e-8,
         if sched.size == 0:
             ge.report(on_round, rnd, 0, 0, 0.0, "frontier", t0)
             return F, rnd, True
-        pos, counts = ge.in_edges(g, sched)
-        touched = pos.size
+        counts, srcs, w = ge.in_nbrs(g, sched)
+        touched = srcs.size
         mode = "whole-graph" if ge.use_whole_graph(g.m, touched) else "frontier"
         agg = np.zeros((sched.size, n_classes))
-        if pos.size:
+        if srcs.size:
             starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
             nz = counts > 0
-            agg[nz] = np.add.reduceat(F[g.in_src[pos]] * w_in[pos][:, None], starts[nz], axis=0)
+            vals = F[srcs] if w is None else F[srcs] * w[:, None]
+            agg[nz] = np.add.reduceat(vals, starts[nz], axis=0)
         ws = wsum[sched]
         new = np.where(ws[:, None] > 0, agg / np.where(ws > 0, ws, 1.0)[:, None], 0.0)
         change = np.abs(new - F[sched]).max(axis=1) if n_classes else np.zeros(sched.size)
@@ -50,9 +50,9 @@ def label_propagation(g, seed_vertices, seed_classes, n_classes, tolerance=1e-8,
         ge.report(on_round, rnd, sched.size, touched, mx, mode, t0)
         if moved.size == 0:
             return F, rnd, True
-        opos, _ = ge.out_edges(g, moved)
+        _, dsts, _ = ge.out_nbrs(g, moved)
         nxt = np.zeros(n, dtype=bool)
-        nxt[g.out_dst[opos]] = True
+        nxt[dsts] = True
         nxt &= ~is_seed
         sched = np.flatnonzero(nxt)
     return F, max_iter, False

@@ -45,7 +45,7 @@ def pagerank(g, damping=0.85, tolerance=1e-8, max_iter=100, schedule="sync", per
 def _step(g, d, x, p, dangling, inv_out):
     """One Jacobi step: d * (P^T x + dangling mass * p) + (1 - d) * p, gathered in chunks."""
     xs = x * inv_out
-    gathered = ge.gather(g, lambda lo, hi, nb: xs[nb])
+    gathered = ge.gather(g, lambda nb, w: xs[nb])
     return d * (gathered + x[dangling].sum() * p) + (1.0 - d) * p
 
 
@@ -87,13 +87,13 @@ def _dynamic(g, d, tol, max_iter, p, dangling, inv_out, on_round):
         frontier_edges = int(g.out_degree[sched].sum())
         if ge.use_whole_graph(g.m, frontier_edges):
             mode, touched = "whole-graph", g.m
-            r += d * ge.gather(g, lambda lo, hi, nb: push[nb])
+            r += d * ge.gather(g, lambda nb, w: push[nb])
         else:
             mode = "frontier"
-            pos, srcs = ge.out_edges(g, sched)
-            if pos.size:
-                r += d * np.bincount(g.out_dst[pos], weights=push[srcs], minlength=n)
-            touched = pos.size
+            srcs, dsts, _ = ge.out_nbrs(g, sched)
+            if dsts.size:
+                r += d * np.bincount(dsts, weights=push[srcs], minlength=n)
+            touched = dsts.size
         dmass = rs[dangling[sched]].sum()
         if dmass != 0.0:
             r += d * dmass * p
@@ -123,8 +123,7 @@ def _chromatic(g, d, tol, max_iter, p, dangling, inv_out, colors, on_round):
         t0 = time.perf_counter()
         prev = x.copy()
         for cls in classes:
-            pos, counts = ge.in_edges(g, cls)
-            srcs = g.in_src[pos]
+            counts, srcs, _ = ge.in_nbrs(g, cls)
             gathered = ge.segment_sum(x[srcs] * inv_out[srcs], counts)
             new = d * (gathered + dmass * p[cls]) + (1.0 - d) * p[cls]
             delta = new - x[cls]

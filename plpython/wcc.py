@@ -34,17 +34,17 @@ def wcc(g, max_iter=None, on_round=None):
             mode, touched = "whole-graph", total
             big = np.iinfo(np.int64).max
             for direction in (("in", "out") if both else ("out",)):
-                got = ge.gather(g, lambda lo, hi, nb: label[nb], np.minimum, int(big), direction)
+                got = ge.gather(g, lambda nb, w: label[nb], np.minimum, int(big), direction)
                 np.minimum(cand, got, out=cand)
         else:
             mode = "frontier"
-            pos, srcs = ge.out_edges(g, sched)
-            np.minimum.at(cand, g.out_dst[pos], label[srcs])
-            touched = pos.size
+            srcs, dsts, _ = ge.out_nbrs(g, sched)
+            np.minimum.at(cand, dsts, label[srcs])
+            touched = dsts.size
             if both:
-                ipos, icounts = ge.in_edges(g, sched)
-                np.minimum.at(cand, g.in_src[ipos], np.repeat(label[sched], icounts))
-                touched += ipos.size
+                icounts, isrc, _ = ge.in_nbrs(g, sched)
+                np.minimum.at(cand, isrc, np.repeat(label[sched], icounts))
+                touched += isrc.size
         changed = np.flatnonzero(cand < label)
         max_change = float((label[changed] - cand[changed]).max()) if changed.size else 0.0
         label = cand

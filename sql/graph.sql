@@ -222,30 +222,37 @@ COMMENT ON FUNCTION @extschema@.graph_reachable(text, text, text, text, anycompa
     'indb_ml: is there a path from source_vertex to target_vertex? (recursive CTE, stops at the target)';
 
 -- ------------------------------------------------------------------ colouring
+DROP FUNCTION IF EXISTS @extschema@.graph_color(text, text, text, text, text, integer);
 CREATE OR REPLACE FUNCTION @extschema@.graph_color(
     vertex_table text,
     vertex_id text,
     edge_table text,
     edge_args text,
     out_table text,
-    seed integer DEFAULT 0
+    seed integer DEFAULT 0,
+    engine text DEFAULT 'auto'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel graph_color graph_prepare graph_engine registry identifiers graph
+#@kernel graph_color graph_prepare graph_sql_engine graph_engine registry identifiers graph
 import time
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "graph_color"
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
                                           edge_args, True)
-g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst", "in_deg", "in_src"))
+engine_name = graph.choose_engine(plpy, prep, graph.engine_of(plpy, fn, engine))
+if engine_name == "sql":
+    g = graph_sql_engine.open_graph(plpy, prep)
+else:
+    g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst", "in_deg", "in_src"))
 rounds = graph.Rounds(plpy, fn)
 colors, nrounds = graph_color.color(g, seed=seed or 0, on_round=rounds)
 ncolors = int(colors.max()) + 1
 graph.write_vertex_table(plpy, prep, out, id_name, [("color", "int4", colors.astype("int32"))])
-model_id = graph.finish(plpy, schema, registry, "graph_color", out, summary, prep, rounds, {"seed": seed},
+model_id = graph.finish(plpy, schema, registry, "graph_color", out, summary, prep, rounds,
+                        {"seed": seed, "engine": engine_name},
                         {"num_colors": ncolors, "rounds": nrounds}, t0)
 graph.write_summary(plpy, summary, graph.summary_fields(prep, "graph_color", model_id, [
     ("num_colors", "int4", ncolors), ("rounds", "int4", nrounds), ("seed", "int4", seed)]))
 return f"graph_color: {out['sql']}: {ncolors} colours in {nrounds} rounds (Jones-Plassmann, seed {seed})"
 $py$;
-COMMENT ON FUNCTION @extschema@.graph_color(text, text, text, text, text, integer) IS
+COMMENT ON FUNCTION @extschema@.graph_color(text, text, text, text, text, integer, text) IS
     'indb_ml: proper vertex colouring of the undirected graph (Jones-Plassmann, seeded priorities); out_table(id, color)';

@@ -4,7 +4,7 @@
 --   SELECT @extschema@.graph_sssp_path('sp', 42);      -- {17, ..., 42}
 
 -- engine => 'auto' (default: memory when the graph fits indb_ml.graph_memory_limit), 'memory' (numpy in
--- the backend) or 'sql' (distance and frontier tables in SQL).
+-- the backend) or 'sql' (the CSR read piece by piece through SQL).
 DROP FUNCTION IF EXISTS @extschema@._graph_sssp(text, text, text, text, text[], text, boolean);
 DROP FUNCTION IF EXISTS @extschema@.graph_sssp(text, text, text, text, anyelement, text, boolean);
 
@@ -42,24 +42,16 @@ sources = sorted(set(graph.lookup_vertices(plpy, prep, source_vertices, fn, "sou
 rounds = graph.Rounds(plpy, fn)
 pname = "parent" if id_name != "parent" else "parent_id"
 if engine_name == "sql":
-    if prep["weight"] and plpy.execute(f"SELECT EXISTS (SELECT 1 FROM {graph_prepare.ensure_edges(plpy, prep)} WHERE weight = 'NaN'::float8 "
-                                       f"OR weight = 'Infinity'::float8) AS bad")[0]["bad"]:
-        plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite numbers")
-    st, result_sql, nrounds = graph_sql_engine.sssp_sql(plpy, prep, graph_engine, sources, rounds)
-    graph_sql_engine.write_from_sql(plpy, prep, out, id_name, result_sql, [("distance", "distance", None),
-                                                                 (pname, "parent", "vid")])
-    st.close()
-    reached = int(plpy.execute(f"SELECT count(*) AS k FROM {out['sql']} WHERE distance < 'Infinity'")[0]["k"])
+    g = graph_sql_engine.open_graph(plpy, prep)
 else:
     g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst", "out_w"))
-    if g.weight is not None and (np.isnan(g.weight).any() or np.isinf(g.weight).any()):
-        plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite numbers")
-    dist, parent, nrounds = sssp.sssp(g, sources, g.weight, on_round=rounds)
-    del g
-    reached = int(np.isfinite(dist).sum())
-    par_list = [None if p < 0 else p for p in parent.tolist()]
-    graph.write_vertex_table(plpy, prep, out, id_name, [("distance", "float8", dist),
-                                                        (pname, "vid", par_list)])
+if g.weighted and any(np.any(~np.isfinite(w)) for _, _, _, w in g.pieces("out")):
+    plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite numbers")
+dist, parent, nrounds = sssp.sssp(g, sources, on_round=rounds)
+del g
+reached = int(np.isfinite(dist).sum())
+par_list = [None if p < 0 else p for p in parent.tolist()]
+graph.write_vertex_table(plpy, prep, out, id_name, [("distance", "float8", dist), (pname, "vid", par_list)])
 plpy.execute(f"CREATE UNIQUE INDEX ON {out['sql']} ({plpy.quote_ident(id_name)})")
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,
                         {"sources": source_vertices, "engine": engine_name},

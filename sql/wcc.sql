@@ -4,7 +4,7 @@
 --   SELECT * FROM @extschema@.graph_wcc_histogram('wcc_out');
 
 -- engine => 'auto' (default: memory when the graph fits indb_ml.graph_memory_limit), 'memory' (numpy in
--- the backend) or 'sql' (label and frontier tables in SQL).
+-- the backend) or 'sql' (the CSR read piece by piece through SQL).
 DROP FUNCTION IF EXISTS @extschema@.wcc(text, text, text, text, text, boolean);
 
 CREATE OR REPLACE FUNCTION @extschema@.wcc(
@@ -28,19 +28,14 @@ engine_name = graph.choose_engine(plpy, prep, engine_name)
 rounds = graph.Rounds(plpy, fn)
 cname = "component_id" if id_name != "component_id" else "component"
 if engine_name == "sql":
-    st, result_sql, nrounds = graph_sql_engine.wcc_sql(plpy, prep, graph_engine, rounds)
-    row = plpy.execute(f"SELECT count(*) AS k, max(c) AS big FROM (SELECT count(*) AS c FROM ({result_sql}) r "
-                       f"GROUP BY component) s")[0]
-    ncomp, largest = int(row["k"]), int(row["big"])
-    graph_sql_engine.write_from_sql(plpy, prep, out, id_name, result_sql, [(cname, "component", "vid")])
-    st.close()
+    g = graph_sql_engine.open_graph(plpy, prep)
 else:
     g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst") + (("in_deg", "in_src") if prep["directed"] else ()))
-    label, nrounds, _ = wcc.wcc(g, on_round=rounds)
-    del g
-    sizes = np.bincount(label)
-    ncomp, largest = int(np.count_nonzero(sizes)), int(sizes.max())
-    graph.write_vertex_table(plpy, prep, out, id_name, [(cname, "vid", label.astype(np.int32))])
+label, nrounds, _ = wcc.wcc(g, on_round=rounds)
+del g
+sizes = np.bincount(label)
+ncomp, largest = int(np.count_nonzero(sizes)), int(sizes.max())
+graph.write_vertex_table(plpy, prep, out, id_name, [(cname, "vid", label.astype(np.int32))])
 plpy.execute(f"CREATE INDEX ON {out['sql']} ({plpy.quote_ident(cname)})")
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds, {"engine": engine_name},
                         {"rounds": nrounds, "num_components": ncomp, "largest_component_size": largest,
