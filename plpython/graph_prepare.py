@@ -6,45 +6,36 @@ order (integer ids in numpy; other types through one SQL numbering table),
 and lets ``graph_csr.build`` merge duplicates and sort the edges both ways.
 It writes:
 
-* ``<schema>._graph_<id>_v (vid int4 PK, id UNIQUE, out_degree, in_degree)``
-* ``<schema>._graph_<id>_csr``: one row - ``n``, ``m``, the degrees and both CSRs
+* ``<schema>_data._graph_<random>_v (vid int4 PK, id UNIQUE, out_degree, in_degree)``
+* ``<schema>_data._graph_<random>_csr``: one row - ``n``, ``m``, the degrees and both CSRs
   (``out_dst`` sorted by (src, dst), ``in_src`` sorted by (dst, src), weights in
   both orders) as little-endian bytes, ``ids`` (the original ids in vid order),
   ``colors`` (filled by the first chromatic call).
 
-The edge table ``_graph_<id>_e (src, dst, weight)`` with (src, dst) and (dst,
+The edge table ``_graph_<random>_e (src, dst, weight)`` with (src, dst) and (dst,
 src) indexes serves the SQL engine and the traversals only; ``ensure_edges``
 builds it on first use. Calls load the CSR bytes without sorting anything.
+Tables belong to the role that prepared them and are reused only by it, while
+the source fingerprints (``fingerprint``) are unchanged.
 """
 import time
 
 import numpy as np
 
-from . import graph_csr, identifiers  # noqa: F401
+from . import fingerprint, graph_csr, identifiers, packed_store  # noqa: F401
 
 INTEGER_TYPES = ("int2", "int4", "int8")
 CSR_COLUMNS = ("out_deg", "out_dst", "in_deg", "in_src", "out_w", "in_w")
 
 
-def source_fingerprint(plpy, rel):
-    """Row count, sum of xmin, last ctid, partitions: changes whenever the table's rows change."""
-    if rel["relkind"] not in ("r", "p", "m"):
-        return None
-    # partitions only matter (and count(DISTINCT) only costs a sort) for a partitioned table
-    parts = "count(DISTINCT tableoid)" if rel["relkind"] == "p" else "1"
-    row = plpy.execute(
-        f"SELECT count(*) AS n, coalesce(sum(xmin::text::bigint), 0) AS x, max(ctid)::text AS c, "
-        f"{parts} AS p FROM {rel['sql']}")[0]
-    return f"{row['n']}:{row['x']}:{row['c']}:{row['p']}"
-
-
 def _lookup(plpy, schema, key, fingerprint):
     found = plpy.execute(plpy.prepare(
-        f"SELECT * FROM {schema}.prepared_graphs WHERE edge_oid = $1 AND src = $2 AND dest = $3 "
-        f"AND weight = $4 AND directed = $5 AND vertex_oid IS NOT DISTINCT FROM $6 "
+        f"SELECT * FROM {schema}.prepared_graphs WHERE owner = current_user AND edge_oid = $1 AND src = $2 "
+        f"AND dest = $3 AND weight = $4 AND directed = $5 AND vertex_oid IS NOT DISTINCT FROM $6 "
         f"AND vertex_id IS NOT DISTINCT FROM $7 AND fingerprint = $8 "
-        f"AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attname = 'in_src' AND a.attrelid = "
-        f"pg_catalog.to_regclass('{schema}.' || quote_ident(table_prefix || '_csr'))) "
+        + "".join(f"AND {packed_store.owned_by_me_sql(schema, f'table_prefix || {t!r}')} " for t in ("_v", "_csr"))
+        + f"AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attname = 'in_src' AND a.attrelid = "
+        f"pg_catalog.to_regclass('{packed_store.data_schema(schema)}.' || quote_ident(table_prefix || '_csr'))) "
         f"ORDER BY graph_id DESC LIMIT 1",
         ["oid", "text", "text", "text", "bool", "oid", "text", "text"]), key + [fingerprint])
     return dict(found[0]) if found else None
@@ -54,20 +45,22 @@ def ensure(plpy, schema, spec, reuse=True):
     """Prepare (or reuse) the graph described by ``spec``; returns the prepared_graphs row as a dict."""
     t0 = time.perf_counter()
     edges, vertices = spec["edges"], spec["vertices"]
-    fp_e = source_fingerprint(plpy, edges)
-    fp_v = source_fingerprint(plpy, vertices) if vertices else ""
-    fingerprint = None if fp_e is None or fp_v is None else f"{fp_e}|{fp_v}"
     key = [edges["oid"], spec["src"], spec["dest"], spec["weight"], spec["directed"],
            vertices["oid"] if vertices else None, spec["vertex_id"]]
-    if reuse and fingerprint is not None:
-        row = _lookup(plpy, schema, key, fingerprint)
+    fingerprint.lock(plpy, "graph", *key)
+    fp_e = fingerprint.source_fingerprint(plpy, edges, [spec["src"], spec["dest"], spec["weight"]], "edge_table")
+    fp_v = fingerprint.source_fingerprint(plpy, vertices, [spec["vertex_id"]], "vertex_table") if vertices else ""
+    fp = None if fp_e is None or fp_v is None else f"{fp_e}|{fp_v}"
+    if reuse and fp is not None:
+        row = _lookup(plpy, schema, key, fp)
         if row:
             plpy.execute(plpy.prepare(f"UPDATE {schema}.prepared_graphs SET last_used_at = clock_timestamp() "
                                       f"WHERE graph_id = $1", ["int8"]), [row["graph_id"]])
             row["reused"] = True
             return with_tables(schema, row)
     stale = plpy.execute(plpy.prepare(
-        f"SELECT graph_id, table_prefix FROM {schema}.prepared_graphs WHERE edge_oid = $1 AND src = $2 "
+        f"SELECT graph_id, table_prefix FROM {schema}.prepared_graphs WHERE owner = current_user AND edge_oid = $1 "
+        f"AND src = $2 "
         f"AND dest = $3 AND weight = $4 AND directed = $5 AND vertex_oid IS NOT DISTINCT FROM $6 "
         f"AND vertex_id IS NOT DISTINCT FROM $7",
         ["oid", "text", "text", "text", "bool", "oid", "text"]), key)
@@ -77,8 +70,9 @@ def ensure(plpy, schema, spec, reuse=True):
                      [row["graph_id"]])
     graph_id = plpy.execute(
         f"SELECT nextval(pg_get_serial_sequence('{schema}.prepared_graphs', 'graph_id')) AS id")[0]["id"]
-    prefix = f"_graph_{graph_id}"
-    V, C = f"{schema}.{prefix}_v", f"{schema}.{prefix}_csr"
+    prefix = packed_store.new_name("_graph")
+    data = packed_store.data_schema(schema)
+    V, C = f"{data}.{prefix}_v", f"{data}.{prefix}_csr"
     counts, src, dst, weight, ids_sql = _pull(plpy, spec)
     n = counts["n_vertices"]
     arrays, n_dup, n_loops = graph_csr.build(n, src, dst, weight, spec["directed"])
@@ -112,7 +106,7 @@ def ensure(plpy, schema, spec, reuse=True):
          "int8", "int8", "int8", "int8", "int8", "int8", "int8", "float8", "float8"]),
         [graph_id, vertices["oid"] if vertices else None, vertices["sql"] if vertices else None,
          spec["vertex_id"], edges["oid"], edges["sql"], spec["src"], spec["dest"], spec["weight"],
-         spec["directed"], idt, fingerprint, prefix, n, m, counts["n"], counts["nulls"],
+         spec["directed"], idt, fp, prefix, n, m, counts["n"], counts["nulls"],
          n_dup, n_loops, counts["nullw"], counts["minw"], (time.perf_counter() - t0) * 1000.0])[0]
     row = dict(row)
     row["reused"] = False
@@ -188,20 +182,24 @@ def _pull(plpy, spec):
 
 def with_tables(schema, row):
     p = row["table_prefix"]
-    row["v_sql"], row["e_sql"], row["csr_sql"] = (f"{schema}.{p}_v", f"{schema}.{p}_e", f"{schema}.{p}_csr")
+    data = packed_store.data_schema(schema)
+    row["v_sql"], row["e_sql"], row["csr_sql"] = (f"{data}.{p}_v", f"{data}.{p}_e", f"{data}.{p}_csr")
     return row
 
 
 def drop_tables(plpy, schema, prefix):
+    """Drop a prepared graph's tables - only those in the data schema owned by the current role."""
     for suffix in ("_csr", "_e", "_v"):
-        plpy.execute(f"DROP TABLE IF EXISTS {schema}.{plpy.quote_ident(prefix + suffix)}")
+        name = plpy.quote_literal(prefix + suffix)
+        if plpy.execute(f"SELECT {packed_store.owned_by_me_sql(schema, name)} AS m")[0]["m"]:
+            plpy.execute(f"DROP TABLE {packed_store.data_schema(schema)}.{plpy.quote_ident(prefix + suffix)}")
 
 
 def ensure_edges(plpy, prep):
     """The row-per-edge table of a prepared graph (SQL engine, traversals), built on first use."""
     E = prep["e_sql"]
     if plpy.execute(f"SELECT pg_catalog.to_regclass('{E}') IS NOT NULL AS ok")[0]["ok"]:
-        return E
+        return E     # (a table of this unguessable name in the data schema is ours: see packed_store)
     g = load(plpy, prep, ("out_deg", "out_dst", "out_w"))
     w = g.weight.tolist() if g.weight is not None else None
     plpy.execute(plpy.prepare(

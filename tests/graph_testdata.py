@@ -7,21 +7,10 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 
-from conftest import SHARED_DATA
+from conftest import DATA
 
-
-
-def _data(name):
-    """A SNAP file: the repository's data/ first, else the shared data directory beside a checkout."""
-    here = Path(__file__).resolve().parent.parent
-    for base in [here / "data", SHARED_DATA] + [p / "shared" / "data" for p in here.parents]:
-        if (base / name).exists():
-            return base / name
-    return SHARED_DATA / name
-
-
-WIKI_VOTE = _data("snap-wiki-vote/wiki-Vote.txt.gz")
-FACEBOOK = _data("snap-ego-facebook/facebook_combined.txt.gz")
+WIKI_VOTE = DATA / "snap_wiki_vote" / "wiki-Vote.txt.gz"
+FACEBOOK = DATA / "snap_ego_facebook" / "facebook_combined.txt.gz"
 
 
 def edges_of(path) -> np.ndarray:

@@ -37,18 +37,18 @@ def test_prepared_graph_reused_until_the_source_changes(conn):
                        "FROM indb_ml.prepared_graphs WHERE graph_id = %s", [g1]).fetchone()
     assert row[:5] == (4, 4, 1, 1, "int8")
     # dense ids in id order, degrees stored, indexes both ways
-    v = conn.execute(f"SELECT vid, id, out_degree, in_degree FROM indb_ml.{row[5]}_v ORDER BY vid").fetchall()
+    v = conn.execute(f"SELECT vid, id, out_degree, in_degree FROM indb_ml_data.{row[5]}_v ORDER BY vid").fetchall()
     assert v == [(0, 5, 1, 1), (1, 10, 1, 1), (2, 20, 1, 1), (3, 30, 1, 1)]
     # both CSR directions stored in final order (edges 1->2, 2->3, 3->1, 0->0): nothing to sort per call
-    csr = conn.execute(f"SELECT n, m, out_deg, out_dst, in_deg, in_src FROM indb_ml.{row[5]}_csr").fetchone()
+    csr = conn.execute(f"SELECT n, m, out_deg, out_dst, in_deg, in_src FROM indb_ml_data.{row[5]}_csr").fetchone()
     arr = [np.frombuffer(b, dtype="<i4").tolist() for b in csr[2:]]
     assert csr[:2] == (4, 4)
     assert arr == [[1, 1, 1, 1], [0, 2, 3, 1], [1, 1, 1, 1], [0, 3, 1, 2]]
     # the row-per-edge table (SQL engine, traversals) is built on first use, indexed both ways
-    assert conn.execute("SELECT to_regclass(%s)", [f"indb_ml.{row[5]}_e"]).fetchone()[0] is None
+    assert conn.execute("SELECT to_regclass(%s)", [f"indb_ml_data.{row[5]}_e"]).fetchone()[0] is None
     conn.execute("DROP TABLE IF EXISTS pg_bfs, pg_bfs_summary")
     conn.execute("SELECT indb_ml.graph_bfs(NULL, NULL, 'pg_e', 'src=a, dest=b', 10::bigint, 'pg_bfs')")
-    idx = conn.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'indb_ml' AND tablename = %s",
+    idx = conn.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'indb_ml_data' AND tablename = %s",
                        [row[5] + "_e"]).fetchone()[0]
     assert idx == 2
     g3 = conn.execute("SELECT indb_ml.graph_prepare(NULL, NULL, 'pg_e', 'src=a, dest=b', false)").fetchone()[0]

@@ -27,8 +27,8 @@ def _history(conn, model_id):
 
 
 def _user_tables(conn):
-    """Tables outside the prepared-graph cache (indb_ml._graph_*)."""
-    return {t for t in tables_in(conn) if not t.startswith("indb_ml._graph_")}
+    """Tables outside the prepared-graph cache (indb_ml_data._graph_*)."""
+    return {t for t in tables_in(conn) if not t.startswith(("indb_ml._graph_", "indb_ml_data."))}
 
 
 @pytest.fixture
