@@ -34,7 +34,7 @@ def _lookup(plpy, schema, key, fingerprint):
         f"AND dest = $3 AND weight = $4 AND directed = $5 AND vertex_oid IS NOT DISTINCT FROM $6 "
         f"AND vertex_id IS NOT DISTINCT FROM $7 AND fingerprint = $8 "
         + "".join(f"AND {packed_store.owned_by_me_sql(schema, f'table_prefix || {t!r}')} " for t in ("_v", "_csr"))
-        + f"AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attname = 'in_src' AND a.attrelid = "
+        + f"AND EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a WHERE a.attname = 'cin_src' AND a.attrelid = "
         f"pg_catalog.to_regclass('{packed_store.data_schema(schema)}.' || quote_ident(table_prefix || '_csr'))) "
         f"ORDER BY graph_id DESC LIMIT 1",
         ["oid", "text", "text", "text", "bool", "oid", "text", "text"]), key + [fingerprint])
@@ -87,8 +87,9 @@ def ensure(plpy, schema, spec, reuse=True):
     plpy.execute(f"ALTER TABLE {V} ADD PRIMARY KEY (vid)")
     plpy.execute(f"CREATE UNIQUE INDEX ON {V} (id)")
     cols = ", ".join(f"{c} bytea" for c in CSR_COLUMNS)
-    plpy.execute(f"CREATE TABLE {C} (n int8, m int8, {cols}, ids {idt}[], colors bytea, color_seed int4)")
-    for c in CSR_COLUMNS + ("colors",):
+    plpy.execute(f"CREATE TABLE {C} (n int8, m int8, {cols}, ids {idt}[], colors bytea, color_seed int4, "
+                 f"cin_src bytea)")
+    for c in CSR_COLUMNS + ("colors", "cin_src"):
         plpy.execute(f"ALTER TABLE {C} ALTER COLUMN {c} SET STORAGE EXTERNAL")
     packed = graph_csr.pack(arrays)
     m = int(len(arrays["out_dst"]))
@@ -227,12 +228,31 @@ def load(plpy, prep, columns=CSR_COLUMNS):
 
 
 def colors(plpy, prep, g, seed=0):
-    """The colouring of a prepared graph, computed on first use and stored with it."""
-    from . import graph_color
+    """The colouring of a prepared graph, computed on first use and stored with it, together with the
+    in-CSR regrouped by colour (``cin_src``: the in-edges of colour 0's vertices, then colour 1's, ...)
+    so that a chromatic sub-step reads one contiguous range. Returns (colors, rounds or None)."""
+    from . import graph_color, graph_engine
     row = plpy.execute(f"SELECT colors, color_seed FROM {prep['csr_sql']}")[0]
     if row["colors"] is not None and row["color_seed"] == seed:
         return np.frombuffer(row["colors"], dtype="<i4").astype(np.int64), None
     col, rounds = graph_color.color(g, seed)
-    plpy.execute(plpy.prepare(f"UPDATE {prep['csr_sql']} SET colors = $1, color_seed = $2", ["bytea", "int4"]),
-                 [col.astype("<i4").tobytes(), seed])
+    _, cin, _ = graph_engine.in_nbrs(g, np.argsort(col, kind="stable"))
+    plpy.execute(plpy.prepare(f"UPDATE {prep['csr_sql']} SET colors = $1, color_seed = $2, cin_src = $3",
+                              ["bytea", "int4", "bytea"]),
+                 [col.astype("<i4").tobytes(), seed, np.ascontiguousarray(cin, dtype="<i4").tobytes()])
     return col, rounds
+
+
+def colour_class_reader(plpy, prep, g, colors):
+    """k, vertices of colour k -> the sources of their in-edges (one contiguous range of ``cin_src``).
+
+    The memory engine loads ``cin_src`` whole; the sql engine reads one colour's range per sub-step."""
+    order = np.argsort(colors, kind="stable")
+    deg = g.in_degree[order]
+    ncol = int(colors.max()) + 1 if colors.size else 0
+    bounds = np.searchsorted(colors[order], np.arange(ncol + 1))
+    eptr = graph_csr.ptr(deg)[bounds]
+    if hasattr(g, "read"):
+        return lambda k: g.read("cin_src", int(eptr[k]), int(eptr[k + 1]))
+    cin = graph_csr.unpack("cin_src", plpy.execute(f"SELECT cin_src FROM {prep['csr_sql']}")[0]["cin_src"])
+    return lambda k: cin[eptr[k]:eptr[k + 1]]

@@ -59,6 +59,17 @@ class StreamedGraph:
         w = graph_csr.unpack(wcol, row["w"]) if self.weighted else None
         return nb, w
 
+    def read(self, column, lo, hi):
+        """Elements [lo, hi) of an int32 CSR column (e.g. ``cin_src``, the in-edges by colour)."""
+        plan = self._plans.get(column)
+        if plan is None:
+            plan = self.plpy.prepare(f"SELECT substring({column} FROM $1 FOR $2) AS nb FROM {self.table}",
+                                     ["int4", "int4"])
+            self._plans[column] = plan
+        self.pieces_read += 1
+        self.edges_read += hi - lo
+        return graph_csr.unpack(column, self.plpy.execute(plan, [lo * 4 + 1, (hi - lo) * 4])[0]["nb"])
+
     def pieces(self, direction):
         ptr = self._csr(direction)[0]
         for a, b in ge.vertex_ranges(ptr):

@@ -21,9 +21,11 @@ def personalization_vector(n, vertices=None):
 
 
 def pagerank(g, damping=0.85, tolerance=1e-8, max_iter=100, schedule="sync", personalization=None,
-             colors=None, on_round=None):
+             colors=None, on_round=None, class_sources=None):
     """Returns (rank, rounds, converged). ``tolerance`` is per vertex: sync and chromatic stop when no
-    vertex changed by more than it in a round; dynamic when no vertex has more than it pending."""
+    vertex changed by more than it in a round; dynamic when no vertex has more than it pending.
+    ``class_sources(k)`` (chromatic, optional) gives the in-edge sources of colour k's vertices in one
+    piece (the prepared graph stores them regrouped by colour)."""
     n = g.n
     p = personalization if personalization is not None else np.full(n, 1.0 / n)
     dangling = g.out_degree == 0
@@ -38,7 +40,7 @@ def pagerank(g, damping=0.85, tolerance=1e-8, max_iter=100, schedule="sync", per
         if colors is None:
             from . import graph_color
             colors, _ = graph_color.color(g)
-        return _chromatic(*args, colors, on_round)
+        return _chromatic(*args, colors, on_round, class_sources)
     raise ValueError(f"unknown schedule {schedule!r}: use 'sync', 'dynamic' or 'chromatic'")
 
 
@@ -107,7 +109,7 @@ def _normalized(x):
     return x / total if total > 0 else x
 
 
-def _chromatic(g, d, tol, max_iter, p, dangling, inv_out, colors, on_round):
+def _chromatic(g, d, tol, max_iter, p, dangling, inv_out, colors, on_round, class_sources=None):
     """Gauss-Seidel by colour: one colour per sub-step, each reading the values just written.
 
     No edge joins two vertices of the same colour, so a colour's updates are independent
@@ -122,8 +124,11 @@ def _chromatic(g, d, tol, max_iter, p, dangling, inv_out, colors, on_round):
     for rnd in range(1, max_iter + 1):
         t0 = time.perf_counter()
         prev = x.copy()
-        for cls in classes:
-            counts, srcs, _ = ge.in_nbrs(g, cls)
+        for k, cls in enumerate(classes):
+            if class_sources is not None:
+                counts, srcs = g.in_degree[cls], class_sources(k)
+            else:
+                counts, srcs, _ = ge.in_nbrs(g, cls)
             gathered = ge.segment_sum(x[srcs] * inv_out[srcs], counts)
             new = d * (gathered + dmass * p[cls]) + (1.0 - d) * p[cls]
             delta = new - x[cls]

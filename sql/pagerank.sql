@@ -63,7 +63,9 @@ if sched_name == "chromatic":
     colors, _ = graph_prepare.colors(plpy, prep, g)
     ncolors = int(colors.max()) + 1
     plpy.notice(f"{fn}: chromatic schedule with {ncolors} colours")
-rank, nrounds, converged = pagerank.pagerank(g, damping_factor, tolerance, max_iter, sched_name, p, colors, rounds)
+reader = graph_prepare.colour_class_reader(plpy, prep, g, colors) if colors is not None else None
+rank, nrounds, converged = pagerank.pagerank(g, damping_factor, tolerance, max_iter, sched_name, p, colors, rounds,
+                                             reader)
 del g
 if not converged:
     plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
