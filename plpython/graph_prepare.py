@@ -213,14 +213,34 @@ def ensure_edges(plpy, prep):
     return E
 
 
+READ_BYTES = 16 << 20     # load a CSR column in pieces of this size, straight into its numpy array
+
+
+def read_column(plpy, table, column, count, dtype):
+    """A whole CSR column as a numpy array, read in pieces (``substring`` of the uncompressed bytea) into
+    one preallocated array: the backend never holds a second full copy of it."""
+    size = np.dtype(dtype).itemsize
+    out = np.empty(count, dtype=dtype)
+    if count == 0:
+        return out
+    plan = plpy.prepare(f"SELECT substring({column} FROM $1 FOR $2) AS b FROM {table}", ["int4", "int4"])
+    step = max(1, READ_BYTES // size)
+    for lo in range(0, count, step):
+        hi = min(count, lo + step)
+        out[lo:hi] = np.frombuffer(plpy.execute(plan, [lo * size + 1, (hi - lo) * size])[0]["b"], dtype=dtype)
+    return out
+
+
 def load(plpy, prep, columns=CSR_COLUMNS):
     """The prepared graph as a graph_engine.Graph: only the named CSR columns are read (no sorting)."""
     from . import graph_engine
-    cols = [c for c in columns if prep["weight"] or not c.endswith("_w")]
-    row = plpy.execute(f"SELECT {', '.join(cols)} FROM {prep['csr_sql']}")[0]
-    a = {c: graph_csr.unpack(c, row[c]) for c in cols}
-    del row
-    n = int(prep["n_vertices"])
+    n, m = int(prep["n_vertices"]), int(prep["n_edges"])
+    a = {}
+    for c in columns:
+        if c.endswith("_w") and not prep["weight"]:
+            continue
+        count = n if c.endswith("_deg") else m
+        a[c] = read_column(plpy, prep["csr_sql"], c, count, graph_csr.FLOAT if c.endswith("_w") else graph_csr.INT)
     empty = np.zeros(0, dtype=np.int32)
     zeros = np.zeros(n, dtype=np.int32)
     return graph_engine.Graph(n, a.get("out_deg", zeros), a.get("out_dst", empty), a.get("in_deg", zeros),
@@ -254,5 +274,5 @@ def colour_class_reader(plpy, prep, g, colors):
     eptr = graph_csr.ptr(deg)[bounds]
     if hasattr(g, "read"):
         return lambda k: g.read("cin_src", int(eptr[k]), int(eptr[k + 1]))
-    cin = graph_csr.unpack("cin_src", plpy.execute(f"SELECT cin_src FROM {prep['csr_sql']}")[0]["cin_src"])
+    cin = read_column(plpy, prep["csr_sql"], "cin_src", int(eptr[-1]), graph_csr.INT)
     return lambda k: cin[eptr[k]:eptr[k + 1]]
