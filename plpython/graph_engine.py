@@ -89,6 +89,18 @@ def vertex_ranges(ptr, chunk=None):
     return [(a, b) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
 
+def groups(deg, vertices, chunk=None):
+    """``vertices`` split into consecutive parts of about ``chunk`` edges each (a frontier pass runs part
+    by part, so its per-edge temporaries stay small)."""
+    chunk = chunk or CHUNK
+    vertices = np.asarray(vertices, dtype=np.int64)
+    ends = np.cumsum(deg[vertices])
+    total = int(ends[-1]) if ends.size else 0
+    cuts = np.searchsorted(ends, np.arange(chunk, total, chunk), side="right")
+    bounds = np.concatenate(([0], cuts, [vertices.size]))
+    return [vertices[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
 def out_nbrs(g, vertices):
     """(src, dst, weight) of the out-edges of ``vertices``."""
     vertices = np.asarray(vertices, dtype=np.int64)

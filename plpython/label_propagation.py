@@ -36,17 +36,16 @@ def label_propagation(g, seed_vertices, seed_classes, n_classes, tolerance=1e-8,
         mode = "whole-graph" if ge.use_whole_graph(g.m, touched) else "frontier"
         agg = np.zeros((sched.size, n_classes))
         # in groups of about CHUNK in-edges, so the per-edge class rows (k floats each) stay small
-        ends = np.cumsum(g.in_degree[sched])
-        cuts = np.searchsorted(ends, np.arange(ge.CHUNK, touched, ge.CHUNK), side="right")
-        for a, b in zip(np.concatenate(([0], cuts)), np.concatenate((cuts, [sched.size]))):
-            if b <= a:
-                continue
-            counts, srcs, w = ge.in_nbrs(g, sched[a:b])
+        a = 0
+        for part in ge.groups(g.in_degree, sched):
+            b = a + part.size
+            counts, srcs, w = ge.in_nbrs(g, part)
             if srcs.size:
                 starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
                 nz = counts > 0
                 vals = F[srcs] if w is None else F[srcs] * w[:, None]
                 agg[a:b][nz] = np.add.reduceat(vals, starts[nz], axis=0)
+            a = b
         ws = wsum[sched]
         new = np.where(ws[:, None] > 0, agg / np.where(ws > 0, ws, 1.0)[:, None], 0.0)
         change = np.abs(new - F[sched]).max(axis=1) if n_classes else np.zeros(sched.size)

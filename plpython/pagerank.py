@@ -92,10 +92,12 @@ def _dynamic(g, d, tol, max_iter, p, dangling, inv_out, on_round):
             r += d * ge.gather(g, lambda nb, w: push[nb])
         else:
             mode = "frontier"
-            srcs, dsts, _ = ge.out_nbrs(g, sched)
-            if dsts.size:
-                r += d * np.bincount(dsts, weights=push[srcs], minlength=n)
-            touched = dsts.size
+            touched = 0
+            for part in ge.groups(g.out_degree, sched):
+                srcs, dsts, _ = ge.out_nbrs(g, part)
+                if dsts.size:
+                    r += d * np.bincount(dsts, weights=push[srcs], minlength=n)
+                touched += dsts.size
         dmass = rs[dangling[sched]].sum()
         if dmass != 0.0:
             r += d * dmass * p

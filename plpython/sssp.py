@@ -58,7 +58,8 @@ def sssp(g, sources, max_iter=None, on_round=None):
                 _relax(dist, best, par, es, ed, w)
         else:
             mode, touched = "frontier", frontier_edges
-            _relax(dist, best, par, *ge.out_nbrs(g, sched))
+            for part in ge.groups(g.out_degree, sched):
+                _relax(dist, best, par, *ge.out_nbrs(g, part))
         improved = np.flatnonzero(best < dist)
         max_change = 0.0
         if improved.size:

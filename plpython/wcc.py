@@ -38,13 +38,15 @@ def wcc(g, max_iter=None, on_round=None):
                 np.minimum(cand, got, out=cand)
         else:
             mode = "frontier"
-            srcs, dsts, _ = ge.out_nbrs(g, sched)
-            np.minimum.at(cand, dsts, label[srcs])
-            touched = dsts.size
-            if both:
-                icounts, isrc, _ = ge.in_nbrs(g, sched)
-                np.minimum.at(cand, isrc, np.repeat(label[sched], icounts))
-                touched += isrc.size
+            touched = 0
+            for part in ge.groups(deg, sched):
+                srcs, dsts, _ = ge.out_nbrs(g, part)
+                np.minimum.at(cand, dsts, label[srcs])
+                touched += dsts.size
+                if both:
+                    icounts, isrc, _ = ge.in_nbrs(g, part)
+                    np.minimum.at(cand, isrc, np.repeat(label[part], icounts))
+                    touched += isrc.size
         changed = np.flatnonzero(cand < label)
         max_change = float((label[changed] - cand[changed]).max()) if changed.size else 0.0
         label = cand
