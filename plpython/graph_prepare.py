@@ -22,7 +22,7 @@ import time
 
 import numpy as np
 
-from . import fingerprint, graph_csr, identifiers, packed_store  # noqa: F401
+from . import fingerprint, graph_csr, packed_store  # noqa: F401
 
 INTEGER_TYPES = ("int2", "int4", "int8")
 CSR_COLUMNS = ("out_deg", "out_dst", "in_deg", "in_src", "out_w", "in_w")
