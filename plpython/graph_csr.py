@@ -14,6 +14,28 @@ INT = "<i4"
 FLOAT = "<f8"
 
 
+def renumber(*id_arrays):
+    """Sorted distinct ids and each array mapped to dense numbers 0..n-1 in id order.
+
+    When the ids span a range not much larger than their count (SNAP files, serials), a presence
+    map does it in linear time; otherwise sort (np.unique + searchsorted)."""
+    arrays = [np.asarray(a, dtype=np.int64) for a in id_arrays]
+    total = sum(a.size for a in arrays)
+    if total == 0:
+        return np.zeros(0, dtype=np.int64), arrays
+    lo = min(int(a.min()) for a in arrays if a.size)
+    hi = max(int(a.max()) for a in arrays if a.size)
+    if hi - lo <= 4 * total + 1024:
+        present = np.zeros(hi - lo + 1, dtype=bool)
+        for a in arrays:
+            present[a - lo] = True
+        ids = np.flatnonzero(present) + lo
+        dense = np.cumsum(present, dtype=np.int64) - 1
+        return ids, [dense[a - lo] for a in arrays]
+    ids = np.unique(np.concatenate(arrays))
+    return ids, [np.searchsorted(ids, a) for a in arrays]
+
+
 def dedupe(n, src, dst, weight=None, directed=True):
     """Merge duplicate edges; returns (src, dst, weight, n_duplicates, n_self_loops) sorted by (src, dst).
 
@@ -30,7 +52,7 @@ def dedupe(n, src, dst, weight=None, directed=True):
         weight = np.asarray(weight, dtype=np.float64)
         order = np.lexsort((weight, key))
     else:
-        order = np.argsort(key, kind="stable")
+        order = np.argsort(key)           # equal keys are identical edges: any order will do
     key = key[order]
     first = np.ones(key.size, dtype=bool)
     first[1:] = key[1:] != key[:-1]
@@ -50,11 +72,11 @@ def build(n, src, dst, weight=None, directed=True):
         s, d = np.concatenate([s, d[rev]]), np.concatenate([d, s[rev]])
         if w is not None:
             w = np.concatenate([w, w[rev]])
-        order = np.argsort(s * np.int64(n) + d, kind="stable")
+        order = np.argsort(s * np.int64(n) + d)       # keys are distinct after merging
         s, d = s[order], d[order]
         w = w[order] if w is not None else None
     out = {"out_deg": np.bincount(s, minlength=n).astype(np.int32), "out_dst": d.astype(np.int32)}
-    in_order = np.argsort(d * np.int64(n) + s, kind="stable")
+    in_order = np.argsort(d * np.int64(n) + s)        # keys are distinct after merging
     out["in_deg"] = np.bincount(d, minlength=n).astype(np.int32)
     out["in_src"] = s[in_order].astype(np.int32)
     if w is not None:

@@ -78,11 +78,19 @@ def ensure(plpy, schema, spec, reuse=True):
     arrays, n_dup, n_loops = graph_csr.build(n, src, dst, weight, spec["directed"])
     del src, dst, weight
     idt = spec["id_type"]
-    plpy.execute(plpy.prepare(
-        f"CREATE TABLE {V} AS SELECT i.vid, i.id, u.o AS out_degree, u.i AS in_degree "
-        f"FROM ({ids_sql}) i JOIN unnest($1::int4[], $2::int4[]) WITH ORDINALITY u(o, i, ord) "
-        f"ON u.ord = i.vid + 1 ORDER BY i.vid", ["int4[]", "int4[]"]),
-        [arrays["out_deg"].tolist(), arrays["in_deg"].tolist()])
+    degrees = [arrays["out_deg"].tolist(), arrays["in_deg"].tolist()]
+    if isinstance(ids_sql, np.ndarray):
+        # integer ids: already in vid order - one pass over three arrays, no join and no sort
+        plpy.execute(plpy.prepare(
+            f"CREATE TABLE {V} AS SELECT (u.ord - 1)::int4 AS vid, u.id::{idt} AS id, u.o AS out_degree, "
+            f"u.i AS in_degree FROM unnest($1::int8[], $2::int4[], $3::int4[]) WITH ORDINALITY u(id, o, i, ord)",
+            ["int8[]", "int4[]", "int4[]"]), [ids_sql.tolist()] + degrees)
+    else:
+        plpy.execute(plpy.prepare(
+            f"CREATE TABLE {V} AS SELECT i.vid, i.id, u.o AS out_degree, u.i AS in_degree "
+            f"FROM ({ids_sql}) i JOIN unnest($1::int4[], $2::int4[]) WITH ORDINALITY u(o, i, ord) "
+            f"ON u.ord = i.vid + 1 ORDER BY i.vid", ["int4[]", "int4[]"]), degrees)
+    del degrees
     plpy.execute("DROP TABLE IF EXISTS pg_temp._indb_graph_ids")
     plpy.execute(f"ALTER TABLE {V} ADD PRIMARY KEY (vid)")
     plpy.execute(f"CREATE UNIQUE INDEX ON {V} (id)")
@@ -119,7 +127,8 @@ def ensure(plpy, schema, spec, reuse=True):
 def _pull(plpy, spec):
     """One scan of the edge table: counts and the endpoints (dense ids) and weights as numpy arrays.
 
-    Returns (counts, src, dst, weight or None, ids_sql) where ids_sql selects (vid, id) of every vertex.
+    Returns (counts, src, dst, weight or None, ids) where ids is the sorted id array (integer ids) or a
+    query selecting (vid, id) of every vertex (other types).
     """
     q = plpy.quote_ident
     idt = spec["id_type"]
@@ -153,11 +162,7 @@ def _pull(plpy, spec):
         if spec["vertices"]:
             v = plpy.execute(f"SELECT string_agg(int8send(id::int8), ''::bytea) AS v FROM ({vsel[7:]}) x(id)")[0]
             extra = np.frombuffer(v["v"] or b"", dtype=">i8").astype(np.int64)
-        ids = np.unique(np.concatenate([src, dst, extra]))
-        src, dst = np.searchsorted(ids, src), np.searchsorted(ids, dst)
-        plpy.execute(plpy.prepare(
-            f"CREATE TEMP TABLE _indb_graph_ids ON COMMIT DROP AS SELECT (u.ord - 1)::int4 AS vid, u.id::{idt} AS id "
-            f"FROM unnest($1::int8[]) WITH ORDINALITY u(id, ord)", ["int8[]"]), [ids.tolist()])
+        ids, (src, dst, _) = graph_csr.renumber(src, dst, extra)
         n = int(ids.size)
     else:
         plpy.execute(f"""
@@ -178,6 +183,8 @@ def _pull(plpy, spec):
     if spec["weight"] and weight is None:
         weight = np.zeros(0)
     counts = {"n": row["n"], "nulls": row["nulls"], "nullw": row["nullw"], "minw": row["minw"], "n_vertices": n}
+    if idt in INTEGER_TYPES:
+        return counts, src, dst, weight, ids
     return counts, src, dst, weight, "SELECT vid, id FROM pg_temp._indb_graph_ids"
 
 

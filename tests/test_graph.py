@@ -165,6 +165,13 @@ def test_engine_colour_and_bfs_kernels_without_server():
     assert {i: int(x) for i, x in enumerate(lv) if x >= 0} == ref
 
 
+def test_renumber_dense_and_sparse_ids():
+    from plpython import graph_csr
+    for ids in (np.array([7, 3, 9, 3, 12]), np.array([7, 3, 10**15, 3, -5])):   # presence map / sort
+        got, (dense,) = graph_csr.renumber(ids)
+        assert got.tolist() == sorted(set(ids.tolist())) and (got[dense] == ids).all()
+
+
 def test_kernels_on_small_pieces_match_networkx(monkeypatch):
     """Whole-graph passes run piece by piece: with tiny pieces every kernel still matches networkx."""
     from plpython import graph_csr, pagerank, sssp, wcc
