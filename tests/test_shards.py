@@ -284,7 +284,7 @@ def packed_table(conn, model):
 
 @pytest.mark.parametrize("aggregate", ["linregr_agg(x, y, n)",
                                        "glm_pass(x, y, n, shuffle_key, '\\x00'::bytea ORDER BY shuffle_key)",
-                                       "pca_cov_agg(x, n)", "kmeans_step_agg(x, n, NULL::bytea)"])
+                                       "pca_cov_agg(x, n)", "kmeans_step_agg(x, n, NULL::bytea, 1)"])
 def test_explain_shows_one_remote_aggregate_per_shard(coord, aggregate):
     coord.execute("DROP TABLE IF EXISTS sh_x, sh_x_summary")
     coord.execute(f"SELECT indb_ml.linregr_train('pts', 'sh_x', 'y', '{FEATURES}')")
