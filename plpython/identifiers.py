@@ -7,8 +7,9 @@ column name, a list of column names and numeric constants (with or without
 ``ARRAY[...]``) - resolves every name against the catalog and returns SQL
 built only from quoted identifiers and validated numbers.
 
-The pure parsing functions need no database; the ``resolve_*`` ones take the
-``plpy`` handle.
+Anything beyond that grammar (MADlib users' expressions, ``'x1 * x2'``, ``'crimerat >= 110'``)
+goes through plpython/expressions.py: a whitelist, then one prepared SELECT over the source.
+The pure parsing functions need no database; the ``resolve_*`` ones take the ``plpy`` handle.
 """
 import re
 
