@@ -257,8 +257,8 @@ class Driver:
 
     def notice(self, g, it, loss, gnorm, step, ms, extra=""):
         label = f" group {g.key}" if g.key else ""
-        self.plpy.notice(f"{self.pb.name}: iteration {it}/{self.pb.max_iter}{label} objective={loss:.12g} "
-                         f"grad_norm={gnorm:.4g} step={step:.4g} rows={g.rows} ({ms:.0f} ms){extra}")
+        registry.progress.report(self.plpy, self.pb.name, it, self.pb.max_iter, f"{self.pb.name}: iteration {it}/{self.pb.max_iter}{label} objective={loss:.12g} "
+                         f"grad_norm={gnorm:.4g} step={step:.4g} rows={g.rows} ({ms:.0f} ms){extra}", objective=loss, group=g.key)
 
     def record(self, g, loss, gnorm, step, ms, info=None):
         g.iterations += 1

@@ -11,7 +11,7 @@ truncate) is unchanged. Rows whose features or label are NULL, NaN or
 """
 import time
 
-from . import identifiers
+from . import identifiers, progress
 
 DEFAULT_BLOCK_SIZE = 1000
 # packed bytes per parallel worker: below this, starting a worker (and importing
@@ -155,6 +155,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
             plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
                        f"in {source_name}; every row needs the same number of features")
         raise
+    progress.report(plpy, "prepare", 1, 1, f"prepare: packed {source['sql']}", unit="pass")
     stats = plpy.execute(
         f"SELECT coalesce(sum(n), 0) AS n, coalesce(sum(n_skipped), 0) AS skipped, count(*) AS blocks, "
         f"min(length(x) / (8 * n)) AS dmin, max(length(x) / (8 * n)) AS dmax, "

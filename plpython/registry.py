@@ -7,6 +7,8 @@ import decimal
 import json
 import math
 
+from . import progress  # noqa: F401  (drivers report progress as registry.progress.report)
+
 
 def _json(value):
     """JSON that PostgreSQL's jsonb accepts (no NaN/Infinity, numpy scalars as floats)."""

@@ -157,7 +157,7 @@ while it < max_iter:
     msg = f"{fn}: iteration {it}: objective {result['objective']:.10g}, centroid shift {shift:.3g}, {ms:.0f} ms"
     if result["reseeded"]:
         msg += f", re-seeded empty cluster(s) {result['reseeded']}"
-    plpy.notice(msg)
+    registry.progress.report(plpy, fn, it, max_iter, msg, objective=result['objective'], shift=shift)
     C = newC
     if shift <= tol:
         converged = True

@@ -98,6 +98,7 @@ plpy.execute(f"""
           FROM {prep['table']} {group_by}) AS s
     CROSS JOIN LATERAL {schema}.linregr_solve(s.state) AS r""")
 pass_ms = (time.perf_counter() - t1) * 1000.0
+registry.progress.report(plpy, "linregr_train", 1, 1, f"linregr_train: statistics pass in {pass_ms:.0f} ms", unit="pass")
 totals = plpy.execute(f"SELECT count(*) AS groups, sum(num_rows_processed)::bigint AS n, "
                       f"sum(num_missing_rows_skipped)::bigint AS skipped, min(r2) AS r2 FROM {out['sql']}")[0]
 plpy.execute(plpy.prepare(f"""

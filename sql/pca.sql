@@ -101,7 +101,7 @@ registry.finish(plpy, schema, model_id,
                  "num_rows_processed": n_rows, "num_missing_rows_skipped": prep["n_skipped"], "pass_ms": pass_ms,
                  "prepare_ms": 0.0 if prep["reused"] else prep["prepare_ms"]},
                 [out["sql"], summary["sql"]], train_ms)
-plpy.notice(f"{fn}: covariance pass over {n_rows} rows in {pass_ms:.0f} ms")
+registry.progress.report(plpy, fn, 1, 1, f"{fn}: covariance pass over {n_rows} rows in {pass_ms:.0f} ms", unit="pass")
 return (f"pca_train: {out['sql']}: {kk} of {d} components explain {100 * ratio:.4g}% of the variance "
         f"({n_rows} rows, {prep['n_skipped']} skipped), {train_ms:.0f} ms")
 $py$;

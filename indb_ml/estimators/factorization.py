@@ -58,24 +58,28 @@ class KMeans(_FactorBase):
     """
 
     algorithm = "kmeans"
+    estimator_type = "clusterer"
+    supervised = False
 
     def __init__(self, n_clusters: int = 8, max_iter: int = 20, tolerance: float = 1e-4, init="kmeans++",
-                 seed: int = 0):
+                 seed: int = 0, progress: bool = True, db=None):
+        self.progress, self.db = progress, db
         self.n_clusters = n_clusters
         self.max_iter = max_iter
         self.tolerance = tolerance
         self.init = init
         self.seed = seed
 
-    def fit(self, db, table: str, features, model_table: str | None = None) -> "KMeans":
-        db = self._db(db)
+    def _fit_table(self, db, table: str, features, model_table: str | None = None) -> "KMeans":
         model_table = self._model_table(db, model_table)
         kwargs = {"max_iter": self.max_iter, "tolerance": self.tolerance, "seed": self.seed}
         if isinstance(self.init, str):
             kwargs["init"] = self.init
         else:
             kwargs["initial_centroids"] = np.asarray(self.init, dtype=float).tolist()
-        self.summary_ = db.call("kmeans", table, model_table, _feature_array(features), self.n_clusters, **kwargs)
+        with self._progress(db):
+            self.summary_ = db.call("kmeans", table, model_table, _feature_array(features), self.n_clusters,
+                                    **kwargs)
         self.db_, self.model_table_, self.table_ = db, model_table, table
         self.model_name_ = self._qualified(db, model_table)
         self.features_ = list(features) if not isinstance(features, str) else features
@@ -98,7 +102,7 @@ class KMeans(_FactorBase):
             query = sql.SQL("SELECT {s}.kmeans_assign(%s, {f}) FROM {t}").format(
                 s=sql.Identifier(self.db_.schema), f=self._features_sql(), t=sql.SQL(_table_sql(self.db_, X)))
             return np.array([r[0] for r in self.db_.execute(query, [self.model_name_])], dtype=np.int64)
-        X = as_matrix(X)
+        X = self._X(X)
         d = ((X[:, None, :] - self.cluster_centers_[None, :, :]) ** 2).sum(axis=2)
         return d.argmin(axis=1)
 
@@ -117,17 +121,20 @@ class PCA(_FactorBase):
     """
 
     algorithm = "pca"
+    supervised = False
 
-    def __init__(self, n_components: int | None = None, center: bool = True, scale: bool = False):
+    def __init__(self, n_components: int | None = None, center: bool = True, scale: bool = False,
+                 progress: bool = True, db=None):
+        self.progress, self.db = progress, db
         self.n_components = n_components
         self.center = center
         self.scale = scale
 
-    def fit(self, db, table: str, features, model_table: str | None = None) -> "PCA":
-        db = self._db(db)
+    def _fit_table(self, db, table: str, features, model_table: str | None = None) -> "PCA":
         model_table = self._model_table(db, model_table)
-        self.summary_ = db.call("pca_train", table, model_table, _feature_array(features), self.n_components,
-                                center=self.center, scale=self.scale)
+        with self._progress(db):
+            self.summary_ = db.call("pca_train", table, model_table, _feature_array(features), self.n_components,
+                                    center=self.center, scale=self.scale)
         self.db_, self.model_table_, self.table_ = db, model_table, table
         self.model_name_ = self._qualified(db, model_table)
         self.features_ = list(features) if not isinstance(features, str) else features
@@ -152,7 +159,7 @@ class PCA(_FactorBase):
             query = sql.SQL("SELECT {s}.pca_project(%s, {f}) FROM {t}").format(
                 s=sql.Identifier(self.db_.schema), f=self._features_sql(), t=sql.SQL(_table_sql(self.db_, X)))
             return np.array([r[0] for r in self.db_.execute(query, [self.model_name_])], dtype=float)
-        return ((as_matrix(X) - self.mean_) / self.scale_) @ self.components_.T
+        return ((self._X(X) - self.mean_) / self.scale_) @ self.components_.T
 
     def inverse_transform(self, Z) -> np.ndarray:
         Z = as_matrix(Z)
@@ -171,9 +178,11 @@ class ALS(_FactorBase):
     """
 
     algorithm = "als"
+    estimator_type = "regressor"
 
     def __init__(self, rank: int = 10, reg: float = 0.05, max_iter: int = 15, tolerance: float = 1e-4,
-                 seed: int = 0, biases: bool = True, duplicates: str = "average"):
+                 seed: int = 0, biases: bool = True, duplicates: str = "average", progress: bool = True, db=None):
+        self.progress, self.db = progress, db
         self.rank = rank
         self.reg = reg
         self.max_iter = max_iter
@@ -182,14 +191,14 @@ class ALS(_FactorBase):
         self.biases = biases
         self.duplicates = duplicates
 
-    def fit(self, db, table: str, user_col: str, item_col: str, rating_col: str,
-            model_table: str | None = None) -> "ALS":
-        db = self._db(db)
+    def _fit_table(self, db, table: str, user_col: str, item_col: str, rating_col: str,
+                   model_table: str | None = None) -> "ALS":
         model_table = self._model_table(db, model_table)
-        self.summary_ = db.call("als_train", table, user_col, item_col, rating_col, model_table,
-                                rank=self.rank, **{"lambda": self.reg}, max_iter=self.max_iter,
-                                tolerance=self.tolerance, seed=self.seed, biases=self.biases,
-                                duplicates=self.duplicates)
+        with self._progress(db):
+            self.summary_ = db.call("als_train", table, user_col, item_col, rating_col, model_table,
+                                    rank=self.rank, **{"lambda": self.reg}, max_iter=self.max_iter,
+                                    tolerance=self.tolerance, seed=self.seed, biases=self.biases,
+                                    duplicates=self.duplicates)
         self.db_, self.model_table_, self.table_ = db, model_table, table
         self.model_name_ = self._qualified(db, model_table)
         m = db.fetch_table(model_table)[0]
