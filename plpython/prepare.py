@@ -11,7 +11,7 @@ truncate) is unchanged. Rows whose features or label are NULL, NaN or
 """
 import time
 
-from . import identifiers, progress
+from . import encoding, identifiers, progress
 
 DEFAULT_BLOCK_SIZE = 1000
 # packed bytes per parallel worker: below this, starting a worker (and importing
@@ -20,8 +20,9 @@ BYTES_PER_WORKER = 48 << 20
 _INVALID_FLOATS = "'{NaN,Infinity,-Infinity}'::float8[]"
 
 
-def _feature_sql(plpy, spec, columns, table):
-    """-> (SQL building a float8[] per row, feature names, fixed width or None)."""
+def _feature_sql(plpy, spec, columns, table, recorded=None):
+    """-> (SQL building a float8[] per row, feature names, fixed width or None). Text columns are
+    one-hot encoded (plpython/encoding.py; ``recorded`` {column: levels} fixes their levels)."""
     try:
         kind, items = identifiers.parse_feature_spec(spec)
     except identifiers.NameError_ as exc:
@@ -43,7 +44,9 @@ def _feature_sql(plpy, spec, columns, table):
         name = identifiers.resolve_column(plpy, columns, item, table, "independent_varname")
         col = columns[name]
         if col["typname"] not in identifiers.NUMERIC_TYPES:
-            plpy.error(f"column {name} (independent_varname) is {col['type']}; features must be numeric")
+            more_parts, more_names = encoding.feature_parts(plpy, name, col, table, recorded)
+            parts, names = parts + more_parts, names + more_names
+            continue
         cast = "::int::float8" if col["typname"] == "bool" else "::float8"
         parts.append(f"{plpy.quote_ident(name)}{cast}")
         names.append(name)

@@ -1,0 +1,106 @@
+"""encode_categorical / apply_encoding (against pandas.get_dummies), train_test_split, and text
+features taken directly by a trainer (against statsmodels on the same dummy coding), on UCI Adult."""
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+import adult_raw
+
+CATS = ["workclass", "race", "sex"]
+
+
+@pytest.fixture
+def adult(conn):
+    return adult_raw.load(conn)
+
+
+def _table(conn, name, order="id"):
+    cur = conn.execute(f"SELECT * FROM {name} ORDER BY {order}")
+    return pd.DataFrame(cur.fetchall(), columns=[d.name for d in cur.description])
+
+
+def test_one_hot_equals_get_dummies(conn, adult):
+    conn.execute("DROP TABLE IF EXISTS pre_enc")
+    msg = conn.execute("SELECT indb_ml.encode_categorical('adult_raw', 'pre_enc', 'workclass, race, sex')").fetchone()[0]
+    assert "pre_enc" in msg
+    ours = _table(conn, "pre_enc")
+    ref = pd.get_dummies(adult_raw.frame(), columns=CATS)
+    assert list(ours.columns) == list(ref.columns)
+    dummies = [c for c in ref.columns if c.startswith(tuple(f"{c}_" for c in CATS))]
+    np.testing.assert_array_equal(ours[dummies].to_numpy(dtype=int), ref[dummies].to_numpy(dtype=int))
+    assert ours["workclass_Private"].sum() == (adult_raw.frame()["workclass"] == "Private").sum()
+    # NULL ('?') workclass rows: all zeros, as get_dummies
+    assert ours.loc[adult_raw.frame()["workclass"].isna().to_numpy(), [c for c in dummies if c.startswith("workclass_")]].to_numpy().sum() == 0
+    conn.execute("DROP TABLE pre_enc")
+
+
+def test_top_k_other_and_apply_encoding(conn, adult):
+    conn.execute("DROP TABLE IF EXISTS pre_top, pre_new, pre_new_enc")
+    conn.execute("SELECT indb_ml.encode_categorical('adult_raw', 'pre_top', 'native_country', top_k => 3)")
+    df = adult_raw.frame()
+    top = df["native_country"].value_counts().sort_values(ascending=False, kind="stable")
+    kept = sorted(top.index[:3])
+    ours = _table(conn, "pre_top")
+    assert [c for c in ours.columns if c.startswith("native_country_")] == \
+        [f"native_country_{v}" for v in kept] + ["native_country_other"]
+    nc = df["native_country"]
+    np.testing.assert_array_equal(ours["native_country_other"], (nc.notna() & ~nc.isin(kept)).astype(int))
+    # new data: a level never seen and a kept one; the same columns come out
+    conn.execute("CREATE TABLE pre_new AS SELECT * FROM adult_raw WHERE id < 3")
+    conn.execute("UPDATE pre_new SET native_country = 'Atlantis' WHERE id = 0")
+    conn.execute("UPDATE pre_new SET native_country = %s WHERE id = 1", [kept[0]])
+    conn.execute("SELECT indb_ml.apply_encoding('pre_top', 'pre_new', 'pre_new_enc')")
+    new = _table(conn, "pre_new_enc")
+    assert list(new.columns) == list(ours.columns)
+    assert new.loc[0, "native_country_other"] == 1 and new.loc[1, f"native_country_{kept[0]}"] == 1
+    assert conn.execute("SELECT count(*) FROM indb_ml.encodings WHERE name = 'public.pre_top'").fetchone()[0] == 1
+    conn.execute("DROP TABLE pre_top, pre_new, pre_new_enc")
+
+
+def test_encode_errors_name_the_argument(conn, adult):
+    with pytest.raises(Exception, match="column nope .categorical_cols. does not exist"):
+        conn.execute("SELECT indb_ml.encode_categorical('adult_raw', 'pre_bad', 'sex, nope')")
+    with pytest.raises(Exception, match="top_k must be at least 1"):
+        conn.execute("SELECT indb_ml.encode_categorical('adult_raw', 'pre_bad', 'sex', top_k => 0)")
+    assert conn.execute("SELECT to_regclass('pre_bad')").fetchone()[0] is None
+
+
+def test_train_test_split_is_deterministic_and_stratified(conn, adult):
+    conn.execute("DROP TABLE IF EXISTS sp_a1, sp_b1, sp_a2, sp_b2, sp_a3, sp_b3")
+    conn.execute("SELECT indb_ml.train_test_split('adult_raw', 'sp_a1', 'sp_b1', 0.2, 7, 'income_gt50k')")
+    # the same seed on the rows in another physical order gives the same split
+    conn.execute("CREATE TEMP TABLE sp_shuffled AS SELECT * FROM adult_raw ORDER BY md5(id::text)")
+    conn.execute("SELECT indb_ml.train_test_split('sp_shuffled', 'sp_a2', 'sp_b2', 0.2, 7, 'income_gt50k')")
+    conn.execute("SELECT indb_ml.train_test_split('adult_raw', 'sp_a3', 'sp_b3', 0.2, 8, 'income_gt50k')")
+    ids = lambda t: {r[0] for r in conn.execute(f"SELECT id FROM {t}").fetchall()}  # noqa: E731
+    assert ids("sp_b1") == ids("sp_b2") and ids("sp_b1") != ids("sp_b3")
+    assert ids("sp_a1").isdisjoint(ids("sp_b1")) and len(ids("sp_a1") | ids("sp_b1")) == len(adult_raw.frame())
+    df = adult_raw.frame()
+    for cls, n in df["income_gt50k"].value_counts().items():
+        got = conn.execute("SELECT count(*) FROM sp_b1 WHERE income_gt50k = %s", [int(cls)]).fetchone()[0]
+        assert got == int(np.ceil(n * 0.2))
+    conn.execute("DROP TABLE sp_a1, sp_b1, sp_a2, sp_b2, sp_a3, sp_b3, sp_shuffled")
+
+
+def test_trainer_takes_text_features(conn, adult):
+    """logregr_train on text columns = statsmodels Logit on get_dummies(drop_first=True)."""
+    conn.execute("DROP TABLE IF EXISTS pre_logit, pre_logit_summary, pre_pred")
+    feats = ["age", "education_num", "hours_per_week", "sex", "race"]
+    conn.execute("SELECT indb_ml.logregr_train('adult_raw', 'pre_logit', 'income_gt50k', "
+                 "'ARRAY[1, age, education_num, hours_per_week, sex, race]', NULL, 50, 'irls', 1e-10)")
+    coef = np.array(conn.execute("SELECT coef FROM pre_logit").fetchone()[0])
+    df = adult_raw.frame()
+    X = pd.get_dummies(df[feats], columns=["sex", "race"], drop_first=True, dtype=float)
+    ref = sm.Logit(df["income_gt50k"].to_numpy(float), sm.add_constant(X.to_numpy(float))).fit(disp=0, tol=1e-12)
+    np.testing.assert_allclose(coef, ref.params, rtol=1e-6, atol=1e-8)
+    names = conn.execute("SELECT feature_names FROM indb_ml.models WHERE name = 'public.pre_logit'").fetchone()[0]
+    assert names[-5:] == ["sex=Male", "race=Asian-Pac-Islander", "race=Black", "race=Other", "race=White"]
+    # evaluation / prediction on another table re-applies the recorded levels, even where a level is missing
+    conn.execute("CREATE TABLE pre_pred AS SELECT * FROM adult_raw WHERE race = 'White' AND id < 2000")
+    got = conn.execute("SELECT indb_ml.evaluate('pre_logit', 'pre_pred')").fetchone()[0]
+    sub = df[(df["race"] == "White") & (df["id"] < 2000)]
+    Xs = pd.get_dummies(sub[feats], columns=["sex", "race"], dtype=float).reindex(columns=X.columns, fill_value=0.0)
+    p = ref.predict(sm.add_constant(Xs.to_numpy(float), has_constant="add"))
+    assert got["accuracy"] == pytest.approx(np.mean((p >= 0.5) == sub["income_gt50k"].to_numpy()), abs=1e-12)
+    conn.execute("DROP TABLE pre_logit, pre_logit_summary, pre_pred")
