@@ -104,3 +104,64 @@ def test_trainer_takes_text_features(conn, adult):
     p = ref.predict(sm.add_constant(Xs.to_numpy(float), has_constant="add"))
     assert got["accuracy"] == pytest.approx(np.mean((p >= 0.5) == sub["income_gt50k"].to_numpy()), abs=1e-12)
     conn.execute("DROP TABLE pre_logit, pre_logit_summary, pre_pred")
+
+
+def test_cross_validate_equals_sklearn_on_the_same_folds(conn, adult):
+    from sklearn.linear_model import LinearRegression
+    from sklearn.metrics import r2_score
+
+    conn.execute("DROP TABLE IF EXISTS cv_lin, cv_lin_folds")
+    msg = conn.execute("SELECT indb_ml.cross_validate('linregr_train', 'adult_raw', 'cv_lin', 'hours_per_week', "
+                       "'ARRAY[1, age, education_num, sex]', '{}', 4, 11)").fetchone()[0]
+    assert "4 folds" in msg
+    rows = conn.execute("SELECT fold, n_train, n_test, r2 FROM cv_lin ORDER BY fold NULLS LAST").fetchall()
+    assert [r[0] for r in rows] == [1, 2, 3, 4, None]
+    # the same folds, read back from the packed blocks the folds table names
+    prep = conn.execute("SELECT table_name FROM indb_ml.prepared_data WHERE source_oid = 'adult_raw'::regclass "
+                        "AND y_expr LIKE '%hours_per_week%' ORDER BY prepared_id DESC LIMIT 1").fetchone()[0]
+    blocks = conn.execute(f"SELECT f.fold, p.x, p.y, p.n FROM indb_ml.{prep} p JOIN cv_lin_folds f "
+                          f"USING (part, block) WHERE p.n > 0").fetchall()
+    X = {f: [] for f in range(1, 5)}
+    Y = {f: [] for f in range(1, 5)}
+    for fold, x, y, n in blocks:
+        X[fold].append(np.frombuffer(x, "<f8").reshape(n, -1))
+        Y[fold].append(np.frombuffer(y, "<f8"))
+    total = 0
+    for fold, n_train, n_test, r2 in rows[:4]:
+        Xte, yte = np.vstack(X[fold]), np.concatenate(Y[fold])
+        Xtr = np.vstack([a for g in X if g != fold for a in X[g]])
+        ytr = np.concatenate([a for g in Y if g != fold for a in Y[g]])
+        ref = LinearRegression(fit_intercept=False).fit(Xtr, ytr)
+        assert (n_train, n_test) == (len(ytr), len(yte))
+        assert r2 == pytest.approx(r2_score(yte, ref.predict(Xte)), rel=1e-9)
+        total += n_test
+    assert total == len(adult_raw.frame())
+    assert rows[4][3] == pytest.approx(np.mean([r[3] for r in rows[:4]]), rel=1e-12)
+    conn.execute("DROP TABLE cv_lin, cv_lin_folds")
+
+
+def test_cross_validate_logistic_equals_sklearn(conn, adult):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, log_loss, roc_auc_score
+
+    conn.execute("DROP TABLE IF EXISTS cv_log, cv_log_folds")
+    conn.execute("SELECT indb_ml.cross_validate('logregr_train', 'adult_raw', 'cv_log', 'income_gt50k', "
+                 "'ARRAY[1, age, education_num, hours_per_week, sex]', '{\"max_iter\": 50, \"tolerance\": 1e-12}', "
+                 "3, 5)")
+    rows = conn.execute("SELECT fold, accuracy, roc_auc, log_loss FROM cv_log WHERE fold IS NOT NULL "
+                        "ORDER BY fold").fetchall()
+    prep = conn.execute("SELECT table_name FROM indb_ml.prepared_data WHERE source_oid = 'adult_raw'::regclass "
+                        "AND y_expr LIKE '%income_gt50k%' ORDER BY prepared_id DESC LIMIT 1").fetchone()[0]
+    data = conn.execute(f"SELECT f.fold, p.x, p.y, p.n FROM indb_ml.{prep} p JOIN cv_log_folds f "
+                        f"USING (part, block) WHERE p.n > 0").fetchall()
+    for fold, acc, auc, ll in rows:
+        te = [(np.frombuffer(x, "<f8").reshape(n, -1), np.frombuffer(y, "<f8")) for g, x, y, n in data if g == fold]
+        tr = [(np.frombuffer(x, "<f8").reshape(n, -1), np.frombuffer(y, "<f8")) for g, x, y, n in data if g != fold]
+        Xte, yte = np.vstack([a for a, _ in te])[:, 1:], np.concatenate([b for _, b in te])
+        Xtr, ytr = np.vstack([a for a, _ in tr])[:, 1:], np.concatenate([b for _, b in tr])
+        ref = LogisticRegression(C=np.inf, tol=1e-12, max_iter=100000).fit(Xtr, ytr)
+        p = ref.predict_proba(Xte)[:, 1]
+        assert acc == pytest.approx(accuracy_score(yte, p >= 0.5), abs=1e-12)
+        assert auc == pytest.approx(roc_auc_score(yte, p), rel=1e-6)
+        assert ll == pytest.approx(log_loss(yte, p), rel=1e-6)
+    conn.execute("DROP TABLE cv_log, cv_log_folds")
