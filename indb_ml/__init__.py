@@ -8,6 +8,17 @@ __version__ = "0.1.0"
 
 from . import graph  # noqa: E402
 from .client import Database, connect  # noqa: E402
+from .preprocessing import (  # noqa: E402
+    apply_encoding,
+    confusion_matrix,
+    cross_val_score,
+    cross_validate,
+    encode_categorical,
+    plot_roc,
+    roc_auc,
+    roc_curve,
+    train_test_split,
+)
 from .estimators import (  # noqa: E402
     ALS,
     PCA,
@@ -21,4 +32,6 @@ from .estimators import (  # noqa: E402
 )
 
 __all__ = ["Database", "connect", "graph", "LinearRegression", "LogisticRegression", "LinearSVC", "ElasticNet",
-           "SoftmaxRegression", "PoissonRegression", "KMeans", "PCA", "ALS", "__version__"]
+           "SoftmaxRegression", "PoissonRegression", "KMeans", "PCA", "ALS", "encode_categorical", "apply_encoding",
+           "train_test_split", "cross_validate", "cross_val_score", "roc_curve", "roc_auc", "confusion_matrix",
+           "plot_roc", "__version__"]

@@ -105,8 +105,25 @@ class InDatabaseEstimator:
         if auto:
             db.track_model(self.model_name_)
         self._record_features()
+        self._record_encodings(db)
         self.history_ = self._fetch_history()
         return self
+
+    def _record_encodings(self, db):
+        """Text features were one-hot encoded by the server; its feature names (``col=level``) say how,
+        so local predictions apply the same encoding (``encodings_`` {column: levels})."""
+        feats = getattr(self, "features_", None)
+        self.encodings_ = {}
+        if not isinstance(feats, (list, tuple)):
+            return
+        rows = db.execute(sql.SQL("SELECT feature_names FROM {}.models WHERE name = %s").format(
+            sql.Identifier(db.schema)), [self.model_name_])
+        names = (rows[0][0] if rows else None) or []
+        for f in feats:
+            if f not in names:
+                levels = [n[len(f) + 1:] for n in names if n.startswith(f + "=")]
+                if levels:
+                    self.encodings_[f] = levels
 
     def _fit_arrays(self, X, y, **kwargs):
         if getattr(self, "db", None) is None:
@@ -142,21 +159,22 @@ class InDatabaseEstimator:
     def _fit_table(self, db, table, *args, **kwargs):
         raise NotImplementedError
 
+    def _sql_trainer(self, db, table, features) -> tuple[str, dict, str]:
+        """(SQL trainer, its named arguments, feature expression) for indb_ml.cross_validate."""
+        raise NotImplementedError(f"{type(self).__name__} has no in-database cross-validation; use "
+                                  f"sklearn.model_selection.cross_val_score with fit(X, y)")
+
     # ----- feature matching for local predictions
     def _X(self, X) -> np.ndarray:
         """A float matrix in the fitted feature order: DataFrames matched by column name, arrays by width."""
         self._check_fitted()
         names = getattr(self, "feature_names_in_", None)
+        if getattr(self, "encodings_", None):
+            return self._encoded(X, names)
         if _is_frame(X):
             cols = [str(c) for c in X.columns]
             if names is not None:
-                missing = [n for n in names if n not in cols]
-                extra = [c for c in cols if c not in set(names)]
-                if missing or extra:
-                    raise ValueError(
-                        f"{type(self).__name__} was fitted on the columns {list(names)}; the DataFrame "
-                        + (f"lacks {missing}" if missing else "") + (" and " if missing and extra else "")
-                        + (f"has unexpected {extra}" if extra else ""))
+                self._check_columns(cols, names)
                 X = X[list(names)]
             return _float_matrix(X, list(names) if names is not None else cols)
         M = np.asarray(X, dtype=float)
@@ -167,6 +185,47 @@ class InDatabaseEstimator:
             raise ValueError(f"X has {M.shape[1]} features, but {type(self).__name__} was fitted with {n}"
                              + (f" ({', '.join(names)})" if names is not None else ""))
         return M
+
+    def _encoded(self, X, names) -> np.ndarray:
+        """Columns by name (DataFrame) or position (2-d array), text features one-hot as at training."""
+        if _is_frame(X):
+            self._check_columns([str(c) for c in X.columns], names)
+            cols = {str(c): X[c].to_numpy() for c in X.columns}
+        else:
+            A = np.asarray(X, dtype=object)
+            if A.ndim != 2 or A.shape[1] != len(names):
+                raise ValueError(f"X needs the {len(names)} columns {list(names)}, got shape {A.shape}")
+            cols = {n: A[:, j] for j, n in enumerate(names)}
+        out = []
+        for n in names:
+            v = cols[n]
+            if n in self.encodings_:
+                missing = np.array([x is None or (isinstance(x, float) and x != x) for x in v])
+                for level in self.encodings_[n]:
+                    out.append(np.where(missing, np.nan, (v.astype(object) == level).astype(float)))
+            else:
+                out.append(np.asarray(v, dtype=float))
+        return np.column_stack(out)
+
+    def _check_columns(self, cols, names):
+        missing = [n for n in names if n not in cols]
+        extra = [c for c in cols if c not in set(names)]
+        if missing or extra:
+            raise ValueError(
+                f"{type(self).__name__} was fitted on the columns {list(names)}; the DataFrame "
+                + (f"lacks {missing}" if missing else "") + (" and " if missing and extra else "")
+                + (f"has unexpected {extra}" if extra else ""))
+
+    def _feature_items(self) -> list[sql.Composable]:
+        """SQL of each feature as the model saw it: a column, or its one-hot indicators."""
+        items = []
+        for f in self.features_:
+            if f in getattr(self, "encodings_", {}):
+                items += [sql.SQL("({}::text = {})::int::float8").format(sql.Identifier(f), sql.Literal(v))
+                          for v in self.encodings_[f]]
+            else:
+                items.append(sql.Identifier(f))
+        return items
 
     # ----- helpers for subclasses
     @staticmethod
@@ -356,7 +415,7 @@ def _float_matrix(frame, names) -> np.ndarray:
     try:
         return frame.to_numpy(dtype=float)
     except (TypeError, ValueError) as exc:
-        bad = [n for n in names if frame[n].dtype == object]
+        bad = [n for n in names if frame[n].dtype.kind not in "biuf"]
         raise ValueError(f"columns {bad} are not numeric: encode them (indb_ml.encode_categorical) or train on "
                          f"a table, where text features are encoded in the database") from exc
 

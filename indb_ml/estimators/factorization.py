@@ -70,6 +70,12 @@ class KMeans(_FactorBase):
         self.init = init
         self.seed = seed
 
+    def _sql_trainer(self, db, table, features):
+        if not isinstance(self.init, str):
+            raise NotImplementedError("cross-validating KMeans needs init='kmeans++' or 'random'")
+        return ("kmeans", {"k": self.n_clusters, "max_iter": self.max_iter, "tolerance": self.tolerance,
+                           "init": self.init, "seed": self.seed}, _feature_array(features))
+
     def _fit_table(self, db, table: str, features, model_table: str | None = None) -> "KMeans":
         model_table = self._model_table(db, model_table)
         kwargs = {"max_iter": self.max_iter, "tolerance": self.tolerance, "seed": self.seed}

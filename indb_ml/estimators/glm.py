@@ -69,7 +69,7 @@ class _LinearModel(InDatabaseEstimator):
     def _prediction_columns(self, schema):
         if isinstance(self.features_, str):
             raise ValueError("predicting a table needs the features given as a list of column names")
-        feats = [sql.Identifier(f) for f in self.features_]
+        feats = self._feature_items()
         if getattr(self, "fit_intercept", False) and self.algorithm != "elastic_net":
             feats = [sql.Literal(1.0)] + feats
         x = sql.SQL("ARRAY[{}]::float8[]").format(sql.SQL(", ").join(feats))
@@ -114,6 +114,10 @@ class LogisticRegression(_LinearModel):
         self.solver, self.max_iter, self.tol = solver, max_iter, tol
         self.fit_intercept, self.progress = fit_intercept, progress
 
+    def _sql_trainer(self, db, table, features):
+        return ("logregr_train", {"max_iter": self.max_iter, "optimizer": self.solver, "tolerance": self.tol},
+                self._feature_expression(features, self.fit_intercept))
+
     def _fit_table(self, db, table, label, features, model_table=None, grouping_cols=None):
         rows = self._train(db, table, label, features, model_table, grouping_cols,
                            lambda g: [g, self.max_iter, self.solver, self.tol], self.max_iter,
@@ -156,6 +160,12 @@ class PoissonRegression(_LinearModel):
         self.db = db
         self.max_iter, self.tol, self.solver = max_iter, tol, solver
         self.fit_intercept, self.progress = fit_intercept, progress
+
+    def _sql_trainer(self, db, table, features):
+        return ("glm", {"family_params": "family=poisson, link=log",
+                        "optim_params": f"max_iter={int(self.max_iter)}, optimizer={self.solver}, "
+                                        f"tolerance={float(self.tol)!r}"},
+                self._feature_expression(features, self.fit_intercept))
 
     def _fit_table(self, db, table, label, features, model_table=None, grouping_cols=None):
         rows = self._train(db, table, label, features, model_table, grouping_cols,

@@ -65,11 +65,14 @@ class LinearRegression(InDatabaseEstimator):
             return self._predict_on_table(X, "prediction")
         return self._X(X) @ self.coef_ + self.intercept_
 
+    def _sql_trainer(self, db, table, features):
+        return "linregr_train", {}, self._feature_expression(features, self.fit_intercept)
+
     def _prediction_columns(self, schema):
         """From the coefficients (as a parameter): works for a loaded model whose tables are gone."""
         if isinstance(self.features_, str):
             raise ValueError("predict on a table needs the features given as a list of column names")
-        feats = [sql.Identifier(f) for f in self.features_]
+        feats = self._feature_items()
         if self.fit_intercept:
             feats = [sql.Literal(1.0)] + feats
         coef = [self.intercept_] + list(self.coef_) if self.fit_intercept else list(self.coef_)
