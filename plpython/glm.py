@@ -58,12 +58,20 @@ def _text(v):
     return v.strip().strip("'\"").lower()
 
 
+def _bool(v):
+    t = _text(v)
+    if t not in ("true", "false", "t", "f", "on", "off", "1", "0", "yes", "no"):
+        raise ValueError(v)
+    return t in ("true", "t", "on", "1", "yes")
+
+
 def train(plpy, schema, source_table, model_table, dependent, independent, family_params, grouping_col,
           optim_params, verbose):
     t0 = time.perf_counter()
     fname = "glm"
     fam = parse_params(plpy, fname, family_params, {"family": _text, "link": _text})
-    opt = parse_params(plpy, fname, optim_params, {"max_iter": int, "optimizer": _text, "tolerance": float})
+    opt = parse_params(plpy, fname, optim_params, {"max_iter": int, "optimizer": _text, "tolerance": float,
+                                                   "standardize": _bool})
     family = fam.get("family", "poisson")
     if family not in FAMILY_KERNEL:
         plpy.error(f"glm: family {family!r} is not supported; use poisson, binomial or gaussian")
@@ -80,7 +88,7 @@ def train(plpy, schema, source_table, model_table, dependent, independent, famil
         {"family": family, "link": link, "optimizer": optimizer, "max_iter": max_iter, "tolerance": tol,
          "kind": "classification" if family == "binomial" else "regression"})
     pb = glm_driver.Problem(fname, FAMILY_KERNEL[family], prep["n_features"], optimizer=optimizer,
-                            max_iter=max_iter, tolerance=tol, verbose=verbose)
+                            max_iter=max_iter, tolerance=tol, verbose=verbose, standardize=opt.get("standardize"))
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     expectation = {"poisson": "the poisson family needs counts >= 0",
                    "binomial": "the binomial family needs 0/1 or boolean labels"}.get(family, "")

@@ -18,7 +18,7 @@ OPTIMIZERS = {"irls": "newton", "newton": "newton", "lbfgs": "lbfgs", "sgd": "sg
 
 
 def train(plpy, schema, source_table, out_table, dependent, independent, grouping_cols, max_iter, optimizer,
-          tolerance, verbose, sgd_params=None):
+          tolerance, verbose, sgd_params=None, standardize=False):
     t0 = time.perf_counter()
     fname = "logregr_train"
     opt = (optimizer or "irls").strip().lower()
@@ -32,7 +32,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
     pb = glm_driver.Problem(fname, "logistic", prep["n_features"], optimizer=OPTIMIZERS[opt], max_iter=max_iter,
                             tolerance=tolerance, verbose=verbose, lr=sp.get("learning_rate"),
                             decay=sp.get("decay", 0.9), batch_size=sp.get("batch_size", 100),
-                            l2=sp.get("lambda", 0.0))
+                            l2=sp.get("lambda", 0.0), standardize=standardize)
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent,
                                                "logistic regression needs boolean or 0/1 labels")

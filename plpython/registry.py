@@ -52,6 +52,12 @@ def iteration(plpy, schema, model_id, iteration, group_key="", loss=None, grad_n
          None if rows is None else int(rows), num(elapsed_ms), _json(info)])
 
 
+def update_params(plpy, schema, model_id, extra):
+    """Merge keys into a model's params (e.g. a standardisation transform learnt during training)."""
+    plpy.execute(plpy.prepare(f"UPDATE {schema}.models SET params = params || $2::jsonb WHERE model_id = $1",
+                              ["int8", "text"]), [model_id, _json(extra)])
+
+
 def finish(plpy, schema, model_id, metrics=None, output_tables=(), train_ms=None):
     plpy.execute(plpy.prepare(
         f"UPDATE {schema}.models SET status = 'succeeded', metrics = $2::jsonb, output_tables = $3, "

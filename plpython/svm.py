@@ -22,7 +22,8 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
         plpy.error(f"{fname}: kernel_func {kernel_func!r} is not supported; only 'linear'")
     p = glm.parse_params(plpy, fname, params, {
         "lambda": float, "max_iter": int, "tolerance": float, "optimizer": glm._text, "loss": glm._text,
-        "learning_rate": float, "decay": float, "batch_size": int, "init_stepsize": float})
+        "learning_rate": float, "decay": float, "batch_size": int, "init_stepsize": float,
+        "standardize": glm._bool})
     lam = p.get("lambda", 0.01)
     if not lam >= 0:
         plpy.error(f"{fname}: lambda must be >= 0")
@@ -53,7 +54,8 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
     pb = glm_driver.Problem(fname, family, prep["n_features"], family_params=[1.0, 0.0], l2=lam,
                             penalize_intercept=True, optimizer=optimizer, max_iter=max_iter, tolerance=tol,
                             verbose=verbose, lr=p.get("learning_rate", p.get("init_stepsize")),
-                            decay=p.get("decay", 0.9), batch_size=p.get("batch_size", 100))
+                            decay=p.get("decay", 0.9), batch_size=p.get("batch_size", 100),
+                            standardize=p.get("standardize", False))
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     drv.run()
     drv.final("grad")

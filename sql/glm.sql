@@ -43,7 +43,7 @@ return glm.train(plpy, "@extschema@", source_table, model_table, dependent_varna
                  family_params, grouping_col, optim_params, verbose)
 $py$;
 COMMENT ON FUNCTION @extschema@.glm(text, text, text, text, text, text, text, boolean) IS
-    'indb_ml: generalised linear model by IRLS (poisson/log, binomial/logit, gaussian/identity). Writes model_table (coef, log_likelihood, std_err, z_stats, p_values, dispersion, condition_no, num_rows_processed, num_rows_skipped, num_iterations, converged, variance_covariance) and model_table_summary';
+    'indb_ml: generalised linear model by IRLS (poisson/log, binomial/logit, gaussian/identity; optim_params max_iter, optimizer, tolerance, standardize). Writes model_table (coef, log_likelihood, std_err, z_stats, p_values, dispersion, condition_no, num_rows_processed, num_rows_skipped, num_iterations, converged, variance_covariance) and model_table_summary';
 
 CREATE OR REPLACE FUNCTION @extschema@.glm_predict(coef float8[], x float8[], link text DEFAULT 'log')
 RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$

@@ -109,18 +109,20 @@ class LogisticRegression(_LinearModel):
     classification = True
 
     def __init__(self, solver: str = "irls", max_iter: int = 20, tol: float = 1e-4, fit_intercept: bool = True,
-                 progress: bool = True, db=None):
-        self.db = db
+                 standardize: bool = False, progress: bool = True, db=None):
+        self.db, self.standardize = db, standardize
         self.solver, self.max_iter, self.tol = solver, max_iter, tol
         self.fit_intercept, self.progress = fit_intercept, progress
 
     def _sql_trainer(self, db, table, features):
-        return ("logregr_train", {"max_iter": self.max_iter, "optimizer": self.solver, "tolerance": self.tol},
+        return ("logregr_train", {"max_iter": self.max_iter, "optimizer": self.solver, "tolerance": self.tol,
+                                  "standardize": self.standardize},
                 self._feature_expression(features, self.fit_intercept))
 
     def _fit_table(self, db, table, label, features, model_table=None, grouping_cols=None):
         rows = self._train(db, table, label, features, model_table, grouping_cols,
-                           lambda g: [g, self.max_iter, self.solver, self.tol], self.max_iter,
+                           lambda g: [g, self.max_iter, self.solver, self.tol, False, None, self.standardize],
+                           self.max_iter,
                            self.fit_intercept, self.progress)
         if grouping_cols:
             return self
@@ -156,22 +158,22 @@ class PoissonRegression(_LinearModel):
     sql_function = "glm"
 
     def __init__(self, max_iter: int = 100, tol: float = 1e-8, solver: str = "irls", fit_intercept: bool = True,
-                 progress: bool = True, db=None):
-        self.db = db
+                 standardize: bool = False, progress: bool = True, db=None):
+        self.db, self.standardize = db, standardize
         self.max_iter, self.tol, self.solver = max_iter, tol, solver
         self.fit_intercept, self.progress = fit_intercept, progress
 
     def _sql_trainer(self, db, table, features):
         return ("glm", {"family_params": "family=poisson, link=log",
                         "optim_params": f"max_iter={int(self.max_iter)}, optimizer={self.solver}, "
-                                        f"tolerance={float(self.tol)!r}"},
+                                        f"tolerance={float(self.tol)!r}, standardize={bool(self.standardize)}"},
                 self._feature_expression(features, self.fit_intercept))
 
     def _fit_table(self, db, table, label, features, model_table=None, grouping_cols=None):
         rows = self._train(db, table, label, features, model_table, grouping_cols,
                            lambda g: ["family=poisson, link=log", g,
                                       f"max_iter={int(self.max_iter)}, optimizer={self.solver}, "
-                                      f"tolerance={float(self.tol)!r}"],
+                                      f"tolerance={float(self.tol)!r}, standardize={bool(self.standardize)}"],
                            self.max_iter, self.fit_intercept, self.progress)
         if grouping_cols:
             return self
@@ -198,8 +200,8 @@ class LinearSVC(_LinearModel):
     classification = True
 
     def __init__(self, C: float = 1.0, loss: str = "squared_hinge", max_iter: int = 100, tol: float = 1e-6,
-                 fit_intercept: bool = True, progress: bool = True, db=None):
-        self.db = db
+                 fit_intercept: bool = True, standardize: bool = False, progress: bool = True, db=None):
+        self.db, self.standardize = db, standardize
         self.C, self.loss, self.max_iter, self.tol = C, loss, max_iter, tol
         self.fit_intercept, self.progress = fit_intercept, progress
 
@@ -208,7 +210,8 @@ class LinearSVC(_LinearModel):
         n = dbh.execute(sql.SQL("SELECT count(*) FROM {}").format(
             sql.SQL(dbh.execute("SELECT to_regclass(%s)::text", [table])[0][0] or sql.Identifier(table).as_string(None))))[0][0]
         lam = 1.0 / (self.C * max(n, 1))
-        params = f"lambda={lam!r}, loss={self.loss}, max_iter={int(self.max_iter)}, tolerance={float(self.tol)!r}"
+        params = (f"lambda={lam!r}, loss={self.loss}, max_iter={int(self.max_iter)}, tolerance={float(self.tol)!r}, "
+                  f"standardize={bool(self.standardize)}")
         rows = self._train(dbh, table, label, features, model_table, grouping_cols,
                            lambda g: ["linear", None, g, params], self.max_iter, self.fit_intercept, self.progress)
         if grouping_cols:
@@ -236,8 +239,8 @@ class SoftmaxRegression(_LinearModel):
     classification = True
 
     def __init__(self, C: float | None = 1.0, solver: str = "lbfgs", max_iter: int = 100, tol: float = 1e-8,
-                 fit_intercept: bool = True, progress: bool = True, db=None):
-        self.db = db
+                 fit_intercept: bool = True, standardize: bool = False, progress: bool = True, db=None):
+        self.db, self.standardize = db, standardize
         self.C, self.solver, self.max_iter, self.tol = C, solver, max_iter, tol
         self.fit_intercept, self.progress = fit_intercept, progress
 
@@ -247,7 +250,8 @@ class SoftmaxRegression(_LinearModel):
         n = dbh.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.SQL(rel)))[0][0] if rel else 1
         lam = 0.0 if self.C is None else 1.0 / (self.C * max(n, 1))
         rows = self._train(dbh, table, label, features, model_table, grouping_cols,
-                           lambda g: [g, lam, self.solver, self.max_iter, self.tol], self.max_iter,
+                           lambda g: [g, lam, self.solver, self.max_iter, self.tol, False, self.standardize],
+                           self.max_iter,
                            self.fit_intercept, self.progress)
         if grouping_cols:
             return self
