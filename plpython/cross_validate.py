@@ -2,7 +2,9 @@
 
 The source is packed once (the trainer's own ``prepare.ensure``); folds are ids on the packed
 blocks: blocks are ordered by a hash of (seed, their recorded shuffle key) and dealt round-robin
-into k folds (``<out>_folds``: part, block, fold). For fold f the trainer runs unchanged, but while
+into k folds (``<out>_folds``: part, block, fold). A block is a run of consecutive rows in the
+table's physical order: a table sorted by the label gives folds of one class (``train_test_split``
+writes its outputs in hash order; otherwise shuffle first, e.g. CREATE TABLE ... ORDER BY random()). For fold f the trainer runs unchanged, but while
 cross_validate is running ``prepare.ensure`` hands it a view of the packed table without fold f's
 blocks; the held-out blocks are then scored from the fitted model in numpy, block by block.
 

@@ -9,7 +9,8 @@ name; ``apply_encoding`` replays it on new data (unseen levels go to "other", or
 
 ``train_test_split`` orders rows by a hash of (seed, whole row as text): the split depends on the
 seed and on the rows' content only, never on their physical order; ``ceil(n * test_fraction)``
-rows (per stratum with ``stratify_col``) go to the test table.
+rows (per stratum with ``stratify_col``) go to the test table; both keep the source's primary key and
+are written in that hash order (so blocks packed from them mix the classes; see cross_validate).
 """
 import json
 
@@ -125,6 +126,14 @@ def apply_encoding(plpy, schema, encoding_name, source_table, out_table):
     return f"{fname}: {out['sql']} encoded like {encoding_name}"
 
 
+def _primary_key(plpy, oid):
+    rows = plpy.execute(plpy.prepare(
+        "SELECT a.attname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid "
+        "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = $1 AND i.indisprimary ORDER BY array_position(i.indkey, a.attnum)",
+        ["oid"]), [oid])
+    return [r["attname"] for r in rows]
+
+
 def train_test_split(plpy, source_table, train_out, test_out, test_fraction, seed, stratify_col=None):
     fname = "train_test_split"
     if test_fraction is None or not 0.0 < float(test_fraction) < 1.0:
@@ -145,14 +154,21 @@ def train_test_split(plpy, source_table, train_out, test_out, test_fraction, see
     plpy.execute(f"""
         CREATE TEMPORARY TABLE indb_ml_split_work AS
         SELECT {collist}, (row_number() OVER (w) - 1) < ceil(count(*) OVER ({part}) * {float(test_fraction)!r})
-               AS indb_ml_is_test
+               AS indb_ml_is_test, indb_ml_key, indb_ml_row
         FROM (SELECT s.*, hashtextextended(s::text, {seed_sql}) AS indb_ml_key, s::text AS indb_ml_row
               FROM {src['sql']} AS s) AS k
         WINDOW w AS ({part} ORDER BY indb_ml_key, indb_ml_row)""")
     try:
-        plpy.execute(f"CREATE TABLE {train['sql']} AS SELECT {collist} FROM {work} WHERE NOT indb_ml_is_test")
-        plpy.execute(f"CREATE TABLE {test['sql']} AS SELECT {collist} FROM {work} WHERE indb_ml_is_test")
+        # rows are written in hash order, not grouped by stratum: blocks packed from either table mix classes
+        plpy.execute(f"CREATE TABLE {train['sql']} AS SELECT {collist} FROM {work} WHERE NOT indb_ml_is_test "
+                     f"ORDER BY indb_ml_key, indb_ml_row")
+        plpy.execute(f"CREATE TABLE {test['sql']} AS SELECT {collist} FROM {work} WHERE indb_ml_is_test "
+                     f"ORDER BY indb_ml_key, indb_ml_row")
     finally:
         plpy.execute(f"DROP TABLE {work}")
+    key = _primary_key(plpy, src["oid"])
+    if key:
+        for t in (train, test):
+            plpy.execute(f"ALTER TABLE {t['sql']} ADD PRIMARY KEY ({', '.join(plpy.quote_ident(k) for k in key)})")
     n = plpy.execute(f"SELECT (SELECT count(*) FROM {train['sql']}) AS a, (SELECT count(*) FROM {test['sql']}) AS b")[0]
     return f"{fname}: {n['a']} rows in {train['sql']}, {n['b']} in {test['sql']}"

@@ -39,4 +39,4 @@ CREATE OR REPLACE FUNCTION @extschema@.train_test_split(
 return preprocessing.train_test_split(plpy, source_table, train_out, test_out, test_fraction, seed, stratify_col)
 $py$;
 COMMENT ON FUNCTION @extschema@.train_test_split(text, text, text, float8, bigint, text) IS
-    'indb_ml: split a table into train_out and test_out: ceil(n * test_fraction) rows (per stratum of stratify_col) to test, chosen by a hash of (seed, row): deterministic for a seed, independent of physical row order';
+    'indb_ml: split a table into train_out and test_out: ceil(n * test_fraction) rows (per stratum of stratify_col) to test, chosen by a hash of (seed, row): deterministic for a seed, independent of physical row order; both outputs keep the source''s primary key';

@@ -119,6 +119,7 @@ class InDatabaseEstimator:
         rows = db.execute(sql.SQL("SELECT feature_names FROM {}.models WHERE name = %s").format(
             sql.Identifier(db.schema)), [self.model_name_])
         names = (rows[0][0] if rows else None) or []
+        self.coef_names_ = [n for n in names if n not in ("1", "1.0")] if names else list(feats)
         for f in feats:
             if f not in names:
                 levels = [n[len(f) + 1:] for n in names if n.startswith(f + "=")]
