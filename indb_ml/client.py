@@ -183,7 +183,7 @@ class _Cleanup:
     def __call__(self):
         conn = self.conn
         try:
-            if not conn.closed:
+            if not conn.closed and not conn.broken:
                 s = sql.Identifier(self.schema)
                 for name in list(self.models):
                     with _transaction(conn):
@@ -193,6 +193,8 @@ class _Cleanup:
                         conn.execute(sql.SQL("SELECT {}.drop_prepared(%s)").format(s), [name])
                         if conn.execute("SELECT to_regclass(%s) IS NOT NULL", [name]).fetchone()[0]:
                             conn.execute(sql.SQL("DROP TABLE {}").format(sql.SQL(name)))
+        except psycopg.OperationalError:
+            pass   # the connection is gone: the server has dropped the temporary tables with it
         finally:
             self.models.clear()
             self.tables.clear()

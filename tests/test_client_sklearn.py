@@ -225,3 +225,16 @@ def test_kmeans_fit_on_arrays(db):
     assert km.cluster_centers_.shape == (4, 8) and km.n_features_in_ == 8
     assert km.predict(X).shape == (3000,)
     assert pickle.loads(pickle.dumps(km)).predict(X[:10]).tolist() == km.predict(X[:10]).tolist()
+
+
+def test_upload_round_trips_values(db):
+    from indb_ml.estimators.base import _columns_of, _upload
+
+    X = pd.DataFrame({"f": [1.5, np.nan, 1e-300, -0.1], "i": [1, 2, 3, -4], "b": [True, False, True, False],
+                      "t": ["a\tb", None, "c\\d\nе", ""]})
+    names, cols = _columns_of(X)
+    table = _upload(db, names, cols, np.array([0.0, 1.0, 1.0, 0.0]))
+    rows = db.execute(f"SELECT f, i, b, t, indb_ml_label FROM {table}")
+    assert rows[0] == (1.5, 1, True, "a\tb", 0.0) and rows[1][0] is None and rows[1][3] is None
+    assert rows[2][0] == 1e-300 and rows[2][3] == "c\\d\nе" and rows[3][3] == ""
+    db.drop_table(table)
