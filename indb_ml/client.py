@@ -146,7 +146,7 @@ class Database:
             self.execute(sql.SQL("DROP TABLE {}").format(sql.SQL(_quoted_regclass(rel))))
 
     def drop_model(self, name: str) -> None:
-        """Drop a model's tables and its registry row (indb_ml.drop_model)."""
+        """Drop one of your models: its tables and its registry row (indb_ml.drop_model)."""
         self.call("drop_model", name)
         self.forget(name)
 
@@ -187,7 +187,8 @@ class _Cleanup:
                 s = sql.Identifier(self.schema)
                 for name in list(self.models):
                     with _transaction(conn):
-                        conn.execute(sql.SQL("SELECT {}.drop_model(%s)").format(s), [name])
+                        conn.execute(sql.SQL("SELECT {s}.drop_model(name) FROM {s}.models WHERE name = %s "
+                                             "AND owner = current_user").format(s=s), [name])
                 for name in list(self.tables):
                     with _transaction(conn):
                         conn.execute(sql.SQL("SELECT {}.drop_prepared(%s)").format(s), [name])

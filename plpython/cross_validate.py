@@ -26,6 +26,11 @@ VIEW = "pg_temp.indb_ml_cv_train"
 MODEL = "pg_temp.indb_ml_cv_model"
 
 
+def _drop_model(plpy, schema):
+    if plpy.execute(f"SELECT 1 FROM {schema}.models WHERE name = '{MODEL}' AND owner = current_user"):
+        plpy.execute(f"SELECT {schema}.drop_model('{MODEL}')")
+
+
 def _signature(plpy, schema, trainer):
     row = plpy.execute(plpy.prepare(
         "SELECT p.proargnames AS names, ARRAY(SELECT pg_catalog.format_type(t, NULL) FROM unnest(p.proargtypes) "
@@ -67,14 +72,18 @@ def _assign_folds(plpy, prep, folds_sql, n_folds, seed):
 
 def _restricting(original, state, plpy, folds_sql, n_folds, seed):
     def ensure(plpy_, schema_, source_name, dependent, independent, grouping_cols=None, *args, **kwargs):
-        desc = original(plpy_, schema_, source_name, dependent, independent, grouping_cols, *args, **kwargs)
-        if desc["groups"]:
-            plpy.error("cross_validate: grouping columns are not supported")
+        # the first fold packs (or reuses) as usual; later folds get the same packed table without
+        # asking again (a transaction that has written never reuses a copy: see fingerprint.py)
+        key = (source_name, dependent, independent, grouping_cols, args, sorted(kwargs.items()))
         if state["prep"] is None:
+            desc = original(plpy_, schema_, source_name, dependent, independent, grouping_cols, *args, **kwargs)
+            if desc["groups"]:
+                plpy.error("cross_validate: grouping columns are not supported")
             _assign_folds(plpy, desc, folds_sql, n_folds, seed)
-            state["prep"] = desc
-        elif desc["table"] != state["prep"]["table"]:
-            plpy.error("cross_validate: the trainer packed different data in different folds")
+            state["prep"], state["key"] = desc, key
+        elif key != state["key"]:
+            plpy.error("cross_validate: the trainer asked for different data in different folds")
+        desc = state["prep"]
         plpy.execute(f"CREATE OR REPLACE TEMPORARY VIEW indb_ml_cv_train AS SELECT p.* FROM {desc['table']} AS p "
                      f"JOIN {folds_sql} AS f USING (part, block) WHERE f.fold <> {int(state['fold'])}")
         c = plpy.execute(f"SELECT coalesce(sum(n), 0) AS n, count(*) AS b FROM {VIEW}")[0]
@@ -159,7 +168,7 @@ def run(plpy, schema, trainer, source_table, out_table, dependent, independent, 
     try:
         for f in range(1, int(n_folds) + 1):
             state["fold"] = f
-            plpy.execute(f"SELECT {schema}.drop_model('{MODEL}')")
+            _drop_model(plpy, schema)
             tf = time.perf_counter()
             plpy.execute(plan, fixed + values)
             n_train = state["prep"] and plpy.execute(f"SELECT coalesce(sum(n), 0) AS n FROM {VIEW}")[0]["n"]
@@ -174,7 +183,7 @@ def run(plpy, schema, trainer, source_table, out_table, dependent, independent, 
                             + f" ({(time.perf_counter() - tf) * 1000.0:.0f} ms)", unit="fold")
     finally:
         prepare.ensure = original
-        plpy.execute(f"SELECT {schema}.drop_model('{MODEL}')")
+        _drop_model(plpy, schema)
         plpy.execute(f"DROP VIEW IF EXISTS {VIEW}")
     names = list(results[0][3])
     cols = ", ".join(f"{plpy.quote_ident(k)} float8" for k in names)

@@ -119,7 +119,7 @@ def test_cross_validate_equals_sklearn_on_the_same_folds(conn, adult):
     # the same folds, read back from the packed blocks the folds table names
     prep = conn.execute("SELECT table_name FROM indb_ml.prepared_data WHERE source_oid = 'adult_raw'::regclass "
                         "AND y_expr LIKE '%hours_per_week%' ORDER BY prepared_id DESC LIMIT 1").fetchone()[0]
-    blocks = conn.execute(f"SELECT f.fold, p.x, p.y, p.n FROM indb_ml.{prep} p JOIN cv_lin_folds f "
+    blocks = conn.execute(f"SELECT f.fold, p.x, p.y, p.n FROM indb_ml_data.{prep} p JOIN cv_lin_folds f "
                           f"USING (part, block) WHERE p.n > 0").fetchall()
     X = {f: [] for f in range(1, 5)}
     Y = {f: [] for f in range(1, 5)}
@@ -152,7 +152,7 @@ def test_cross_validate_logistic_equals_sklearn(conn, adult):
                         "ORDER BY fold").fetchall()
     prep = conn.execute("SELECT table_name FROM indb_ml.prepared_data WHERE source_oid = 'adult_raw'::regclass "
                         "AND y_expr LIKE '%income_gt50k%' ORDER BY prepared_id DESC LIMIT 1").fetchone()[0]
-    data = conn.execute(f"SELECT f.fold, p.x, p.y, p.n FROM indb_ml.{prep} p JOIN cv_log_folds f "
+    data = conn.execute(f"SELECT f.fold, p.x, p.y, p.n FROM indb_ml_data.{prep} p JOIN cv_log_folds f "
                         f"USING (part, block) WHERE p.n > 0").fetchall()
     for fold, acc, auc, ll in rows:
         te = [(np.frombuffer(x, "<f8").reshape(n, -1), np.frombuffer(y, "<f8")) for g, x, y, n in data if g == fold]
