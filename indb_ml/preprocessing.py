@@ -17,7 +17,7 @@ import numpy as np
 from psycopg import sql
 
 from .client import connect
-from .estimators.base import _frame
+from .estimators.tables import _frame
 from .progress import Progress
 
 

@@ -1,7 +1,8 @@
 """k-fold cross-validation of any block-based trainer without repacking (takes ``plpy``).
 
 The source is packed once (the trainer's own ``prepare.ensure``); folds are ids on the packed
-blocks: blocks are ordered by a hash of (seed, their recorded shuffle key) and dealt round-robin
+blocks (of 1000 rows, fewer for small sources so that every fold gets at least 4 blocks): blocks
+are ordered by a hash of (seed, their recorded shuffle key) and dealt round-robin
 into k folds (``<out>_folds``: part, block, fold). A block is a run of consecutive rows in the
 table's physical order: a table sorted by the label gives folds of one class (``train_test_split``
 writes its outputs in hash order; otherwise shuffle first, e.g. CREATE TABLE ... ORDER BY random()). For fold f the trainer runs unchanged, but while
@@ -66,8 +67,8 @@ def _assign_folds(plpy, prep, folds_sql, n_folds, seed):
         FROM {prep['table']} WHERE n > 0""")
     counts = plpy.execute(f"SELECT count(DISTINCT fold) AS k FROM {folds_sql}")[0]["k"]
     if counts < n_folds:
-        plpy.error(f"cross_validate: the source packs into {counts} non-empty block(s) of "
-                   f"{prepare.DEFAULT_BLOCK_SIZE} rows, fewer than n_folds = {n_folds}")
+        plpy.error(f"cross_validate: the source packs into {counts} non-empty block(s), fewer than "
+                   f"n_folds = {n_folds}: too few rows")
 
 
 def _restricting(original, state, plpy, folds_sql, n_folds, seed):
@@ -76,6 +77,8 @@ def _restricting(original, state, plpy, folds_sql, n_folds, seed):
         # asking again (a transaction that has written never reuses a copy: see fingerprint.py)
         key = (source_name, dependent, independent, grouping_cols, args, sorted(kwargs.items()))
         if state["prep"] is None:
+            if not args and "block_size" not in kwargs:
+                kwargs["block_size"] = _block_size(plpy, source_name, n_folds)
             desc = original(plpy_, schema_, source_name, dependent, independent, grouping_cols, *args, **kwargs)
             if desc["groups"]:
                 plpy.error("cross_validate: grouping columns are not supported")
@@ -89,6 +92,13 @@ def _restricting(original, state, plpy, folds_sql, n_folds, seed):
         c = plpy.execute(f"SELECT coalesce(sum(n), 0) AS n, count(*) AS b FROM {VIEW}")[0]
         return dict(desc, table=VIEW, n_rows=c["n"], n_skipped=0, n_blocks=c["b"], reused=True)
     return ensure
+
+
+def _block_size(plpy, source_name, n_folds):
+    """The default block size, or smaller so that every fold gets at least 4 blocks."""
+    src = identifiers.resolve_table(plpy, source_name, "source table")
+    n = plpy.execute(f"SELECT count(*) AS n FROM {src['sql']}")[0]["n"]
+    return int(max(1, min(prepare.DEFAULT_BLOCK_SIZE, n // (4 * n_folds))))
 
 
 def _held_out(plpy, prep, folds_sql, fold):

@@ -117,7 +117,7 @@ def client_leftovers(dsn: str) -> list[str]:
         rows = c.execute(
             "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE c.relname LIKE 'indb\\_ml\\_%' AND n.nspname NOT LIKE 'pg\\_%temp\\_%' "
-            "UNION ALL SELECT 'indb_ml.' || table_name FROM indb_ml.prepared_data p "
+            "UNION ALL SELECT 'indb_ml_data.' || table_name FROM indb_ml.prepared_data p "
             "WHERE source_table LIKE 'pg\\_temp%' AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = p.source_oid)"
         ).fetchall()
     return [r[0] for r in rows]

@@ -228,7 +228,7 @@ def test_kmeans_fit_on_arrays(db):
 
 
 def test_upload_round_trips_values(db):
-    from indb_ml.estimators.base import _columns_of, _upload
+    from indb_ml.estimators.tables import _columns_of, _upload
 
     X = pd.DataFrame({"f": [1.5, np.nan, 1e-300, -0.1], "i": [1, 2, 3, -4], "b": [True, False, True, False],
                       "t": ["a\tb", None, "c\\d\nе", ""]})
@@ -238,3 +238,10 @@ def test_upload_round_trips_values(db):
     assert rows[0] == (1.5, 1, True, "a\tb", 0.0) and rows[1][0] is None and rows[1][3] is None
     assert rows[2][0] == 1e-300 and rows[2][3] == "c\\d\nе" and rows[3][3] == ""
     db.drop_table(table)
+
+
+def test_kmeans_predict_table_keyed(db):
+    km = indb_ml.KMeans(3, max_iter=10, progress=False).fit(db, "adult_raw", NUM)
+    out = km.predict_table("adult_raw")
+    df = adult_raw.frame().set_index("id")
+    np.testing.assert_array_equal(out["cluster"].to_numpy(), km.predict(df.loc[out.index, NUM]))

@@ -16,7 +16,6 @@ DataFrames offline, and tables once given a connection (``attach(db)``).
 """
 from __future__ import annotations
 
-import html
 import inspect
 import uuid
 
@@ -25,9 +24,21 @@ from psycopg import sql
 
 from ..client import Database, connect
 from ..progress import Progress
+from .display import DisplayMixin
+from .tables import (  # noqa: F401  (as_matrix: used by the estimator modules)
+    LABEL_COLUMN,
+    _columns_of,
+    _float_matrix,
+    _frame,
+    _is_frame,
+    _primary_key,
+    _table_identifier,
+    _upload,
+    as_matrix,
+)
 
 
-class InDatabaseEstimator:
+class InDatabaseEstimator(DisplayMixin):
     """scikit-learn conventions (``get_params``/``set_params``, trailing-underscore
     attributes after ``fit``) for models that are trained and stored in PostgreSQL."""
 
@@ -343,192 +354,3 @@ class InDatabaseEstimator:
         vals = [r[0] for r in rows]
         numeric = all(isinstance(v, (int, float, list)) or v is None for v in vals)
         return np.array(vals, dtype=float if numeric else object)
-
-    # ----- display
-    def plot_history(self, ax=None, y: str = "loss"):
-        """Loss (or ``y``: grad_norm, step_size, elapsed_ms) per iteration; needs matplotlib."""
-        try:
-            import matplotlib.pyplot as plt
-        except ImportError as exc:
-            raise ImportError("plot_history needs matplotlib (pip install matplotlib)") from exc
-        hist = self.training_info()
-        if ax is None:
-            _, ax = plt.subplots()
-        groups = sorted({h["group_key"] for h in hist})
-        for g in groups:
-            pts = [(h["iteration"], h[y]) for h in hist if h["group_key"] == g and h[y] is not None]
-            if pts:
-                ax.plot(*zip(*pts), marker="o", label=g or None)
-        ax.set_xlabel("iteration")
-        ax.set_ylabel(y)
-        ax.set_title(f"{type(self).__name__} {getattr(self, 'model_name_', '')}")
-        if len(groups) > 1:
-            ax.legend()
-        return ax
-
-    def _repr_html_(self) -> str:
-        """Jupyter: parameters, where the model lives, fitted attributes, the last iterations."""
-        e = html.escape
-        rows = "".join(f"<tr><td>{e(k)}</td><td>{e(repr(v))}</td></tr>"
-                       for k, v in self.get_params().items() if k != "db")
-        out = [f"<div><strong>{e(type(self).__name__)}</strong>",
-               f"<table><tr><th colspan=2>parameters</th></tr>{rows}</table>"]
-        if hasattr(self, "model_name_"):
-            fitted = [("model", self.model_name_), ("source", getattr(self, "table_", None) or "uploaded arrays"),
-                      ("features", ", ".join(map(str, getattr(self, "feature_names_in_", []))) or
-                       getattr(self, "n_features_in_", ""))]
-            for attr in ("n_iter_", "converged_", "intercept_", "coef_", "classes_", "inertia_", "r2_"):
-                if hasattr(self, attr):
-                    v = getattr(self, attr)
-                    fitted.append((attr, np.array2string(np.asarray(v), precision=4, threshold=12)
-                                   if isinstance(v, np.ndarray) else v))
-            out.append("<table><tr><th colspan=2>fitted</th></tr>" + "".join(
-                f"<tr><td>{e(str(k))}</td><td>{e(str(v))}</td></tr>" for k, v in fitted) + "</table>")
-            hist = getattr(self, "history_", [])[-5:]
-            if hist:
-                out.append("<table><tr><th>iteration</th><th>loss</th><th>ms</th></tr>" + "".join(
-                    f"<tr><td>{h['iteration']}</td><td>{_fmt(h['loss'])}</td><td>{_fmt(h['elapsed_ms'], '.0f')}</td></tr>"
-                    for h in hist) + "</table>")
-        else:
-            out.append("<em>not fitted</em>")
-        return "".join(out) + "</div>"
-
-
-LABEL_COLUMN = "indb_ml_label"
-
-
-def _fmt(v, spec=".6g") -> str:
-    return "" if v is None else format(v, spec)
-
-
-def as_matrix(X) -> np.ndarray:
-    X = np.asarray(X, dtype=float)
-    if X.ndim == 1:
-        X = X.reshape(-1, 1)
-    return X
-
-
-def _is_frame(X) -> bool:
-    return hasattr(X, "columns") and hasattr(X, "iloc")
-
-
-def _float_matrix(frame, names) -> np.ndarray:
-    try:
-        return frame.to_numpy(dtype=float)
-    except (TypeError, ValueError) as exc:
-        bad = [n for n in names if frame[n].dtype.kind not in "biuf"]
-        raise ValueError(f"columns {bad} are not numeric: encode them (indb_ml.encode_categorical) or train on "
-                         f"a table, where text features are encoded in the database") from exc
-
-
-def _columns_of(X) -> tuple[list[str], list[np.ndarray]]:
-    """Column names and column arrays of a DataFrame (names as given) or an array (x0, x1, ...)."""
-    if _is_frame(X):
-        names = [str(c) for c in X.columns]
-        if len(set(names)) != len(names):
-            raise ValueError(f"DataFrame column names are not unique: {names}")
-        return names, [X[c].to_numpy() for c in X.columns]
-    M = np.asarray(X)
-    if M.ndim == 1:
-        M = M.reshape(-1, 1)
-    if M.ndim != 2:
-        raise ValueError(f"X must be 2-dimensional, got shape {M.shape}")
-    return [f"x{j}" for j in range(M.shape[1])], [M[:, j] for j in range(M.shape[1])]
-
-
-def _sql_type(values: np.ndarray) -> str:
-    kind = values.dtype.kind
-    if kind == "b":
-        return "boolean"
-    if kind in "iu":
-        return "bigint"
-    if kind == "f":
-        return "float8"
-    return "text"
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_column(v: np.ndarray) -> list[str]:
-    """One column in COPY text format, vectorised for numbers (shortest round-trip repr of float64)."""
-    kind = v.dtype.kind
-    if kind == "f":
-        s = v.astype(str)
-        s[np.isnan(v)] = "\\N"
-        return s.tolist()
-    if kind in "iu":
-        return v.astype(str).tolist()
-    if kind == "b":
-        return np.where(v, "t", "f").tolist()
-    out = ["\\N" if x is None or (type(x) is float and x != x) or type(x).__name__ == "NAType" else str(x)
-           for x in v.tolist()]
-    joined = "".join(out)
-    if "\t" in joined or "\n" in joined or "\r" in joined or joined.count("\\") > out.count("\\N"):
-        out = [s if s == "\\N" else s.translate(_ESCAPES) for s in out]
-    return out
-
-
-def _upload(db: Database, names: list[str], columns: list[np.ndarray], y) -> str:
-    """COPY columns (and y as indb_ml_label) into a new TEMPORARY table; returns its name."""
-    if LABEL_COLUMN in names:
-        raise ValueError(f"a feature may not be named {LABEL_COLUMN!r}")
-    n = len(columns[0]) if columns else 0
-    if y is not None and len(y) != n:
-        raise ValueError(f"X has {n} rows but y has {len(y)}")
-    table = f"pg_temp.indb_ml_upload_{uuid.uuid4().hex[:10]}"
-    cols = list(zip(names, columns)) + ([(LABEL_COLUMN, y)] if y is not None else [])
-    defs = sql.SQL(", ").join(sql.SQL("{} {}").format(sql.Identifier(nm), sql.SQL(_sql_type(np.asarray(v))))
-                              for nm, v in cols)
-    ident = sql.SQL(table)
-    db.execute(sql.SQL("CREATE TEMPORARY TABLE {} ({})").format(sql.Identifier(table.split(".", 1)[1]), defs))
-    db.track_table(table)
-    text = [_copy_column(np.asarray(v)) for _, v in cols]
-    with _copy_transaction(db):
-        with db.conn.cursor().copy(sql.SQL("COPY {} FROM STDIN").format(ident)) as cp:
-            step = 65536
-            for a in range(0, n, step):
-                cp.write("".join(f"{line}\n" for line in map("\t".join, zip(*(t[a:a + step] for t in text)))))
-    db.execute(sql.SQL("ANALYZE {}").format(ident))
-    return table
-
-
-def _copy_transaction(db):
-    from ..client import _transaction
-    return _transaction(db.conn)
-
-
-def _primary_key(db: Database, rel: str) -> str | None:
-    rows = db.execute("SELECT a.attname FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid "
-                      "AND a.attnum = ANY(i.indkey) WHERE i.indrelid = to_regclass(%s) AND i.indisprimary", [rel])
-    return rows[0][0] if len(rows) == 1 else None
-
-
-def _table_identifier(name: str) -> sql.Composable:
-    parts = name.split(".")
-    if len(parts) > 2 or not all(parts):
-        raise ValueError(f"out_table {name!r} must be table or schema.table")
-    return sql.SQL(".").join(sql.Identifier(p) for p in parts)
-
-
-def _frame(rows, names, index=None):
-    """A DataFrame (pandas installed) or a numpy structured array of the rows."""
-    try:
-        import pandas as pd
-    except ImportError:
-        pd = None
-    if pd is not None:
-        df = pd.DataFrame.from_records(rows, columns=names)
-        return df.set_index(index) if index is not None else df
-    dtype = []
-    for j, nm in enumerate(names):
-        sample = next((r[j] for r in rows if r[j] is not None), None)
-        if isinstance(sample, (int, np.integer)) and not isinstance(sample, bool):
-            dtype.append((nm, "i8"))
-        elif isinstance(sample, (float, np.floating)):
-            dtype.append((nm, "f8"))
-        elif isinstance(sample, bool):
-            dtype.append((nm, "?"))
-        else:
-            dtype.append((nm, object))
-    return np.array([tuple(r) for r in rows], dtype=dtype)

@@ -112,7 +112,11 @@ class KMeans(_FactorBase):
         d = ((X[:, None, :] - self.cluster_centers_[None, :, :]) ** 2).sum(axis=2)
         return d.argmin(axis=1)
 
-    def score(self, X) -> float:
+    def _prediction_columns(self, schema):
+        return [("cluster", sql.SQL("{}.kmeans_assign(%s, {})").format(sql.Identifier(schema), self._features_sql()),
+                 [self.model_name_])]
+
+    def score(self, X, y=None) -> float:
         """Negative sum of squared distances to the nearest centroid (scikit-learn's convention)."""
         X = as_matrix(X)
         labels = self.predict(X)
@@ -166,6 +170,10 @@ class PCA(_FactorBase):
                 s=sql.Identifier(self.db_.schema), f=self._features_sql(), t=sql.SQL(_table_sql(self.db_, X)))
             return np.array([r[0] for r in self.db_.execute(query, [self.model_name_])], dtype=float)
         return ((self._X(X) - self.mean_) / self.scale_) @ self.components_.T
+
+    def _prediction_columns(self, schema):
+        return [("scores", sql.SQL("{}.pca_project(%s, {})").format(sql.Identifier(schema), self._features_sql()),
+                 [self.model_name_])]
 
     def inverse_transform(self, Z) -> np.ndarray:
         Z = as_matrix(Z)
