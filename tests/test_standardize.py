@@ -61,3 +61,33 @@ def test_unpenalised_glm_is_the_same_with_or_without_standardize(conn, adult):
         conn.execute("SELECT indb_ml.glm('adult_raw', 'st_c', 'income_gt50k', %s, 'family=binomial, link=logit', "
                      "NULL, 'standardize=maybe')", [arr])
     conn.execute("DROP TABLE st_a, st_a_summary, st_b, st_b_summary")
+
+
+def test_standardize_and_encodings_as_an_analyst(conn, adult, db_dsn):
+    """A member of indb_ml_user (no superuser) may record the transform and an encoding."""
+    import secrets
+
+    import psycopg
+    from psycopg import sql
+
+    role, password = f"std_{secrets.token_hex(3)}", secrets.token_urlsafe(12)
+    conn.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(role), sql.Literal(password)))
+    conn.execute(sql.SQL("GRANT indb_ml_user TO {}").format(sql.Identifier(role)))
+    conn.execute(sql.SQL("CREATE SCHEMA {} AUTHORIZATION {}").format(sql.Identifier(role), sql.Identifier(role)))
+    conn.execute(sql.SQL("GRANT SELECT ON adult_raw TO {}").format(sql.Identifier(role)))
+    params = psycopg.conninfo.conninfo_to_dict(db_dsn)
+    try:
+        with psycopg.connect(psycopg.conninfo.make_conninfo(**{**params, "user": role, "password": password}),
+                             autocommit=True) as a:
+            a.execute("SELECT indb_ml.softmax_train('public.adult_raw', 'st_an', 'marital_status', "
+                      "'ARRAY[1, age, hours_per_week]', NULL, 0.001, 'lbfgs', 50, 1e-8, false, true)")
+            p = a.execute("SELECT params FROM indb_ml.models WHERE name = %s", [f"{role}.st_an"]).fetchone()[0]
+            assert p["standardize"] is True and len(p["transform"][""]["feature_scale"]) == 3
+            a.execute("SELECT indb_ml.encode_categorical('public.adult_raw', 'st_enc', 'sex')")
+            assert a.execute("SELECT count(*) FROM indb_ml.encodings").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM indb_ml.encodings WHERE owner = %s", [role]).fetchone()[0] == 1
+    finally:
+        conn.execute("DELETE FROM indb_ml.models WHERE owner = %s", [role])
+        conn.execute("DELETE FROM indb_ml.encodings WHERE owner = %s", [role])
+        conn.execute(sql.SQL("DROP OWNED BY {} CASCADE").format(sql.Identifier(role)))
+        conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(role)))
