@@ -204,6 +204,9 @@ def test_pg_dump_and_restore_keep_models(ext_dir, fresh_db, server_dsn, tmp_path
             assert conn.execute("SELECT model_id, name, algorithm FROM indb_ml.models").fetchall() == models
             assert conn.execute("SELECT indb_ml.logregr_predict_prob(coef, ARRAY[1, 4.5]) FROM dump_log"
                                 ).fetchone()[0] == before
+            # the model is bound to the restored table (models.out_oid is a regclass): predict by name works
+            assert conn.execute("SELECT (indb_ml.predict_proba('dump_log', ARRAY[1, 4.5]::float8[]))[2]"
+                                ).fetchone()[0] == pytest.approx(before, rel=1e-12)
             assert conn.execute("SELECT count(*) FROM indb_ml.model_iterations").fetchone()[0] > 0
     finally:
         drop_database(server_dsn, restored)

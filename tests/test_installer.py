@@ -63,6 +63,9 @@ def test_upgrade_from_release_010_keeps_trained_models(fresh_db):
             == pytest.approx(pred, rel=1e-12)
         assert conn.execute("SELECT model_id, name, status FROM indb_ml.models").fetchall() == model
         assert conn.execute("SELECT name, iterations FROM indb_ml.model_summary").fetchall() == [("public.m_before", 1)]
+        # 0004 bound the model to its table: prediction through the registry still works
+        assert conn.execute("SELECT indb_ml.predict('m_before', ARRAY[1, 3.5]::float8[])").fetchone()[0] \
+            == pytest.approx(pred, rel=1e-12)
         # and the upgraded database trains
         conn.execute("SELECT indb_ml.linregr_train('california', 'm_after', 'median_house_value', "
                      "'ARRAY[1, median_income]')")
