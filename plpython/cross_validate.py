@@ -36,8 +36,10 @@ def _signature(plpy, schema, trainer):
     row = plpy.execute(plpy.prepare(
         "SELECT p.proargnames AS names, ARRAY(SELECT pg_catalog.format_type(t, NULL) FROM unnest(p.proargtypes) "
         "WITH ORDINALITY AS u(t, i) ORDER BY i) AS types FROM pg_catalog.pg_proc p "
-        "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND p.proname = $2",
+        "JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = $1 AND p.proname = $2 "
+        "AND p.proargnames IS NOT NULL ORDER BY p.pronargs DESC LIMIT 1",
         ["text", "text"]), [schema, trainer])
+    # the overload with the most (named) arguments: MADlib-compatible shorter forms may exist beside it
     return dict(zip(row[0]["names"], row[0]["types"]))
 
 

@@ -156,6 +156,13 @@ class InDatabaseEstimator(DisplayMixin):
             db.drop_table(table)
             db.forget(table)
         self.table_ = None
+        if y is not None and hasattr(self, "classes_"):
+            # the server keeps class labels as text; give them back in y's type, as scikit-learn does
+            yv = np.asarray(y)
+            try:
+                self.classes_ = np.asarray(self.classes_).astype(yv.dtype) if yv.dtype.kind in "biuf" else self.classes_
+            except (TypeError, ValueError):
+                pass
         self.feature_names_in_ = np.asarray(names, dtype=object) if _is_frame(X) else None
         if self.feature_names_in_ is None:
             del self.feature_names_in_
