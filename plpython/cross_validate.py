@@ -2,7 +2,8 @@
 
 The source is packed once (the trainer's own ``prepare.ensure``); folds are ids on the packed
 blocks (of 1000 rows, fewer for small sources so that every fold gets at least 4 blocks): blocks
-are ordered by a hash of (seed, their recorded shuffle key) and dealt round-robin
+are ordered by a hash of (seed, block number) and dealt round-robin, so the folds depend on the
+seed and the table's row order only
 into k folds (``<out>_folds``: part, block, fold). A block is a run of consecutive rows in the
 table's physical order: a table sorted by the label gives folds of one class (``train_test_split``
 writes its outputs in hash order; otherwise shuffle first, e.g. CREATE TABLE ... ORDER BY random()). For fold f the trainer runs unchanged, but while
@@ -64,7 +65,7 @@ def _call_sql(plpy, schema, trainer, params, signature, fname):
 def _assign_folds(plpy, prep, folds_sql, n_folds, seed):
     plpy.execute(f"""
         CREATE TABLE {folds_sql} AS
-        SELECT part, block, ((row_number() OVER (ORDER BY hashint8extended(shuffle_key, {int(seed)}), part, block)
+        SELECT part, block, ((row_number() OVER (ORDER BY hashint8extended(block, {int(seed)}), part, block)
                               - 1) % {int(n_folds)})::int + 1 AS fold
         FROM {prep['table']} WHERE n > 0""")
     counts = plpy.execute(f"SELECT count(DISTINCT fold) AS k FROM {folds_sql}")[0]["k"]
