@@ -1,8 +1,11 @@
 """indb_ml: machine learning and graph analytics inside PostgreSQL.
 
     import indb_ml
-    db = indb_ml.connect()                    # the local cluster, or a DSN / SQLAlchemy engine
+    db = indb_ml.connect()                    # the local cluster, a DSN, a psycopg / SQLAlchemy connection or engine
     model = indb_ml.LinearRegression().fit(db, "houses", label="price", features=["rooms", "age"])
+    model = indb_ml.LogisticRegression(db=db).fit(X, y)     # arrays / DataFrames: uploaded, trained in the database
+
+See docs/client.md for pickling, scikit-learn interop, progress, and the data preparation functions.
 """
 __version__ = "0.2.0"
 
