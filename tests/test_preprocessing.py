@@ -165,3 +165,34 @@ def test_cross_validate_logistic_equals_sklearn(conn, adult):
         assert auc == pytest.approx(roc_auc_score(yte, p), rel=1e-6)
         assert ll == pytest.approx(log_loss(yte, p), rel=1e-6)
     conn.execute("DROP TABLE cv_log, cv_log_folds")
+
+
+def test_cross_validate_kmeans_held_out_inertia(conn):
+    """k-means folds: the held-out inertia equals scikit-learn's KMeans fitted on the same training blocks
+    (well-separated clusters, so both find the same centres)."""
+    from sklearn.cluster import KMeans
+
+    rng = np.random.default_rng(3)
+    centres = np.array([[0, 0], [8, 0], [0, 8], [8, 8]], dtype=float)
+    X = np.vstack([c + rng.normal(size=(1500, 2)) for c in centres])
+    conn.execute("DROP TABLE IF EXISTS cv_km_src, cv_km, cv_km_folds")
+    conn.execute("CREATE TABLE cv_km_src (a float8, b float8)")
+    with conn.cursor().copy("COPY cv_km_src FROM STDIN") as cp:
+        for row in X[rng.permutation(len(X))]:
+            cp.write_row(row.tolist())
+    conn.execute("SELECT indb_ml.cross_validate('kmeans', 'cv_km_src', 'cv_km', NULL, 'ARRAY[a, b]', "
+                 "'{\"k\": 4, \"seed\": 1}', 3, 0)")
+    rows = conn.execute("SELECT fold, n_test, inertia, mean_sq_distance FROM cv_km ORDER BY fold NULLS LAST").fetchall()
+    prep = conn.execute("SELECT table_name FROM indb_ml.prepared_data WHERE source_oid = 'cv_km_src'::regclass "
+                        "ORDER BY prepared_id DESC LIMIT 1").fetchone()[0]
+    data = conn.execute(f"SELECT f.fold, p.x, p.n FROM indb_ml_data.{prep} p JOIN cv_km_folds f USING (part, block) "
+                        f"WHERE p.n > 0").fetchall()
+    for fold, n_test, inertia, msd in rows[:3]:
+        te = np.vstack([np.frombuffer(x, "<f8").reshape(n, -1) for g, x, n in data if g == fold])
+        tr = np.vstack([np.frombuffer(x, "<f8").reshape(n, -1) for g, x, n in data if g != fold])
+        ref = KMeans(4, n_init=10, random_state=0).fit(tr)
+        held = float(((te[:, None, :] - ref.cluster_centers_[None]) ** 2).sum(2).min(1).sum())
+        assert n_test == len(te) and inertia == pytest.approx(held, rel=1e-6)
+        assert msd == pytest.approx(inertia / n_test, rel=1e-12)
+    assert rows[3][2] == pytest.approx(np.mean([r[2] for r in rows[:3]]), rel=1e-12)
+    conn.execute("DROP TABLE cv_km_src, cv_km, cv_km_folds")
