@@ -352,7 +352,7 @@ def test_estimator(conn, cal_std, db_dsn):
                                                                    model_table="km_est")
     assert model.cluster_centers_.shape == (4, 8)
     assert model.get_params() == {"n_clusters": 4, "init": "k-means++", "n_init": "auto", "max_iter": 50,
-                                  "tol": 1e-4, "random_state": 3}
+                                  "tol": 1e-4, "random_state": 3, "progress": True, "db": None}
     assert len(model.run_inertias_) == 1 and model.run_inertias_[0] == model.inertia_
     sk = SkKMeans(4, init=model.initial_centroids_, n_init=1, max_iter=50, tol=1e-4).fit(cal_std)
     assert model.inertia_ == pytest.approx(sk.inertia_, rel=1e-9)
