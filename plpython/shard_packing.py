@@ -156,6 +156,7 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
     from . import prepare
     t0 = time.perf_counter()
     columns = identifiers.table_columns(plpy, source["oid"])
+    _refuse_text_features(plpy, fname, independent, columns, source)
     x_sql, feature_names, width = prepare._feature_sql(plpy, independent, columns, source["sql"])
     y_sql = prepare._label_sql(plpy, dependent, columns, source["sql"], label_values)
     try:
@@ -261,6 +262,23 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
     if any(not r["reused"] for r in remote.values()):
         _check_visible(plpy, fname, table_sql, totals["blocks"], source, [leaf["server"] for leaf in shard_leaves])
     return _describe(plpy, schema, row, source, groups, feature_names, all_leaves, remote, False)
+
+
+def _refuse_text_features(plpy, fname, independent, columns, source):
+    """Text columns are one-hot encoded with levels read from the data: every shard would find its own
+    levels. Until the coordinator's levels travel to the shards, refuse them clearly."""
+    try:
+        kind, items = identifiers.parse_feature_spec(independent)
+    except identifiers.NameError_:
+        return
+    for item in items:
+        if item[0] != "column":
+            continue
+        name = identifiers.resolve_column(plpy, columns, item, source["sql"], "independent_varname")
+        col = columns[name]
+        if col["elem"] is None and col["typname"] not in identifiers.NUMERIC_TYPES:
+            plpy.error(f"{fname}: column {name} of {source['sql']} is {col['type']}: text features (one-hot "
+                       f"encoded) are not supported on a sharded source yet; encode them on the shards first")
 
 
 def _check_visible(plpy, fname, table_sql, expected, source, servers):

@@ -1,4 +1,4 @@
--- 0005: registered shards - postgres_fdw servers whose data indb_ml trains on
+-- 0006: registered shards - postgres_fdw servers whose data indb_ml trains on
 -- where it lives (each shard packs its own rows and computes its own partial
 -- aggregate). indb_ml.add_shard(server) checks a server and records it here;
 -- the indb_ml.shards view adds the live server options.
