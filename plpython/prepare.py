@@ -11,13 +11,12 @@ truncate) is unchanged. Rows whose features or label are NULL, NaN or
 """
 import time
 
-from . import identifiers
+from . import identifiers, packing
 
 DEFAULT_BLOCK_SIZE = 1000
 # packed bytes per parallel worker: below this, starting a worker (and importing
 # numpy in it, ~100 ms) costs more than it saves
 BYTES_PER_WORKER = 48 << 20
-_INVALID_FLOATS = "'{NaN,Infinity,-Infinity}'::float8[]"
 
 
 def _feature_sql(plpy, spec, columns, table):
@@ -124,31 +123,8 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         f"shuffle_key bigint NOT NULL, n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea)")
     plpy.execute(f"ALTER TABLE {table_sql} ALTER COLUMN x SET STORAGE EXTERNAL, ALTER COLUMN y SET STORAGE EXTERNAL")
 
-    g_sel = "".join(f"{plpy.quote_ident(g)}, " for g in group_names)
-    partitioned = source["relkind"] == "p"
-    window_keys = [plpy.quote_ident(g) for g in group_names] + (["tableoid"] if partitioned else [])
-    window = f"PARTITION BY {', '.join(window_keys)}" if window_keys else ""
-    ok = (f"coalesce(xa IS NOT NULL AND cardinality(xa) > 0 AND array_position(xa, NULL) IS NULL "
-          f"AND NOT (xa && {_INVALID_FLOATS})")
-    if y_sql:
-        ok += f" AND ya IS NOT NULL AND NOT (ARRAY[ya] && {_INVALID_FLOATS})"
-    ok += ", false)"
-    y_pack = f"{schema}.f8_pack(array_send(array_agg(ya) FILTER (WHERE ok)))" if y_sql else "NULL::bytea"
-    y_inner = f"{y_sql} AS ya" if y_sql else "NULL::float8 AS ya"
-    query = f"""
-        INSERT INTO {table_sql}
-        SELECT {g_sel}part, block, hashint8extended(block, {int(seed * 2**31)}), count(*) FILTER (WHERE ok),
-               count(*) FILTER (WHERE NOT ok),
-               {schema}.f8_pack(array_send(array_agg(xa) FILTER (WHERE ok))),
-               {y_pack}
-        FROM (
-            SELECT {g_sel}part, xa, ya, {ok} AS ok,
-                   ((row_number() OVER ({window})) - 1) / {int(block_size)} AS block
-            FROM (SELECT {g_sel}tableoid AS part, {x_sql} AS xa, {y_inner} FROM {source['sql']}) AS src
-        ) AS rows
-        GROUP BY {g_sel}part, block"""
     try:
-        plpy.execute(query)
+        packing.fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed)
     except plpy.SPIError as exc:
         message = str(exc)
         if "different dimensionality" in message or "empty arrays" in message or "different element dimensions" in message:
