@@ -22,7 +22,12 @@ the server's byte order; on a big-endian server the portable (slower)
 ``f8_pack(array_send(...))`` is used instead.
 """
 
-INVALID_FLOATS = "'{NaN,Infinity,-Infinity}'::float8[]"
+from . import session
+
+# packed bytes per parallel worker: each worker starts a backend and imports numpy (~0.1 s), which
+# pays off only when a pass over its share takes longer than that (see bench/datapath.py)
+BYTES_PER_WORKER = 256 << 20
+MAX_WORKERS = 8
 PAGE_SAMPLE = 64          # pages read to estimate rows per page
 HEAP_KINDS = ("r", "m")
 
@@ -66,37 +71,50 @@ def _pages_per_block(plpy, oid, rel_sql, block_size):
     return pages, max(1, int(round(block_size / per_page)))
 
 
+def create(plpy, table_sql, groups, source):
+    """Create the packed table: list-partitioned by ``part`` (one partition per leaf) when the
+    source is partitioned, so a pass can aggregate partition by partition."""
+    group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
+    columns = (f"({group_defs}part oid NOT NULL, block integer NOT NULL, shuffle_key bigint NOT NULL, "
+               f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea)")
+    if source["relkind"] != "p":
+        plpy.execute(f"CREATE TABLE {table_sql} {columns}")
+    else:
+        plpy.execute(f"CREATE TABLE {table_sql} {columns} PARTITION BY LIST (part)")
+        for i, (oid, _, _) in enumerate(leaves(plpy, source)):
+            plpy.execute(f"CREATE TABLE {partition_name(plpy, table_sql, i)} PARTITION OF {table_sql} "
+                         f"FOR VALUES IN ({int(oid)})")
+    # random float64 does not compress: store out of line without trying
+    plpy.execute(f"ALTER TABLE {table_sql} ALTER COLUMN x SET STORAGE EXTERNAL, ALTER COLUMN y SET STORAGE EXTERNAL")
+
+
+def partition_name(plpy, table_sql, i):
+    schema, name = table_sql.split(".", 1)
+    return f"{schema}.{plpy.quote_ident(name.strip(chr(34)) + '_' + str(i))}"
+
+
+def set_workers(plpy, table_sql):
+    """parallel_workers of the packed table (or of each partition) by its packed bytes."""
+    rels = plpy.execute(
+        f"SELECT relid::regclass::text AS rel FROM pg_catalog.pg_partition_tree({plpy.quote_literal(table_sql)}::regclass) "
+        f"WHERE isleaf")
+    for r in rels:
+        size = plpy.execute(f"SELECT coalesce(sum(length(x)), 0)::int8 AS b FROM {r['rel']}")[0]["b"]
+        workers = min(int(size // BYTES_PER_WORKER), MAX_WORKERS)
+        if workers > 0:
+            plpy.execute(f"ALTER TABLE {r['rel']} SET (parallel_workers = {workers})")
+
+
 def fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed):
     """Insert the blocks of every leaf of ``source`` into the packed table ``table_sql``."""
-    with settings(plpy, jit="off"):
+    # JIT would compile this query for ~0.1-0.8 s: the COST of the PL/Python functions makes it look
+    # expensive, while the work is memcpy and numpy
+    with session.settings(plpy, jit="off"):
         for oid, rel_sql, relkind in leaves(plpy, source):
             query = _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, group_names,
                                 block_size, seed)
             if query:
                 plpy.execute(query)
-
-
-class settings:
-    """Set configuration parameters for a few statements, then put the caller's values back.
-    (JIT compiles the packing query and every pass for ~0.1-0.8 s: the COST of the PL/Python
-    transitions makes them look expensive, while the work is in numpy.)"""
-
-    def __init__(self, plpy, **values):
-        self.plpy, self.values, self.saved = plpy, values, {}
-
-    def __enter__(self):
-        for name, value in self.values.items():
-            self.saved[name] = self.plpy.execute(f"SELECT current_setting('{name}') AS v")[0]["v"]
-            self._set(name, value)
-        return self
-
-    def __exit__(self, *exc):
-        for name, value in self.saved.items():
-            self._set(name, value)
-        return False
-
-    def _set(self, name, value):
-        self.plpy.execute(self.plpy.prepare("SELECT set_config($1, $2, true)", ["text", "text"]), [name, str(value)])
 
 
 def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, group_names, block_size, seed):
@@ -114,7 +132,8 @@ def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, gr
     salt = int(seed * 2 ** 31)
     # OFFSET 0 keeps the row check from being re-evaluated in every aggregate's FILTER
     rows = f"SELECT {g_sel}xa, ya, {ok} AS ok FROM (SELECT {g_sel}{x_sql} AS xa, {y_inner} FROM {rel_sql} "
-    head = (f"INSERT INTO {table_sql} SELECT {g_sel}{int(oid)}::oid, {{b}}, hashint8extended({{b}}, {salt}), "
+    s_sel = "".join(f"s.{plpy.quote_ident(g)}, " for g in group_names)
+    head = (f"INSERT INTO {table_sql} SELECT {s_sel}{int(oid)}::oid, {{b}}, hashint8extended({{b}}, {salt}), "
             f"coalesce(c.n, s.n), s.skipped + coalesce(c.dropped, 0), CASE WHEN c.n IS NULL THEN s.x ELSE c.x END, "
             f"CASE WHEN c.n IS NULL THEN s.y ELSE c.y END FROM ")
     tail = f" CROSS JOIN LATERAL {schema}.f8_clean(s.x, s.y, s.n) AS c WHERE s.n + s.skipped > 0"
@@ -122,10 +141,12 @@ def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, gr
         pages, per_block = _pages_per_block(plpy, oid, rel_sql, block_size)
         if not pages:
             return None
-        return (head.format(b="b") + f"generate_series(0::int8, {(pages - 1) // per_block}::int8) AS b "
-                f"CROSS JOIN LATERAL (SELECT {g_sel}{aggregates} FROM ({rows}"
-                f"WHERE ctid >= ('(' || b * {per_block} || ',0)')::tid "
-                f"AND ctid < ('(' || (b + 1) * {per_block} || ',0)')::tid) AS src OFFSET 0) AS r "
+        # qualified names only: the source's own columns must not shadow the block number
+        b = "_indb_blocks.nr"
+        return (head.format(b=b) + f"generate_series(0::int8, {(pages - 1) // per_block}::int8) AS _indb_blocks(nr) "
+                f"CROSS JOIN LATERAL (SELECT {g_sel}{aggregates} FROM ({rows}AS _indb_rel "
+                f"WHERE _indb_rel.ctid >= ('(' || {b} * {per_block} || ',0)')::tid "
+                f"AND _indb_rel.ctid < ('(' || ({b} + 1) * {per_block} || ',0)')::tid) AS src OFFSET 0) AS r "
                 f"{group_by}) AS s" + tail)
     return (head.format(b="s.block") + f"(SELECT {g_sel}block, {aggregates} FROM "
             f"(SELECT {g_sel}xa, ya, ok, (row_number() OVER () - 1) / {int(block_size)} AS block "

@@ -14,9 +14,6 @@ import time
 from . import identifiers, packing
 
 DEFAULT_BLOCK_SIZE = 1000
-# packed bytes per parallel worker: below this, starting a worker (and importing
-# numpy in it, ~100 ms) costs more than it saves
-BYTES_PER_WORKER = 48 << 20
 
 
 def _feature_sql(plpy, spec, columns, table):
@@ -117,12 +114,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     table_name = f"_prep_{prepared_id}"
     table_sql = f"{schema}.{table_name}"
     seed = float(plpy.execute("SELECT random() AS r")[0]["r"])
-    group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
-    plpy.execute(
-        f"CREATE TABLE {table_sql} ({group_defs}part oid NOT NULL, block integer NOT NULL, "
-        f"shuffle_key bigint NOT NULL, n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea)")
-    plpy.execute(f"ALTER TABLE {table_sql} ALTER COLUMN x SET STORAGE EXTERNAL, ALTER COLUMN y SET STORAGE EXTERNAL")
-
+    packing.create(plpy, table_sql, groups, source)
     try:
         packing.fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed)
     except plpy.SPIError as exc:
@@ -139,9 +131,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
                    f"in {source_name}: {stats['dmin']} and {stats['dmax']} features")
     d = stats["dmin"] or (width or 0)
-    workers = int(stats["bytes"] // BYTES_PER_WORKER)
-    if workers > 0:
-        plpy.execute(f"ALTER TABLE {table_sql} SET (parallel_workers = {min(workers, 8)})")
+    packing.set_workers(plpy, table_sql)
     plpy.execute(f"ANALYZE {table_sql}")
     row = plpy.execute(plpy.prepare(
         f"INSERT INTO {schema}.prepared_data (prepared_id, source_oid, source_table, x_expr, y_expr, grouping_cols, "

@@ -42,7 +42,7 @@ CREATE OR REPLACE FUNCTION @extschema@.pca_train(
     center boolean DEFAULT true,
     scale boolean DEFAULT false
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel prepare registry identifiers pca
+#@kernel prepare registry identifiers pca passes blocks
 import time
 t0 = time.perf_counter()
 schema = "@extschema@"
@@ -68,9 +68,8 @@ if kk > d:
 params = {"k": kk, "center": center, "scale": scale}
 model_id = registry.start(plpy, schema, out["sql"], "pca", prep["source"]["sql"], out["sql"], None, features,
                           None, prep["feature_names"], params, prep["prepared_id"])
-t1 = time.perf_counter()
-state = plpy.execute(f"SELECT {schema}.pca_cov_agg(x, n) AS s FROM {prep['table']} WHERE n > 0")[0]["s"]
-pass_ms = (time.perf_counter() - t1) * 1000.0
+states, pass_ms = passes.run(plpy, prep, f"{schema}.pca_cov_agg(p.x, p.n)")
+state = blocks.from_bytes(passes.combine(states.get("", []), pca.merge))
 r = pca.solve(state, kk, center, scale)
 plpy.execute(f"CREATE TABLE {out['sql']} (component_id integer PRIMARY KEY, component float8[] NOT NULL, "
              f"explained_variance float8 NOT NULL, explained_variance_ratio float8 NOT NULL, "
