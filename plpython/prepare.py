@@ -64,6 +64,8 @@ def _label_sql(plpy, dependent, columns, table, label_values=None):
 def _fingerprint(plpy, source):
     if source["relkind"] not in ("r", "p", "m"):
         return None
+    if source["relkind"] == "p" and any(kind not in ("r", "m") for _, _, kind in packing.leaves(plpy, source)):
+        return None   # a foreign partition has no xmin/ctid to fingerprint: never reused
     row = plpy.execute(
         f"SELECT count(*) AS n, coalesce(sum(xmin::text::bigint), 0) AS x, max(ctid)::text AS c, "
         f"count(DISTINCT tableoid) AS p FROM {source['sql']}")[0]
