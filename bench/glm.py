@@ -75,7 +75,7 @@ def run(dsn, n, repeat):
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plpython"))
     task = bytes(_task(d + 1))
     res["gradient pass"] = timed(lambda: c.execute(
-        f"SELECT part, indb_ml.glm_pass(x, y, n, shuffle_key, %s) FROM indb_ml.{table} WHERE n > 0 GROUP BY part",
+        f"SELECT part, indb_ml.glm_pass(x, y, n, shuffle_key, %s) FROM indb_ml_data.{table} WHERE n > 0 GROUP BY part",
         [task]).fetchall(), repeat)
 
     def train(sql, params):

@@ -54,7 +54,7 @@ def main() -> int:
                              "ORDER BY prepared_id DESC LIMIT 1").fetchone()
 
         def agg_pass():
-            conn.execute(f"SELECT indb_ml.linregr_agg(x, y, n) FROM indb_ml.{table[0]}").fetchone()
+            conn.execute(f"SELECT indb_ml.linregr_agg(x, y, n) FROM indb_ml_data.{table[0]}").fetchone()
         one_pass, _ = timed(agg_pass, args.repeat)
 
         def train():
@@ -64,7 +64,7 @@ def main() -> int:
         reused = conn.execute("SELECT reused_prepared_data FROM bench_linregr_model_summary").fetchone()[0]
         workers = conn.execute("SHOW max_parallel_workers_per_gather").fetchone()[0]
         plan = "\n".join(r[0] for r in conn.execute(
-            f"EXPLAIN SELECT indb_ml.linregr_agg(x, y, n) FROM indb_ml.{table[0]}").fetchall())
+            f"EXPLAIN SELECT indb_ml.linregr_agg(x, y, n) FROM indb_ml_data.{table[0]}").fetchall())
 
     print(f"\n{'step':<52}{'median s':>10}{'x scan':>9}")
     print(f"{'bare scan: SELECT sum(x[2])':<52}{scan:>10.3f}{1.0:>9.2f}")

@@ -4,7 +4,7 @@
     db = indb_ml.connect()                    # the local cluster, or a DSN / SQLAlchemy engine
     model = indb_ml.LinearRegression().fit(db, "houses", label="price", features=["rooms", "age"])
 """
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 from . import graph  # noqa: E402
 from .client import Database, connect  # noqa: E402

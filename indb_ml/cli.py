@@ -46,11 +46,28 @@ def cmd_install(args) -> int:
         dsn = local_dsn(LOCAL_DATABASE)
     result = installer.install(dsn, schema=args.schema, to_migration=getattr(args, "to_migration", None))
     applied = result["migrations_applied"]
-    print(f"indb_ml {__version__} installed in schema {args.schema}; "
+    how = ("as an extension (ALTER EXTENSION indb_ml UPDATE)" if result.get("extension")
+           else f"in schema {args.schema}")
+    print(f"indb_ml {__version__} installed {how}; "
           f"migrations applied now: {applied or 'none (already up to date)'}")
+    with_functions = result.get("functions")
+    if with_functions is not None:
+        print(f"{with_functions} functions and aggregates in schema {args.schema}")
     if result.get("extension_files"):
-        print("extension files written (CREATE EXTENSION indb_ml works in other databases): "
-              + ", ".join(result["extension_files"]))
+        print("extension files in the server's extension directory (CREATE EXTENSION indb_ml works in other "
+              "databases): " + ", ".join(result["extension_files"]))
+    return 0
+
+
+def cmd_extension_files(args) -> int:
+    from pathlib import Path
+
+    from . import extension
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    for path in extension.write(out):
+        print(path)
     return 0
 
 
@@ -92,17 +109,25 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--schema", default="indb_ml", help="schema that holds indb_ml (default: indb_ml)")
         return p
 
-    install = with_target(sub.add_parser("install", help="install indb_ml into a database (re-running is a no-op)"))
+    install = with_target(sub.add_parser("install", help="install indb_ml into a database (re-running applies no "
+                                                         "migration twice and leaves models alone)"))
     install.add_argument("--to-migration", type=int, default=None,
                          help="apply catalog migrations only up to this number (for staged upgrades)")
     install.set_defaults(func=cmd_install)
-    upgrade = with_target(sub.add_parser("upgrade", help="apply missing migrations and replace functions"))
+    upgrade = with_target(sub.add_parser("upgrade", help="apply missing migrations and replace functions "
+                                                         "(ALTER EXTENSION indb_ml UPDATE where it is an extension)"))
     upgrade.set_defaults(func=cmd_install)
     uninstall = with_target(sub.add_parser("uninstall", help="remove every object install created"))
     uninstall.set_defaults(func=cmd_uninstall)
     status = with_target(sub.add_parser("status", help="version, migrations, plpython3u, numpy inside the server"))
     status.set_defaults(func=cmd_status)
-    demo = sub.add_parser("demo", help="load California housing into the local cluster, train, print results")
+    files = sub.add_parser("extension-files", help="write indb_ml.control and the install/upgrade scripts of this "
+                                                   "version into a folder (to copy into a server's "
+                                                   "`pg_config --sharedir`/extension)")
+    files.add_argument("--out", required=True, help="folder to write into")
+    files.set_defaults(func=cmd_extension_files)
+    demo = sub.add_parser("demo", help="the whole product on shipped data: regression, classification, "
+                                       "graphs, recommendations (about a minute)")
     demo.add_argument("--dsn", help="run against this database instead of the local cluster")
     demo.set_defaults(func=cmd_demo)
     return parser
@@ -112,10 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .installer import InstallError
     from .local import LocalClusterError
+    from .resources import LayoutError
 
     try:
         return args.func(args) or 0
-    except (InstallError, LocalClusterError, ValueError) as exc:
+    except (InstallError, LocalClusterError, LayoutError, ValueError) as exc:
         print(f"indb-ml: {exc}", file=sys.stderr)
         return 2
 

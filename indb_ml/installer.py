@@ -3,22 +3,25 @@
 Install = preflight checks, the schema, the catalog migrations (each in its
 own transaction, recorded in ``<schema>.schema_migrations``), then every
 function and aggregate (``CREATE OR REPLACE``, one transaction). Re-running it
-applies nothing new. Where the server's extension directory is writable (a
-local server), the same script is also written as a real extension
-(``indb_ml.control`` + ``indb_ml--<version>.sql``) so ``CREATE EXTENSION
-indb_ml`` works in other databases.
+applies no migration again and replaces the functions with the same code.
+
+For the default schema ``indb_ml``, where this process can write the server's
+extension directory (a server on this machine, e.g. the local cluster with its
+private extension directory), install also writes the extension files
+(``extension.files()``) so that ``CREATE EXTENSION indb_ml`` works in other
+databases. A database that already has the extension is upgraded with
+``ALTER EXTENSION indb_ml UPDATE``.
 """
 from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
-from . import __version__, build
+from . import __version__, build, extension, resources
 
 MIN_SERVER_VERSION = 140000
 
@@ -115,10 +118,22 @@ def install(dsn: str, schema: str = "indb_ml", to_migration: int | None = None,
             write_extension: bool = True) -> dict:
     """Install or upgrade; returns what was done. Safe to re-run."""
     build.check_schema_name(schema)
+    resources.check_layout()
     done = {"schema": schema, "migrations_applied": [], "extension_files": None}
     with psycopg.connect(dsn) as conn:
         info = preflight(conn)
         conn.commit()
+        installed = _installed_extension_version(conn)
+        if installed is not None:
+            if schema != extension.SCHEMA:
+                raise InstallError(f"indb_ml is installed here as an extension (schema {extension.SCHEMA}); "
+                                   f"a second copy in schema {schema} is not supported")
+            if to_migration is not None:
+                raise InstallError("--to-migration applies to installer-made databases only; this one uses "
+                                   "CREATE EXTENSION (ALTER EXTENSION indb_ml UPDATE TO a version instead)")
+            result = _update_extension(conn, installed)
+            result["server"] = info
+            return result
         state = _schema_state(conn, schema)
         if state == "foreign":
             raise InstallError(
@@ -155,66 +170,84 @@ def install(dsn: str, schema: str = "indb_ml", to_migration: int | None = None,
                 "INSERT INTO {}.install_info VALUES ('version', %s) "
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value").format(sql.Identifier(schema)),
                 [__version__])
+        done["functions"] = conn.execute(
+            "SELECT count(*) FROM pg_catalog.pg_proc WHERE pronamespace = %s::regnamespace", [schema]).fetchone()[0]
         if write_extension and to_migration is None:
             done["extension_files"] = write_extension_files(conn, schema)
         done["server"] = info
     return done
 
 
-def extension_script(schema: str) -> str:
-    """The whole install as one CREATE EXTENSION script (catalog + functions)."""
-    parts = [
-        "\\echo Use \"CREATE EXTENSION indb_ml\" to load this file. \\quit",
-        f"CREATE SCHEMA {schema};",
-        f"CREATE TABLE {schema}.schema_migrations (version integer PRIMARY KEY, name text NOT NULL, "
-        "applied_at timestamptz NOT NULL DEFAULT now());",
-        f"CREATE TABLE {schema}.install_info (key text PRIMARY KEY, value text);",
-        f"INSERT INTO {schema}.install_info VALUES ('version', '{__version__}'), ('created_plpython3u', 'false');",
-        f"GRANT USAGE ON SCHEMA {schema} TO PUBLIC;",
-    ]
-    for mig in build.migrations(schema):
-        parts.append(mig.sql)
-        parts.append(f"INSERT INTO {schema}.schema_migrations (version, name) VALUES ({mig.version}, '{mig.name}');")
-    parts.append(build.functions_script(schema))
-    for table in ("models", "model_iterations", "prepared_data"):
-        parts.append(f"SELECT pg_catalog.pg_extension_config_dump('{schema}.{table}', '');")
-    return "\n\n".join(parts) + "\n"
+def extension_directory(conn: psycopg.Connection) -> Path | None:
+    """The extension directory of the server behind ``conn``, when this process can write it.
 
-
-def _extension_dir(conn: psycopg.Connection) -> Path | None:
-    """The server's extension directory, when it is on this machine."""
-    host = conn.info.host
-    if host not in ("127.0.0.1", "localhost", "::1") and not str(host).startswith("/"):
+    Asked of the server itself (``pg_config`` view, superusers only), so a
+    server started from a private install tree (``LocalCluster``) reports its
+    own directory. It counts only when the server runs on this machine: its
+    ``postmaster.pid`` (process id, data directory, start time) read by the
+    server and by us must be the same file.
+    """
+    try:
+        with conn.transaction():
+            share = conn.execute("SELECT setting FROM pg_catalog.pg_config WHERE name = 'SHAREDIR'").fetchone()
+            datadir = conn.execute("SHOW data_directory").fetchone()[0]
+            pid = conn.execute("SELECT pg_catalog.pg_read_file('postmaster.pid')").fetchone()[0]
+    except psycopg.Error:
         return None
-    major = _server_major(conn)
-    for pg_config in (f"/usr/lib/postgresql/{major}/bin/pg_config", "pg_config"):
-        try:
-            out = subprocess.run([pg_config, "--sharedir"], capture_output=True, text=True)
-        except FileNotFoundError:
-            continue
-        if out.returncode == 0:
-            path = Path(out.stdout.strip()) / "extension"
-            if path.is_dir():
-                return path
-    return None
+    try:
+        local = (Path(datadir) / "postmaster.pid").read_text()
+    except OSError:
+        return None
+    if not share or local.splitlines()[:3] != pid.splitlines()[:3]:
+        return None
+    ext_dir = Path(share[0]) / "extension"
+    return ext_dir if ext_dir.is_dir() and os.access(ext_dir, os.W_OK) else None
 
 
 def write_extension_files(conn: psycopg.Connection, schema: str) -> list[str] | None:
-    ext_dir = _extension_dir(conn)
-    if ext_dir is None or not os.access(ext_dir, os.W_OK):
+    """Write indb_ml.control and the version's scripts into the server's extension directory.
+
+    Only for the extension's own schema (``indb_ml``): the directory is
+    server-wide, and a script for another schema would change what
+    ``CREATE EXTENSION indb_ml`` does in every database. The scripts are
+    generated and checked complete before anything is replaced.
+    """
+    if schema != extension.SCHEMA:
         return None
-    control = ext_dir / "indb_ml.control"
-    script = ext_dir / f"indb_ml--{__version__}.sql"
-    control.write_text(
-        "# indb_ml: machine learning and graph analytics inside PostgreSQL\n"
-        "comment = 'indb_ml: in-database machine learning and graph analytics (PL/Python + numpy)'\n"
-        f"default_version = '{__version__}'\n"
-        "relocatable = false\n"
-        "superuser = true\n"
-        "requires = 'plpython3u'\n"
-    )
-    script.write_text(extension_script(schema))
-    return [str(control), str(script)]
+    ext_dir = extension_directory(conn)
+    if ext_dir is None:
+        return None
+    return extension.write(ext_dir, extension.files())
+
+
+def _installed_extension_version(conn: psycopg.Connection) -> str | None:
+    row = conn.execute("SELECT extversion FROM pg_catalog.pg_extension WHERE extname = 'indb_ml'").fetchone()
+    return row[0] if row else None
+
+
+def _update_extension(conn: psycopg.Connection, installed: str) -> dict:
+    """A database made with CREATE EXTENSION: upgrade it the extension's way."""
+    done = {"schema": extension.SCHEMA, "migrations_applied": [], "extension_files": None,
+            "extension": installed}
+    if installed == __version__:
+        return done
+    done["extension_files"] = write_extension_files(conn, extension.SCHEMA)
+    available = {r[0] for r in conn.execute(
+        "SELECT target FROM pg_catalog.pg_extension_update_paths('indb_ml') "
+        "WHERE source = %s AND path IS NOT NULL", [installed])}
+    if __version__ not in available:
+        raise InstallError(
+            f"indb_ml {installed} is installed here with CREATE EXTENSION, and the server's extension "
+            f"directory has no update script to {__version__} (indb_ml--{installed}--{__version__}.sql), "
+            "which this process cannot write there. Run `indb-ml extension-files --out DIR` and copy the "
+            "files into the server's `pg_config --sharedir`/extension, then "
+            f"ALTER EXTENSION indb_ml UPDATE TO '{__version__}'")
+    before = set(applied_migrations(conn, extension.SCHEMA))
+    with conn.transaction():
+        conn.execute(sql.SQL("ALTER EXTENSION indb_ml UPDATE TO {}").format(sql.Literal(__version__)))
+    done["migrations_applied"] = sorted(set(applied_migrations(conn, extension.SCHEMA)) - before)
+    done["extension"] = __version__
+    return done
 
 
 def status(dsn: str, schema: str = "indb_ml") -> dict:
@@ -294,6 +327,8 @@ def uninstall(dsn: str, schema: str = "indb_ml") -> dict:
             "SELECT value FROM {}.install_info WHERE key = 'created_plpython3u'").format(ident)).fetchone()
         with conn.transaction():
             conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(ident))
+            # packed data and prepared graphs (migrations/0004)
+            conn.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema + "_data")))
             dropped_lang = False
             if created_lang and created_lang[0] == "true":
                 others = conn.execute(

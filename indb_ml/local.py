@@ -7,6 +7,11 @@ generated password (scram-sha-256) kept in a mode-600 file. ``initdb`` and
 as an unprivileged OS user (``postgres`` from Debian's package, or
 ``$INDB_ML_OS_USER``); its data directory is handed to that user and the
 folders above it are made traversable (execute bit only) for it.
+
+The server runs from a private install tree under ``$INDB_ML_HOME/pgtree``
+(``pgtree``): the system's binaries, with an extension directory of its own,
+so ``CREATE EXTENSION indb_ml`` works in this cluster without writing the
+system-wide extension directory (which other servers on the machine share).
 """
 from __future__ import annotations
 
@@ -113,6 +118,30 @@ def machine_settings(ephemeral: bool) -> dict[str, str]:
 class LocalCluster:
     home: Path
     ephemeral: bool = False
+    private_extensions: bool = True
+
+    @property
+    def tree_root(self) -> Path:
+        return self.home / "pgtree"
+
+    def server_bindir(self) -> Path:
+        """Where pg_ctl and postgres are started from: the private tree (refreshed), or the system's."""
+        bindir = find_bindir()
+        if not self.private_extensions:
+            return bindir
+        from . import pgtree
+
+        return pgtree.build(self.tree_root, bindir)["bindir"]
+
+    @property
+    def extension_dir(self) -> Path | None:
+        """The server's own extension directory (None when it uses the system's)."""
+        if not self.private_extensions:
+            return None
+        from . import pgtree
+
+        layout = pgtree.system_layout(find_bindir())
+        return self.tree_root / layout["sharedir"].resolve().relative_to("/") / "extension"
 
     @property
     def datadir(self) -> Path:
@@ -223,7 +252,7 @@ class LocalCluster:
         if port is None or not _port_free(port):
             port = free_port()
             self.port_file.write_text(f"{port}\n")
-        bindir = find_bindir()
+        bindir = self.server_bindir()
         if self.os_user():
             self._hand_over(self.home)
             if self.logfile.exists():

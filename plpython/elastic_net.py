@@ -44,6 +44,13 @@ def train(plpy, schema, source_table, out_table, dependent, independent, family,
         plpy.error(f"{fname}: optimizer {optimizer!r} is not one of cd, fista, igd")
     if excluded:
         plpy.error(f"{fname}: excluded is not supported; list the features in col_ind_var instead")
+    if optimizer_params is not None and str(optimizer_params).strip():
+        keys = [p.split("=", 1)[0].strip() for p in str(optimizer_params).split(",") if p.strip()]
+        plpy.error(f"{fname}: optimizer_params ({', '.join(keys)}) are not implemented (cross-validation with "
+                   f"n_folds / validation_result, step sizes, warm-up); pass NULL")
+    if optimizer is not None and optimizer.strip().lower() != "cd":
+        plpy.notice(f"{fname}: optimizer {optimizer.strip().lower()} solves the same convex problem here by "
+                    f"coordinate descent (gaussian) or proximal Newton (binomial); the minimiser is the same")
     glm_driver.check_common(plpy, fname, max_iter, tolerance)
     out, summary, prep, groups, model_id = glm_driver.setup(
         plpy, schema, fname, "elastic_net", source_table, out_table, dependent, independent, grouping_col,
@@ -56,6 +63,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, family,
     if family == "binomial":
         drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent,
                                                    "the binomial family needs boolean or 0/1 labels")
+        glm_driver.check_two_classes(plpy, fname, prep, dependent, grouping_col)
     l1, l2 = lam * alpha, lam * (1.0 - alpha)
     pen = np.ones(d + 1, dtype=bool)
     pen[d] = False

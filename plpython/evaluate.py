@@ -1,7 +1,8 @@
 """Prediction from the model registry and evaluation metrics computed in SQL (takes ``plpy``).
 
 ``load_model`` reads a trained model (any of linregr, logregr, glm, svm, softmax, elastic_net) from
-the registry and its output table into one shape: a coefficient matrix W (features x outputs), an
+the registry and its output table - the relation training wrote, by OID, never by the name in the
+registry row - into one shape: a coefficient matrix W (features x outputs), an
 optional separate intercept, the inverse link and the class labels. Per-row prediction caches it per
 backend (re-checked against the registry at most once a second, so a retrained model is picked up).
 """
@@ -13,6 +14,7 @@ import numpy as np
 from . import identifiers, prepare
 
 CACHE_SECONDS = 1.0
+_INVALID = "'{NaN,Infinity,-Infinity}'::float8[]"
 
 
 def qualified_name(plpy, name):
@@ -24,9 +26,10 @@ def qualified_name(plpy, name):
 
 
 def _registry_row(plpy, schema, name):
-    plan = plpy.prepare(f"SELECT model_id, name, algorithm, out_table, params, dependent_varname, "
-                        f"independent_varname, grouping_cols, status FROM {schema}.models WHERE name = $1",
-                        ["text"])
+    # row-level security shows a role only its own rows; a superuser's own row wins over others
+    plan = plpy.prepare(f"SELECT model_id, name, algorithm, out_table, out_oid, owner, params, dependent_varname, "
+                        f"independent_varname, grouping_cols, status FROM {schema}.models WHERE name = $1 "
+                        f"ORDER BY (owner = current_user) DESC, model_id DESC LIMIT 1", ["text"])
     rows = plpy.execute(plan, [name])
     if not rows:
         try:
@@ -36,6 +39,35 @@ def _registry_row(plpy, schema, name):
     if not rows:
         plpy.error(f"model {name!r} is not in the registry ({schema}.models)")
     return rows[0]
+
+
+def bound_table(plpy, reg, fname="predict"):
+    """The quoted name of the table the model ``reg`` (a registry row) was trained into, checked:
+    same OID as at training, still under the registered name, a plain table owned by the model's
+    owner, and readable by the caller. Anything else is refused, so a changed or forged registry
+    row can never make the caller read another relation."""
+    name = reg["name"]
+    if reg["out_oid"] is None:
+        plpy.error(f"{fname}: model {name!r} is not bound to a table (trained before indb_ml 0004 or "
+                   f"its table was gone at upgrade); train it again")
+    rows = plpy.execute(plpy.prepare(
+        "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS q, c.relkind, "
+        "pg_catalog.pg_get_userbyid(c.relowner) AS owner, pg_catalog.to_regclass($2)::oid AS now, "
+        "pg_catalog.has_table_privilege(c.oid, 'SELECT') AS readable FROM pg_catalog.pg_class c "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = $1", ["oid", "text"]),
+        [reg["out_oid"], reg["out_table"]])
+    if not rows:
+        plpy.error(f"{fname}: model {name!r}: its table {reg['out_table']} no longer exists")
+    t = rows[0]
+    if t["now"] != reg["out_oid"]:
+        plpy.error(f"{fname}: model {name!r}: the registry names {reg['out_table']}, which is not the table it was "
+                   f"trained into (that table is now {t['q']}); refusing to read it")
+    if t["relkind"] != "r" or t["owner"] != reg["owner"]:
+        plpy.error(f"{fname}: model {name!r}: its table {t['q']} is not a table owned by the model's owner "
+                   f"{reg['owner']}; refusing to read it")
+    if not t["readable"]:
+        plpy.error(f"{fname}: model {name!r}: permission denied to read its table {t['q']}")
+    return t["q"]
 
 
 def load_model(plpy, schema, name):
@@ -48,10 +80,7 @@ def load_model(plpy, schema, name):
                    f"{reg['out_table']} with the group's coefficients")
     params = json.loads(reg["params"]) if isinstance(reg["params"], str) else (reg["params"] or {})
     alg = reg["algorithm"]
-    out = reg["out_table"]
-    if plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1) IS NULL AS gone", ["text"]), [out])[0]["gone"]:
-        plpy.error(f"model {name!r}: its table {out} no longer exists")
-    row = plpy.execute(f"SELECT * FROM {out} LIMIT 1")[0]
+    row = plpy.execute(f"SELECT * FROM {bound_table(plpy, reg)} LIMIT 1")[0]
     model = {"model_id": reg["model_id"], "name": reg["name"], "algorithm": alg, "params": params,
              "dependent": reg["dependent_varname"], "independent": reg["independent_varname"], "intercept": 0.0,
              "labels": params.get("label_values"), "kind": params.get("kind", "regression")}
@@ -183,18 +212,26 @@ def evaluate(plpy, schema, model_name, source_name):
     src, cols, x_sql = _sources(plpy, model, source_name, fname)
     y_sql = _label_sql(plpy, model, cols, source_name, fname)
     name_lit = plpy.quote_literal(model["name"])
+    # as training does: rows with NULL, NaN or infinite features or label are skipped and counted
+    ok = (f"xa IS NOT NULL AND cardinality(xa) > 0 AND array_position(xa, NULL) IS NULL AND NOT (xa && {_INVALID}) "
+          f"AND y IS NOT NULL AND NOT (ARRAY[y] && {_INVALID})")
+    valid = f"(SELECT xa, y FROM (SELECT {x_sql} AS xa, {y_sql} AS y FROM {src['sql']}) AS r WHERE {ok}) AS ok_rows"
+    total = plpy.execute(f"SELECT count(*) AS n FROM {src['sql']}")[0]["n"]
     link, kind = model["link"], model["kind"]
     if kind == "regression":
         r = plpy.execute(f"""
-            WITH s AS (SELECT {y_sql} AS y, {schema}.predict({name_lit}, {x_sql}) AS p FROM {src['sql']})
+            WITH s AS (SELECT y, {schema}.predict({name_lit}, xa) AS p FROM {valid})
             SELECT count(*) AS n, sqrt(avg((p - y) ^ 2)) AS rmse, avg(abs(p - y)) AS mae,
                    1 - sum((p - y) ^ 2) / nullif(var_pop(y) * count(*), 0) AS r2
             FROM s WHERE y IS NOT NULL AND p IS NOT NULL""")[0]
-        return {"kind": "regression", "rows": r["n"], "rmse": r["rmse"], "mae": r["mae"], "r2": r["r2"]}
+        if not r["n"]:
+            plpy.error(f"{fname}: no labelled rows with complete features in {source_name}")
+        return {"kind": "regression", "rows": r["n"], "rows_skipped": total - r["n"], "rmse": r["rmse"],
+                "mae": r["mae"], "r2": r["r2"]}
     if link == "softmax":
         s = (f"SELECT y, pr, (SELECT i - 1 FROM unnest(pr) WITH ORDINALITY AS t(v, i) ORDER BY v DESC, i LIMIT 1) "
-             f"AS pred FROM (SELECT {y_sql} AS y, {schema}.predict_proba({name_lit}, {x_sql}) AS pr "
-             f"FROM {src['sql']}) a WHERE y IS NOT NULL AND pr IS NOT NULL")
+             f"AS pred FROM (SELECT y, {schema}.predict_proba({name_lit}, xa) AS pr "
+             f"FROM {valid}) a WHERE y IS NOT NULL AND pr IS NOT NULL")
         rows = plpy.execute(f"""
             WITH s AS ({s})
             SELECT c.k, (SELECT count(*) FROM s WHERE s.y = c.k AND s.pred = c.k) AS tp,
@@ -213,18 +250,18 @@ def evaluate(plpy, schema, model_name, source_name):
             prec.append(p)
             rec.append(q)
             f1.append(2 * p * q / (p + q) if p + q else 0.0)
-        return {"kind": "classification", "classes": len(rows), "rows": n,
+        return {"kind": "classification", "classes": len(rows), "rows": n, "rows_skipped": total - n,
                 "accuracy": sum(r["tp"] for r in rows) / n, "precision": float(np.mean(prec)),
                 "recall": float(np.mean(rec)), "f1": float(np.mean(f1)), "roc_auc": None,
                 "log_loss": rows[0]["log_loss"], "average": "macro"}
     if link == "svm":
-        score = f"{schema}.predict_score({name_lit}, {x_sql})"
+        score = f"{schema}.predict_score({name_lit}, xa)"
         thr, logloss = 0.0, "NULL::float8"
     else:
-        score = f"({schema}.predict_proba({name_lit}, {x_sql}))[2]"
+        score = f"({schema}.predict_proba({name_lit}, xa))[2]"
         thr, logloss = 0.5, "-avg(y * ln(greatest(p, 1e-15)) + (1 - y) * ln(greatest(1 - p, 1e-15)))"
     r = plpy.execute(f"""
-        WITH s AS (SELECT y, p FROM (SELECT {y_sql} AS y, {score} AS p FROM {src['sql']}) a
+        WITH s AS (SELECT y, p FROM (SELECT y, {score} AS p FROM {valid}) a
                    WHERE y IS NOT NULL AND p IS NOT NULL),
         m AS (SELECT count(*) AS n, avg(((p >= {thr})::int = y)::int) AS accuracy,
                      count(*) FILTER (WHERE p >= {thr} AND y = 1) AS tp,
@@ -241,8 +278,8 @@ def evaluate(plpy, schema, model_name, source_name):
     precision = tp / (tp + fp) if tp + fp else 0.0
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"kind": "classification", "rows": r["n"], "accuracy": float(r["accuracy"]), "precision": precision,
-            "recall": recall, "f1": f1, "roc_auc": r["roc_auc"], "log_loss": r["log_loss"]}
+    return {"kind": "classification", "rows": r["n"], "rows_skipped": total - r["n"],
+            "accuracy": float(r["accuracy"]), "precision": precision, "recall": recall, "f1": f1, "roc_auc": r["roc_auc"], "log_loss": r["log_loss"]}
 
 
 def predict_table(plpy, schema, model_name, source_name, id_col, out_table):

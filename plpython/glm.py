@@ -33,8 +33,20 @@ def inference(w, hess_sum, n, dispersion=1.0, df=None):
     return se, z, p, cond, vcov
 
 
+# ranges of the numeric name=value parameters, checked wherever they are parsed
+RANGES = {
+    "learning_rate": (lambda v: v > 0, "> 0"),
+    "init_stepsize": (lambda v: v > 0, "> 0"),
+    "batch_size": (lambda v: v >= 1, ">= 1"),
+    "decay": (lambda v: 0 < v <= 1, "in (0, 1]"),
+    "max_iter": (lambda v: v >= 1, ">= 1"),
+    "tolerance": (lambda v: v >= 0, ">= 0"),
+    "lambda": (lambda v: v >= 0, ">= 0"),
+}
+
+
 def parse_params(plpy, fname, text, allowed):
-    """'a=1, b=x' -> dict, checking names against allowed {name: converter}."""
+    """'a=1, b=x' -> dict, checking names against allowed {name: converter} and values against RANGES."""
     out = {}
     if text is None or not str(text).strip():
         return out
@@ -51,6 +63,10 @@ def parse_params(plpy, fname, text, allowed):
             out[k] = allowed[k](v)
         except (TypeError, ValueError):
             plpy.error(f"{fname}: parameter {k}={v!r} is not valid")
+        if isinstance(out[k], float) and not math.isfinite(out[k]):
+            plpy.error(f"{fname}: parameter {k}={v!r} must be a finite number")
+        if k in RANGES and not RANGES[k][0](out[k]):
+            plpy.error(f"{fname}: parameter {k} must be {RANGES[k][1]}, got {v}")
     return out
 
 

@@ -487,10 +487,39 @@ def setup(plpy, schema, fname, algorithm, source_table, out_table, dependent, in
             plpy.error(f"{fname}: all {prep['n_skipped']} rows of {source_table} have NULL, NaN or infinite "
                        f"values in {dependent} or {independent}; nothing to train on")
         plpy.error(f"{fname}: source table {source_table} is empty")
+    warn_few_rows(plpy, fname, prep, source_table)
     groups = group_rows(plpy, prep)
     model_id = registry.start(plpy, schema, out["sql"], algorithm, prep["source"]["sql"], out["sql"], dependent,
                               independent, grouping_cols, prep["feature_names"], params, prep["prepared_id"])
     return out, summary, prep, groups, model_id
+
+
+def warn_few_rows(plpy, fname, prep, source_table):
+    """A WARNING when there are fewer usable rows than features (one row, say): not identifiable."""
+    n, d = prep["n_rows"], prep["n_features"]
+    if n < max(2, d):
+        plpy.warning(f"{fname}: only {n} usable row(s) in {source_table} for {d} feature(s): the model is not "
+                     f"identifiable from so little data")
+
+
+def check_two_classes(plpy, fname, prep, dependent, grouping_cols=None):
+    """Error when the label (of a group) takes one value: a logistic model of one class is undefined.
+    Ungrouped, the scan stops at the first row whose label differs from the first one."""
+    col, _ = label_column_sql(plpy, prep, dependent)
+    src = prep["source"]["sql"]
+    if not prep["group_sql"]:
+        other = plpy.execute(f"SELECT 1 AS x FROM {src} WHERE {col} IS NOT NULL AND {col} IS DISTINCT FROM "
+                             f"(SELECT {col} FROM {src} WHERE {col} IS NOT NULL LIMIT 1) LIMIT 1")
+        if not other:
+            plpy.error(f"{fname}: the label {dependent} of {src} has a single value: a model of one class is "
+                       f"undefined; the training data needs both classes")
+        return
+    g = ", ".join(prep["group_sql"])
+    bad = plpy.execute(f"SELECT ({g})::text AS k FROM {src} WHERE {col} IS NOT NULL GROUP BY {g} "
+                       f"HAVING count(DISTINCT {col}) < 2 LIMIT 1")
+    if bad:
+        plpy.error(f"{fname}: in group {bad[0]['k']} the label {dependent} of {src} has a single value: a model "
+                   f"of one class is undefined; every group needs both classes")
 
 
 def label_column_sql(plpy, prep, dependent):
@@ -516,6 +545,10 @@ def distinct_labels(plpy, fname, prep_source_sql, col_sql, limit=1000):
     rows = plpy.execute(f"SELECT v::text AS v FROM (SELECT DISTINCT {col_sql} AS v FROM {prep_source_sql} "
                         f"WHERE {col_sql} IS NOT NULL) AS d ORDER BY d.v LIMIT {int(limit) + 1}")
     vals = [r["v"] for r in rows]
+    if not vals:
+        if not plpy.execute(f"SELECT EXISTS (SELECT 1 FROM {prep_source_sql}) AS e")[0]["e"]:
+            plpy.error(f"{fname}: source table {prep_source_sql} is empty")
+        plpy.error(f"{fname}: every label ({col_sql}) of {prep_source_sql} is NULL; nothing to train on")
     if len(vals) > limit:
         plpy.error(f"{fname}: the label has more than {limit} distinct values")
     return vals

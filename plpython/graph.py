@@ -10,17 +10,18 @@ A prepared graph (``ensure``) renumbers the vertex ids to dense integers
 merges duplicate edges (the smallest weight is kept), stores both directions
 of an undirected graph, and records:
 
-* ``<schema>._graph_<id>_v (vid int4 PK, id <type> UNIQUE, out_degree, in_degree)``
-* ``<schema>._graph_<id>_e (src int4, dst int4, weight float8)`` indexed on src and on dst
-* ``<schema>._graph_<id>_csr`` one row of packed big-endian arrays (src, dst sorted by src, dst;
+* ``<schema>_data._graph_<random>_v (vid int4 PK, id <type> UNIQUE, out_degree, in_degree)``
+* ``<schema>_data._graph_<random>_e (src int4, dst int4, weight float8)`` indexed on src and on dst
+* ``<schema>_data._graph_<random>_csr`` one row of packed big-endian arrays (src, dst sorted by src, dst;
   weight) that the numpy engine loads in milliseconds.
 
-It is reused while the edge (and vertex) table fingerprints are unchanged.
+It is reused by the role that made it (and owns its tables) while the edge (and vertex) table
+fingerprints (``fingerprint.py``) are unchanged.
 """
 import re
 import time
 
-from . import graph_engine, identifiers, registry  # noqa: F401  (loaded together: see #@kernel lines)
+from . import fingerprint, graph_engine, identifiers, packed_store, registry  # noqa: F401  (loaded together: see #@kernel lines)
 
 EDGE_KEYS = ("src", "dest", "weight")
 INTEGER_TYPES = {"int2": 1, "int4": 2, "int8": 3}
@@ -67,15 +68,6 @@ def parse_edge_args(text):
 def _column(plpy, columns, name, quoted, table, what):
     src = '"' + name.replace('"', '""') + '"' if quoted else name
     return identifiers.resolve_column(plpy, columns, ("column", name, src), table, what)
-
-
-def _fingerprint(plpy, rel):
-    if rel["relkind"] not in ("r", "p", "m"):
-        return None
-    row = plpy.execute(
-        f"SELECT count(*) AS n, coalesce(sum(xmin::text::bigint), 0) AS x, max(ctid)::text AS c, "
-        f"count(DISTINCT tableoid) AS p FROM {rel['sql']}")[0]
-    return f"{row['n']}:{row['x']}:{row['c']}:{row['p']}"
 
 
 def _id_type(plpy, fn, infos):
@@ -150,19 +142,20 @@ def ensure(plpy, schema, spec, reuse=True):
     t0 = time.perf_counter()
     q = plpy.quote_ident
     edges, vertices = spec["edges"], spec["vertices"]
-    fp_e = _fingerprint(plpy, edges)
-    fp_v = _fingerprint(plpy, vertices) if vertices else ""
-    fingerprint = None if fp_e is None or fp_v is None else f"{fp_e}|{fp_v}"
     key = [edges["oid"], spec["src"], spec["dest"], spec["weight"], spec["directed"],
            vertices["oid"] if vertices else None, spec["vertex_id"]]
-    if reuse and fingerprint is not None:
+    fingerprint.lock(plpy, "graph", *key)
+    fp_e = fingerprint.source_fingerprint(plpy, edges, [spec["src"], spec["dest"], spec["weight"]], "edge_table")
+    fp_v = fingerprint.source_fingerprint(plpy, vertices, [spec["vertex_id"]], "vertex_table") if vertices else ""
+    fp = None if fp_e is None or fp_v is None else f"{fp_e}|{fp_v}"
+    if reuse and fp is not None:
         found = plpy.execute(plpy.prepare(
-            f"SELECT * FROM {schema}.prepared_graphs WHERE edge_oid = $1 AND src = $2 AND dest = $3 "
-            f"AND weight = $4 AND directed = $5 AND vertex_oid IS NOT DISTINCT FROM $6 "
+            f"SELECT * FROM {schema}.prepared_graphs WHERE owner = current_user AND edge_oid = $1 AND src = $2 "
+            f"AND dest = $3 AND weight = $4 AND directed = $5 AND vertex_oid IS NOT DISTINCT FROM $6 "
             f"AND vertex_id IS NOT DISTINCT FROM $7 AND fingerprint = $8 "
-            f"AND pg_catalog.to_regclass('{schema}.' || quote_ident(table_prefix || '_csr')) IS NOT NULL "
-            f"ORDER BY graph_id DESC LIMIT 1",
-            ["oid", "text", "text", "text", "bool", "oid", "text", "text"]), key + [fingerprint])
+            + "".join(f"AND {packed_store.owned_by_me_sql(schema, f'table_prefix || {t!r}')} "
+                      for t in ("_v", "_e", "_csr")) + "ORDER BY graph_id DESC LIMIT 1",
+            ["oid", "text", "text", "text", "bool", "oid", "text", "text"]), key + [fp])
         if found:
             row = dict(found[0])
             plpy.execute(plpy.prepare(f"UPDATE {schema}.prepared_graphs SET last_used_at = clock_timestamp() "
@@ -171,7 +164,7 @@ def ensure(plpy, schema, spec, reuse=True):
             return _with_tables(schema, row)
     # stale copies of the same graph are dropped
     stale = plpy.execute(plpy.prepare(
-        f"SELECT graph_id, table_prefix FROM {schema}.prepared_graphs WHERE edge_oid = $1 AND src = $2 "
+        f"SELECT graph_id, table_prefix FROM {schema}.prepared_graphs WHERE owner = current_user AND edge_oid = $1 AND src = $2 "
         f"AND dest = $3 AND weight = $4 AND directed = $5 AND vertex_oid IS NOT DISTINCT FROM $6 "
         f"AND vertex_id IS NOT DISTINCT FROM $7",
         ["oid", "text", "text", "text", "bool", "oid", "text"]), key)
@@ -182,8 +175,9 @@ def ensure(plpy, schema, spec, reuse=True):
 
     graph_id = plpy.execute(
         f"SELECT nextval(pg_get_serial_sequence('{schema}.prepared_graphs', 'graph_id')) AS id")[0]["id"]
-    prefix = f"_graph_{graph_id}"
-    V, E, C = (f"{schema}.{prefix}_v", f"{schema}.{prefix}_e", f"{schema}.{prefix}_csr")
+    prefix = packed_store.new_name("_graph")
+    data = packed_store.data_schema(schema)
+    V, E, C = (f"{data}.{prefix}_v", f"{data}.{prefix}_e", f"{data}.{prefix}_csr")
     idt = spec["id_type"]
     s, d = q(spec["src"]), q(spec["dest"])
     w = f"{q(spec['weight'])}::float8" if spec["weight"] else "NULL::float8"
@@ -250,7 +244,7 @@ def ensure(plpy, schema, spec, reuse=True):
          "int8", "int8", "int8", "int8", "int8", "int8", "int8", "float8", "float8"]),
         [graph_id, vertices["oid"] if vertices else None, vertices["sql"] if vertices else None,
          spec["vertex_id"], edges["oid"], edges["sql"], spec["src"], spec["dest"], spec["weight"],
-         spec["directed"], idt, fingerprint, prefix, stats["n"], stats["m"], counts["n"], counts["nulls"],
+         spec["directed"], idt, fp, prefix, stats["n"], stats["m"], counts["n"], counts["nulls"],
          dup, counts["loops"], counts["nullw"], counts["minw"], (time.perf_counter() - t0) * 1000.0])[0]
     row = dict(row)
     row["reused"] = False
@@ -261,13 +255,16 @@ def ensure(plpy, schema, spec, reuse=True):
 
 def _with_tables(schema, row):
     p = row["table_prefix"]
-    row["v_sql"], row["e_sql"], row["csr_sql"] = (f"{schema}.{p}_v", f"{schema}.{p}_e", f"{schema}.{p}_csr")
+    data = packed_store.data_schema(schema)
+    row["v_sql"], row["e_sql"], row["csr_sql"] = (f"{data}.{p}_v", f"{data}.{p}_e", f"{data}.{p}_csr")
     return row
 
 
 def drop_tables(plpy, schema, prefix):
     for suffix in ("_csr", "_e", "_v"):
-        plpy.execute(f"DROP TABLE IF EXISTS {schema}.{plpy.quote_ident(prefix + suffix)}")
+        name = plpy.quote_literal(prefix + suffix)
+        if plpy.execute(f"SELECT {packed_store.owned_by_me_sql(schema, name)} AS m")[0]["m"]:
+            plpy.execute(f"DROP TABLE {packed_store.data_schema(schema)}.{plpy.quote_ident(prefix + suffix)}")
 
 
 def load(plpy, prep, ge):

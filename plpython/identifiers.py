@@ -168,6 +168,9 @@ def resolve_output_table(plpy, name, what="output table"):
         plpy.error(f"{what} {name!r} must be table or schema.table")
     schema, table = parts
     sql = plpy.quote_ident(schema) + "." + plpy.quote_ident(table)
+    # two trainings into one table: the second waits here until the first ends, then is told it exists
+    plpy.execute(plpy.prepare("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 1))",
+                              ["text"]), ["indb_ml:out:" + sql])
     exists = plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1) IS NOT NULL AS e", ["text"]), [sql])
     if exists[0]["e"]:
         plpy.error(f"{what} {name!r} already exists; drop it or choose another name")

@@ -25,6 +25,8 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
     glm_driver.check_common(plpy, fname, max_iter, tolerance, opt, set(OPTIMIZERS))
     sp = glm.parse_params(plpy, fname, sgd_params, {"learning_rate": float, "decay": float, "batch_size": int,
                                                      "lambda": float})
+    if sp and OPTIMIZERS[opt] != "sgd":
+        plpy.error(f"{fname}: sgd_params only apply with optimizer sgd (or igd), not {opt}")
     out, summary, prep, groups, model_id = glm_driver.setup(
         plpy, schema, fname, "logregr", source_table, out_table, dependent, independent, grouping_cols,
         {"optimizer": opt, "max_iter": max_iter, "tolerance": tolerance, "kind": "classification",
@@ -36,6 +38,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent,
                                                "logistic regression needs boolean or 0/1 labels")
+    glm_driver.check_two_classes(plpy, fname, prep, dependent, grouping_cols)
     drv.run()
     if pb.optimizer != "newton":
         drv.final("hess")

@@ -3,15 +3,17 @@
 Training never runs per-row Python: ``ensure`` packs the source once into a
 table of blocks (features as a raw float64 ``n x d`` matrix, labels as a
 float64 vector, grouping columns, a partition id, a recorded shuffle key) and
-records it in ``prepared_data``. The next model trained on the same source,
-features, label and grouping reuses it while the source's fingerprint (row
-count, sum of xmin, last ctid: changes with any insert, update, delete or
-truncate) is unchanged. Rows whose features or label are NULL, NaN or
-±Infinity are skipped and counted per block.
+records it in ``prepared_data``. The next model trained by the same role on the
+same source, features, label and grouping reuses it while the source's
+fingerprint (``fingerprint.py``: definition of the used columns plus row count,
+xmin sum and last ctid) is unchanged. Packed tables live in ``<schema>_data``
+under random names, owned by the role that made them (``packed_store.py``).
+Rows whose features or label are NULL, NaN or ±Infinity are skipped and counted
+per block.
 """
 import time
 
-from . import identifiers, packing
+from . import fingerprint, identifiers, packed_store, packing
 
 DEFAULT_BLOCK_SIZE = 1000
 
@@ -61,15 +63,14 @@ def _label_sql(plpy, dependent, columns, table, label_values=None):
     return f"{plpy.quote_ident(name)}{cast}"
 
 
-def _fingerprint(plpy, source):
-    if source["relkind"] not in ("r", "p", "m"):
-        return None
-    if source["relkind"] == "p" and any(kind not in ("r", "m") for _, _, kind in packing.leaves(plpy, source)):
-        return None   # a foreign partition has no xmin/ctid to fingerprint: never reused
-    row = plpy.execute(
-        f"SELECT count(*) AS n, coalesce(sum(xmin::text::bigint), 0) AS x, max(ctid)::text AS c, "
-        f"count(DISTINCT tableoid) AS p FROM {source['sql']}")[0]
-    return f"{row['n']}:{row['x']}:{row['c']}:{row['p']}"
+def _used_columns(plpy, independent, dependent, columns, group_names):
+    """Catalog names of every column the packing reads (already validated by _feature_sql/_label_sql)."""
+    used = set(group_names)
+    _, items = identifiers.parse_feature_spec(independent)
+    used.update(identifiers.resolve_column(plpy, columns, item, "", "") for item in items if item[0] == "column")
+    if dependent is not None:
+        used.add(identifiers.resolve_one_column(plpy, columns, dependent, "", "dependent_varname"))
+    return used
 
 
 def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None,
@@ -95,32 +96,46 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         groups.append((name, columns[name]["type"]))
     group_names = [g for g, _ in groups]
 
-    fingerprint = _fingerprint(plpy, source)
-    if reuse and fingerprint is not None:
+    used = _used_columns(plpy, independent, dependent, columns, group_names)
+    # one packing per (role, source, expressions): concurrent first trainings wait here and reuse it
+    fingerprint.lock(plpy, "prepare", source["oid"], x_sql, y_sql, group_names, block_size)
+    fp = fingerprint.source_fingerprint(plpy, source, used)
+    key = [source["oid"], x_sql, y_sql, group_names, block_size]
+    mine = (f"owner = current_user AND source_oid = $1 AND x_expr = $2 AND y_expr = $3 "
+            f"AND grouping_cols = $4 AND block_size = $5")
+    if reuse and fp is not None:
         found = plpy.execute(plpy.prepare(
-            f"SELECT * FROM {schema}.prepared_data WHERE source_oid = $1 AND x_expr = $2 AND y_expr = $3 "
-            f"AND grouping_cols = $4 AND block_size = $5 AND fingerprint = $6 "
-            f"AND pg_catalog.to_regclass('{schema}.' || quote_ident(table_name)) IS NOT NULL "
-            f"ORDER BY prepared_id DESC LIMIT 1",
-            ["oid", "text", "text", "text[]", "int4", "text"]),
-            [source["oid"], x_sql, y_sql, group_names, block_size, fingerprint])
+            f"SELECT * FROM {schema}.prepared_data WHERE {mine} AND fingerprint = $6 "
+            f"AND {packed_store.owned_by_me_sql(schema, 'table_name')} ORDER BY prepared_id DESC LIMIT 1",
+            ["oid", "text", "text", "text[]", "int4", "text"]), key + [fp])
         if found:
             row = found[0]
             plpy.execute(plpy.prepare(
                 f"UPDATE {schema}.prepared_data SET last_used_at = clock_timestamp() WHERE prepared_id = $1",
                 ["int8"]), [row["prepared_id"]])
             return _describe(plpy, schema, row, source, groups, feature_names, reused=True)
+    # this role's stale copies of the same packing are dropped (nobody else can be using them:
+    # every user of this key of this role holds the lock above)
+    stale = plpy.execute(plpy.prepare(f"DELETE FROM {schema}.prepared_data WHERE {mine} RETURNING table_name",
+                                      ["oid", "text", "text", "text[]", "int4"]), key)
+    for row in stale:
+        if plpy.execute(f"SELECT {packed_store.owned_by_me_sql(schema, plpy.quote_literal(row['table_name']))} AS m"
+                        )[0]["m"]:
+            plpy.execute(f"DROP TABLE {packed_store.data_schema(schema)}.{plpy.quote_ident(row['table_name'])}")
 
     prepared_id = plpy.execute(
         f"SELECT nextval(pg_get_serial_sequence('{schema}.prepared_data', 'prepared_id')) AS id")[0]["id"]
-    table_name = f"_prep_{prepared_id}"
-    table_sql = f"{schema}.{table_name}"
+    table_name = packed_store.new_name("_prep")
+    table_sql = f"{packed_store.data_schema(schema)}.{table_name}"
     seed = float(plpy.execute("SELECT random() AS r")[0]["r"])
     packing.create(plpy, table_sql, groups, source)
     try:
         packing.fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed)
     except plpy.SPIError as exc:
         message = str(exc)
+        if "multidimensional arrays" in message:
+            plpy.error(f"independent_varname {independent!r} of {source_name} holds multi-dimensional arrays; "
+                       f"every row needs a 1-D array of features")
         if "different dimensionality" in message or "empty arrays" in message or "different element dimensions" in message:
             plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
                        f"in {source_name}; every row needs the same number of features")
@@ -142,7 +157,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         ["int8", "oid", "text", "text", "text", "text[]", "int4", "text", "text", "int4", "int8", "int8", "int4",
          "float8", "float8"]),
         [prepared_id, source["oid"], source["sql"], x_sql, y_sql, group_names, block_size, table_name,
-         fingerprint, d, stats["n"], stats["skipped"], stats["blocks"], seed,
+         fp, d, stats["n"], stats["skipped"], stats["blocks"], seed,
          (time.perf_counter() - t0) * 1000.0])[0]
     return _describe(plpy, schema, row, source, groups, feature_names, reused=False)
 
@@ -151,7 +166,7 @@ def _describe(plpy, schema, row, source, groups, feature_names, reused):
     d = row["n_features"]
     return {
         "prepared_id": row["prepared_id"],
-        "table": f"{schema}.{row['table_name']}",
+        "table": f"{packed_store.data_schema(schema)}.{row['table_name']}",
         "source": source,
         "groups": groups,
         "group_sql": [plpy.quote_ident(g) for g, _ in groups],

@@ -2,6 +2,11 @@
 
 Training runs inside one SQL call, so a failure rolls the registry row back
 together with the output tables: a failed training leaves nothing behind.
+
+Rows belong to the role that trained (``owner``); row-level security shows a
+role only its own rows, and a model row can be updated only while its training
+runs. ``finish`` binds the model to the OID of the table training wrote
+(``out_oid``), so a changed name never redirects prediction (``evaluate.load_model``).
 """
 import decimal
 import json
@@ -27,7 +32,9 @@ def _json(value):
 
 def start(plpy, schema, name, algorithm, source_table=None, out_table=None, dependent_varname=None,
           independent_varname=None, grouping_cols=None, feature_names=None, params=None, prepared_id=None):
-    plpy.execute(plpy.prepare(f"DELETE FROM {schema}.models WHERE name = $1", ["text"]), [name])
+    # the caller's earlier model of that name (its table is gone: resolve_output_table checked)
+    plpy.execute(plpy.prepare(f"DELETE FROM {schema}.models WHERE name = $1 AND owner = current_user", ["text"]),
+                 [name])
     row = plpy.execute(plpy.prepare(
         f"INSERT INTO {schema}.models (name, algorithm, source_table, out_table, dependent_varname, "
         f"independent_varname, grouping_cols, feature_names, params, prepared_id) "
@@ -53,6 +60,7 @@ def iteration(plpy, schema, model_id, iteration, group_key="", loss=None, grad_n
 def finish(plpy, schema, model_id, metrics=None, output_tables=(), train_ms=None):
     plpy.execute(plpy.prepare(
         f"UPDATE {schema}.models SET status = 'succeeded', metrics = $2::jsonb, output_tables = $3, "
-        f"finished_at = clock_timestamp(), train_ms = $4 WHERE model_id = $1",
+        f"finished_at = clock_timestamp(), train_ms = $4, out_oid = pg_catalog.to_regclass(out_table) "
+        f"WHERE model_id = $1",
         ["int8", "text", "text[]", "float8"]),
         [model_id, _json(metrics), list(output_tables), train_ms])

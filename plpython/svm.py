@@ -20,6 +20,9 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
     fname = "svm_classification"
     if kernel_func is not None and kernel_func.strip().lower() != "linear":
         plpy.error(f"{fname}: kernel_func {kernel_func!r} is not supported; only 'linear'")
+    if kernel_params is not None and str(kernel_params).strip():
+        plpy.error(f"{fname}: kernel_params {kernel_params!r} is not implemented (the linear kernel takes none); "
+                   f"pass NULL")
     p = glm.parse_params(plpy, fname, params, {
         "lambda": float, "max_iter": int, "tolerance": float, "optimizer": glm._text, "loss": glm._text,
         "learning_rate": float, "decay": float, "batch_size": int, "init_stepsize": float})
@@ -32,6 +35,9 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
     optimizer = p.get("optimizer", "lbfgs" if loss == "squared_hinge" else "sgd")
     if optimizer not in ("lbfgs", "sgd"):
         plpy.error(f"{fname}: optimizer {optimizer!r} is not one of lbfgs, sgd")
+    sgd_only = sorted(k for k in ("learning_rate", "decay", "batch_size", "init_stepsize") if k in p)
+    if sgd_only and optimizer != "sgd":
+        plpy.error(f"{fname}: {', '.join(sgd_only)} only apply with optimizer=sgd, not {optimizer}")
     if loss == "hinge" and optimizer != "sgd":
         plpy.error(f"{fname}: the hinge loss is not differentiable; use optimizer=sgd or loss=squared_hinge")
     max_iter, tol = p.get("max_iter", 100), p.get("tolerance", 1e-6)

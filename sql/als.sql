@@ -78,7 +78,7 @@ CREATE OR REPLACE FUNCTION @extschema@.als_train(
     biases boolean DEFAULT true,
     duplicates text DEFAULT 'average'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel registry identifiers
+#@kernel registry identifiers packed_store
 import math
 import time
 t0 = time.perf_counter()
@@ -126,7 +126,7 @@ params = {"rank": rank, "lambda": lam, "max_iter": max_iter, "tolerance": tolera
           "biases": biases, "duplicates": dup_mode}
 model_id = registry.start(plpy, schema, out["sql"], "als", src["sql"], out["sql"], rcol, f"{ucol}, {icol}", None,
                           None, params)
-work = f"{schema}._als_{model_id}"
+work = f"{packed_store.data_schema(schema)}.{packed_store.new_name('_als')}"  # scratch tables, private to the caller
 rtab = f"{work}_ratings"
 counts = plpy.execute(
     f"SELECT count(*) AS total, count(*) FILTER (WHERE {R} IS NULL) AS null_ratings, "
@@ -297,9 +297,16 @@ DECLARE
     mu float8;
     use_bias boolean;
     excl text := '';
+    bound text[];
 BEGIN
     IF m IS NULL OR ut IS NULL OR it IS NULL THEN
         RAISE EXCEPTION 'recommend: model % (with %_users and %_items) does not exist', model, model, model;
+    END IF;
+    -- the caller's registered ALS model, by OID, with the sibling tables its training wrote
+    bound := @extschema@._bound_model(model, 'als', 'recommend');
+    IF NOT EXISTS (SELECT 1 FROM unnest(bound[2:]) AS t WHERE to_regclass(t) = ut)
+       OR NOT EXISTS (SELECT 1 FROM unnest(bound[2:]) AS t WHERE to_regclass(t) = it) THEN
+        RAISE EXCEPTION 'recommend: %_users / %_items are not the tables training of model % wrote', model, model, model;
     END IF;
     IF k IS NULL OR k < 1 THEN
         RAISE EXCEPTION 'recommend: k must be a positive number of items, got %', k;
@@ -314,7 +321,11 @@ BEGIN
             RAISE EXCEPTION 'recommend: the ratings table % of model % no longer exists; pass exclude_rated => false',
                 src, model;
         END IF;
-        -- names were validated and quoted (quote_ident) by als_train
+        -- names were validated and quoted (quote_ident) by als_train; checked again before use
+        IF NOT (@extschema@._is_quoted_ident(ucol) AND @extschema@._is_quoted_ident(icol)
+                AND @extschema@._is_quoted_ident(rcol)) THEN
+            RAISE EXCEPTION 'recommend: model % names malformed ratings columns', model;
+        END IF;
         excl := format(' AND NOT EXISTS (SELECT 1 FROM %s r WHERE r.%s = $1 AND r.%s = i.id AND r.%s IS NOT NULL)',
                        to_regclass(src), ucol, icol, rcol);
     END IF;

@@ -78,18 +78,20 @@ COMMENT ON FUNCTION @extschema@.prepare(text, text, text, text, integer) IS
 
 CREATE OR REPLACE FUNCTION @extschema@.drop_prepared(source_table text DEFAULT NULL)
 RETURNS integer LANGUAGE plpython3u AS $py$
-"""Drop packed copies: of one source, or all when source_table is NULL."""
+"""Drop the caller's packed copies: of one source, or all when source_table is NULL."""
+#@kernel packed_store
+mine = "owner = current_user"
 if source_table is None:
-    rows = plpy.execute("SELECT prepared_id, table_name FROM @extschema@.prepared_data")
+    rows = plpy.execute(f"DELETE FROM @extschema@.prepared_data WHERE {mine} RETURNING table_name")
 else:
     rows = plpy.execute(plpy.prepare(
-        "SELECT prepared_id, table_name FROM @extschema@.prepared_data "
-        "WHERE source_oid = pg_catalog.to_regclass($1)", ["text"]), [source_table])
+        f"DELETE FROM @extschema@.prepared_data WHERE {mine} AND source_oid = pg_catalog.to_regclass($1) "
+        f"RETURNING table_name", ["text"]), [source_table])
 for row in rows:
-    plpy.execute("DROP TABLE IF EXISTS @extschema@." + plpy.quote_ident(row["table_name"]))
-    plpy.execute(plpy.prepare("DELETE FROM @extschema@.prepared_data WHERE prepared_id = $1", ["int8"]),
-                 [row["prepared_id"]])
+    name = plpy.quote_literal(row["table_name"])
+    if plpy.execute(f"SELECT {packed_store.owned_by_me_sql('@extschema@', name)} AS m")[0]["m"]:
+        plpy.execute(f"DROP TABLE {packed_store.data_schema('@extschema@')}.{plpy.quote_ident(row['table_name'])}")
 return len(rows)
 $py$;
 COMMENT ON FUNCTION @extschema@.drop_prepared(text) IS
-    'indb_ml: drop the packed copies of one source table (or of all, given NULL); returns how many';
+    'indb_ml: drop the caller''s packed copies of one source table (or all of them, given NULL); returns how many';

@@ -22,11 +22,11 @@ CREATE OR REPLACE FUNCTION @extschema@.graph_drop_prepared(edge_table text DEFAU
 RETURNS integer LANGUAGE plpython3u AS $py$
 #@kernel graph
 if edge_table is None:
-    rows = plpy.execute("SELECT graph_id, table_prefix FROM @extschema@.prepared_graphs")
+    rows = plpy.execute("SELECT graph_id, table_prefix FROM @extschema@.prepared_graphs WHERE owner = current_user")
 else:
     rows = plpy.execute(plpy.prepare(
         "SELECT graph_id, table_prefix FROM @extschema@.prepared_graphs "
-        "WHERE edge_oid = pg_catalog.to_regclass($1)", ["text"]), [edge_table])
+        "WHERE owner = current_user AND edge_oid = pg_catalog.to_regclass($1)", ["text"]), [edge_table])
 for row in rows:
     graph.drop_tables(plpy, "@extschema@", row["table_prefix"])
     plpy.execute(plpy.prepare("DELETE FROM @extschema@.prepared_graphs WHERE graph_id = $1", ["int8"]),
@@ -34,7 +34,7 @@ for row in rows:
 return len(rows)
 $py$;
 COMMENT ON FUNCTION @extschema@.graph_drop_prepared(text) IS
-    'indb_ml: drop the prepared copies of one edge table''s graphs (or all, given NULL); returns how many';
+    'indb_ml: drop the caller''s prepared copies of one edge table''s graphs (or all of them, given NULL); returns how many';
 
 -- PL/Python cannot take polymorphic arguments: the public functions are SQL wrappers that turn
 -- a vertex id (or an array of them) of any type into text[]; the drivers cast back to the id type.

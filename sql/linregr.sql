@@ -68,7 +68,7 @@ CREATE OR REPLACE FUNCTION @extschema@.linregr_train(
     grouping_cols text DEFAULT NULL,
     heteroskedasticity_option boolean DEFAULT false
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel prepare registry identifiers passes linregr
+#@kernel prepare registry identifiers glm_driver passes linregr
 import time
 t0 = time.perf_counter()
 schema = "@extschema@"
@@ -82,6 +82,7 @@ if prep["n_rows"] == 0:
         plpy.error(f"linregr_train: all {prep['n_skipped']} rows of {source_table} have NULL, NaN or "
                    f"infinite values in {dependent_varname} or {independent_varname}; nothing to train on")
     plpy.error(f"linregr_train: source table {source_table} is empty")
+glm_driver.warn_few_rows(plpy, "linregr_train", prep, source_table)
 model_id = registry.start(plpy, schema, out["sql"], "linregr", prep["source"]["sql"], out["sql"],
                           dependent_varname, independent_varname, grouping_cols, prep["feature_names"],
                           {"heteroskedasticity_option": False}, prep["prepared_id"])

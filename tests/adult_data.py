@@ -1,4 +1,4 @@
-"""UCI Adult (../shared/data/uci-adult) as a numeric design matrix, for the GLM-family tests.
+"""UCI Adult (data/uci_adult, committed) as a numeric design matrix, for the GLM-family tests.
 
 Numeric columns (age, fnlwgt, education_num, capital_gain, capital_loss, hours_per_week) plus one-hot
 encoded categoricals (sex, race, relationship, marital_status; first level dropped, levels sorted), label
@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from psycopg import sql
 
-ADULT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "uci-adult" / "adult.data.gz"
+ADULT = Path(__file__).resolve().parent.parent / "data" / "uci_adult" / "adult.data.gz"
 COLUMNS = ["age", "workclass", "fnlwgt", "education", "education_num", "marital_status", "occupation",
            "relationship", "race", "sex", "capital_gain", "capital_loss", "hours_per_week", "native_country",
            "income"]

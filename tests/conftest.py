@@ -24,8 +24,9 @@ from indb_ml import installer
 from indb_ml.local import LocalCluster
 
 PROJECT = Path(__file__).resolve().parent.parent
-SHARED_DATA = PROJECT.parent / "shared" / "data"
-CALIFORNIA = PROJECT / "data" / "california_housing" / "cal_housing.data.gz"
+DATA = PROJECT / "data"            # committed, redistributable data sets (data/README.md)
+SHARED_DATA = PROJECT.parent / "shared" / "data"   # optional: MovieLens 100K, which may not be redistributed
+CALIFORNIA = DATA / "california_housing" / "cal_housing.data.gz"
 CALIFORNIA_COLUMNS = ["longitude", "latitude", "housing_median_age", "total_rooms", "total_bedrooms",
                       "population", "households", "median_income", "median_house_value"]
 
@@ -142,3 +143,15 @@ def tables_in(conn: psycopg.Connection) -> set[str]:
                         "ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p', 'v', 'm') "
                         "AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')").fetchall()
     return {r[0] for r in rows}
+
+
+def pytest_terminal_summary(terminalreporter):
+    """One line saying which ALS accuracy checks ran (MovieLens is optional, generated ratings always run)."""
+    if any(item.fspath.basename == "test_als.py" for item in getattr(terminalreporter, "_session_items", [])):
+        import ratings_data
+
+        terminalreporter.write_line(ratings_data.source_line())
+
+
+def pytest_collection_finish(session):
+    session.config.pluginmanager.get_plugin("terminalreporter")._session_items = list(session.items)

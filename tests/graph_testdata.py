@@ -6,10 +6,10 @@ import gzip
 import networkx as nx
 import numpy as np
 
-from conftest import SHARED_DATA
+from conftest import DATA
 
-WIKI_VOTE = SHARED_DATA / "snap-wiki-vote" / "wiki-Vote.txt.gz"
-FACEBOOK = SHARED_DATA / "snap-ego-facebook" / "facebook_combined.txt.gz"
+WIKI_VOTE = DATA / "snap_wiki_vote" / "wiki-Vote.txt.gz"
+FACEBOOK = DATA / "snap_ego_facebook" / "facebook_combined.txt.gz"
 
 
 def edges_of(path) -> np.ndarray:

@@ -1,6 +1,6 @@
-"""ALS: the aggregate kernel, a numpy reference from the same initial factors, MovieLens 100K
-accuracy, predict/recommend, and the defined behaviour on awkward inputs."""
-import gzip
+"""ALS: the aggregate kernel, a numpy reference from the same initial factors, test-set accuracy on
+generated ratings (always) and MovieLens 100K (when a copy is at hand, see ratings_data.py),
+predict/recommend, and the defined behaviour on awkward inputs."""
 import sys
 from pathlib import Path
 
@@ -8,13 +8,14 @@ import numpy as np
 import psycopg
 import pytest
 
-from conftest import SHARED_DATA, tables_in
+import ratings_data
+from conftest import tables_in
 from indb_ml.estimators.factorization import ALS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from plpython import als  # noqa: E402
 
-MOVIELENS = SHARED_DATA / "movielens-100k"
+DATASETS = ["generated"] + (["movielens"] if ratings_data.movielens_available() else [])
 
 
 # ------------------------------------------------------------------ kernel
@@ -87,19 +88,28 @@ def reference_als(ratings, rank, lam, iters, seed, biases=True):
     return users, U, items, V, mu
 
 
-def _load(conn, name, fname):
+def _load(conn, name, rows):
     if not conn.execute("SELECT to_regclass(%s) IS NOT NULL", [name]).fetchone()[0]:
         conn.execute(f"CREATE TABLE {name} (user_id int, item_id int, rating int, ts bigint)")
         with conn.cursor().copy(f"COPY {name} FROM STDIN") as cp:
-            cp.write(gzip.open(MOVIELENS / fname).read())
-    return np.loadtxt(gzip.open(MOVIELENS / fname), dtype=np.int64)[:, :3]
+            for row in rows.tolist():
+                cp.write_row(row)
+    return rows[:, :3]
 
 
-@pytest.fixture
-def u1(conn):
-    if not (MOVIELENS / "u1.base.gz").exists():
-        pytest.fail(f"MovieLens 100K is expected at {MOVIELENS}")
-    return _load(conn, "ml_u1_base", "u1.base.gz"), _load(conn, "ml_u1_test", "u1.test.gz")
+@pytest.fixture(params=DATASETS)
+def u1(request, conn):
+    """(table prefix, base rows, test rows, the dataset's RMSE bound) for u1-style train/test splits."""
+    if request.param == "movielens":
+        base, test = ratings_data.movielens_split("u1.base"), ratings_data.movielens_split("u1.test")
+        bound = 0.93            # ALS on ml-100k u1 reaches ~0.91-0.92 in the literature
+    else:
+        g = ratings_data.generated()
+        base, test = g["base"], g["test"]
+        oracle = float(np.sqrt(np.mean((test[:, 2] - g["truth_test"]) ** 2)))
+        bound = 1.15 * oracle   # within 15% of the true model's own test RMSE
+    prefix = "ml" if request.param == "movielens" else "gen"
+    return prefix, _load(conn, f"{prefix}_u1_base", base), _load(conn, f"{prefix}_u1_test", test), bound
 
 
 def _factors(conn, table):
@@ -108,59 +118,59 @@ def _factors(conn, table):
 
 
 def test_equals_numpy_reference_after_three_iterations(conn, u1):
-    base, _ = u1
-    conn.execute("DROP TABLE IF EXISTS ml_ref, ml_ref_users, ml_ref_items")
-    conn.execute("SELECT indb_ml.als_train('ml_u1_base', 'user_id', 'item_id', 'rating', 'ml_ref', rank => 8, "
+    p, base, _, _ = u1
+    conn.execute(f"DROP TABLE IF EXISTS {p}_ref, {p}_ref_users, {p}_ref_items")
+    conn.execute(f"SELECT indb_ml.als_train('{p}_u1_base', 'user_id', 'item_id', 'rating', '{p}_ref', rank => 8, "
                  "lambda => 0.1, max_iter => 3, tolerance => 0, seed => 4)")
     users, U, items, V, mu = reference_als(base, 8, 0.1, 3, 4)
-    db_users, dbU = _factors(conn, "ml_ref_users")
-    db_items, dbV = _factors(conn, "ml_ref_items")
+    db_users, dbU = _factors(conn, f"{p}_ref_users")
+    db_items, dbV = _factors(conn, f"{p}_ref_items")
     np.testing.assert_array_equal(db_users, users)
     np.testing.assert_array_equal(db_items, items)
     np.testing.assert_allclose(dbU, U, rtol=0, atol=1e-8)
     np.testing.assert_allclose(dbV, V, rtol=0, atol=1e-8)
-    gm, its = conn.execute("SELECT global_mean, iterations FROM ml_ref").fetchone()
+    gm, its = conn.execute(f"SELECT global_mean, iterations FROM {p}_ref").fetchone()
     assert gm == pytest.approx(mu, rel=1e-14) and its == 3
     # the initial factors are retrievable in SQL
     init = conn.execute("SELECT indb_ml.als_initial_factor('242', 8, 4)").fetchone()[0]
     np.testing.assert_array_equal(init, als.initial_factor("242", 8, 4))
 
 
-def test_movielens_test_rmse(conn, u1):
-    _, test = u1
-    conn.execute("DROP TABLE IF EXISTS ml_fit, ml_fit_users, ml_fit_items")
+def test_test_rmse(conn, u1):
+    p, base, test, bound = u1
+    conn.execute(f"DROP TABLE IF EXISTS {p}_fit, {p}_fit_users, {p}_fit_items")
     conn.notices.clear()
-    conn.execute("SELECT indb_ml.als_train('ml_u1_base', 'user_id', 'item_id', 'rating', 'ml_fit', rank => 20, "
+    conn.execute(f"SELECT indb_ml.als_train('{p}_u1_base', 'user_id', 'item_id', 'rating', '{p}_fit', rank => 20, "
                  "lambda => 0.14, max_iter => 15, tolerance => 0)")
     pred = ("m.global_mean + u.bias + i.bias + indb_ml.als_dot(u.factor, i.factor)")
     rmse = conn.execute(
-        f"SELECT sqrt(avg((t.rating - coalesce({pred}, m.global_mean))^2)) FROM ml_u1_test t CROSS JOIN ml_fit m "
-        f"LEFT JOIN ml_fit_users u ON u.id = t.user_id LEFT JOIN ml_fit_items i ON i.id = t.item_id").fetchone()[0]
-    assert rmse <= 0.93, rmse
+        f"SELECT sqrt(avg((t.rating - coalesce({pred}, m.global_mean))^2)) FROM {p}_u1_test t CROSS JOIN {p}_fit m "
+        f"LEFT JOIN {p}_fit_users u ON u.id = t.user_id LEFT JOIN {p}_fit_items i ON i.id = t.item_id").fetchone()[0]
+    assert rmse <= bound, (rmse, bound)
     # als_predict (per row, usable in any query) agrees with the join on a sample
     diff = conn.execute(
-        f"SELECT max(abs(indb_ml.als_predict('ml_fit', t.user_id, t.item_id) - ({pred}))), count(*) "
-        f"FROM (SELECT * FROM ml_u1_test LIMIT 300) t CROSS JOIN ml_fit m "
-        f"JOIN ml_fit_users u ON u.id = t.user_id JOIN ml_fit_items i ON i.id = t.item_id").fetchone()
+        f"SELECT max(abs(indb_ml.als_predict('{p}_fit', t.user_id, t.item_id) - ({pred}))), count(*) "
+        f"FROM (SELECT * FROM {p}_u1_test LIMIT 300) t CROSS JOIN {p}_fit m "
+        f"JOIN {p}_fit_users u ON u.id = t.user_id JOIN {p}_fit_items i ON i.id = t.item_id").fetchone()
     assert diff[0] < 1e-12 and diff[1] > 250
     hist = conn.execute("SELECT iteration, loss, elapsed_ms FROM indb_ml.model_iterations JOIN indb_ml.models "
-                        "USING (model_id) WHERE name = 'public.ml_fit' ORDER BY iteration").fetchall()
+                        f"USING (model_id) WHERE name = 'public.{p}_fit' ORDER BY iteration").fetchall()
     assert [h[0] for h in hist] == list(range(1, 16))
     losses = [h[1] for h in hist]
     assert all(b <= a + 1e-12 for a, b in zip(losses, losses[1:]))   # ALS never increases its objective much
     assert len([m for _, m in conn.notices if "iteration" in m]) == 15
     # the train RMSE recorded equals the one recomputed from the factors
     train = conn.execute(
-        f"SELECT sqrt(avg((b.rating - ({pred}))^2)) FROM ml_u1_base b CROSS JOIN ml_fit m "
-        f"JOIN ml_fit_users u ON u.id = b.user_id JOIN ml_fit_items i ON i.id = b.item_id").fetchone()[0]
+        f"SELECT sqrt(avg((b.rating - ({pred}))^2)) FROM {p}_u1_base b CROSS JOIN {p}_fit m "
+        f"JOIN {p}_fit_users u ON u.id = b.user_id JOIN {p}_fit_items i ON i.id = b.item_id").fetchone()[0]
     assert train == pytest.approx(losses[-1], rel=1e-9)
     # items only in the test split have no factors: als_predict says NULL (unknown), not a guess
-    unknown = conn.execute("SELECT count(*) FROM ml_u1_test t WHERE NOT EXISTS "
-                           "(SELECT 1 FROM ml_fit_items i WHERE i.id = t.item_id)").fetchone()[0]
-    some = conn.execute("SELECT item_id, user_id FROM ml_u1_test t WHERE NOT EXISTS "
-                        "(SELECT 1 FROM ml_fit_items i WHERE i.id = t.item_id) LIMIT 1").fetchone()
-    assert conn.execute("SELECT indb_ml.als_predict('ml_fit', %s, %s)", [some[1], some[0]]).fetchone()[0] is None
-    base_items = set(u1[0][:, 1].tolist())
+    unknown = conn.execute(f"SELECT count(*) FROM {p}_u1_test t WHERE NOT EXISTS "
+                           f"(SELECT 1 FROM {p}_fit_items i WHERE i.id = t.item_id)").fetchone()[0]
+    some = conn.execute(f"SELECT item_id, user_id FROM {p}_u1_test t WHERE NOT EXISTS "
+                        f"(SELECT 1 FROM {p}_fit_items i WHERE i.id = t.item_id) LIMIT 1").fetchone()
+    assert conn.execute(f"SELECT indb_ml.als_predict('{p}_fit', %s, %s)", [some[1], some[0]]).fetchone()[0] is None
+    base_items = set(base[:, 1].tolist())
     assert unknown == sum(1 for i in test[:, 1] if i not in base_items) > 0
 
 

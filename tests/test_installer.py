@@ -1,12 +1,10 @@
 """install / upgrade / status / uninstall / CREATE EXTENSION, each in a fresh database of the test server."""
-import os
-
 import psycopg
 import pytest
 from psycopg import sql
 
 from conftest import create_database, drop_database, load_california
-from indb_ml import build, installer
+from indb_ml import __version__, build, installer, resources
 
 
 @pytest.fixture
@@ -32,7 +30,7 @@ def test_install_is_idempotent_and_status_reports(fresh_db):
     assert st["installed"] and st["plpython3u"]
     assert st["migrations_applied"] == st["migrations_available"]
     assert st["server_numpy"] and st["server_numpy"][0].isdigit()
-    assert st["version"] == "0.1.0"
+    assert st["version"] == __version__
 
 
 def test_upgrade_keeps_trained_models(fresh_db):
@@ -111,28 +109,6 @@ def test_non_superuser_gets_an_actionable_error(fresh_db):
             conn.execute("DROP ROLE plain_user")
 
 
-def test_create_extension_from_generated_files(server_dsn, fresh_db, tmp_path):
-    """The generated control + script work as a real extension (where the extension dir is writable)."""
-    with psycopg.connect(fresh_db, autocommit=True) as conn:
-        ext_dir = installer._extension_dir(conn)
-        files = installer.write_extension_files(conn, "indb_ml")
-        if ext_dir is None or not os.access(ext_dir, os.W_OK):
-            # a remote server (INDB_ML_TEST_DSN) or a read-only directory: install must not pretend
-            assert files is None
-            return
-        assert files and all(f.startswith(str(ext_dir)) for f in files)
-        conn.execute("CREATE EXTENSION indb_ml CASCADE")
-        load_california(conn)
-        conn.execute("SELECT indb_ml.linregr_train('california', 'ext_model', 'median_house_value', "
-                     "'ARRAY[1, median_income]')")
-        assert conn.execute("SELECT count(*) FROM indb_ml.models").fetchone()[0] == 1
-        with pytest.raises(installer.InstallError, match="DROP EXTENSION"):
-            installer.uninstall(fresh_db)
-        conn.execute("SELECT indb_ml.drop_prepared()")
-        conn.execute("DROP EXTENSION indb_ml")
-        assert not conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'indb_ml'").fetchone()
-
-
 def test_preflight_names_the_missing_numpy(fresh_db, monkeypatch):
     """Simulate a server Python without numpy: the error says which Python and which package."""
     monkeypatch.setattr(installer, "_server_python",
@@ -158,3 +134,13 @@ def test_preflight_names_the_missing_plpython_package(fresh_db, monkeypatch):
     with pytest.raises(installer.InstallError, match=r"postgresql-plpython3-1\d"):
         installer.install(fresh_db, write_extension=False)
     monkeypatch.setattr(installer.psycopg, "connect", real_connect)
+
+
+def test_missing_sql_fails_loudly_naming_it(fresh_db, monkeypatch, tmp_path):
+    """A package without its SQL (the 0.1.0 wheel) must not report success: install names what is missing."""
+    monkeypatch.setattr(resources, "ROOT", tmp_path)
+    (tmp_path / "plpython").mkdir()
+    with pytest.raises(resources.LayoutError, match=r"missing: .*sql/ \(folder\).*plpython/blocks\.py"):
+        installer.install(fresh_db)
+    with psycopg.connect(fresh_db) as conn:
+        assert not conn.execute("SELECT 1 FROM pg_namespace WHERE nspname = 'indb_ml'").fetchone()

@@ -119,7 +119,7 @@ def test_parallel_plan_gives_the_serial_answer(conn, california):
         conn.execute(sql.SQL("SET {} = {}").format(sql.Identifier(setting), sql.Literal(value)))
     try:
         plan = "\n".join(r[0] for r in conn.execute(sql.SQL(
-            "EXPLAIN (ANALYZE, COSTS OFF) SELECT indb_ml.linregr_agg(x, y, n) FROM indb_ml.{}")
+            "EXPLAIN (ANALYZE, COSTS OFF) SELECT indb_ml.linregr_agg(x, y, n) FROM indb_ml_data.{}")
             .format(sql.Identifier(prep))).fetchall())
         assert "Partial Aggregate" in plan and "Workers Launched" in plan
         _, parallel = train(conn, california, "lr_parallel")

@@ -82,7 +82,7 @@ def test_serial_and_parallel_plans_agree(conn, adult):
     prep = conn.execute("SELECT table_name FROM indb_ml.prepared_data WHERE source_table = 'public.adult_glm' "
                         "ORDER BY prepared_id DESC LIMIT 1").fetchone()[0]
     plan = "\n".join(r[0] for r in conn.execute(
-        f"EXPLAIN SELECT part, indb_ml.glm_pass(x, y, n, shuffle_key, '\\x00'::bytea) FROM indb_ml.{prep} "
+        f"EXPLAIN SELECT part, indb_ml.glm_pass(x, y, n, shuffle_key, '\\x00'::bytea) FROM indb_ml_data.{prep} "
         f"WHERE n > 0 GROUP BY part").fetchall())
     assert "Partial" in plan and "Aggregate" in plan and "Gather" in plan, plan
     train(conn, "logr_parallel", table, names)

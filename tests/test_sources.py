@@ -147,12 +147,12 @@ def test_partitioned_source_packs_and_passes_per_partition(conn, sources):
         "SELECT c.oid::int8, c.relname FROM pg_partition_tree('src_part') t JOIN pg_class c ON c.oid = t.relid "
         "WHERE t.isleaf").fetchall()}
     assert sorted(leaves.values()) == ["src_part_a", "src_part_b", "src_part_c1", "src_part_c2"]
-    packed = sql.Identifier("indb_ml", table)
+    packed = sql.Identifier("indb_ml_data", table)
     # the packed table is partitioned by part, one partition per source leaf
     assert conn.execute("SELECT relkind FROM pg_class WHERE oid = %s::regclass",
-                        [f"indb_ml.{table}"]).fetchone()[0] == "p"
+                        [f"indb_ml_data.{table}"]).fetchone()[0] == "p"
     assert conn.execute("SELECT count(*) FROM pg_partition_tree(%s::regclass) WHERE isleaf",
-                        [f"indb_ml.{table}"]).fetchone()[0] == 4
+                        [f"indb_ml_data.{table}"]).fetchone()[0] == 4
     rows = dict(conn.execute(sql.SQL("SELECT part::int8, sum(n)::int8 FROM {} GROUP BY part").format(packed)).fetchall())
     expected = dict(conn.execute("SELECT tableoid::int8, count(*) FROM src_part GROUP BY 1").fetchall())
     assert rows == expected and set(rows) == set(leaves)
