@@ -14,4 +14,4 @@ test: setup
 	$(PY) -m pytest -q
 
 bench: setup
-	$(PY) bench/linregr.py
+	$(PY) bench/all.py

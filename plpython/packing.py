@@ -11,6 +11,9 @@ calls ``fill``; this module decides how rows are cut into blocks, per source kin
 * views, foreign tables (and foreign leaves of a partitioned table) have no
   pages: rows are numbered as they stream (``row_number() OVER ()``, no sort)
   and grouped by ``number / block_size``.
+* with grouping columns, rows are numbered per group (``row_number() OVER
+  (PARTITION BY groups)``, a sort): cutting pages per group would make one tiny
+  block per group and page run when there are many groups.
 
 A partitioned source is packed leaf by leaf, each leaf's blocks tagged with
 the leaf's oid in ``part``, so passes can run per partition.
@@ -120,7 +123,7 @@ def fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size,
 def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, group_names, block_size, seed):
     """The INSERT that packs one leaf (None: nothing to pack)."""
     g_sel = "".join(f"{plpy.quote_ident(g)}, " for g in group_names)
-    group_by = ("GROUP BY " + g_sel.rstrip(", ")) if group_names else ""
+    window = ("PARTITION BY " + g_sel.rstrip(", ")) if group_names else ""
     # NULLs and empty arrays are filtered here (cheap); NaN and infinities per block in numpy (f8_clean)
     ok = "coalesce(xa IS NOT NULL AND cardinality(xa) > 0 AND array_position(xa, NULL) IS NULL"
     ok += " AND ya IS NOT NULL, false)" if y_sql else ", false)"
@@ -137,17 +140,17 @@ def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, gr
             f"coalesce(c.n, s.n), s.skipped + coalesce(c.dropped, 0), CASE WHEN c.n IS NULL THEN s.x ELSE c.x END, "
             f"CASE WHEN c.n IS NULL THEN s.y ELSE c.y END FROM ")
     tail = f" CROSS JOIN LATERAL {schema}.f8_clean(s.x, s.y, s.n) AS c WHERE s.n + s.skipped > 0"
-    if relkind in HEAP_KINDS:
+    if relkind in HEAP_KINDS and not group_names:
         pages, per_block = _pages_per_block(plpy, oid, rel_sql, block_size)
         if not pages:
             return None
         # qualified names only: the source's own columns must not shadow the block number
         b = "_indb_blocks.nr"
         return (head.format(b=b) + f"generate_series(0::int8, {(pages - 1) // per_block}::int8) AS _indb_blocks(nr) "
-                f"CROSS JOIN LATERAL (SELECT {g_sel}{aggregates} FROM ({rows}AS _indb_rel "
+                f"CROSS JOIN LATERAL (SELECT {aggregates} FROM ({rows}AS _indb_rel "
                 f"WHERE _indb_rel.ctid >= ('(' || {b} * {per_block} || ',0)')::tid "
-                f"AND _indb_rel.ctid < ('(' || ({b} + 1) * {per_block} || ',0)')::tid) AS src OFFSET 0) AS r "
-                f"{group_by}) AS s" + tail)
+                f"AND _indb_rel.ctid < ('(' || ({b} + 1) * {per_block} || ',0)')::tid) AS src OFFSET 0) AS r) AS s"
+                + tail)
     return (head.format(b="s.block") + f"(SELECT {g_sel}block, {aggregates} FROM "
-            f"(SELECT {g_sel}xa, ya, ok, (row_number() OVER () - 1) / {int(block_size)} AS block "
+            f"(SELECT {g_sel}xa, ya, ok, (row_number() OVER ({window}) - 1) / {int(block_size)} AS block "
             f"FROM ({rows}) AS src OFFSET 0) AS r) AS r2 GROUP BY {g_sel}block) AS s" + tail)

@@ -172,3 +172,32 @@ def test_view_and_foreign_sources_are_never_reused_stale(conn, sources):
     conn.execute("DELETE FROM src_small WHERE id >= 400")
     (c2, n2), = _linregr(conn, "src_small_v", "srcm_small")
     assert (n1, n2) == (500, 400)
+
+
+def test_parallel_pass_workers_take_the_blocks(conn, sources):
+    """With the settings passes.py uses (leader participation off), launched workers aggregate the
+    blocks (the leader no longer drains a small packed table first), and the answer is the serial one."""
+    pid = conn.execute("SELECT indb_ml.prepare('src_plain', 'y', %s, NULL, 10)", [FEATURES]).fetchone()[0]
+    table = conn.execute("SELECT table_name FROM indb_ml.prepared_data WHERE prepared_id = %s", [pid]).fetchone()[0]
+    query = sql.SQL("SELECT indb_ml.linregr_agg(p.x, p.y, p.n) FROM {} AS p WHERE p.n > 0").format(
+        sql.Identifier("indb_ml_data", table))
+    serial = conn.execute(query).fetchone()[0]
+    try:
+        for s in ["SET parallel_setup_cost = 0", "SET parallel_tuple_cost = 0", "SET min_parallel_table_scan_size = 0",
+                  "SET max_parallel_workers_per_gather = 2", "SET parallel_leader_participation = off",
+                  "SET jit = off"]:
+            conn.execute(s)
+        plan = [r[0] for r in conn.execute(sql.SQL("EXPLAIN (ANALYZE, VERBOSE, COSTS OFF) ") + query).fetchall()]
+        parallel = conn.execute(query).fetchone()[0]
+    finally:
+        conn.execute("RESET ALL")
+    launched = [int(line.split(":")[1]) for line in plan if "Workers Launched" in line]
+    assert launched and launched[0] >= 1, plan
+    scan = next(i for i, line in enumerate(plan) if "Seq Scan" in line)
+    worker_rows = [int(line.split("rows=")[1].split()[0]) for line in plan[scan + 1:]
+                   if line.strip().startswith("Worker ") and "rows=" in line]
+    # the workers, not the leader, aggregated every block (which worker takes how many is timing)
+    assert len(worker_rows) == launched[0] and max(worker_rows) > 0, plan
+    assert sum(worker_rows) == conn.execute(sql.SQL("SELECT count(*) FROM {} WHERE n > 0").format(
+        sql.Identifier("indb_ml_data", table))).fetchone()[0]
+    np.testing.assert_allclose(parallel, serial, rtol=1e-12)
