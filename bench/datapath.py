@@ -1,14 +1,15 @@
 """Data path benchmark: packing, passes, first fits and refits, parallel workers (1M and 4M x 20).
 
     python bench/datapath.py [--dsn DSN] [--rows 1000000] [--big-rows 4000000] [--repeat 3]
-                             [--root DIR] [--legacy-pass]
+                             [--before DIR]
 
 Every figure is the median of ``--repeat`` runs and is reported as a ratio to a reference measured
 in the same run: a bare scan of the same rows (``SELECT sum(x[2])``), or COPY (binary) export +
-scikit-learn. Rows go to bench/report.py's table. ``--root DIR`` benchmarks another checkout's
-code (e.g. the main branch, for a before/after table); ``--legacy-pass`` times passes the way the
-old drivers ran them (``GROUP BY part``, default settings) instead of as plpython/passes.py does.
-Without --dsn a throwaway local cluster is started.
+scikit-learn. Rows go to bench/report.py's table. ``--before DIR`` also installs another
+checkout's code (e.g. the main branch before a change) as schema ``indb_before`` on the same
+server and measures every figure with it too, interleaved with this checkout's, against the same
+references; its passes are timed the way its drivers ran them (``GROUP BY part``, default
+settings). Without --dsn a throwaway local cluster is started.
 """
 from __future__ import annotations
 
@@ -35,16 +36,16 @@ def timed(fn, repeat):
     return statistics.median(runs)
 
 
-def kernel(root, name):
-    """Load plpython/<name>.py of the benchmarked checkout (kernels import siblings relatively)."""
-    pkg = sys.modules.get("bench_plk")
-    if pkg is None:
-        pkg = types.ModuleType("bench_plk")
+def kernel(root, name, tag):
+    """Load plpython/<name>.py of a checkout (kernels import siblings relatively)."""
+    pkg_name = f"bench_plk_{tag}"
+    if pkg_name not in sys.modules:
+        pkg = types.ModuleType(pkg_name)
         pkg.__path__ = [str(root / "plpython")]
-        sys.modules["bench_plk"] = pkg
-    spec = importlib.util.spec_from_file_location(f"bench_plk.{name}", root / "plpython" / f"{name}.py")
+        sys.modules[pkg_name] = pkg
+    spec = importlib.util.spec_from_file_location(f"{pkg_name}.{name}", root / "plpython" / f"{name}.py")
     mod = importlib.util.module_from_spec(spec)
-    sys.modules[f"bench_plk.{name}"] = mod
+    sys.modules[f"{pkg_name}.{name}"] = mod
     spec.loader.exec_module(mod)
     return mod
 
@@ -93,11 +94,13 @@ class PeakRss:
 
 
 class Bench:
-    def __init__(self, c, root, repeat, legacy_pass):
-        self.c, self.root, self.repeat, self.legacy = c, root, repeat, legacy_pass
-        self.opt = kernel(root, "optimizers")
-        self.data_schema = "indb_ml_data" if c.execute(
-            "SELECT to_regnamespace('indb_ml_data') IS NOT NULL").fetchone()[0] else "indb_ml"
+    """The figures of one checkout's code, installed as ``schema``."""
+
+    def __init__(self, c, root, schema, repeat, legacy_pass, label):
+        self.c, self.root, self.s, self.repeat, self.legacy, self.label = c, root, schema, repeat, legacy_pass, label
+        self.opt = kernel(root, "optimizers", schema)
+        self.data_schema = f"{schema}_data" if c.execute(
+            "SELECT to_regnamespace(%s) IS NOT NULL", [f"{schema}_data"]).fetchone()[0] else schema
 
     def q(self, sql, params=None):
         cur = self.c.execute(sql, params)
@@ -107,20 +110,20 @@ class Bench:
         return timed(lambda: self.q(f"SELECT sum(x[2]) FROM {table}"), self.repeat)
 
     def prepare(self, table):
-        self.q("SELECT indb_ml.drop_prepared(%s)", [table])
-        self.q("SELECT indb_ml.prepare(%s, 'y', 'x')", [table])
+        self.q(f"SELECT {self.s}.drop_prepared(%s)", [table])
+        self.q(f"SELECT {self.s}.prepare(%s, 'y', 'x')", [table])
 
     def packed(self, table):
-        return self.q("SELECT table_name FROM indb_ml.prepared_data WHERE source_table = %s AND y_expr <> '' "
+        return self.q(f"SELECT table_name FROM {self.s}.prepared_data WHERE source_table = %s AND y_expr <> '' "
                       "ORDER BY prepared_id DESC LIMIT 1", [f"public.{table}"])[0][0]
 
     def pass_sql(self, packed, mode):
         task = bytes(self.opt.make_task("logistic", mode, D, 1, [0.01] * D))
         table = f'{self.data_schema}."{packed}"'
         if self.legacy:
-            return (f"SELECT part, indb_ml.glm_pass(x, y, n, shuffle_key, %s) FROM {table} WHERE n > 0 "
+            return (f"SELECT part, {self.s}.glm_pass(x, y, n, shuffle_key, %s) FROM {table} WHERE n > 0 "
                     f"GROUP BY part"), [task], []
-        return (f"SELECT indb_ml.glm_pass(p.x, p.y, p.n, p.shuffle_key, %s) FROM {table} AS p WHERE p.n > 0",
+        return (f"SELECT {self.s}.glm_pass(p.x, p.y, p.n, p.shuffle_key, %s) FROM {table} AS p WHERE p.n > 0",
                 [task], ["SET jit = off", "SET parallel_leader_participation = off"])
 
     def time_pass(self, packed, mode, workers=None):
@@ -156,9 +159,9 @@ class Bench:
     def train(self, sql, params, first, table, out):
         def run():
             if first:
-                self.q("SELECT indb_ml.drop_prepared(%s)", [table])
+                self.q(f"SELECT {self.s}.drop_prepared(%s)", [table])
             self.q(f"DROP TABLE IF EXISTS {out}, {out}_summary")
-            self.q(sql, params)
+            self.q(sql.format(s=self.s), params)
         return timed(run, self.repeat)
 
 
@@ -181,77 +184,98 @@ def export_and_sklearn(c, table):
     return export, time.perf_counter() - t0
 
 
-def run(dsn, rows, big_rows, repeat, root, legacy):
+def run(dsn, rows, big_rows, repeat, benches):
     import psycopg
 
     from report import add, print_table
 
-    c = psycopg.connect(dsn, autocommit=True)
-    b = Bench(c, root, repeat, legacy)
+    c = benches[0].c
     small, big = "bench_dp_1m", "bench_dp_4m"
     label = f"{rows // 1_000_000}M" if rows >= 1_000_000 else f"{rows // 1000}k"
     big_label = f"{big_rows // 1_000_000}M" if big_rows >= 1_000_000 else f"{big_rows // 1000}k"
     make_table(c, small, rows)
-    scan = b.scan(small)
+    scan = benches[0].scan(small)
     add(f"bare scan {label} x {D}", scan, 1.0, "scans", "reference", None, GROUP)
-
-    pack = timed(lambda: b.prepare(small), repeat)
-    add(f"packing (prepare) {label}", pack, pack / scan, "scans", "<= 8", pack / scan <= 8, GROUP)
-    check = timed(lambda: b.q("SELECT indb_ml.prepare(%s, 'y', 'x')", [small]), repeat)
-    add("freshness check paid by a refit (prepare, reused)", check, check / scan, "scans", "exact and cheap",
-        None, GROUP, "fingerprint: i8-security")
-    packed = b.packed(small)
-    grad = b.time_pass(packed, "grad")
-    add("gradient pass", grad, grad / scan, "scans", "<= 1.2", grad / scan <= 1.2, GROUP)
-    hess = b.time_pass(packed, "hess")
-    add("Hessian pass", hess, hess / scan, "scans", "<= 2", hess / scan <= 2, GROUP)
-
-    irls = "SELECT indb_ml.logregr_train(%s, 'bench_dp_m', 'y', 'x', NULL, 20, 'irls', 1e-4)"
-    first = b.train(irls, [small], True, small, "bench_dp_m")
-    add("logistic IRLS first fit (packs)", first, first / scan, "scans", "<= 15", first / scan <= 15, GROUP)
-    refit = b.train(irls, [small], False, small, "bench_dp_m")
-    add("logistic IRLS refit", refit, refit / scan, "scans", "<= 6", refit / scan <= 6, GROUP)
-    lin = "SELECT indb_ml.linregr_train(%s, 'bench_dp_m', 'y', 'x')"
-    lin_first = b.train(lin, [small], True, small, "bench_dp_m")
-    add("linregr first fit (packs)", lin_first, lin_first / scan, "scans", "<= 10", lin_first / scan <= 10, GROUP)
-    lin_refit = b.train(lin, [small], False, small, "bench_dp_m")
-    add("linregr refit", lin_refit, lin_refit / scan, "scans", "<= 3", lin_refit / scan <= 3, GROUP)
-    pca = "SELECT indb_ml.pca_train(%s, 'bench_dp_m', 'x')"
-    pca_first = b.train(pca, [small], True, small, "bench_dp_m")
-    add("PCA first fit (packs)", pca_first, pca_first / scan, "scans", "<= 10", pca_first / scan <= 10, GROUP)
-
     exp_s, skl_s = export_and_sklearn(c, small)
     add("COPY (binary) export to numpy", exp_s, exp_s / scan, "scans", "reference", None, GROUP)
     add("scikit-learn logistic (lbfgs) on the export", skl_s, skl_s / scan, "scans", "reference", None, GROUP)
     ref = exp_s + skl_s
-    add("logistic IRLS first fit / (export + scikit-learn)", first, first / ref, "x ref", "< 1", first / ref < 1,
-        GROUP)
+
+    def each(figure, measure, target=None, test=None, unit="scans", base=scan, note=None):
+        """Measure one figure with every checkout, one after the other."""
+        for b in benches:
+            secs = measure(b)
+            ratio = secs / base
+            add(figure, secs, ratio, unit, target or "", None if test is None else test(ratio), b.label,
+                note(b) if note else "")
+
+    each(f"packing (prepare) {label}", lambda b: timed(lambda: b.prepare(small), repeat), "<= 8", lambda r: r <= 8)
+    each("freshness check paid by a refit (prepare, reused)",
+         lambda b: timed(lambda: b.q(f"SELECT {b.s}.prepare(%s, 'y', 'x')", [small]), repeat),
+         "exact and cheap", None, note=lambda b: "fingerprint (i8-security)")
+    each("gradient pass", lambda b: b.time_pass(b.packed(small), "grad"), "<= 1.2", lambda r: r <= 1.2)
+    each("Hessian pass", lambda b: b.time_pass(b.packed(small), "hess"), "<= 2", lambda r: r <= 2)
+    irls = "SELECT {s}.logregr_train(%s, 'bench_dp_m', 'y', 'x', NULL, 20, 'irls', 1e-4)"
+    first = {}
+
+    def irls_first(b):
+        first[b.label] = b.train(irls, [small], True, small, "bench_dp_m")
+        return first[b.label]
+    each("logistic IRLS first fit (packs)", irls_first, "<= 15", lambda r: r <= 15)
+    each("logistic IRLS refit", lambda b: b.train(irls, [small], False, small, "bench_dp_m"), "<= 6",
+         lambda r: r <= 6)
+    each("logistic IRLS first fit / (export + scikit-learn)", lambda b: first[b.label], "< 1", lambda r: r < 1,
+         "x ref", ref)
+    lin = "SELECT {s}.linregr_train(%s, 'bench_dp_m', 'y', 'x')"
+    each("linregr first fit (packs)", lambda b: b.train(lin, [small], True, small, "bench_dp_m"), "<= 10",
+         lambda r: r <= 10)
+    each("linregr refit", lambda b: b.train(lin, [small], False, small, "bench_dp_m"), "<= 3", lambda r: r <= 3)
+    pca = "SELECT {s}.pca_train(%s, 'bench_dp_m', 'x')"
+    each("PCA first fit (packs)", lambda b: b.train(pca, [small], True, small, "bench_dp_m"), "<= 10",
+         lambda r: r <= 10)
+    pack_1m = {}
+    for b in benches:
+        pack_1m[b.label] = timed(lambda: b.prepare(small), repeat)
+    for b in benches:
+        b.q(f"SELECT {b.s}.drop_prepared(%s)", [small])
 
     make_table(c, big, big_rows)
-    big_scan = b.scan(big)
+    big_scan = benches[0].scan(big)
     add(f"bare scan {big_label} x {D}", big_scan, big_scan / scan, f"x {label} scan", "reference", None, GROUP)
-    peaks = []
+    peaks = {}
 
-    def pack_big():
+    def pack_big(b):
         with psycopg.connect(dsn, autocommit=True) as c2:
-            c2.execute("SELECT indb_ml.drop_prepared(%s)", [big])
+            c2.execute(f"SELECT {b.s}.drop_prepared(%s)", [big])
             pid = c2.execute("SELECT pg_backend_pid()").fetchone()[0]
             with PeakRss(pid) as rss:
-                c2.execute("SELECT indb_ml.prepare(%s, 'y', 'x')", [big])
-            peaks.append(rss.peak)
-    big_pack = timed(pack_big, repeat)
-    growth = big_pack / pack
-    add(f"packing (prepare) {big_label}", big_pack, growth, f"x {label} packing", "<= 4.5 (linear)", growth <= 4.5,
-        GROUP, f"peak backend RssAnon {max(peaks) / 2**20:.0f} MB")
-    big_packed = b.packed(big)
+                c2.execute(f"SELECT {b.s}.prepare(%s, 'y', 'x')", [big])
+            peaks[b.label] = max(peaks.get(b.label, 0), rss.peak)
+    for b in benches:
+        secs = timed(lambda: pack_big(b), repeat)
+        growth = secs / pack_1m[b.label]
+        add(f"packing (prepare) {big_label}", secs, growth, f"x {label} packing", "<= 4.5 (linear)", growth <= 4.5,
+            b.label, f"peak backend RssAnon {peaks[b.label] / 2**20:.0f} MB")
     for mode, name in (("grad", "gradient"), ("hess", "Hessian")):
-        serial = b.time_pass(big_packed, mode, workers=0)
-        parallel = b.time_pass(big_packed, mode, workers=2)
-        launched, per_worker, _ = b.explain_workers(big_packed, mode)
-        add(f"{name} pass {big_label}, 0 workers", serial, serial / big_scan, "scans", "", None, GROUP)
-        add(f"{name} pass {big_label}, 2 workers", parallel, serial / parallel, "x faster", ">= 1.6",
-            serial / parallel >= 1.6, GROUP, f"workers launched {launched}, blocks per worker {per_worker}")
+        for b in benches:
+            packed = b.packed(big)
+            serial = b.time_pass(packed, mode, workers=0)
+            parallel = b.time_pass(packed, mode, workers=2)
+            launched, per_worker, _ = b.explain_workers(packed, mode)
+            add(f"{name} pass {big_label}, 0 workers", serial, serial / big_scan, "scans", "", None, b.label)
+            add(f"{name} pass {big_label}, 2 workers", parallel, serial / parallel, "x faster", ">= 1.6",
+                serial / parallel >= 1.6, b.label, f"workers launched {launched}, blocks per worker {per_worker}")
+    for b in benches:
+        b.q(f"SELECT {b.s}.drop_prepared(%s)", [big])
     print_table()
+
+
+def install_before(dsn, root):
+    """Install another checkout's code as schema indb_before (in a subprocess: its own indb_ml)."""
+    import subprocess
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from indb_ml import installer; "
+            "installer.install(sys.argv[2], schema='indb_before', write_extension=False)")
+    subprocess.run([sys.executable, "-c", code, str(root), dsn], check=True)
 
 
 def main():
@@ -260,15 +284,21 @@ def main():
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--big-rows", type=int, default=4_000_000)
     ap.add_argument("--repeat", type=int, default=3)
-    ap.add_argument("--root", type=Path, default=HERE.parent, help="the checkout whose code is benchmarked")
-    ap.add_argument("--legacy-pass", action="store_true", help="time passes as the old drivers ran them")
+    ap.add_argument("--before", type=Path, help="another checkout to measure side by side (schema indb_before)")
     args = ap.parse_args()
-    sys.path.insert(0, str(args.root))
+    sys.path.insert(0, str(HERE.parent))
     sys.path.insert(1, str(HERE))
+    import psycopg
     from common import server
 
     with server(args.dsn) as dsn:
-        run(dsn, args.rows, args.big_rows, args.repeat, args.root.resolve(), args.legacy_pass)
+        c = psycopg.connect(dsn, autocommit=True)
+        benches = [Bench(c, HERE.parent, "indb_ml", args.repeat, False, GROUP)]
+        if args.before:
+            install_before(dsn, args.before.resolve())
+            benches.append(Bench(c, args.before.resolve(), "indb_before", args.repeat, True,
+                                 f"before ({args.before.name})"))
+        run(dsn, args.rows, args.big_rows, args.repeat, benches)
 
 
 if __name__ == "__main__":

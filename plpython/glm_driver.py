@@ -1,8 +1,9 @@
 """The iteration driver shared by every GLM-family model (takes ``plpy``; runs in the caller's backend).
 
 One loop for all models and optimizers: per round it runs the ``glm_pass``
-aggregate over the prepared blocks, grouped by the source partition and the
-grouping columns (each active group gets its own model as a constant task),
+aggregate over the prepared blocks through ``passes.run`` (per grouping-column
+group, each active group with its own model as a constant task, and per
+partition of a partitioned source),
 adds the partition states up, lets each group's optimizer take its step,
 writes the iteration to the registry's history (loss, gradient norm, step
 size, rows, elapsed ms), emits a NOTICE, and stops a group when it converges
