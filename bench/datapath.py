@@ -4,8 +4,8 @@
                              [--before DIR]
 
 Every figure is the median of ``--repeat`` runs and is reported as a ratio to a reference measured
-in the same run: a bare scan of the same rows (``SELECT sum(x[2])``), or COPY (binary) export +
-scikit-learn. Rows go to bench/report.py's table. ``--before DIR`` also installs another
+in the same run: a bare scan of the same rows (``SELECT sum(x[2])``, timed again just before each
+figure, since a shared machine's load drifts), or COPY (binary) export + scikit-learn. Rows go to bench/report.py's table. ``--before DIR`` also installs another
 checkout's code (e.g. the main branch before a change) as schema ``indb_before`` on the same
 server and measures every figure with it too, interleaved with this checkout's, against the same
 references; its passes are timed the way its drivers ran them (``GROUP BY part``, default
@@ -201,11 +201,13 @@ def run(dsn, rows, big_rows, repeat, benches):
     add("scikit-learn logistic (lbfgs) on the export", skl_s, skl_s / scan, "scans", "reference", None, GROUP)
     ref = exp_s + skl_s
 
-    def each(figure, measure, target=None, test=None, unit="scans", base=scan, note=None):
-        """Measure one figure with every checkout, one after the other."""
+    def each(figure, measure, target=None, test=None, unit="scans", base=None, note=None):
+        """Measure one figure with every checkout, one after the other. Unless another base is
+        given, the ratio is to a bare scan timed just before (the machine's load drifts)."""
         for b in benches:
+            here = base if base is not None else benches[0].scan(small)
             secs = measure(b)
-            ratio = secs / base
+            ratio = secs / here
             add(figure, secs, ratio, unit, target or "", None if test is None else test(ratio), b.label,
                 note(b) if note else "")
 
