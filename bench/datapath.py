@@ -150,10 +150,10 @@ class Bench:
         for i, line in enumerate(plan):
             if "Seq Scan on" in line:
                 for follow in plan[i + 1:]:
+                    if "->" in follow:
+                        break
                     if follow.strip().startswith("Worker ") and "rows=" in follow:
                         per_worker.append(int(follow.split("rows=")[1].split()[0]))
-                    elif "Worker" not in follow:
-                        break
         return launched, per_worker, plan
 
     def train(self, sql, params, first, table, out):

@@ -100,7 +100,7 @@ def set_workers(plpy, table_sql):
     """parallel_workers of the packed table (or of each partition) by its packed bytes."""
     rels = plpy.execute(
         f"SELECT relid::regclass::text AS rel FROM pg_catalog.pg_partition_tree({plpy.quote_literal(table_sql)}::regclass) "
-        f"WHERE isleaf")
+        f"WHERE isleaf") or [{"rel": table_sql}]     # a plain table has no partition tree
     for r in rels:
         size = plpy.execute(f"SELECT coalesce(sum(length(x)), 0)::int8 AS b FROM {r['rel']}")[0]["b"]
         workers = min(int(size // BYTES_PER_WORKER), MAX_WORKERS)
