@@ -316,6 +316,11 @@ def uninstall(dsn: str, schema: str = "indb_ml") -> dict:
                 OR (d.classid = 'pg_attrdef'::regclass AND d.objid IN (
                         SELECT a.oid FROM pg_attrdef a JOIN pg_class c ON c.oid = a.adrelid WHERE c.relnamespace = n.oid))
                 OR (d.classid = 'pg_aggregate'::regclass)
+                OR (d.classid = 'pg_policy'::regclass AND d.objid IN (
+                        SELECT p.oid FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = n.oid))
+                OR (d.classid = 'pg_event_trigger'::regclass AND d.objid IN (
+                        SELECT e.oid FROM pg_event_trigger e JOIN pg_proc p ON p.oid = e.evtfoid
+                        WHERE p.pronamespace = n.oid))
               )
             """, [schema]).fetchall()
         if dependents:

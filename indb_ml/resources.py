@@ -18,7 +18,7 @@ PACKAGED = PACKAGE_DIR / "_dist"
 SHIPPED_FOLDERS = ("sql", "plpython", "migrations", "extension", "data", "examples")
 REQUIRED_FOLDERS = ("sql", "plpython", "migrations", "extension")
 
-ROOT = PACKAGED if (PACKAGED / "sql").is_dir() else PACKAGE_DIR.parent
+ROOT = PACKAGED if PACKAGED.is_dir() else PACKAGE_DIR.parent
 PROJECT_ROOT = ROOT  # kept for callers that used the old name
 SQL_DIR = ROOT / "sql"
 PLPYTHON_DIR = ROOT / "plpython"

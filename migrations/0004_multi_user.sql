@@ -5,7 +5,8 @@
 --   * no UPDATE on catalog columns that could redirect anything; a model row can be
 --     updated only while its training runs; a model is bound to its table's OID;
 --   * packed data and prepared graphs live in @extschema@_data, where members may CREATE
---     (never in @extschema@, which holds the functions), each owned by the role that made it;
+--     (never in @extschema@, which holds the functions), each owned by the role that made it,
+--     under random names (copies made before, under guessable names, are dropped);
 --   * dropping a source drops its packed copies and prepared graphs (event trigger).
 -- Runs as a superuser, both from the installer and inside CREATE EXTENSION.
 
@@ -19,8 +20,47 @@ $$;
 COMMENT ON ROLE indb_ml_user IS
     'indb_ml: members may train, predict, evaluate and run graph algorithms on tables they can read';
 
--- packed copies made before this migration sit in @extschema@ under guessable names: drop them
--- (they are caches; the next training packs again, into @extschema@_data)
+-- The schema for packed data. Inside CREATE/ALTER EXTENSION it is not made a member (like the
+-- main schema), so DROP EXTENSION needs no CASCADE after training; packed copies such a drop
+-- left behind are unreachable caches and are dropped here.
+DO $$
+DECLARE
+    r record;
+BEGIN
+    IF pg_catalog.to_regnamespace('@extschema@_data') IS NULL THEN
+        CREATE SCHEMA @extschema@_data;
+    END IF;
+    IF EXISTS (SELECT 1 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+               WHERE d.classid = 'pg_catalog.pg_namespace'::regclass
+                 AND d.objid = '@extschema@_data'::regnamespace AND d.deptype = 'e') THEN
+        EXECUTE (SELECT format('ALTER EXTENSION %I DROP SCHEMA @extschema@_data', e.extname)
+                 FROM pg_catalog.pg_depend d JOIN pg_catalog.pg_extension e ON e.oid = d.refobjid
+                 WHERE d.classid = 'pg_catalog.pg_namespace'::regclass
+                   AND d.objid = '@extschema@_data'::regnamespace AND d.deptype = 'e');
+    END IF;
+    FOR r IN SELECT c.relname FROM pg_catalog.pg_class c
+             WHERE c.relnamespace = '@extschema@_data'::regnamespace AND c.relkind IN ('r', 'p')
+               AND c.relname ~ '^_(prep|graph|als)_' LOOP
+        EXECUTE format('DROP TABLE @extschema@_data.%I', r.relname);
+    END LOOP;
+END
+$$;
+COMMENT ON SCHEMA @extschema@_data IS
+    'indb_ml: packed data and prepared graphs, each table owned by the role that made it and readable by it alone';
+
+-- catalog columns: who owns a row-- catalog columns: who owns a row, which relation a model is bound to
+-- regclass, not oid: pg_dump writes it as the table's name and a restore binds it to the new OID
+ALTER TABLE @extschema@.models ADD COLUMN out_oid regclass;
+UPDATE @extschema@.models m SET out_oid = c.oid::regclass
+FROM pg_catalog.pg_class c
+WHERE c.oid = pg_catalog.to_regclass(m.out_table) AND c.relkind = 'r'
+  AND pg_catalog.pg_get_userbyid(c.relowner) = m.owner;
+COMMENT ON COLUMN @extschema@.models.out_oid IS
+    'the OID of the table training wrote; predict/evaluate read only that relation, owned by owner';
+ALTER TABLE @extschema@.prepared_data ADD COLUMN owner name NOT NULL DEFAULT current_user;
+ALTER TABLE @extschema@.prepared_graphs ADD COLUMN owner name NOT NULL DEFAULT current_user;
+-- packed copies made before this migration sit in @extschema@ under guessable names, with
+-- fingerprints that never match any more: drop them (caches; the next training packs again)
 DO $$
 DECLARE
     r record;
@@ -36,21 +76,6 @@ BEGIN
     DELETE FROM @extschema@.prepared_graphs;
 END
 $$;
-
-CREATE SCHEMA @extschema@_data;
-COMMENT ON SCHEMA @extschema@_data IS
-    'indb_ml: packed data and prepared graphs, each table owned by the role that made it and readable by it alone';
-
--- catalog columns: who owns a row, which relation a model is bound to
-ALTER TABLE @extschema@.models ADD COLUMN out_oid oid;
-UPDATE @extschema@.models m SET out_oid = c.oid
-FROM pg_catalog.pg_class c
-WHERE c.oid = pg_catalog.to_regclass(m.out_table) AND c.relkind = 'r'
-  AND pg_catalog.pg_get_userbyid(c.relowner) = m.owner;
-COMMENT ON COLUMN @extschema@.models.out_oid IS
-    'the OID of the table training wrote; predict/evaluate read only that relation, owned by owner';
-ALTER TABLE @extschema@.prepared_data ADD COLUMN owner name NOT NULL DEFAULT current_user;
-ALTER TABLE @extschema@.prepared_graphs ADD COLUMN owner name NOT NULL DEFAULT current_user;
 COMMENT ON COLUMN @extschema@.prepared_data.table_name IS 'the packed table, in schema @extschema@_data, owned by owner';
 COMMENT ON COLUMN @extschema@.prepared_graphs.table_prefix IS
     'the prepared tables <prefix>_v, _e, _csr, in schema @extschema@_data, owned by owner';

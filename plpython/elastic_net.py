@@ -29,6 +29,35 @@ def _standardizer(st, d):
     return M
 
 
+# MADlib's fista / igd step-size settings: they change the path to the minimiser, not the minimiser
+_STEP_TUNING = {"eta", "max_stepsize", "use_active_set", "activeset_tolerance", "random_stepsize", "stepsize",
+                "step_decay", "warmup", "warmup_lambdas", "warmup_lambda_no", "warmup_tolerance", "threshold",
+                "parallel"}
+
+
+def _all_columns(plpy, fname, source_table, dependent, grouping_col, excluded):
+    """MADlib's col_ind_var '*': every numeric column but those the label uses, the grouping and the
+    excluded columns -> 'ARRAY["a", "b", ...]'."""
+    from . import expressions, identifiers
+    src = identifiers.resolve_table(plpy, source_table, "source table")
+    cols = identifiers.table_columns(plpy, src["oid"])
+    used = set()
+    try:
+        for tok in expressions.tokenize_expression(dependent):
+            if tok[0] in ("word", "qword"):
+                used.add(tok[1] if tok[0] == "qword" else tok[1].lower())
+        for text in (grouping_col, excluded):
+            used.update(i[1] if i[2].startswith('"') else i[1].lower()
+                        for i in identifiers.parse_name_list(text, "excluded"))
+    except identifiers.NameError_ as exc:
+        plpy.error(f"{fname}: {exc}")
+    names = [c for c, info in cols.items() if c not in used and info["elem"] is None
+             and info["typname"] in identifiers.NUMERIC_TYPES]
+    if not names:
+        plpy.error(f"{fname}: col_ind_var '*' leaves no numeric column in {source_table}")
+    return "ARRAY[" + ", ".join(plpy.quote_ident(c) for c in names) + "]"
+
+
 def train(plpy, schema, source_table, out_table, dependent, independent, family, alpha, lam, standardize,
           grouping_col, optimizer, optimizer_params, excluded, max_iter, tolerance):
     t0 = time.perf_counter()
@@ -42,12 +71,20 @@ def train(plpy, schema, source_table, out_table, dependent, independent, family,
         plpy.error(f"{fname}: lambda_value must be >= 0, got {lam}")
     if optimizer is not None and optimizer.strip().lower() not in ("cd", "fista", "igd"):
         plpy.error(f"{fname}: optimizer {optimizer!r} is not one of cd, fista, igd")
-    if excluded:
-        plpy.error(f"{fname}: excluded is not supported; list the features in col_ind_var instead")
-    if optimizer_params is not None and str(optimizer_params).strip():
-        keys = [p.split("=", 1)[0].strip() for p in str(optimizer_params).split(",") if p.strip()]
-        plpy.error(f"{fname}: optimizer_params ({', '.join(keys)}) are not implemented (cross-validation with "
-                   f"n_folds / validation_result, step sizes, warm-up); pass NULL")
+    if independent is not None and independent.strip() == "*":
+        independent = _all_columns(plpy, fname, source_table, dependent, grouping_col, excluded)
+    elif excluded and excluded.strip():
+        plpy.error(f"{fname}: excluded applies to col_ind_var '*' only; list the features in col_ind_var instead")
+    if optimizer_params is not None and str(optimizer_params).strip().strip("{}").strip():
+        keys = [p.split("=", 1)[0].strip() for p in str(optimizer_params).strip().strip("{}").split(",")
+                if p.strip()]
+        tuning = [k for k in keys if k.lower() in _STEP_TUNING]
+        other = [k for k in keys if k.lower() not in _STEP_TUNING]
+        if other:
+            plpy.error(f"{fname}: optimizer_params ({', '.join(other)}) are not implemented (cross-validation with "
+                       f"n_folds / validation_result, lambda/alpha grids); pass NULL or only step-size settings")
+        plpy.notice(f"{fname}: optimizer_params {', '.join(tuning)} tune MADlib's fista/igd steps; they do not "
+                    f"change the minimiser, which is computed here by coordinate descent / proximal Newton")
     if optimizer is not None and optimizer.strip().lower() != "cd":
         plpy.notice(f"{fname}: optimizer {optimizer.strip().lower()} solves the same convex problem here by "
                     f"coordinate descent (gaussian) or proximal Newton (binomial); the minimiser is the same")

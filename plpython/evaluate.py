@@ -27,7 +27,8 @@ def qualified_name(plpy, name):
 
 def _registry_row(plpy, schema, name):
     # row-level security shows a role only its own rows; a superuser's own row wins over others
-    plan = plpy.prepare(f"SELECT model_id, name, algorithm, out_table, out_oid, owner, params, dependent_varname, "
+    plan = plpy.prepare(f"SELECT model_id, name, algorithm, out_table, out_oid::oid AS out_oid, owner, params, "
+                        f"dependent_varname, "
                         f"independent_varname, grouping_cols, status FROM {schema}.models WHERE name = $1 "
                         f"ORDER BY (owner = current_user) DESC, model_id DESC LIMIT 1", ["text"])
     rows = plpy.execute(plan, [name])
@@ -105,17 +106,23 @@ def load_model(plpy, schema, name):
 
 
 def cached_model(plpy, GD, schema, name):
+    """The model, cached per backend and per role (GD outlives SET ROLE and SECURITY DEFINER calls,
+    and each role may see only its own models)."""
     cache = GD.setdefault("indb_ml_models", {})
+    plan = GD.get("indb_ml_current_user")
+    if plan is None:
+        plan = GD["indb_ml_current_user"] = plpy.prepare("SELECT current_user AS u")
+    name = (plpy.execute(plan)[0]["u"], name)
     now = time.monotonic()
     entry = cache.get(name)
     if entry is not None and now - entry[0] < CACHE_SECONDS:
         return entry[1]
     if entry is not None:
-        reg = _registry_row(plpy, schema, name)
+        reg = _registry_row(plpy, schema, name[1])
         if reg["model_id"] == entry[1]["model_id"]:
             cache[name] = (now, entry[1])
             return entry[1]
-    model = load_model(plpy, schema, name)
+    model = load_model(plpy, schema, name[1])
     cache[name] = (now, model)
     return model
 

@@ -19,6 +19,8 @@ with a foreign partition, sources with row-level security (what a role sees may 
 settings), and any source read by a transaction that has already written something (it may have
 changed the source, and its own rows share one xmin; autocommit trainings are not affected).
 """
+from . import locks
+
 _TWO32 = 1 << 32
 
 _DEFINITION = """
@@ -62,7 +64,5 @@ def source_fingerprint(plpy, rel, columns, what="source table"):
 
 
 def lock(plpy, *key):
-    """Serialise work on one key (e.g. packing one source for one role) until the transaction ends."""
-    text = "indb_ml:" + "\x1f".join(str(k) for k in key)
-    plpy.execute(plpy.prepare("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 0))",
-                              ["text"]), [text])
+    """Serialise work on one key (e.g. packing one source) until the transaction ends (``locks.wait``)."""
+    return locks.wait(plpy, "indb_ml:" + "\x1f".join(str(k) for k in key))

@@ -11,10 +11,8 @@ import time
 
 import numpy as np
 
-from . import glm_driver, optimizers, registry, stats
+from . import glm_driver, glm_families, glm_irls, linregr, optimizers, registry, stats
 
-FAMILY_KERNEL = {"poisson": "poisson", "binomial": "logistic", "gaussian": "gaussian"}
-DEFAULT_LINK = {"poisson": "log", "binomial": "logit", "gaussian": "identity"}
 
 
 def inference(w, hess_sum, n, dispersion=1.0, df=None):
@@ -28,8 +26,7 @@ def inference(w, hess_sum, n, dispersion=1.0, df=None):
         p = np.array([stats.normal_two_sided_p(float(v)) for v in z])
     else:
         p = np.array([stats.t_two_sided_p(float(v), df) for v in z])
-    eig = np.linalg.eigvalsh(hess_sum) if hess_sum.size else np.array([1.0])
-    cond = float(eig.max() / eig.min()) if eig.min() > 0 else float("inf")
+    cond = linregr.condition_number(hess_sum)
     return se, z, p, cond, vcov
 
 
@@ -81,52 +78,40 @@ def train(plpy, schema, source_table, model_table, dependent, independent, famil
     fam = parse_params(plpy, fname, family_params, {"family": _text, "link": _text})
     opt = parse_params(plpy, fname, optim_params, {"max_iter": int, "optimizer": _text, "tolerance": float})
     family = fam.get("family", "poisson")
-    if family not in FAMILY_KERNEL:
-        plpy.error(f"glm: family {family!r} is not supported; use poisson, binomial or gaussian")
-    link = fam.get("link", DEFAULT_LINK[family])
-    if link != DEFAULT_LINK[family]:
-        plpy.error(f"glm: link {link!r} is not supported for family {family}; use {DEFAULT_LINK[family]}")
-    optimizer = {"irls": "newton", "newton": "newton", "lbfgs": "lbfgs"}.get(opt.get("optimizer", "irls"))
+    if family not in glm_families.ALLOWED:
+        plpy.error(f"glm: family {family!r} is not supported; use {', '.join(glm_families.ALLOWED)}")
+    default_link, links = glm_families.ALLOWED[family]
+    link = fam.get("link", default_link)
+    if link not in links:
+        plpy.error(f"glm: link {link!r} is not supported for family {family}; use {', '.join(links)}")
+    optimizer = {"irls": "newton", "newton": "newton"}.get(opt.get("optimizer", "irls"))
     if optimizer is None:
-        plpy.error(f"glm: optimizer {opt.get('optimizer')!r} is not one of irls, newton, lbfgs")
+        plpy.error(f"glm: optimizer {opt.get('optimizer')!r} is not one of irls, newton")
     max_iter, tol = opt.get("max_iter", 100), opt.get("tolerance", 1e-6)
     glm_driver.check_common(plpy, fname, max_iter, tol)
     out, summary, prep, groups, model_id = glm_driver.setup(
         plpy, schema, fname, "glm", source_table, model_table, dependent, independent, grouping_col,
         {"family": family, "link": link, "optimizer": optimizer, "max_iter": max_iter, "tolerance": tol,
          "kind": "classification" if family == "binomial" else "regression"})
-    pb = glm_driver.Problem(fname, FAMILY_KERNEL[family], prep["n_features"], optimizer=optimizer,
-                            max_iter=max_iter, tolerance=tol, verbose=verbose)
+    codes = [glm_families.FAMILIES[family], glm_families.LINKS[link]]
+    pb = glm_driver.Problem(fname, "glm", prep["n_features"], family_params=codes, optimizer=optimizer,
+                            max_iter=max_iter, tolerance=tol, verbose=verbose, step_tolerance=1e-12)
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     expectation = {"poisson": "the poisson family needs counts >= 0",
-                   "binomial": "the binomial family needs 0/1 or boolean labels"}.get(family, "")
+                   "binomial": "the binomial family needs 0/1 or boolean labels",
+                   "gamma": "the gamma family needs labels > 0",
+                   "inverse_gaussian": "the inverse_gaussian family needs labels > 0"}.get(family, "")
     drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent, expectation)
-    drv.run()
-    if optimizer != "newton":
-        drv.final("hess")
-    results = {}
-    skipped = {k: s for k, _, s in groups}
-    for key, g in drv.groups.items():
-        n = g.rows
-        d = len(g.w)
-        if family == "gaussian":
-            rss = 2.0 * g.loss_sum
-            df = n - d
-            disp = rss / df if df > 0 else float("nan")
-            se, z, p, cond, vcov = inference(g.w, g.hess_sum, n, disp, df)
-            ll = -0.5 * n * (math.log(2 * math.pi * rss / n) + 1.0) if rss > 0 else float("inf")
-        else:
-            se, z, p, cond, vcov = inference(g.w, g.hess_sum, n)
-            ll = -g.loss_sum
-            disp = 1.0
-        results[key] = {"coef": g.w, "log_likelihood": ll, "std_err": se, "z_stats": z, "p_values": p,
-                        "dispersion": disp, "condition_no": cond, "num_rows_processed": n,
-                        "num_rows_skipped": skipped.get(key, 0), "num_iterations": g.iterations,
-                        "converged": g.converged, "variance_covariance": vcov}
-    cols = [("coef", "float8[]"), ("log_likelihood", "float8"), ("std_err", "float8[]"), ("z_stats", "float8[]"),
+    final = glm_irls.fit(drv, codes, family in glm_families.DISPERSION_ESTIMATED)
+    results = _results(drv, groups, family, final)
+    t_family = family in glm_families.DISPERSION_ESTIMATED
+    stat_name = "t_stats" if t_family else "z_stats"
+    cols = [("coef", "float8[]"), ("log_likelihood", "float8"), ("std_err", "float8[]"), (stat_name, "float8[]"),
             ("p_values", "float8[]"), ("dispersion", "float8"), ("condition_no", "float8"),
             ("num_rows_processed", "bigint"), ("num_rows_skipped", "bigint"), ("num_iterations", "integer"),
             ("converged", "boolean"), ("variance_covariance", "float8[]")]
+    for r in results.values():
+        r[stat_name] = r.pop("stats")
     glm_driver.write_table(plpy, out["sql"], prep, cols, results)
     n_all = sum(r["num_rows_processed"] for r in results.values())
     n_skip = sum(s for _, _, s in groups)
@@ -147,3 +132,24 @@ def train(plpy, schema, source_table, model_table, dependent, independent, famil
         "prepare_ms": 0.0 if prep["reused"] else prep["prepare_ms"]}, [out["sql"], summary["sql"]], train_ms)
     return f"glm ({family}/{link}): {out['sql']} from {n_all} rows in {len(results)} group(s), " \
            f"{drv.pass_count} passes, {train_ms:.0f} ms"
+
+
+def _results(drv, groups, family, final):
+    """MADlib's output per group: coefficients after the last step, that pass's log-likelihood and
+    information; dispersion Pearson χ² / (n - p) for the families that estimate it; std errors from the
+    inverse information times the dispersion; t statistics (n - p df) or z statistics."""
+    estimated = family in glm_families.DISPERSION_ESTIMATED
+    skipped = {k: s for k, _, s in groups}
+    results = {}
+    for key, g in drv.groups.items():
+        if key not in final:
+            continue
+        f = final[key]
+        n, d = int(f["n"]), len(g.w)
+        disp = f["pearson"] / (n - d) if estimated and f["pearson"] is not None and n > d else 1.0
+        se, stat, p, cond, vcov = inference(g.w, f["hess"], n, disp, (n - d) if estimated else None)
+        results[key] = {"coef": g.w, "log_likelihood": f["ll"], "std_err": se, "stats": stat, "p_values": p,
+                        "dispersion": disp, "condition_no": cond, "num_rows_processed": n,
+                        "num_rows_skipped": skipped.get(key, 0), "num_iterations": g.iterations,
+                        "converged": g.converged, "variance_covariance": vcov}
+    return results

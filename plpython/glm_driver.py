@@ -36,8 +36,14 @@ class Problem:
 
     def __init__(self, name, family, d, k=1, add_intercept=False, family_params=(), l2=0.0, l1=0.0,
                  penalize_intercept=False, optimizer="newton", max_iter=20, tolerance=1e-4, verbose=False,
-                 lr=None, decay=0.9, batch_size=100, average=True):
+                 lr=None, decay=0.9, batch_size=100, average=True, madlib_irls=False, step_tolerance=0.0):
         self.name = name
+        # Newton: also converged when the step is this small relative to the coefficients
+        self.step_tolerance = float(step_tolerance)
+        # MADlib's IRLS (logregr_train): stop when the total log-likelihood changes by less than
+        # the tolerance, and report the coefficients after the last Newton step (with the
+        # log-likelihood and Hessian of the pass that computed that step)
+        self.madlib_irls = bool(madlib_irls)
         self.family = family
         self.d = d
         self.k = k
@@ -105,7 +111,8 @@ def write_table(plpy, out_sql, prep, columns, results):
     ``columns`` [(name, sql type)], ``results`` {group key: {name: value}}. Values travel as one
     jsonb literal (quote_literal) read by jsonb_to_recordset: nothing is pasted unquoted."""
     rows = []
-    for key, res in results.items():
+    # a dict {key: row}, or [(key, row), ...] for several rows per group (multinom: one per category)
+    for key, res in (results.items() if isinstance(results, dict) else results):
         row = {"_gkey": key}
         row.update(res)
         rows.append(row)
@@ -270,17 +277,26 @@ class Driver:
                 g.loss, g.loss_sum, g.grad, g.hess_sum = loss, r["loss"], grad, r["hess"]
                 gnorm = float(np.linalg.norm(grad))
                 self.record(g, loss, gnorm, s["step"], ms, {"halvings": s["halvings"]} if s["halvings"] else None)
-                done = s["prev_loss"] is not None and self.converged(s["prev_loss"], loss)
-                if gnorm == 0.0 or done:
-                    g.converged, g.done = True, True
-                    del active[key]
-                    continue
-                if g.iterations >= pb.max_iter:
+                if pb.madlib_irls:
+                    done = s.get("prev_total") is not None and abs(s["prev_total"] - r["loss"]) < pb.tolerance
+                else:
+                    done = s["prev_loss"] is not None and self.converged(s["prev_loss"], loss)
+                if gnorm == 0.0 or done or g.iterations >= pb.max_iter:
+                    g.converged = gnorm == 0.0 or done
                     g.done = True
+                    if pb.madlib_irls and gnorm > 0.0:
+                        g.w = g.w + optimizers.equilibrated_solve(H, -grad)[0]
                     del active[key]
                     continue
                 direction, _ = optimizers.equilibrated_solve(H, -grad)
-                s.update(prev_w=g.w.copy(), prev_loss=loss, dir=direction, step=1.0, halvings=0)
+                if pb.step_tolerance and np.linalg.norm(direction) <= pb.step_tolerance * (
+                        np.linalg.norm(g.w) + pb.step_tolerance):
+                    g.converged, g.done = True, True
+                    g.w = g.w + direction
+                    del active[key]
+                    continue
+                s.update(prev_w=g.w.copy(), prev_loss=loss, dir=direction, step=1.0, halvings=0,
+                         prev_total=r["loss"])
                 g.w = g.w + direction
 
     # ---- L-BFGS
@@ -516,7 +532,10 @@ def check_two_classes(plpy, fname, prep, dependent, grouping_cols=None):
                        f"undefined; the training data needs both classes")
         return
     g = ", ".join(prep["group_sql"])
-    bad = plpy.execute(f"SELECT ({g})::text AS k FROM {src} WHERE {col} IS NOT NULL GROUP BY {g} "
+    # groups whose rows were all skipped (NULL features) are not trained (as MADlib): not checked
+    trained = " AND ".join(f"p.{c} IS NOT DISTINCT FROM s.{c}" for c in prep["group_sql"])
+    bad = plpy.execute(f"SELECT ({g})::text AS k FROM {src} AS s WHERE {col} IS NOT NULL AND EXISTS "
+                       f"(SELECT 1 FROM {prep['table']} AS p WHERE p.n > 0 AND {trained}) GROUP BY {g} "
                        f"HAVING count(DISTINCT {col}) < 2 LIMIT 1")
     if bad:
         plpy.error(f"{fname}: in group {bad[0]['k']} the label {dependent} of {src} has a single value: a model "
@@ -524,11 +543,10 @@ def check_two_classes(plpy, fname, prep, dependent, grouping_cols=None):
 
 
 def label_column_sql(plpy, prep, dependent):
-    from . import identifiers
+    from . import expressions, identifiers
     columns = identifiers.table_columns(plpy, prep["source"]["oid"])
-    item = identifiers.parse_element_list(str(dependent))[0]
-    name = identifiers.resolve_column(plpy, columns, item, prep["source"]["sql"], "dependent_varname")
-    return plpy.quote_ident(name), columns[name]
+    sql, typ, _ = expressions.value_expression(plpy, dependent, columns, prep["source"]["sql"], "dependent_varname")
+    return sql, {"typname": typ}
 
 
 def label_checker(plpy, fname, prep, dependent, expectation):

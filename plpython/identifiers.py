@@ -7,10 +7,13 @@ column name, a list of column names and numeric constants (with or without
 ``ARRAY[...]``) - resolves every name against the catalog and returns SQL
 built only from quoted identifiers and validated numbers.
 
-The pure parsing functions need no database; the ``resolve_*`` ones take the
-``plpy`` handle.
+Anything beyond that grammar (MADlib users' expressions, ``'x1 * x2'``, ``'crimerat >= 110'``)
+goes through plpython/expressions.py: a whitelist, then one prepared SELECT over the source.
+The pure parsing functions need no database; the ``resolve_*`` ones take the ``plpy`` handle.
 """
 import re
+
+from . import locks
 
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _UNQUOTED = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*")
@@ -169,8 +172,7 @@ def resolve_output_table(plpy, name, what="output table"):
     schema, table = parts
     sql = plpy.quote_ident(schema) + "." + plpy.quote_ident(table)
     # two trainings into one table: the second waits here until the first ends, then is told it exists
-    plpy.execute(plpy.prepare("SELECT pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended($1, 1))",
-                              ["text"]), ["indb_ml:out:" + sql])
+    locks.wait(plpy, "indb_ml:out\x1f" + sql)
     exists = plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1) IS NOT NULL AS e", ["text"]), [sql])
     if exists[0]["e"]:
         plpy.error(f"{what} {name!r} already exists; drop it or choose another name")

@@ -112,8 +112,7 @@ def solve(state):
     with np.errstate(divide="ignore", invalid="ignore"):
         t_stats = coef / std_err
     p_values = [stats.t_two_sided_p(float(t), df) for t in t_stats]
-    eig = np.linalg.eigvalsh(XtX)
-    condition_no = float(eig.max() / eig.min()) if eig.size and eig.min() > 0 else float("inf")
+    condition_no = condition_number(XtX) if rank == d else float("inf")
     return {
         "coef": coef,
         "r2": float(r2),
@@ -126,6 +125,46 @@ def solve(state):
         "df_resid": float(df),
         "variance_covariance": vcov,
     }
+
+
+# Breusch-Pagan (Koenker's studentised form, as MADlib): regress the squared residuals
+# a = (y - xβ)² on X; the statistic is n·R² of that regression, chi-squared with d - 1
+# degrees of freedom. state: [n, d, Σa, Σa², XᵀA (d), XᵀX (d*d)]
+
+
+def bp_transition(state, x_raw, y_raw, n, coef):
+    if x_raw is None or not n:
+        return state
+    X = blocks.matrix(x_raw, n)
+    a = (blocks.vector(y_raw) - X @ np.asarray(coef, dtype=float)) ** 2
+    d = X.shape[1]
+    block = np.concatenate([[n, d, a.sum(), a @ a], X.T @ a, (X.T @ X).ravel()])
+    if state is None:
+        return blocks.to_bytes(block)
+    acc = blocks.from_bytes(state)
+    acc[0] += block[0]
+    acc[2:] += block[2:]
+    return blocks.to_bytes(acc)
+
+
+def bp_solve(state):
+    """-> (bp_stats, bp_p_value)."""
+    s = np.asarray(state, dtype=float)
+    n, d = s[0], int(s[1])
+    a_sum, a_sq, XtA = s[2], s[3], s[4:4 + d]
+    XtX = s[4 + d:4 + d + d * d].reshape(d, d)
+    inv, _ = pseudo_inverse(XtX)
+    ess = max(XtA @ (inv @ XtA) - a_sum ** 2 / n, 0.0)
+    tss = max(a_sq - a_sum ** 2 / n, 0.0)
+    stat = n * (min(ess, tss) / tss if tss > 0 else 1.0)
+    return float(stat), stats.chi2_sf(stat, d - 1)
+
+
+def condition_number(gram):
+    """MADlib's condition_no: κ₂ of the design matrix, sqrt(λmax / λmin) of its Gram matrix XᵀX
+    (or XᵀAX, the weighted one, for logistic regression and GLMs); statsmodels reports the same."""
+    eig = np.linalg.eigvalsh(gram) if gram.size else np.array([1.0])
+    return float(np.sqrt(eig.max() / eig.min())) if eig.min() > 0 else float("inf")
 
 
 def predict(coef, x):

@@ -14,14 +14,20 @@ import numpy as np
 
 from . import glm, glm_driver, registry
 
-OPTIMIZERS = {"irls": "newton", "newton": "newton", "lbfgs": "lbfgs", "sgd": "sgd", "igd": "sgd"}
+# MADlib's 'cg' (conjugate gradient) runs as L-BFGS here: a quasi-Newton method that needs the same
+# gradient passes and converges in fewer of them (docs/madlib.md)
+OPTIMIZERS = {"irls": "newton", "newton": "newton", "lbfgs": "lbfgs", "cg": "lbfgs", "sgd": "sgd", "igd": "sgd"}
+DEFAULTS = {"max_iter": 20, "optimizer": "irls", "tolerance": 1e-4}
 
 
 def train(plpy, schema, source_table, out_table, dependent, independent, grouping_cols, max_iter, optimizer,
           tolerance, verbose, sgd_params=None):
     t0 = time.perf_counter()
     fname = "logregr_train"
-    opt = (optimizer or "irls").strip().lower()
+    # MADlib: NULL for a defaulted argument means the default
+    max_iter = DEFAULTS["max_iter"] if max_iter is None else max_iter
+    tolerance = DEFAULTS["tolerance"] if tolerance is None else tolerance
+    opt = (optimizer or DEFAULTS["optimizer"]).strip().lower()
     glm_driver.check_common(plpy, fname, max_iter, tolerance, opt, set(OPTIMIZERS))
     sp = glm.parse_params(plpy, fname, sgd_params, {"learning_rate": float, "decay": float, "batch_size": int,
                                                      "lambda": float})
@@ -34,7 +40,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
     pb = glm_driver.Problem(fname, "logistic", prep["n_features"], optimizer=OPTIMIZERS[opt], max_iter=max_iter,
                             tolerance=tolerance, verbose=verbose, lr=sp.get("learning_rate"),
                             decay=sp.get("decay", 0.9), batch_size=sp.get("batch_size", 100),
-                            l2=sp.get("lambda", 0.0))
+                            l2=sp.get("lambda", 0.0), madlib_irls=True)
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent,
                                                "logistic regression needs boolean or 0/1 labels")

@@ -11,9 +11,12 @@ Families (per-row loss; labels as packed by prepare):
 * ``logistic``  - y in {0, 1}:   log(1 + e^m) - y m
 * ``poisson``   - y >= 0, log link: e^m - y m + lgamma(y + 1)
 * ``gaussian``  - any y:        (m - y)^2 / 2
-* ``sqhinge``   - two labels (params: positive, negative value): max(0, 1 - t m)^2, t = +-1
+* ``sqhinge``   - two labels (params: positive, negative value, their class weights): c_t max(0, 1 - t m)^2, t = +-1
 * ``hinge``     - as sqhinge:   max(0, 1 - t m) (sub-gradient; SGD only)
 * ``softmax``   - y in {0..k-1}: logsumexp(m) - m_y, m = x W (W is d x k)
+* ``epsilon``   - any y (params: epsilon): max(0, |m - y| - epsilon), SVM regression (SGD only)
+* ``glm``       - any family and link of glm_families (params: family, link, what, psi):
+  Fisher scoring on the quasi-log-likelihood
 
 Pass modes: ``stats`` (column sums and sums of squares), ``grad`` (loss and
 gradient), ``hess`` (loss, gradient and Hessian - IRLS/Newton), ``sgd`` (one
@@ -27,9 +30,10 @@ import math
 
 import numpy as np
 
-from . import blocks
+from . import blocks, glm_families
 
-FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4, "softmax": 5}
+FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4, "softmax": 5, "glm": 6,
+            "epsilon": 7}
 FAMILY_NAMES = {v: k for k, v in FAMILIES.items()}
 MODES = {"stats": 0, "grad": 1, "hess": 2, "sgd": 3}
 HEADER = 5
@@ -105,6 +109,8 @@ def label_errors(family, y, params, k):
         return int(np.count_nonzero(y < 0))
     if family == FAMILIES["softmax"]:
         return int(np.count_nonzero((y != np.floor(y)) | (y < 0) | (y >= k)))
+    if family == FAMILIES["glm"]:
+        return glm_families.label_errors(int(params[0]), y)
     return 0
 
 
@@ -145,6 +151,8 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
                     H[:, c2, :, c] = block
             H = H.reshape(dd * k, dd * k)
         return loss, G.ravel(), H
+    if family == FAMILIES["glm"]:
+        return glm_families.evaluate(X, y, W, params, need_hess)
     m = X @ W
     H = None
     if family == FAMILIES["logistic"]:
@@ -167,20 +175,28 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
         loss = 0.5 * float(r @ r)
         if need_hess:
             H = X.T @ X
+    elif family == FAMILIES["epsilon"]:
+        e = m - y
+        over = np.abs(e) > params[0]
+        loss = float((np.abs(e[over]) - params[0]).sum())
+        r = np.where(over, np.sign(e), 0.0)
+        if need_hess:
+            H = np.zeros((X.shape[1], X.shape[1]))
     elif family in (FAMILIES["sqhinge"], FAMILIES["hinge"]):
         t = np.where(y == params[0], 1.0, -1.0)
+        cw = np.where(t > 0, params[2], params[3])      # class weights (MADlib's class_weight)
         z = 1.0 - t * m
         act = z > 0
         if family == FAMILIES["sqhinge"]:
             za = np.where(act, z, 0.0)
-            loss = float(za @ za)
-            r = -2.0 * t * za
+            loss = float((cw * za) @ za)
+            r = -2.0 * t * za * cw
             if need_hess:
                 Xa = X[act]
-                H = 2.0 * (Xa.T @ Xa)
+                H = 2.0 * ((Xa * cw[act][:, None]).T @ Xa)
         else:
-            loss = float(z[act].sum())
-            r = np.where(act, -t, 0.0)
+            loss = float((cw * z)[act].sum())
+            r = np.where(act, -t * cw, 0.0)
             if need_hess:
                 H = np.zeros((X.shape[1], X.shape[1]))
     else:
@@ -246,7 +262,7 @@ def sgd_params(lr, batch_size, epoch, seed, l2, intercept_index, average):
 
 def _sgd_block(acc, family, X, y, params, k, p, T, shuffle_key):
     """Mini-batch SGD over one block (rows in a seeded random order), model in acc."""
-    fam_np = 2 if family in (FAMILIES["sqhinge"], FAMILIES["hinge"]) else 0
+    fam_np = {FAMILIES["sqhinge"]: 4, FAMILIES["hinge"]: 4, FAMILIES["epsilon"]: 1}.get(family, 0)
     lr, batch, epoch, seed, l2, icpt, average = params[fam_np:fam_np + 7]
     fam_params = params[:fam_np]
     batch = max(int(batch), 1)

@@ -103,3 +103,15 @@ def group_rows(plpy, prep):
     return [(r["gkey"], int(r["n"]), int(r["skipped"])) for r in plpy.execute(
         f"SELECT {key} AS gkey, coalesce(sum(n), 0)::bigint AS n, coalesce(sum(n_skipped), 0)::bigint AS skipped "
         f"FROM {prep['table']} GROUP BY 1 ORDER BY 1")]
+
+
+def group_values(plpy, prep):
+    """{group key: {grouping column: value}} of every group in the prepared table."""
+    if not prep["group_sql"]:
+        return {"": {}}
+    names = [g for g, _ in prep["groups"]]
+    out = {}
+    for r in plpy.execute(f"SELECT DISTINCT {', '.join(prep['group_sql'])}, {group_key_sql(prep)} AS _indb_gkey "
+                          f"FROM {prep['table']}"):
+        out[r["_indb_gkey"]] = {g: r[g] for g in names}
+    return out

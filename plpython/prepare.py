@@ -13,17 +13,25 @@ per block.
 """
 import time
 
+<<<<<<< HEAD
 from . import fingerprint, identifiers, packed_store, packing
+=======
+from . import expressions, fingerprint, identifiers, packed_store
+>>>>>>> main
 
 DEFAULT_BLOCK_SIZE = 1000
 
 
 def _feature_sql(plpy, spec, columns, table):
-    """-> (SQL building a float8[] per row, feature names, fixed width or None)."""
+    """-> (SQL building a float8[] per row, feature names, fixed width or None).
+
+    Column names and numbers (the common case) are resolved directly; anything else is an
+    expression over the source's columns, admitted by identifiers' whitelist and checked by
+    one prepared SELECT over the source (``_expression_features``)."""
     try:
         kind, items = identifiers.parse_feature_spec(spec)
-    except identifiers.NameError_ as exc:
-        plpy.error(f"independent_varname {spec!r}: {exc}")
+    except identifiers.NameError_:
+        return _expression_features(plpy, spec, columns, table)
     if kind == "single":
         name = identifiers.resolve_column(plpy, columns, items[0], table, "independent_varname")
         col = columns[name]
@@ -48,28 +56,61 @@ def _feature_sql(plpy, spec, columns, table):
     return "ARRAY[" + ", ".join(parts) + "]", names, len(names)
 
 
+def _to_float8(sql, typ, what):
+    """A checked scalar expression of type typ -> float8 SQL (booleans as 0/1), or None if not numeric."""
+    if typ == "bool":
+        return f"({sql})::int::float8"
+    if typ in identifiers.NUMERIC_TYPES or typ in ("text", "unknown", "varchar"):
+        return f"({sql})::float8"
+    return None
+
+
+def _expression_features(plpy, spec, columns, table):
+    what = "independent_varname"
+    try:
+        tokens = expressions.tokenize_expression(spec)
+        items = expressions.array_literal_items(tokens)
+        if items is None:
+            items = expressions.split_top_level(tokens)
+    except identifiers.NameError_ as exc:
+        plpy.error(f"{what} {spec!r}: {exc}")
+    source_sql = identifiers.resolve_table(plpy, table, "source table")["sql"]
+    exprs = [expressions.render_expression(plpy, t, columns, table, what) for t in items]
+    types = expressions.expression_types(plpy, source_sql, exprs, f"{what} {spec!r}")
+    if len(exprs) == 1 and types[0][1] is not None:
+        if types[0][1] not in identifiers.NUMERIC_TYPES:
+            plpy.error(f"{what} {spec!r} is an array of {types[0][1]}; a numeric array is needed")
+        return f"({exprs[0]})::float8[]", None, None
+    parts = []
+    for e, (typ, _) in zip(exprs, types):
+        sql = _to_float8(e, typ, what)
+        if sql is None:
+            plpy.error(f"{what} {spec!r}: {e} is of type {typ}; features must be numeric")
+        parts.append(sql)
+    names = [" ".join(v if k != "string" else repr(v) for k, v in t) if len(t) > 1 else str(t[0][1])
+             for t in items]
+    return "ARRAY[" + ", ".join(parts) + "]", names, len(parts)
+
+
 def _label_sql(plpy, dependent, columns, table, label_values=None):
     if dependent is None:
         return ""
-    name = identifiers.resolve_one_column(plpy, columns, dependent, table, "dependent_varname")
-    col = columns[name]
+    col, typ, shown = expressions.value_expression(plpy, dependent, columns, table, "dependent_varname")
     if label_values is not None:
         # categorical labels of any type: packed as the 0-based index of the value (as text) in label_values
         literal = "ARRAY[" + ", ".join(plpy.quote_literal(str(v)) for v in label_values) + "]::text[]"
-        return f"(array_position({literal}, {plpy.quote_ident(name)}::text) - 1)::float8"
-    if col["typname"] not in identifiers.NUMERIC_TYPES:
-        plpy.error(f"column {name} (dependent_varname) is {col['type']}; a numeric or boolean label is needed")
-    cast = "::int::float8" if col["typname"] == "bool" else "::float8"
-    return f"{plpy.quote_ident(name)}{cast}"
+        return f"(array_position({literal}, {col}::text) - 1)::float8"
+    if typ not in identifiers.NUMERIC_TYPES:
+        plpy.error(f"{shown} (dependent_varname): a numeric or boolean label is needed")
+    cast = "::int::float8" if typ == "bool" else "::float8"
+    return f"{col}{cast}"
 
 
 def _used_columns(plpy, independent, dependent, columns, group_names):
     """Catalog names of every column the packing reads (already validated by _feature_sql/_label_sql)."""
     used = set(group_names)
-    _, items = identifiers.parse_feature_spec(independent)
-    used.update(identifiers.resolve_column(plpy, columns, item, "", "") for item in items if item[0] == "column")
-    if dependent is not None:
-        used.add(identifiers.resolve_one_column(plpy, columns, dependent, "", "dependent_varname"))
+    used.update(expressions.referenced_columns(independent, columns))
+    used.update(expressions.referenced_columns(dependent, columns))
     return used
 
 

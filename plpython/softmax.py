@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from . import glm_driver, identifiers, registry
+from . import expressions, glm_driver, identifiers, registry
 
 
 def train(plpy, schema, source_table, out_table, dependent, independent, grouping_cols, lam, optimizer,
@@ -24,10 +24,10 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
         plpy.error(f"{fname}: lambda must be >= 0")
     src = identifiers.resolve_table(plpy, source_table, "source table")
     cols = identifiers.table_columns(plpy, src["oid"])
-    col = identifiers.resolve_one_column(plpy, cols, dependent, source_table, "dependent_varname", f"{fname}: ")
-    labels = [str(v) for v in glm_driver.distinct_labels(plpy, fname, src["sql"], plpy.quote_ident(col))]
+    col, _, _ = expressions.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
+    labels = [str(v) for v in glm_driver.distinct_labels(plpy, fname, src["sql"], col)]
     if len(labels) < 2:
-        plpy.error(f"{fname}: the label needs at least 2 classes; column {col} holds "
+        plpy.error(f"{fname}: the label needs at least 2 classes; dependent_varname {dependent!r} holds "
                    f"{', '.join(labels) if labels else 'no values'}")
     k = len(labels)
     out, summary, prep, groups, model_id = glm_driver.setup(

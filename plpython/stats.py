@@ -71,3 +71,59 @@ def normal_two_sided_p(z):
     if math.isnan(z):
         return float("nan")
     return math.erfc(abs(z) / math.sqrt(2.0))
+
+
+def gammaincc(a, x):
+    """Regularised upper incomplete gamma Q(a, x): series below a + 1, continued fraction above."""
+    if x <= 0.0:
+        return 1.0
+    if math.isinf(x):
+        return 0.0
+    log_front = a * math.log(x) - x - math.lgamma(a)
+    if x < a + 1.0:
+        term = total = 1.0 / a
+        ap = a
+        for _ in range(100000):
+            ap += 1.0
+            term *= x / ap
+            total += term
+            if abs(term) < abs(total) * _EPS:
+                break
+        return max(0.0, 1.0 - math.exp(log_front) * total)
+    b = x + 1.0 - a
+    c = 1.0 / _TINY
+    d = 1.0 / b
+    h = d
+    for i in range(1, 100000):
+        an = -i * (i - a)
+        b += 2.0
+        d = an * d + b
+        d = d if abs(d) > _TINY else _TINY
+        c = b + an / c
+        c = c if abs(c) > _TINY else _TINY
+        d = 1.0 / d
+        delta = d * c
+        h *= delta
+        if abs(delta - 1.0) < _EPS:
+            break
+    return math.exp(log_front) * h
+
+
+def chi2_sf(x, df):
+    """P(X > x) for a chi-squared variable with df degrees of freedom."""
+    if math.isnan(x) or df <= 0:
+        return float("nan")
+    return gammaincc(df / 2.0, x / 2.0)
+
+
+def f_sf(f, d1, d2):
+    """P(F > f) for Fisher's F with (d1, d2) degrees of freedom."""
+    if math.isnan(f) or d1 <= 0 or d2 <= 0:
+        return float("nan")
+    if f <= 0:
+        return 1.0
+    return betainc(d2 / 2.0, d1 / 2.0, d2 / (d2 + d1 * f))
+
+
+def normal_cdf(z):
+    return 0.5 * math.erfc(-z / math.sqrt(2.0))

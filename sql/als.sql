@@ -143,6 +143,8 @@ plpy.execute(f"""
 st = plpy.execute(f"SELECT count(*) AS pairs, count(*) FILTER (WHERE c > 1) AS dup_pairs, "
                   f"coalesce(sum(c - 1), 0) AS dup_rows, avg(r) AS mu, count(DISTINCT u) AS users, "
                   f"count(DISTINCT i) AS items FROM {rtab}")[0]
+if counts["total"] == 0:
+    plpy.error(f"{fn}: ratings table {ratings_table} is empty")
 if st["pairs"] == 0:
     plpy.error(f"{fn}: {ratings_table} has no usable ratings ({counts['total']} rows, {counts['null_ratings']} "
                f"with a NULL rating, {counts['null_ids']} with a NULL id, {counts['bad_ratings']} NaN/infinite)")

@@ -52,7 +52,7 @@ BEGIN
         RAISE EXCEPTION '%: model % does not exist', fname, model;
     END IF;
     SELECT m.owner, m.output_tables INTO r FROM @extschema@.models m
-    WHERE m.out_oid = rel::oid AND m.algorithm = $2 AND m.status = 'succeeded'
+    WHERE m.out_oid::oid = rel::oid AND m.algorithm = $2 AND m.status = 'succeeded'
     ORDER BY (m.owner = current_user) DESC, m.model_id DESC LIMIT 1;
     IF NOT FOUND THEN
         RAISE EXCEPTION '%: % is not the table of one of your % models in @extschema@.models', fname, model, algorithm;

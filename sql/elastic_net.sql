@@ -45,3 +45,12 @@ RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 COMMENT ON FUNCTION @extschema@.elastic_net_predict(float8[], float8, float8[], text) IS
     'indb_ml: elastic net prediction: the mean (gaussian) or P(y = true) (binomial)';
+
+CREATE OR REPLACE FUNCTION @extschema@.elastic_net_predict(model_table text, new_data_table text, id_col_name text,
+                                                          output_table text)
+RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel predict_tables
+return predict_tables.elastic_net_table(plpy, "@extschema@", model_table, new_data_table, id_col_name, output_table)
+$py$;
+COMMENT ON FUNCTION @extschema@.elastic_net_predict(text, text, text, text) IS
+    'indb_ml: MADlib''s table-form prediction: output_table (id, [groups,] prediction: the mean, or the class for binomial)';

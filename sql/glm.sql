@@ -43,7 +43,14 @@ return glm.train(plpy, "@extschema@", source_table, model_table, dependent_varna
                  family_params, grouping_col, optim_params, verbose)
 $py$;
 COMMENT ON FUNCTION @extschema@.glm(text, text, text, text, text, text, text, boolean) IS
-    'indb_ml: generalised linear model by IRLS (poisson/log, binomial/logit, gaussian/identity). Writes model_table (coef, log_likelihood, std_err, z_stats, p_values, dispersion, condition_no, num_rows_processed, num_rows_skipped, num_iterations, converged, variance_covariance) and model_table_summary';
+    'indb_ml: generalised linear model by IRLS (MADlib''s families gaussian, binomial, poisson, gamma, inverse_gaussian and their links). Writes model_table (coef, log_likelihood, std_err, z_stats (t_stats for gaussian, gamma, inverse_gaussian), p_values, dispersion, condition_no, num_rows_processed, num_rows_skipped, num_iterations, converged, variance_covariance) and model_table_summary';
+
+CREATE OR REPLACE FUNCTION @extschema@.normal_cdf(z float8)
+RETURNS float8 LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
+import math
+return 0.5 * math.erfc(-z / math.sqrt(2.0))
+$py$;
+COMMENT ON FUNCTION @extschema@.normal_cdf(float8) IS 'indb_ml: the standard normal distribution function (the probit link''s inverse)';
 
 CREATE OR REPLACE FUNCTION @extschema@.glm_predict(coef float8[], x float8[], link text DEFAULT 'log')
 RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
@@ -61,8 +68,26 @@ BEGIN
         WHEN 'log' THEN exp(eta)
         WHEN 'logit' THEN 1.0 / (1.0 + exp(-eta))
         WHEN 'identity' THEN eta
+        WHEN 'probit' THEN @extschema@.normal_cdf(eta)
+        WHEN 'inverse' THEN 1.0 / eta
+        WHEN 'sqrt' THEN eta * eta
+        WHEN 'sqr_inverse' THEN 1.0 / sqrt(eta)
         ELSE NULL END;
 END
 $$;
 COMMENT ON FUNCTION @extschema@.glm_predict(float8[], float8[], text) IS
-    'indb_ml: the mean response of a GLM (inverse link of coef·x; link log, logit or identity)';
+    'indb_ml: the mean response of a GLM (inverse link of coef·x; link identity, log, logit, probit, inverse, sqrt or sqr_inverse)';
+
+CREATE OR REPLACE FUNCTION @extschema@.glm_predict_binomial(coef float8[], x float8[], link text DEFAULT 'logit')
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT @extschema@.glm_predict(coef, x, link) >= 0.5
+$$;
+COMMENT ON FUNCTION @extschema@.glm_predict_binomial(float8[], float8[], text) IS
+    'indb_ml: the predicted class of a binomial GLM (mean >= 0.5), as MADlib';
+
+CREATE OR REPLACE FUNCTION @extschema@.glm_predict_poisson(coef float8[], x float8[], link text DEFAULT 'log')
+RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+    SELECT round(@extschema@.glm_predict(coef, x, link))
+$$;
+COMMENT ON FUNCTION @extschema@.glm_predict_poisson(float8[], float8[], text) IS
+    'indb_ml: the predicted count of a poisson GLM (the mean, rounded), as MADlib';

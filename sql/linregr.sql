@@ -72,8 +72,7 @@ CREATE OR REPLACE FUNCTION @extschema@.linregr_train(
 import time
 t0 = time.perf_counter()
 schema = "@extschema@"
-if heteroskedasticity_option:
-    plpy.error("linregr_train: heteroskedasticity_option is not supported yet; pass false")
+hetero = bool(heteroskedasticity_option)  # MADlib: NULL means the default, false
 out = identifiers.resolve_output_table(plpy, out_table, "out_table")
 summary = identifiers.sibling_table(plpy, out, "_summary", "summary table")
 prep = prepare.ensure(plpy, schema, source_table, dependent_varname, independent_varname, grouping_cols)
@@ -85,6 +84,7 @@ if prep["n_rows"] == 0:
 glm_driver.warn_few_rows(plpy, "linregr_train", prep, source_table)
 model_id = registry.start(plpy, schema, out["sql"], "linregr", prep["source"]["sql"], out["sql"],
                           dependent_varname, independent_varname, grouping_cols, prep["feature_names"],
+<<<<<<< HEAD
                           {"heteroskedasticity_option": False}, prep["prepared_id"])
 groups = passes.group_rows(plpy, prep)
 states, pass_ms = passes.run(plpy, prep, f"{schema}.linregr_agg(p.x, p.y, p.n)")
@@ -104,6 +104,31 @@ plpy.execute(plpy.prepare(f"""
     {k_join}CROSS JOIN LATERAL {schema}.linregr_solve({schema}.linregr_final(s.state)) AS r
     ORDER BY s.gkey""", ["text[]", "bytea[]", "int8[]", "int8[]"]),
     [keys, finals, [r for _, r, _ in groups], [sk for _, _, sk in groups]])
+=======
+                          {"heteroskedasticity_option": hetero}, prep["prepared_id"])
+g = ", ".join(prep["group_sql"])
+g_sel = g + ", " if g else ""
+group_by = "GROUP BY " + g if g else ""
+t1 = time.perf_counter()
+plpy.execute(f"""
+    CREATE TABLE {out['sql']} AS
+    SELECT {g_sel}r.coef, r.r2, r.std_err, r.t_stats, r.p_values, r.condition_no,
+           s.n_rows::bigint AS num_rows_processed, s.n_skipped::bigint AS num_missing_rows_skipped,
+           r.variance_covariance
+    FROM (SELECT {g_sel}{schema}.linregr_agg(x, y, n) AS state, sum(n) AS n_rows, sum(n_skipped) AS n_skipped
+          FROM {prep['table']} {group_by}) AS s
+    CROSS JOIN LATERAL {schema}.linregr_solve(s.state) AS r""")
+if hetero:
+    # Breusch-Pagan: a second pass over the same blocks with each group's coefficients
+    match = " AND ".join(f"p.{c} IS NOT DISTINCT FROM o.{c}" for c in prep["group_sql"]) or "true"
+    plpy.execute(f"""
+        ALTER TABLE {out['sql']} ADD COLUMN bp_stats float8, ADD COLUMN bp_p_value float8;
+        UPDATE {out['sql']} AS o SET (bp_stats, bp_p_value) = (
+            SELECT bp[1], bp[2] FROM (
+                SELECT {schema}.linregr_bp_solve({schema}.linregr_bp_agg(p.x, p.y, p.n, o.coef)) AS bp
+                FROM {prep['table']} AS p WHERE {match}) AS t)""")
+pass_ms = (time.perf_counter() - t1) * 1000.0
+>>>>>>> main
 totals = plpy.execute(f"SELECT count(*) AS groups, sum(num_rows_processed)::bigint AS n, "
                       f"sum(num_missing_rows_skipped)::bigint AS skipped, min(r2) AS r2 FROM {out['sql']}")[0]
 plpy.execute(plpy.prepare(f"""
@@ -128,7 +153,60 @@ return (f"linregr: {out['sql']} from {totals['n']} rows ({totals['skipped']} ski
         f"{totals['groups']} group(s){r2}, {train_ms:.0f} ms")
 $py$;
 COMMENT ON FUNCTION @extschema@.linregr_train(text, text, text, text, text, boolean) IS
-    'indb_ml: ordinary least squares (MADlib-compatible). Writes out_table (coef, r2, std_err, t_stats, p_values, condition_no, num_rows_processed, num_missing_rows_skipped, variance_covariance, one row per group) and out_table_summary';
+    'indb_ml: ordinary least squares (MADlib-compatible). Writes out_table (coef, r2, std_err, t_stats, p_values, condition_no, num_rows_processed, num_missing_rows_skipped, variance_covariance, and with heteroskedasticity_option the Breusch-Pagan bp_stats, bp_p_value; one row per group) and out_table_summary';
+
+-- Breusch-Pagan second pass (heteroskedasticity_option): squared residuals regressed on X
+CREATE OR REPLACE FUNCTION @extschema@.linregr_bp_transition(state bytea, x bytea, y bytea, n integer, coef float8[])
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
+#@kernel linregr
+return linregr.bp_transition(state, x, y, n, coef)
+$py$;
+
+DROP AGGREGATE IF EXISTS @extschema@.linregr_bp_agg(bytea, bytea, integer, float8[]);
+CREATE AGGREGATE @extschema@.linregr_bp_agg(x bytea, y bytea, n integer, coef float8[]) (
+    SFUNC = @extschema@.linregr_bp_transition,
+    STYPE = bytea,
+    COMBINEFUNC = @extschema@.linregr_merge,
+    FINALFUNC = @extschema@.linregr_final,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.linregr_bp_agg(bytea, bytea, integer, float8[]) IS
+    'indb_ml: Breusch-Pagan sufficient statistics over packed blocks: [n, d, sum a, sum a^2, XtA, XtX], a = squared residual';
+
+CREATE OR REPLACE FUNCTION @extschema@.linregr_bp_solve(state float8[])
+RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
+#@kernel linregr
+return list(linregr.bp_solve(state))
+$py$;
+COMMENT ON FUNCTION @extschema@.linregr_bp_solve(float8[]) IS
+    'indb_ml: [bp_stats, bp_p_value] (Koenker''s studentised Breusch-Pagan, as MADlib) from linregr_bp_agg''s state';
+
+-- MADlib's aggregate form: SELECT (linregr(y, ARRAY[1, x1, x2])).* FROM t. Per-row (compatibility);
+-- linregr_train packs the rows into blocks and is the fast path.
+CREATE OR REPLACE FUNCTION @extschema@.linregr_row_transition(state bytea, y float8, x float8[])
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel linregr blocks
+import math
+if y is None or x is None or not x or any(v is None or not math.isfinite(v) for v in x) or not math.isfinite(y):
+    return state
+return linregr.transition(state, blocks.to_bytes(x), blocks.to_bytes([y]), 1)
+$py$;
+
+CREATE OR REPLACE FUNCTION @extschema@.linregr_row_final(state bytea)
+RETURNS @extschema@.linregr_result LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+    SELECT * FROM @extschema@.linregr_solve(@extschema@.linregr_final(state))
+$$;
+
+DROP AGGREGATE IF EXISTS @extschema@.linregr(float8, float8[]);
+CREATE AGGREGATE @extschema@.linregr(y float8, x float8[]) (
+    SFUNC = @extschema@.linregr_row_transition,
+    STYPE = bytea,
+    COMBINEFUNC = @extschema@.linregr_merge,
+    FINALFUNC = @extschema@.linregr_row_final,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.linregr(float8, float8[]) IS
+    'indb_ml: MADlib''s aggregate form of OLS, (linregr(y, x)).* gives coef, r2, std_err, t_stats, p_values, condition_no; rows with NULL/NaN are skipped';
 
 CREATE OR REPLACE FUNCTION @extschema@.linregr_predict(coef float8[], x float8[])
 RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$

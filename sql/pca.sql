@@ -1,6 +1,9 @@
 -- pca: principal components from a one-pass covariance aggregate over packed blocks.
---   SELECT @extschema@.pca_train('houses', 'houses_pca', 'ARRAY[rooms, age, area]', 2);
---   SELECT @extschema@.pca_project('houses_pca', ARRAY[rooms, age, area]) FROM houses;
+-- MADlib's surface (plpython/pca_driver.py):
+--   SELECT @extschema@.pca_train('houses', 'houses_pca', 'id', 2);          -- k components
+--   SELECT @extschema@.pca_train('houses', 'houses_pca', 'id', 0.9);        -- or a proportion of variance
+--   SELECT @extschema@.pca_project('houses', 'houses_pca', 'houses_scores', 'id');
+--   SELECT @extschema@.pca_project('houses_pca', ARRAY[rooms, age, area]) FROM houses;   -- per row
 -- The aggregate keeps (n, mean, centred scatter matrix) and merges partial
 -- states exactly (Chan et al.), so it runs in parallel workers; the
 -- eigendecomposition of the d x d matrix happens once, in the driver.
@@ -34,88 +37,131 @@ CREATE AGGREGATE @extschema@.pca_cov_agg(x bytea, n integer) (
 COMMENT ON AGGREGATE @extschema@.pca_cov_agg(bytea, integer) IS
     'indb_ml: [d, n, mean (d), centred scatter matrix (d*d)] of packed blocks, merged exactly (parallel safe)';
 
+DROP FUNCTION IF EXISTS @extschema@.pca_train(text, text, text, integer, boolean, boolean);
+
 CREATE OR REPLACE FUNCTION @extschema@.pca_train(
     source_table text,
     out_table text,
-    features text,
-    k integer DEFAULT NULL,
-    center boolean DEFAULT true,
-    scale boolean DEFAULT false
+    row_id text,
+    k integer,
+    grouping_cols text DEFAULT NULL,
+    lanczos_iter integer DEFAULT NULL,
+    use_correlation boolean DEFAULT false,
+    result_summary_table text DEFAULT NULL,
+    features text DEFAULT NULL,
+    center boolean DEFAULT true
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel prepare registry identifiers pca passes blocks
-import time
-t0 = time.perf_counter()
-schema = "@extschema@"
-fn = "pca_train"
-if k is not None and k < 1:
-    plpy.error(f"{fn}: k must be a positive number of components (or NULL for all), got {k}")
-if center is None or scale is None:
-    plpy.error(f"{fn}: center and scale must be true or false, not NULL")
-out = identifiers.resolve_output_table(plpy, out_table, "out_table")
-summary = identifiers.sibling_table(plpy, out, "_summary", "summary table")
-prep = prepare.ensure(plpy, schema, source_table, None, features)
-n_rows, d = prep["n_rows"], prep["n_features"]
-if n_rows == 0:
-    if prep["n_skipped"]:
-        plpy.error(f"{fn}: all {prep['n_skipped']} rows of {source_table} have NULL, NaN or infinite "
-                   f"values in {features}; nothing to analyse")
-    plpy.error(f"{fn}: source table {source_table} is empty")
-if n_rows < 2:
-    plpy.error(f"{fn}: PCA needs at least 2 usable rows, {source_table} has {n_rows}")
-kk = d if k is None else k
-if kk > d:
-    plpy.error(f"{fn}: k = {k} is larger than the number of features ({d})")
-params = {"k": kk, "center": center, "scale": scale}
-model_id = registry.start(plpy, schema, out["sql"], "pca", prep["source"]["sql"], out["sql"], None, features,
-                          None, prep["feature_names"], params, prep["prepared_id"])
-states, pass_ms = passes.run(plpy, prep, f"{schema}.pca_cov_agg(p.x, p.n)")
-state = blocks.from_bytes(passes.combine(states.get("", []), pca.merge))
-r = pca.solve(state, kk, center, scale)
-plpy.execute(f"CREATE TABLE {out['sql']} (component_id integer PRIMARY KEY, component float8[] NOT NULL, "
-             f"explained_variance float8 NOT NULL, explained_variance_ratio float8 NOT NULL, "
-             f"singular_value float8 NOT NULL)")
-ins = plpy.prepare(f"INSERT INTO {out['sql']} VALUES ($1, $2, $3, $4, $5)",
-                   ["int4", "float8[]", "float8", "float8", "float8"])
-for j in range(kk):
-    plpy.execute(ins, [j + 1, r["components"][j].tolist(), float(r["explained_variance"][j]),
-                       float(r["explained_variance_ratio"][j]), float(r["singular_values"][j])])
-plpy.execute(plpy.prepare(f"""
-    CREATE TABLE {summary['sql']} AS
-    SELECT 'pca'::text AS method, $1::text AS source_table, $2::text AS out_table, $3::text AS features,
-           $4::text[] AS feature_names, $5::int AS k, $6::boolean AS center, $7::boolean AS scale,
-           $8::float8[] AS mean, $9::float8[] AS feature_scale, $10::float8 AS total_variance,
-           $11::float8[] AS all_explained_variance, $12::bigint AS num_rows_processed,
-           $13::bigint AS num_missing_rows_skipped, $14::bigint AS model_id, $15::bigint AS prepared_id""",
-    ["text", "text", "text", "text[]", "int4", "bool", "bool", "float8[]", "float8[]", "float8", "float8[]",
-     "int8", "int8", "int8", "int8"]),
-    [prep["source"]["sql"], out["sql"], features, prep["feature_names"], kk, center, scale, r["mean"].tolist(),
-     r["scale"].tolist(), r["total_variance"], r["all_variances"].tolist(), n_rows, prep["n_skipped"], model_id,
-     prep["prepared_id"]])
-train_ms = (time.perf_counter() - t0) * 1000.0
-ratio = float(r["explained_variance_ratio"].sum())
-registry.iteration(plpy, schema, model_id, 1, rows=n_rows, elapsed_ms=pass_ms,
-                   info={"pass": "covariance", "explained_variance_ratio": r["explained_variance_ratio"]})
-registry.finish(plpy, schema, model_id,
-                {"k": kk, "explained_variance_ratio_total": ratio, "total_variance": r["total_variance"],
-                 "num_rows_processed": n_rows, "num_missing_rows_skipped": prep["n_skipped"], "pass_ms": pass_ms,
-                 "prepare_ms": 0.0 if prep["reused"] else prep["prepare_ms"]},
-                [out["sql"], summary["sql"]], train_ms)
-plpy.notice(f"{fn}: covariance pass over {n_rows} rows in {pass_ms:.0f} ms")
-return (f"pca_train: {out['sql']}: {kk} of {d} components explain {100 * ratio:.4g}% of the variance "
-        f"({n_rows} rows, {prep['n_skipped']} skipped), {train_ms:.0f} ms")
+#@kernel pca_driver
+return pca_driver.train(plpy, "@extschema@", "pca_train", source_table, out_table, row_id, k, grouping_cols,
+                        lanczos_iter, use_correlation, result_summary_table, features, center)
 $py$;
-COMMENT ON FUNCTION @extschema@.pca_train(text, text, text, integer, boolean, boolean) IS
-    'indb_ml: PCA via a one-pass covariance aggregate and an eigendecomposition. Writes out_table (component_id 1..k, component, explained_variance, explained_variance_ratio, singular_value) and out_table_summary (mean, feature_scale, ...)';
+COMMENT ON FUNCTION @extschema@.pca_train(text, text, text, integer, text, integer, boolean, text, text, boolean) IS
+    'indb_ml: PCA (MADlib''s signature) from a one-pass covariance aggregate and an exact eigendecomposition; k components. Writes out_table (row_id, principal_components, std_dev, proportion), out_table_mean (column_mean, feature_scale), out_table_summary, and result_summary_table if named. features => an expression instead of MADlib''s every-other-column rule; center => false for uncentred PCA';
+
+CREATE OR REPLACE FUNCTION @extschema@.pca_train(
+    source_table text,
+    out_table text,
+    row_id text,
+    proportion float8,
+    grouping_cols text DEFAULT NULL,
+    lanczos_iter integer DEFAULT NULL,
+    use_correlation boolean DEFAULT false,
+    result_summary_table text DEFAULT NULL,
+    features text DEFAULT NULL,
+    center boolean DEFAULT true
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel pca_driver
+return pca_driver.train(plpy, "@extschema@", "pca_train", source_table, out_table, row_id, float(proportion),
+                        grouping_cols, lanczos_iter, use_correlation, result_summary_table, features, center)
+$py$;
+COMMENT ON FUNCTION @extschema@.pca_train(text, text, text, float8, text, integer, boolean, text, text, boolean) IS
+    'indb_ml: PCA (MADlib''s signature) keeping the fewest components whose variance proportions reach proportion (in (0, 1])';
+
+CREATE OR REPLACE FUNCTION @extschema@.pca_sparse_train(
+    source_table text, out_table text, row_id text, col_id text, val_id text, row_dim integer, col_dim integer,
+    k integer, grouping_cols text DEFAULT NULL, lanczos_iter integer DEFAULT NULL,
+    use_correlation boolean DEFAULT false, result_summary_table text DEFAULT NULL
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel pca_driver
+dense = pca_driver.densify(plpy, "pca_sparse_train", source_table, row_id, col_id, val_id, row_dim, col_dim,
+                           grouping_cols)
+try:
+    return pca_driver.train(plpy, "@extschema@", "pca_sparse_train", dense, out_table, "row_id", k, grouping_cols,
+                            lanczos_iter, use_correlation, result_summary_table, "row_vec")
+finally:
+    plpy.execute(f"DROP TABLE IF EXISTS pg_temp.{dense}")
+$py$;
+
+CREATE OR REPLACE FUNCTION @extschema@.pca_sparse_train(
+    source_table text, out_table text, row_id text, col_id text, val_id text, row_dim integer, col_dim integer,
+    proportion float8, grouping_cols text DEFAULT NULL, lanczos_iter integer DEFAULT NULL,
+    use_correlation boolean DEFAULT false, result_summary_table text DEFAULT NULL
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel pca_driver
+dense = pca_driver.densify(plpy, "pca_sparse_train", source_table, row_id, col_id, val_id, row_dim, col_dim,
+                           grouping_cols)
+try:
+    return pca_driver.train(plpy, "@extschema@", "pca_sparse_train", dense, out_table, "row_id", float(proportion),
+                            grouping_cols, lanczos_iter, use_correlation, result_summary_table, "row_vec")
+finally:
+    plpy.execute(f"DROP TABLE IF EXISTS pg_temp.{dense}")
+$py$;
+COMMENT ON FUNCTION @extschema@.pca_sparse_train(text, text, text, text, text, integer, integer, integer, text, integer, boolean, text) IS
+    'indb_ml: PCA of a sparse (row, col, value) matrix with 1-based indices (MADlib''s signature): densified, then pca_train';
+
+CREATE OR REPLACE FUNCTION @extschema@.pca_scores(x float8[], components float8[], mean float8[], scale float8[],
+                                                  residual boolean DEFAULT false)
+RETURNS float8[] LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel pca
+import numpy as np
+if x is None or components is None or any(v is None for v in x):
+    return None
+z = (np.asarray(x, dtype=float) - np.asarray(mean, dtype=float)) / np.asarray(scale, dtype=float)
+C = np.asarray(components, dtype=float).reshape(-1, z.size)
+s = C @ z
+return (z - C.T @ s).tolist() if residual else s.tolist()
+$py$;
+COMMENT ON FUNCTION @extschema@.pca_scores(float8[], float8[], float8[], float8[], boolean) IS
+    'indb_ml: scores C·z (or the residual z - Cᵀ C z) of z = (x - mean) / scale on components C (k x d)';
+
+CREATE OR REPLACE FUNCTION @extschema@.pca_project(
+    source_table text, pc_table text, out_table text, row_id text,
+    residual_table text DEFAULT NULL, result_summary_table text DEFAULT NULL
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel pca_driver
+return pca_driver.project(plpy, "@extschema@", "pca_project", source_table, pc_table, out_table, row_id,
+                          residual_table, result_summary_table)
+$py$;
+COMMENT ON FUNCTION @extschema@.pca_project(text, text, text, text, text, text) IS
+    'indb_ml: MADlib''s table-form projection: out_table (row_id, row_vec scores), residual_table, result_summary_table (residual_norm, relative_residual_norm)';
+
+CREATE OR REPLACE FUNCTION @extschema@.pca_sparse_project(
+    source_table text, pc_table text, out_table text, row_id text, col_id text, val_id text,
+    row_dim integer, col_dim integer, residual_table text DEFAULT NULL, result_summary_table text DEFAULT NULL
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel pca_driver
+grouping = ", ".join(plpy.quote_ident(g) for g in pca_driver.model_grouping(plpy, pc_table)) or None
+dense = pca_driver.densify(plpy, "pca_sparse_project", source_table, row_id, col_id, val_id, row_dim, col_dim,
+                           grouping)
+try:
+    return pca_driver.project(plpy, "@extschema@", "pca_sparse_project", dense, pc_table, out_table, "row_id",
+                              residual_table, result_summary_table)
+finally:
+    plpy.execute(f"DROP TABLE IF EXISTS pg_temp.{dense}")
+$py$;
+COMMENT ON FUNCTION @extschema@.pca_sparse_project(text, text, text, text, text, text, integer, integer, text, text) IS
+    'indb_ml: MADlib''s projection of a sparse (row, col, value) matrix: densified, then pca_project';
 
 CREATE OR REPLACE FUNCTION @extschema@.pca_project(model text, x float8[])
 RETURNS float8[] LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
 DECLARE
     rel regclass := to_regclass(model);
-    summ regclass;
+    mean_rel regclass;
     parts text[];
     mu float8[];
     sc float8[];
-    result float8[];
+    comps float8[];
+    n_models bigint;
 BEGIN
     IF x IS NULL THEN
         RETURN NULL;
@@ -124,23 +170,25 @@ BEGIN
         RAISE EXCEPTION 'pca_project: model table % does not exist', model;
     END IF;
     parts := parse_ident(model);
-    parts[cardinality(parts)] := parts[cardinality(parts)] || '_summary';
-    summ := to_regclass(array_to_string(ARRAY(SELECT quote_ident(p) FROM unnest(parts) AS p), '.'));
-    IF summ IS NULL THEN
-        RAISE EXCEPTION 'pca_project: summary table of model % does not exist', model;
+    parts[cardinality(parts)] := parts[cardinality(parts)] || '_mean';
+    mean_rel := to_regclass(array_to_string(ARRAY(SELECT quote_ident(p) FROM unnest(parts) AS p), '.'));
+    IF mean_rel IS NULL THEN
+        RAISE EXCEPTION 'pca_project: mean table of model % does not exist', model;
     END IF;
-    EXECUTE format('SELECT mean, feature_scale FROM %s', summ) INTO mu, sc;
+    EXECUTE format('SELECT count(*) FROM %s', mean_rel) INTO n_models;
+    IF n_models <> 1 THEN
+        RAISE EXCEPTION 'pca_project: model % has % groups; use the table form pca_project(source_table, pc_table, out_table, row_id)', model, n_models;
+    END IF;
+    EXECUTE format('SELECT column_mean, feature_scale FROM %s', mean_rel) INTO mu, sc;
     IF cardinality(mu) <> cardinality(x) THEN
         RAISE EXCEPTION 'pca_project: model % has % features, x has %', model, cardinality(mu), cardinality(x);
     END IF;
     IF array_position(x, NULL) IS NOT NULL THEN
         RETURN NULL;
     END IF;
-    EXECUTE format('SELECT array_agg((SELECT sum(c * (v - m) / s) FROM unnest(p.component, $1, $2, $3) '
-                   'AS t(c, v, m, s)) ORDER BY p.component_id) FROM %s p', rel)
-        INTO result USING x, mu, sc;
-    RETURN result;
+    EXECUTE format('SELECT array_agg(principal_components ORDER BY row_id) FROM %s', rel) INTO comps;
+    RETURN @extschema@.pca_scores(x, comps, mu, sc);
 END
 $$;
 COMMENT ON FUNCTION @extschema@.pca_project(text, float8[]) IS
-    'indb_ml: the scores of x on the components of model (a pca_train out_table): ((x - mean) / scale) · component, per row';
+    'indb_ml: the scores of x on the components of model (an ungrouped pca_train out_table): ((x - mean) / scale) · component, per row';

@@ -32,3 +32,30 @@ RETURNS text LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 $$;
 COMMENT ON FUNCTION @extschema@.svm_predict(float8[], float8[], text[]) IS
     'indb_ml: the predicted label of a linear SVM, as text (dep_var_mapping from the model table)';
+
+CREATE OR REPLACE FUNCTION @extschema@.svm_predict(model_table text, new_data_table text, id_col_name text,
+                                                  output_table text)
+RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel predict_tables
+return predict_tables.svm_table(plpy, "@extschema@", model_table, new_data_table, id_col_name, output_table)
+$py$;
+COMMENT ON FUNCTION @extschema@.svm_predict(text, text, text, text) IS
+    'indb_ml: MADlib''s table-form prediction: output_table (id, [groups,] prediction in the label''s type, decision_function)';
+
+CREATE OR REPLACE FUNCTION @extschema@.svm_regression(
+    source_table text,
+    model_table text,
+    dependent_varname text,
+    independent_varname text,
+    kernel_func text DEFAULT 'linear',
+    kernel_params text DEFAULT NULL,
+    grouping_col text DEFAULT NULL,
+    params text DEFAULT NULL,
+    verbose boolean DEFAULT false
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel svm_regression
+return svm_regression.train(plpy, "@extschema@", source_table, model_table, dependent_varname, independent_varname,
+                            kernel_func, kernel_params, grouping_col, params, verbose)
+$py$;
+COMMENT ON FUNCTION @extschema@.svm_regression(text, text, text, text, text, text, text, text, boolean) IS
+    'indb_ml: linear SVM regression (MADlib''s: epsilon-insensitive loss, L2, SGD with init_stepsize, decay_factor, max_iter, lambda, epsilon). Writes model_table (coef, loss, norm_of_gradient, num_iterations, converged, num_rows_processed, num_rows_skipped) and model_table_summary (method SVR)';

@@ -2,8 +2,6 @@
 (trained models keep predicting the same numbers), DROP EXTENSION after training, and which files install
 writes where. The test server has a private extension directory (indb_ml/pgtree.py), so nothing here touches
 the system's."""
-import re
-
 import numpy as np
 import psycopg
 import pytest
@@ -64,8 +62,7 @@ def catalog(conn):
     return (conn.execute("SELECT model_id, name, algorithm, status, params, metrics FROM indb_ml.models "
                          "ORDER BY model_id").fetchall(),
             conn.execute("SELECT model_id, group_key, iteration, loss FROM indb_ml.model_iterations "
-                         "ORDER BY 1, 2, 3").fetchall(),
-            conn.execute("SELECT prepared_id, table_name, n_rows FROM indb_ml.prepared_data ORDER BY 1").fetchall())
+                         "ORDER BY 1, 2, 3").fetchall())
 
 
 def test_update_from_release_010_keeps_models_and_their_predictions(ext_dir, fresh_db):
@@ -88,16 +85,18 @@ def test_update_from_release_010_keeps_models_and_their_predictions(ext_dir, fre
             == __version__
         assert [r[0] for r in conn.execute("SELECT version FROM indb_ml.schema_migrations ORDER BY 1")] \
             == [m.version for m in build.migrations("indb_ml")]
-        after_cat = catalog(conn)
-        assert after_cat == before_cat                          # models, history, prepared data all kept
+        assert catalog(conn) == before_cat                      # models and their history kept
         after_pred = predictions(conn)
         np.testing.assert_allclose(after_pred[0], before_pred[0], rtol=1e-12)
         np.testing.assert_allclose(after_pred[1], before_pred[1], rtol=1e-12)
         assert after_pred[2] == before_pred[2]
-        # the packed copy made by 0.1.0 is reused by 0.2.0's training
+        # 0.1.0's packed copies (guessable names in schema indb_ml) are dropped by migration 0004: they are
+        # caches, and 0.2.0's training packs again into indb_ml_data
+        assert not conn.execute("SELECT 1 FROM pg_class WHERE relnamespace = 'indb_ml'::regnamespace "
+                                "AND relname LIKE '\\_prep\\_%'").fetchone()
         conn.execute("SELECT indb_ml.linregr_train('california', 'up_lin2', 'median_house_value', "
                      "'ARRAY[1, median_income, housing_median_age]')")
-        assert conn.execute("SELECT count(*) FROM indb_ml.prepared_data").fetchone()[0] == len(before_cat[2])
+        assert conn.execute("SELECT count(*) FROM indb_ml.prepared_data").fetchone()[0] == 1
         assert conn.execute("SELECT coef FROM up_lin2").fetchone()[0] == pytest.approx(
             conn.execute("SELECT coef FROM up_lin").fetchone()[0], rel=1e-12)
         # the catalog is marked for pg_dump
@@ -130,11 +129,15 @@ def test_create_extension_dx_and_drop_after_training(ext_dir, fresh_db):
         conn.execute("DROP EXTENSION indb_ml")                 # no CASCADE needed after training
         assert conn.execute("SELECT count(*) FROM ext_model").fetchone()[0] == 1       # the user's model stays
         assert not conn.execute("SELECT 1 FROM pg_proc WHERE pronamespace = 'indb_ml'::regnamespace").fetchone()
-        left = [r[0] for r in conn.execute("SELECT relname FROM pg_class WHERE relnamespace = "
-                                           "'indb_ml'::regnamespace AND relkind = 'r'")]
-        assert left and all(re.match(extension.ORPHAN_CACHE_RE, t) for t in left)   # only packed caches remain
-        # CREATE EXTENSION again: the orphaned caches are cleared, training works
+        assert not conn.execute("SELECT 1 FROM pg_class WHERE relnamespace = 'indb_ml'::regnamespace").fetchone()
+        # the packed copy (a cache) stays behind in indb_ml_data, which belongs to no extension
+        assert conn.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'indb_ml_data'::regnamespace "
+                            "AND relkind = 'r'").fetchone()[0] >= 1
+        # CREATE EXTENSION again: the orphaned caches are cleared (with a WARNING: scripts hide NOTICEs)
+        conn.notices = []
+        conn.add_notice_handler(lambda d: conn.notices.append(d.message_primary))
         conn.execute("CREATE EXTENSION indb_ml")
+        assert any("left by an earlier DROP EXTENSION" in n for n in conn.notices)
         conn.execute("SELECT indb_ml.linregr_train('california', 'ext_model2', 'median_house_value', "
                      "'ARRAY[1, median_income]')")
         assert conn.execute("SELECT count(*) FROM indb_ml.models").fetchone()[0] == 1
@@ -169,3 +172,50 @@ def test_generated_scripts_are_complete():
     assert "-- ===== migrations/0003_" not in upgrade          # 0.1.0 already has migrations 1..3
     for mig in build.migrations("indb_ml"):
         assert (f"-- ===== migrations/{mig.version:04d}_" in upgrade) == (mig.version > 3)
+
+
+def test_pg_dump_and_restore_keep_models(ext_dir, fresh_db, server_dsn, tmp_path):
+    """The catalog is marked for pg_dump: a dump restored into a new database has the models and predicts."""
+    import subprocess
+
+    from indb_ml.local import find_bindir
+
+    extension.write(ext_dir)
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION indb_ml CASCADE")
+        load_california(conn)
+        conn.execute("CREATE TABLE cal_cls AS SELECT *, median_house_value > 200000 AS expensive FROM california")
+        conn.execute("SELECT indb_ml.logregr_train('cal_cls', 'dump_log', 'expensive', 'ARRAY[1, median_income]')")
+        before = conn.execute("SELECT indb_ml.logregr_predict_prob(coef, ARRAY[1, 4.5]) FROM dump_log").fetchone()[0]
+        models = conn.execute("SELECT model_id, name, algorithm FROM indb_ml.models").fetchall()
+    dump = tmp_path / "dump.sql"
+    params = psycopg.conninfo.conninfo_to_dict(fresh_db)
+    env = {"PGPASSWORD": params.get("password", ""), "PATH": "/usr/bin:/bin"}
+    conn_args = ["-h", params["host"], "-p", str(params["port"]), "-U", params["user"]]
+    subprocess.run([str(find_bindir() / "pg_dump"), *conn_args, "-f", str(dump), params["dbname"]],
+                   check=True, env=env)
+    restored = create_database(server_dsn, "indb_ml_ext")
+    try:
+        proc = subprocess.run([str(find_bindir() / "psql"), *conn_args, "-v", "ON_ERROR_STOP=1", "-q", "-f",
+                               str(dump), psycopg.conninfo.conninfo_to_dict(restored)["dbname"]],
+                              env=env, capture_output=True, text=True)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        with psycopg.connect(restored) as conn:
+            assert conn.execute("SELECT model_id, name, algorithm FROM indb_ml.models").fetchall() == models
+            assert conn.execute("SELECT indb_ml.logregr_predict_prob(coef, ARRAY[1, 4.5]) FROM dump_log"
+                                ).fetchone()[0] == before
+            # the model is bound to the restored table (models.out_oid is a regclass): predict by name works
+            assert conn.execute("SELECT (indb_ml.predict_proba('dump_log', ARRAY[1, 4.5]::float8[]))[2]"
+                                ).fetchone()[0] == pytest.approx(before, rel=1e-12)
+            assert conn.execute("SELECT count(*) FROM indb_ml.model_iterations").fetchone()[0] > 0
+    finally:
+        drop_database(server_dsn, restored)
+
+
+def test_upgrade_without_update_script_says_what_to_do(ext_dir, fresh_db, monkeypatch):
+    put_release_010(ext_dir)
+    with psycopg.connect(fresh_db, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION indb_ml CASCADE")
+    monkeypatch.setattr(installer, "extension_directory", lambda conn: None)   # a server we cannot write to
+    with pytest.raises(installer.InstallError, match=r"indb_ml--0\.1\.0--0\.2\.0\.sql.*extension-files --out"):
+        installer.install(fresh_db)

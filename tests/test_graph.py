@@ -37,7 +37,7 @@ def test_prepared_graph_reused_until_the_source_changes(conn):
     # dense ids in id order, degrees stored, indexes both ways
     v = conn.execute(f"SELECT vid, id, out_degree, in_degree FROM indb_ml_data.{row[5]}_v ORDER BY vid").fetchall()
     assert v == [(0, 5, 1, 1), (1, 10, 1, 1), (2, 20, 1, 1), (3, 30, 1, 1)]
-    idx = conn.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'indb_ml' AND tablename = %s",
+    idx = conn.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'indb_ml_data' AND tablename = %s",
                        [row[5] + "_e"]).fetchone()[0]
     assert idx == 2
     g3 = conn.execute("SELECT indb_ml.graph_prepare(NULL, NULL, 'pg_e', 'src=a, dest=b', false)").fetchone()[0]

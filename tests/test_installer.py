@@ -4,7 +4,7 @@ import pytest
 from psycopg import sql
 
 from conftest import create_database, drop_database, load_california
-from indb_ml import __version__, build, installer, resources
+from indb_ml import __version__, build, extension, installer, resources
 
 
 @pytest.fixture
@@ -33,21 +33,43 @@ def test_install_is_idempotent_and_status_reports(fresh_db):
     assert st["version"] == __version__
 
 
-def test_upgrade_keeps_trained_models(fresh_db):
-    installer.install(fresh_db, to_migration=1, write_extension=False)
-    assert installer.status(fresh_db)["migrations_applied"] == [1]
+def install_release_010(dsn):
+    """What `indb-ml install` of release 0.1.0 left in a database: its schema, catalog (migrations 1-3) and
+    functions - the frozen 0.1.0 script (extension/releases/) run as plain SQL."""
+    script = extension.frozen_script("0.1.0")
+    lines = [ln for ln in script.splitlines()[1:] if "pg_extension_config_dump" not in ln]
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION IF NOT EXISTS plpython3u")
+        conn.execute("\n".join(lines))
+
+
+def test_upgrade_from_release_010_keeps_trained_models(fresh_db):
+    install_release_010(fresh_db)
+    assert installer.status(fresh_db)["migrations_applied"] == [1, 2, 3]
+    assert installer.status(fresh_db)["version"] == "0.1.0"
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         load_california(conn)
         conn.execute("SELECT indb_ml.linregr_train('california', 'm_before', 'median_house_value', "
                      "'ARRAY[1, median_income]')")
         before = conn.execute("SELECT coef FROM m_before").fetchone()[0]
+        pred = conn.execute("SELECT indb_ml.linregr_predict(coef, ARRAY[1, 3.5]) FROM m_before").fetchone()[0]
         model = conn.execute("SELECT model_id, name, status FROM indb_ml.models").fetchall()
-    done = installer.install(fresh_db, write_extension=False)
-    assert done["migrations_applied"] == [m.version for m in build.migrations("indb_ml")][1:]
+    done = installer.install(fresh_db, write_extension=False)         # what `indb-ml upgrade` runs
+    assert done["migrations_applied"] == [m.version for m in build.migrations("indb_ml")][3:]
+    assert installer.status(fresh_db)["version"] == __version__
     with psycopg.connect(fresh_db, autocommit=True) as conn:
         assert conn.execute("SELECT coef FROM m_before").fetchone()[0] == before
+        assert conn.execute("SELECT indb_ml.linregr_predict(coef, ARRAY[1, 3.5]) FROM m_before").fetchone()[0] \
+            == pytest.approx(pred, rel=1e-12)
         assert conn.execute("SELECT model_id, name, status FROM indb_ml.models").fetchall() == model
         assert conn.execute("SELECT name, iterations FROM indb_ml.model_summary").fetchall() == [("public.m_before", 1)]
+        # 0004 bound the model to its table: prediction through the registry still works
+        assert conn.execute("SELECT indb_ml.predict('m_before', ARRAY[1, 3.5]::float8[])").fetchone()[0] \
+            == pytest.approx(pred, rel=1e-12)
+        # and the upgraded database trains
+        conn.execute("SELECT indb_ml.linregr_train('california', 'm_after', 'median_house_value', "
+                     "'ARRAY[1, median_income]')")
+        assert conn.execute("SELECT coef FROM m_after").fetchone()[0] == pytest.approx(before, rel=1e-12)
 
 
 def test_uninstall_removes_what_install_created_and_nothing_else(fresh_db):

@@ -36,7 +36,8 @@ def test_local_cluster_lifecycle_and_demo(home):
         assert int(conn.execute("SHOW max_parallel_workers_per_gather").fetchone()[0]) >= 1
     assert oct((home / "password").stat().st_mode & 0o777) == "0o600"
     demo = run_cli(["demo"], home).stdout
-    assert "R² = 0.637106" in demo and "rows used = 20640" in demo
+    assert "1. Linear regression" in demo and "4. Recommendations" in demo
+    assert 'psql "$(indb-ml local dsn)"' in demo           # without --dsn: how to reach the local cluster
     st = json.loads(run_cli(["status"], home).stdout)
     assert st["installed"] and st["server_numpy"]
     assert run_cli(["local", "stop"], home).stdout.strip() == "stopped"

@@ -180,7 +180,7 @@ BAD_CASES = [
     ("no_such_table", "income_gt50k", "ARRAY[1, age]", "does not exist"),
     ("adult_glm", "no_such_col", "ARRAY[1, age]", "no_such_col"),
     ("adult_glm", "income_gt50k", "ARRAY[1, nope]", "nope"),
-    ("adult_glm", "income_gt50k", "ARRAY[1, age); DROP TABLE adult_glm; --]", "expected ','"),
+    ("adult_glm", "income_gt50k", "ARRAY[1, age); DROP TABLE adult_glm; --]", "';' is not allowed"),
     ('adult_glm"; DROP TABLE adult_glm; --', "income_gt50k", "ARRAY[1, age]", "source table"),
     ("logr_empty", "y", "ARRAY[1, x]", "is empty"),
     ("logr_nulls", "y", "ARRAY[1, x]", "NULL"),

@@ -104,7 +104,8 @@ def test_every_example_runs_as_an_analyst(analysts, who, path):
     """Every model family, predict/evaluate/recommend and the graph algorithms, as a non-superuser."""
     a = analysts[who]
     params = psycopg.conninfo.conninfo_to_dict(a.dsn)
-    env = {"PGPASSWORD": params["password"], "PATH": "/usr/bin:/bin"}
+    # only the analyst's own schema on the search_path: examples then never touch tables of others
+    env = {"PGPASSWORD": params["password"], "PATH": "/usr/bin:/bin", "PGOPTIONS": f"-c search_path={a.role}"}
     args = [shutil.which("psql"), "-X", "-v", "ON_ERROR_STOP=1", "-h", params["host"], "-p", str(params["port"]),
             "-U", params["user"], "-d", params["dbname"], "-f", str(path)]
     proc = subprocess.run(args, capture_output=True, text=True, env=env, timeout=300)
@@ -386,3 +387,36 @@ def test_two_trainings_into_one_out_table(analysts, alice):
     t.join(60)
     assert len(outcome) == 1 and "already exists" in outcome[0], outcome
     assert len(alice.execute("SELECT coef FROM two_m").fetchone()[0]) == 3
+
+
+def test_model_cache_does_not_cross_roles(analysts, alice, db_dsn):
+    """GD (the per-backend model cache) outlives SET ROLE: bob must not get alice's cached model."""
+    make_regression(alice, "cache_src")
+    coef, _ = train(alice, "cache_src", "cache_m")
+    ar, br = analysts["alice"].role, analysts["bob"].role
+    x = [1.0, 2.0, 3.0]
+    with psycopg.connect(db_dsn, autocommit=True) as su:
+        su.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(ar)))
+        got = su.execute("SELECT indb_ml.predict(%s, %s::float8[])", [f"{ar}.cache_m", x]).fetchone()[0]
+        assert got == pytest.approx(float(np.dot(coef, x)), rel=1e-12)
+        su.execute(sql.SQL("SET ROLE {}").format(sql.Identifier(br)))
+        with pytest.raises(psycopg.Error, match="not in the registry"):
+            su.execute("SELECT indb_ml.predict(%s, %s::float8[])", [f"{ar}.cache_m", x])
+
+
+def test_a_held_advisory_lock_cannot_block_alice(analysts, alice, bob):
+    """Any role may take any advisory lock: bob holding the ones alice's training takes only delays her."""
+    ar = analysts["alice"].role
+    X, y = make_regression(alice, "held_src")
+    bob.autocommit = False
+    oid = alice.execute("SELECT 'held_src'::regclass::oid").fetchone()[0]
+    bob.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"indb_ml:out\x1f{ar}.held_m"])
+    bob.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                ["indb_ml:" + "\x1f".join(["prepare", str(oid), "ARRAY[1.0::float8, a::float8, b::float8]",
+                                           "y::float8", "[]", "1000"])])
+    alice.execute("SET indb_ml.lock_wait_seconds = 0.5")
+    coef, _ = train(alice, "held_src", "held_m")
+    np.testing.assert_allclose(coef, lstsq(X, y), rtol=1e-9)
+    assert sum("going on without waiting" in m for _, m in alice.notices) == 2
+    bob.rollback()
+    bob.autocommit = True

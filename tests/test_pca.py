@@ -37,11 +37,11 @@ def test_kernel_merge_is_exact_and_stable():
     np.testing.assert_allclose(M2, ref, rtol=0, atol=1e-10 * np.abs(np.diag(ref)).max())
 
 
-def _fetch(conn, table):
-    rows = conn.execute(f"SELECT component, explained_variance, explained_variance_ratio, singular_value "
-                        f"FROM {table} ORDER BY component_id").fetchall()
-    return (np.array([r[0] for r in rows]), np.array([r[1] for r in rows]), np.array([r[2] for r in rows]),
-            np.array([r[3] for r in rows]))
+def _fetch(conn, table, n):
+    """components, explained variance, ratio, singular values from MADlib's out_table columns."""
+    rows = conn.execute(f"SELECT principal_components, std_dev, proportion FROM {table} ORDER BY row_id").fetchall()
+    sd = np.array([r[1] for r in rows])
+    return np.array([r[0] for r in rows]), sd ** 2, np.array([r[2] for r in rows]), sd * np.sqrt(n - 1)
 
 
 @pytest.mark.parametrize("scale", [False, True])
@@ -49,9 +49,10 @@ def test_equals_sklearn_up_to_sign(conn, scale):
     load_california(conn)
     X, _ = california_arrays()
     t = f"pca_cal_{int(scale)}"
-    conn.execute(f"DROP TABLE IF EXISTS {t}, {t}_summary")
-    conn.execute(f"SELECT indb_ml.pca_train('california', '{t}', '{ARRAY}', 5, scale => {scale})")
-    comp, ev, evr, sv = _fetch(conn, t)
+    conn.execute(f"DROP TABLE IF EXISTS {t}, {t}_summary, {t}_mean")
+    conn.execute(f"SELECT indb_ml.pca_train('california', '{t}', NULL, 5, use_correlation => {scale}, "
+                 f"features => '{ARRAY}')")
+    comp, ev, evr, sv = _fetch(conn, t, len(X))
     Z = StandardScaler().fit_transform(X) if scale else X
     sk = SkPCA(5, svd_solver="full").fit(Z)
     signs = np.sign((comp * sk.components_).sum(axis=1))
@@ -59,7 +60,7 @@ def test_equals_sklearn_up_to_sign(conn, scale):
     np.testing.assert_allclose(ev, sk.explained_variance_, rtol=1e-8)
     np.testing.assert_allclose(evr, sk.explained_variance_ratio_, rtol=1e-8, atol=1e-12)
     np.testing.assert_allclose(sv, sk.singular_values_, rtol=1e-8)
-    mean, = conn.execute(f"SELECT mean FROM {t}_summary").fetchone()
+    mean, = conn.execute(f"SELECT column_mean FROM {t}_mean").fetchone()
     np.testing.assert_allclose(mean, X.mean(axis=0), rtol=1e-12)
     proj = np.array([r[0] for r in conn.execute(f"SELECT indb_ml.pca_project('{t}', {ARRAY}) FROM california")])
     ref = sk.transform(Z)
@@ -67,14 +68,14 @@ def test_equals_sklearn_up_to_sign(conn, scale):
 
 
 def test_uncentred_and_all_components(conn):
-    conn.execute("DROP TABLE IF EXISTS pca_raw, pca_raw_summary, pca_pts")
+    conn.execute("DROP TABLE IF EXISTS pca_raw, pca_raw_summary, pca_raw_mean, pca_pts")
     rng = np.random.default_rng(3)
     X = rng.normal(size=(300, 3)) @ np.array([[3, 0, 0], [1, 1, 0], [0, 0.2, 0.1]]) + 5
     conn.execute("CREATE TABLE pca_pts (v float8[])")
     with conn.cursor() as cur:
         cur.executemany("INSERT INTO pca_pts VALUES (%s)", [(r.tolist(),) for r in X])
-    conn.execute("SELECT indb_ml.pca_train('pca_pts', 'pca_raw', 'v', center => false)")
-    comp, ev, evr, _ = _fetch(conn, "pca_raw")
+    conn.execute("SELECT indb_ml.pca_train('pca_pts', 'pca_raw', NULL, 3, features => 'v', center => false)")
+    comp, ev, evr, _ = _fetch(conn, "pca_raw", len(X))
     assert comp.shape == (3, 3)
     assert evr.sum() == pytest.approx(1.0, rel=1e-12)
     w, V = np.linalg.eigh(X.T @ X / (len(X) - 1))
@@ -83,14 +84,16 @@ def test_uncentred_and_all_components(conn):
 
 
 @pytest.mark.parametrize("call, message", [
-    ("'no_such', 'pca_x', 'a, b'", "does not exist"),
-    ("'pca_bad', 'pca_x', 'a, zz'", "column zz"),
-    ("'pca_bad', 'pca_x', 'a, b', 3", "larger than the number of features"),
-    ("'pca_bad', 'pca_x', 'a, b', 0", "positive number of components"),
-    ("'pca_one', 'pca_x', 'a, b'", "at least 2"),
-    ("'pca_empty', 'pca_x', 'a, b'", "is empty"),
-    ("'pca_bad', 'pca_x', '(SELECT 1)'", "independent_varname"),
-    ("'pca_bad', 'pca_bad', 'a, b'", "already exists"),
+    ("'no_such', 'pca_x', NULL, 1, features => 'a, b'", "does not exist"),
+    ("'pca_bad', 'pca_x', NULL, 1, features => 'a, zz'", "column zz"),
+    ("'pca_bad', 'pca_x', NULL, 3, features => 'a, b'", "larger than the number of features"),
+    ("'pca_bad', 'pca_x', NULL, 0, features => 'a, b'", "positive number of components"),
+    ("'pca_bad', 'pca_x', NULL, 1.5, features => 'a, b'", "proportion of variance"),
+    ("'pca_one', 'pca_x', NULL, 1, features => 'a, b'", "at least 2"),
+    ("'pca_empty', 'pca_x', NULL, 1, features => 'a, b'", "no usable rows"),
+    ("'pca_bad', 'pca_x', NULL, 1, features => '(SELECT 1)'", "independent_varname"),
+    ("'pca_bad', 'pca_bad', NULL, 1, features => 'a, b'", "already exists"),
+    ("'pca_bad', 'pca_x', 'nope', 1", "row_id"),
 ])
 def test_bad_inputs(conn, call, message):
     conn.execute("DROP TABLE IF EXISTS pca_bad, pca_one, pca_empty")
@@ -106,7 +109,7 @@ def test_bad_inputs(conn, call, message):
 def test_estimator(conn, db_dsn):
     load_california(conn)
     X, _ = california_arrays()
-    conn.execute("DROP TABLE IF EXISTS pca_est, pca_est_summary")
+    conn.execute("DROP TABLE IF EXISTS pca_est, pca_est_summary, pca_est_mean")
     model = PCA(n_components=3, scale=True).fit(db_dsn, "california", FEATURES, model_table="pca_est")
     sk = SkPCA(3, svd_solver="full").fit(StandardScaler().fit_transform(X))
     signs = np.sign((model.components_ * sk.components_).sum(axis=1))

@@ -31,3 +31,11 @@ def test_degenerate_inputs():
     assert np.isnan(stats.t_two_sided_p(float("nan"), 10))
     assert np.isnan(stats.t_two_sided_p(1.0, 0))
     assert stats.t_two_sided_p(float("inf"), 10) == 0.0
+
+
+@pytest.mark.parametrize("df", [1, 2, 3, 7, 30, 500])
+def test_chi2_and_f_tails_match_scipy(df):
+    for x in [0.0, 1e-3, 0.5, 2.5451, 6.75, 40.0, 300.0]:
+        assert stats.chi2_sf(x, df) == pytest.approx(sps.chi2.sf(x, df), rel=1e-10, abs=1e-300)
+        assert stats.f_sf(x, df, 20) == pytest.approx(sps.f.sf(x, df, 20), rel=1e-10, abs=1e-300)
+    assert stats.normal_cdf(1.3) == pytest.approx(sps.norm.cdf(1.3), rel=1e-14)

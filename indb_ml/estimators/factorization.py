@@ -36,10 +36,10 @@ class _FactorBase(InDatabaseEstimator):
     def _summary(self, db, model_table: str) -> dict:
         return db.fetch_table(self._summary_name(db, model_table))[0]
 
-    def _summary_name(self, db, model_table: str) -> str:
-        row = db.execute("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname || '_summary') "
+    def _summary_name(self, db, model_table: str, suffix: str = "_summary") -> str:
+        row = db.execute("SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname || %s) "
                          "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
-                         "WHERE c.oid = to_regclass(%s)", [model_table])
+                         "WHERE c.oid = to_regclass(%s)", [suffix, model_table])
         return row[0][0]
 
     def _features_sql(self):
@@ -126,20 +126,26 @@ class PCA(_FactorBase):
     def fit(self, db, table: str, features, model_table: str | None = None) -> "PCA":
         db = self._db(db)
         model_table = self._model_table(db, model_table)
-        self.summary_ = db.call("pca_train", table, model_table, _feature_array(features), self.n_components,
-                                center=self.center, scale=self.scale)
+        # MADlib's signature: (source, out, row_id, k | proportion, ...); ours by name after it. k is cast
+        # so that the integer overload is chosen (a proportion 1.0 keeps every component)
+        k = sql.SQL("%s::integer") if self.n_components is not None else sql.SQL("%s::float8")
+        query = sql.SQL("SELECT {s}.pca_train(%s, %s, NULL, {k}, use_correlation => %s, features => %s, "
+                        "center => %s)").format(s=sql.Identifier(db.schema), k=k)
+        self.summary_ = db.execute(query, [table, model_table, self.n_components if self.n_components is not None
+                                           else 1.0, self.scale, _feature_array(features), self.center])[0][0]
         self.db_, self.model_table_, self.table_ = db, model_table, table
         self.model_name_ = self._qualified(db, model_table)
         self.features_ = list(features) if not isinstance(features, str) else features
-        rows = sorted(db.fetch_table(model_table), key=lambda r: r["component_id"])
-        self.components_ = np.array([r["component"] for r in rows], dtype=float)
-        self.explained_variance_ = np.array([r["explained_variance"] for r in rows], dtype=float)
-        self.explained_variance_ratio_ = np.array([r["explained_variance_ratio"] for r in rows], dtype=float)
-        self.singular_values_ = np.array([r["singular_value"] for r in rows], dtype=float)
-        s = self._summary(db, model_table)
-        self.mean_ = np.array(s["mean"], dtype=float)
+        rows = sorted(db.fetch_table(model_table), key=lambda r: r["row_id"])
+        s = db.fetch_table(self._summary_name(db, model_table, "_mean"))[0]
+        n = int(s["num_rows_processed"])
+        self.components_ = np.array([r["principal_components"] for r in rows], dtype=float)
+        self.explained_variance_ = np.array([r["std_dev"] for r in rows], dtype=float) ** 2
+        self.explained_variance_ratio_ = np.array([r["proportion"] for r in rows], dtype=float)
+        self.singular_values_ = np.sqrt(self.explained_variance_ * (n - 1))
+        self.mean_ = np.array(s["column_mean"], dtype=float)
         self.scale_ = np.array(s["feature_scale"], dtype=float)
-        self.n_samples_ = int(s["num_rows_processed"])
+        self.n_samples_ = n
         self.n_components_ = len(rows)
         self.n_features_in_ = self.components_.shape[1]
         self.feature_names_in_ = list(s["feature_names"])

@@ -1,0 +1,55 @@
+"""Texts of MADlib's online help calls: ``linregr_train()``, ``linregr_train('usage')``, ...
+
+MADlib users call a function with no argument (a summary), with 'usage' / 'help' (the
+arguments and output) or with 'example'; sql/madlib_help.sql declares those overloads
+for the functions listed here.
+"""
+
+USAGE = {
+    "linregr_train": (
+        "linregr_train(source_table, out_table, dependent_varname, independent_varname,\n"
+        "              grouping_cols DEFAULT NULL, heteroskedasticity_option DEFAULT false)",
+        "out_table: grouping columns, coef, r2, std_err, t_stats, p_values, condition_no,\n"
+        "  [bp_stats, bp_p_value,] num_rows_processed, num_missing_rows_skipped, variance_covariance;\n"
+        "out_table_summary: method, source_table, out_table, dependent_varname, independent_varname, ...",
+        "SELECT indb_ml.linregr_train('houses', 'houses_linregr', 'price', 'ARRAY[1, tax, bath, size]');\n"
+        "SELECT * FROM houses_linregr;"),
+    "linregr_predict": (
+        "linregr_predict(coef float8[], x float8[]) -> float8",
+        "the linear prediction coef . x",
+        "SELECT id, indb_ml.linregr_predict(coef, ARRAY[1, tax, bath, size]) FROM houses, houses_linregr;"),
+    "logregr_train": (
+        "logregr_train(source_table, out_table, dependent_varname, independent_varname,\n"
+        "              grouping_cols DEFAULT NULL, max_iter DEFAULT 20, optimizer DEFAULT 'irls',\n"
+        "              tolerance DEFAULT 1e-4, verbose DEFAULT false)",
+        "out_table: grouping columns, coef, log_likelihood, std_err, z_stats, p_values, odds_ratios,\n"
+        "  condition_no, num_rows_processed, num_missing_rows_skipped, num_iterations, variance_covariance",
+        "SELECT indb_ml.logregr_train('patients', 'patients_logregr', 'second_attack',\n"
+        "                             'ARRAY[1, treatment, trait_anxiety]');"),
+    "logregr_predict": (
+        "logregr_predict(coef float8[], x float8[]) -> boolean", "probability >= 0.5",
+        "SELECT indb_ml.logregr_predict(coef, ARRAY[1, treatment, trait_anxiety]) FROM patients, patients_logregr;"),
+    "logregr_predict_prob": (
+        "logregr_predict_prob(coef float8[], x float8[]) -> float8", "P(y = true | x)",
+        "SELECT indb_ml.logregr_predict_prob(coef, ARRAY[1, treatment, trait_anxiety]) FROM patients, patients_logregr;"),
+    "glm": (
+        "glm(source_table, model_table, dependent_varname, independent_varname, family_params,\n"
+        "    grouping_col DEFAULT NULL, optim_params DEFAULT NULL, verbose DEFAULT false)",
+        "family_params: 'family=gaussian|binomial|poisson|gamma|inverse_gaussian, link=...';\n"
+        "model_table: coef, log_likelihood, std_err, z_stats or t_stats, p_values, dispersion, ...",
+        "SELECT indb_ml.glm('abalone', 'abalone_glm', 'rings', 'ARRAY[1, length, diameter]',\n"
+        "                   'family=gamma, link=log');"),
+}
+SUMMARY = "indb_ml.{f}: a drop-in for MADlib's {f}. Call {f}('usage') for the arguments, {f}('example') for an example."
+
+
+def text(fname, topic=None):
+    usage, output, example = USAGE[fname]
+    t = (topic or "").strip().lower()
+    if not t:
+        return SUMMARY.format(f=fname)
+    if t in ("example", "examples"):
+        return example
+    if t in ("usage", "help", "?"):
+        return f"Usage:\n  {usage}\nOutput:\n  {output}"
+    return f"{fname}: unknown help topic {topic!r}; try {fname}('usage') or {fname}('example')"

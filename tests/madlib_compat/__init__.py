@@ -1,0 +1,1 @@
+"""MADlib's install-check cases, replayed against indb_ml (see runner.py and docs/madlib.md)."""

@@ -1,0 +1,1 @@
+"""MADlib install-check steps, transcribed by scripts/madlib_port.py."""
