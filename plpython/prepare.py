@@ -13,11 +13,7 @@ per block.
 """
 import time
 
-<<<<<<< HEAD
-from . import fingerprint, identifiers, packed_store, packing
-=======
-from . import expressions, fingerprint, identifiers, packed_store
->>>>>>> main
+from . import expressions, fingerprint, identifiers, packed_store, packing
 
 DEFAULT_BLOCK_SIZE = 1000
 
