@@ -89,13 +89,13 @@ def _logregr(conn, source, out):
 
 
 def _pca(conn, source, out):
-    conn.execute(sql.SQL("DROP TABLE IF EXISTS {0}, {1}").format(sql.Identifier(out), sql.Identifier(out + "_summary")))
-    conn.execute("SELECT indb_ml.pca_train(%s, %s, 'x1, x2, x3, x4')", [source, out])
-    rows = conn.execute(sql.SQL("SELECT component, explained_variance FROM {} ORDER BY component_id")
+    conn.execute(sql.SQL("DROP TABLE IF EXISTS {0}, {1}").format(sql.Identifier(out), sql.Identifier(out + "_mean")))
+    conn.execute("SELECT indb_ml.pca_train(%s, %s, NULL, 4, features => 'x1, x2, x3, x4')", [source, out])
+    rows = conn.execute(sql.SQL("SELECT principal_components, std_dev FROM {} ORDER BY row_id")
                         .format(sql.Identifier(out))).fetchall()
     comps = np.array([r[0] for r in rows])
     comps *= np.sign(comps[:, :1])        # components are defined up to sign
-    return comps, np.array([r[1] for r in rows])
+    return comps, np.array([r[1] for r in rows]) ** 2
 
 
 def _rel(a, b):
