@@ -70,7 +70,10 @@ def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols
         if result_summary_table else None
     prep = prepare.ensure(plpy, schema, source_table, None, features, grouping_cols)
     if prep["n_rows"] == 0:
-        plpy.error(f"{fname}: source table {source_table} has no usable rows ({prep['n_skipped']} skipped)")
+        if not prep["n_skipped"]:
+            plpy.error(f"{fname}: source table {source_table} is empty")
+        plpy.error(f"{fname}: source table {source_table} has no usable rows ({prep['n_skipped']} skipped: NULL, "
+                   f"NaN or infinite values)")
     d = prep["n_features"]
     params = {"k": k, "center": center, "use_correlation": scale, "grouping_cols": grouping_cols}
     model_id = registry.start(plpy, schema, out["sql"], "pca", prep["source"]["sql"], out["sql"], None, features,

@@ -69,7 +69,7 @@ def test_bad_parameters_are_errors_and_leave_nothing(pc_data, call, message):
     "indb_ml.softmax_train('pc_empty', 'pc_e', 'lbl', 'ARRAY[1, a, b]')",
     "indb_ml.elastic_net_train('pc_empty', 'pc_e', 'y', 'ARRAY[a, b]')",
     "indb_ml.kmeans('pc_empty', 'pc_e', 'ARRAY[a, b]', 2)",
-    "indb_ml.pca_train('pc_empty', 'pc_e', 'ARRAY[a, b]', 1)",
+    "indb_ml.pca_train('pc_empty', 'pc_e', NULL, 1, features => 'ARRAY[a, b]')",
     "indb_ml.als_train('pc_empty', 'id', 'lbl', 'y', 'pc_e')",
 ])
 def test_an_empty_table_says_empty(pc_data, call):

@@ -90,7 +90,7 @@ def test_uncentred_and_all_components(conn):
     ("'pca_bad', 'pca_x', NULL, 0, features => 'a, b'", "positive number of components"),
     ("'pca_bad', 'pca_x', NULL, 1.5, features => 'a, b'", "proportion of variance"),
     ("'pca_one', 'pca_x', NULL, 1, features => 'a, b'", "at least 2"),
-    ("'pca_empty', 'pca_x', NULL, 1, features => 'a, b'", "no usable rows"),
+    ("'pca_empty', 'pca_x', NULL, 1, features => 'a, b'", "is empty"),
     ("'pca_bad', 'pca_x', NULL, 1, features => '(SELECT 1)'", "independent_varname"),
     ("'pca_bad', 'pca_bad', NULL, 1, features => 'a, b'", "already exists"),
     ("'pca_bad', 'pca_x', 'nope', 1", "row_id"),
