@@ -160,7 +160,7 @@ class Bench:
         def run():
             if first:
                 self.q(f"SELECT {self.s}.drop_prepared(%s)", [table])
-            self.q(f"DROP TABLE IF EXISTS {out}, {out}_summary")
+            self.q(f"DROP TABLE IF EXISTS {out}, {out}_summary, {out}_mean")
             self.q(sql.format(s=self.s), params)
         return timed(run, self.repeat)
 
@@ -232,7 +232,7 @@ def run(dsn, rows, big_rows, repeat, benches):
     each("linregr first fit (packs)", lambda b: b.train(lin, [small], True, small, "bench_dp_m"), "<= 10",
          lambda r: r <= 10)
     each("linregr refit", lambda b: b.train(lin, [small], False, small, "bench_dp_m"), "<= 3", lambda r: r <= 3)
-    pca = "SELECT {s}.pca_train(%s, 'bench_dp_m', 'x')"
+    pca = "SELECT {s}.pca_train(%s, 'bench_dp_m', NULL, 5, features => 'x')"
     each("PCA first fit (packs)", lambda b: b.train(pca, [small], True, small, "bench_dp_m"), "<= 10",
          lambda r: r <= 10)
     pack_1m = {}
