@@ -1,11 +1,16 @@
-"""Graph engine benchmark: a seeded synthetic power-law graph (100k vertices, ~1M edges) and SNAP wiki-Vote.
+"""Graph engine benchmark: SNAP wiki-Vote, a seeded power-law graph (100k vertices, ~1M edges) and,
+with ``--big``, a 10M-edge synthetic graph in both engines.
 
-    python bench/graph.py                 # starts a throwaway local cluster under a temp dir
-    python bench/graph.py --dsn "..."     # or use a server with indb_ml installed (needs CREATE rights)
+    PYTHONPATH=. python bench/graph.py             # a throwaway local cluster under a temp dir
+    PYTHONPATH=. python bench/graph.py --big       # also the 10M-edge graph (minutes)
+    python bench/graph.py --dsn "..."              # a server with indb_ml installed (needs CREATE rights)
 
-Times every algorithm; for PageRank compares rounds and edges touched for sync / dynamic / chromatic at
-equal accuracy (L1 distance to a tight reference); compares with networkx (scipy backend) after export,
-and with pgRouting's pgr_connectedComponents / pgr_dijkstra when the extension can be created.
+Per graph: preparation in bare scans of the edge table; every fixed-point algorithm and schedule in both
+engines (time, rounds, share of the call spent outside the rounds, peak private memory of the backend
+per edge, sql/memory ratio); the PageRank accuracy-vs-edge-work sweep (L1 to a reference converged to
+1e-15) for sync, dynamic and chromatic in both engines; networkx (unweighted, after export) and
+pgRouting (``CREATE EXTENSION pgrouting CASCADE``). Ends with one table: figure, value, target.
+Timings are noisy on a shared machine: compare the ratios, measured in the same run.
 """
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ import argparse
 import gzip
 import io
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -21,7 +27,9 @@ import numpy as np
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
-WIKI = ROOT.parent / "shared" / "data" / "snap-wiki-vote" / "wiki-Vote.txt.gz"
+WIKI = ROOT / "data" / "snap_wiki_vote" / "wiki-Vote.txt.gz"
+ARGS = "'src=src, dest=dst'"
+SUMMARY: list[tuple[str, str, str]] = []
 
 
 def power_law_graph(n=100_000, m=1_000_000, seed=42):
@@ -40,11 +48,14 @@ def power_law_graph(n=100_000, m=1_000_000, seed=42):
 def load(conn, table, src, dst, weight):
     conn.execute(f"DROP TABLE IF EXISTS {table}")
     conn.execute(f"CREATE TABLE {table} (src int, dst int, cost float8)")
-    buf = io.StringIO()
-    np.savetxt(buf, np.column_stack([src, dst, weight]), fmt=["%d", "%d", "%.4f"], delimiter="\t")
-    with conn.cursor().copy(f"COPY {table} FROM STDIN") as cp:
-        cp.write(buf.getvalue())
-    conn.execute(f"ANALYZE {table}")
+    step = 1_000_000
+    for i in range(0, len(src), step):
+        buf = io.StringIO()
+        np.savetxt(buf, np.column_stack([src[i:i + step], dst[i:i + step], weight[i:i + step]]),
+                   fmt=["%d", "%d", "%.4f"], delimiter="\t")
+        with conn.cursor().copy(f"COPY {table} FROM STDIN") as cp:
+            cp.write(buf.getvalue())
+    conn.execute(f"VACUUM ANALYZE {table}")
 
 
 def timed(conn, query, params=None):
@@ -53,98 +64,166 @@ def timed(conn, query, params=None):
     return time.perf_counter() - t, row[0] if row else None
 
 
-def bench_graph(conn, table, name, source, report):
-    q = "SELECT indb_ml.graph_drop_prepared(%s)"
-    conn.execute(q, [table])
-    for t in ("b_pr", "b_wcc", "b_sp", "b_bfs", "b_ref"):
-        conn.execute(f"DROP TABLE IF EXISTS {t}_{table}, {t}_{table}_summary")
-    args = "'src=src, dest=dst'"
-    dt, _ = timed(conn, f"SELECT indb_ml.graph_prepare(NULL, NULL, %s, {args})", [table])
-    report(f"[{name}] graph_prepare (renumber, index both ways, pack; once per graph): {dt:.2f} s")
-    # a tight reference for "equal accuracy"
-    conn.execute(f"SELECT indb_ml.pagerank(NULL, 'id', %s, {args}, %s, tolerance => 1e-13, max_iter => 1000, "
-                 f"schedule => 'sync')", [table, f"b_ref_{table}"])
-    sync_l1 = dyn_l1 = None
-    # dynamic's tolerance bounds each vertex's *pending* change, sync's the last change: for equal
-    # accuracy the dynamic run is repeated with a smaller tolerance until its L1 error is <= sync's
-    runs = [("sync", 1e-8), ("dynamic", 1e-8), ("dynamic", 1e-9), ("dynamic", 1e-10), ("dynamic", 1e-11),
-            ("chromatic", 1e-8)]
-    for sched, tol in runs:
-        if sched == "dynamic" and tol < 1e-8 and dyn_l1 <= sync_l1:
-            continue
-        out = f"b_pr_{table}"
-        conn.execute(f"DROP TABLE IF EXISTS {out}, {out}_summary")
-        dt, msg = timed(conn, f"SELECT indb_ml.pagerank(NULL, 'id', %s, {args}, %s, tolerance => %s, "
-                              f"schedule => %s, max_iter => 500)", [table, out, tol, sched])
-        r, touched = conn.execute(f"SELECT __iterations__, edges_touched FROM {out}_summary").fetchone()
-        l1, mx = conn.execute(f"SELECT sum(abs(a.pagerank - b.pagerank)), max(abs(a.pagerank - b.pagerank)) "
-                              f"FROM {out} a JOIN b_ref_{table} b USING (id)").fetchone()
-        if sched == "sync":
-            sync_l1 = l1
-        if sched == "dynamic":
-            dyn_l1 = l1
-        report(f"[{name}] pagerank {sched:9s} tol {tol:.0e}: {dt:6.2f} s, {r:4d} rounds, {touched:>11,d} edges "
-               f"touched, L1 to reference {l1:.1e} (max per vertex {mx:.1e})")
-    dt, msg = timed(conn, f"SELECT indb_ml.wcc(NULL, 'id', %s, {args}, %s)", [table, f"b_wcc_{table}"])
-    report(f"[{name}] wcc: {dt:.2f} s  ({msg})")
-    dt, msg = timed(conn, "SELECT indb_ml.graph_sssp(NULL, 'id', %s, 'src=src, dest=dst, weight=cost', %s, %s)",
-                    [table, source, f"b_sp_{table}"])
-    report(f"[{name}] graph_sssp: {dt:.2f} s  ({msg})  [includes preparing the weighted graph]")
-    conn.execute(f"DROP TABLE IF EXISTS b_sp_{table}, b_sp_{table}_summary")
-    dt, msg = timed(conn, "SELECT indb_ml.graph_sssp(NULL, 'id', %s, 'src=src, dest=dst, weight=cost', %s, %s)",
-                    [table, source, f"b_sp_{table}"])
-    report(f"[{name}] graph_sssp (weighted graph prepared): {dt:.2f} s")
-    dt, msg = timed(conn, f"SELECT indb_ml.graph_bfs(NULL, 'id', %s, {args}, %s, %s)", [table, source, f"b_bfs_{table}"])
-    report(f"[{name}] graph_bfs: {dt:.2f} s  ({msg})")
+def call(dsn, query, params):
+    """(seconds, peak private memory growth of the backend in bytes) of one call in a fresh backend.
 
-    # engine => 'sql': the same fixed points with the state and scheduling tables in SQL
-    for sched in ("sync", "dynamic"):
-        out = f"b_pr_{table}"
-        conn.execute(f"DROP TABLE IF EXISTS {out}, {out}_summary")
-        dt, msg = timed(conn, f"SELECT indb_ml.pagerank(NULL, 'id', %s, {args}, %s, tolerance => 1e-8, "
-                              f"schedule => %s, max_iter => 500, engine => 'sql')", [table, out, sched])
-        r, touched = conn.execute(f"SELECT __iterations__, edges_touched FROM {out}_summary").fetchone()
-        report(f"[{name}] engine sql: pagerank {sched:7s} tol 1e-08: {dt:6.2f} s, {r:4d} rounds, "
-               f"{touched:>11,d} edges touched")
-    conn.execute(f"DROP TABLE IF EXISTS b_wcc_{table}, b_wcc_{table}_summary")
-    dt, msg = timed(conn, f"SELECT indb_ml.wcc(NULL, 'id', %s, {args}, %s, engine => 'sql')", [table, f"b_wcc_{table}"])
-    report(f"[{name}] engine sql: wcc: {dt:.2f} s")
-    conn.execute(f"DROP TABLE IF EXISTS b_sp_{table}, b_sp_{table}_summary")
-    dt, msg = timed(conn, "SELECT indb_ml.graph_sssp(NULL, 'id', %s, 'src=src, dest=dst, weight=cost', %s, %s, "
-                          "engine => 'sql')", [table, source, f"b_sp_{table}"])
-    report(f"[{name}] engine sql: graph_sssp: {dt:.2f} s")
+    The backend first imports numpy and the kernels on a 2-edge graph; a thread samples its RssAnon
+    (private memory: shared buffers are not counted) every millisecond during the call."""
+    with psycopg.connect(dsn, autocommit=True) as c:
+        c.execute("SET client_min_messages = warning")
+        c.execute("CREATE TABLE IF NOT EXISTS _bench_tiny (src int, dst int)")
+        if not c.execute("SELECT count(*) FROM _bench_tiny").fetchone()[0]:
+            c.execute("INSERT INTO _bench_tiny VALUES (1, 2), (2, 1)")
+        c.execute("DROP TABLE IF EXISTS _bench_tiny_pr, _bench_tiny_pr_summary")
+        c.execute(f"SELECT indb_ml.pagerank(NULL, 'id', '_bench_tiny', {ARGS}, '_bench_tiny_pr', engine => 'memory')")
+        pid = c.execute("SELECT pg_backend_pid()").fetchone()[0]
 
-    # networkx after export
+        def anon():
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) * 1024
+            return 0
+        base, peak, done = anon(), [0], threading.Event()
+
+        def sample():
+            while not done.is_set():
+                peak[0] = max(peak[0], anon())
+                time.sleep(0.001)
+        th = threading.Thread(target=sample)
+        th.start()
+        t = time.perf_counter()
+        try:
+            c.execute(query, params)
+        finally:
+            dt = time.perf_counter() - t
+            done.set()
+            th.join()
+        return dt, max(peak[0], anon()) - base
+
+
+def rounds_ms(conn, out):
+    mid = conn.execute(f"SELECT model_id FROM {out}_summary").fetchone()[0]
+    return conn.execute("SELECT coalesce(sum(elapsed_ms), 0) FROM indb_ml.model_iterations WHERE model_id = %s",
+                        [mid]).fetchone()[0]
+
+
+def drop(conn, out):
+    conn.execute(f"DROP TABLE IF EXISTS {out}, {out}_summary")
+
+
+ALGORITHMS = [
+    ("pagerank sync", "SELECT indb_ml.pagerank(NULL, 'id', %s, " + ARGS + ", %s, tolerance => 1e-8, "
+                      "schedule => 'sync', engine => %s)"),
+    ("pagerank dynamic", "SELECT indb_ml.pagerank(NULL, 'id', %s, " + ARGS + ", %s, tolerance => 1e-8, "
+                         "schedule => 'dynamic', engine => %s)"),
+    ("pagerank chromatic", "SELECT indb_ml.pagerank(NULL, 'id', %s, " + ARGS + ", %s, tolerance => 1e-8, "
+                           "schedule => 'chromatic', engine => %s)"),
+    ("wcc", "SELECT indb_ml.wcc(NULL, 'id', %s, " + ARGS + ", %s, engine => %s)"),
+    ("sssp", "SELECT indb_ml.graph_sssp(NULL, 'id', %s, " + ARGS + ", {source}, %s, engine => %s)"),
+    ("label propagation", "SELECT indb_ml.label_propagation(NULL, 'id', %s, " + ARGS + ", '_bench_seeds', %s, "
+                          "tolerance => 1e-6, max_iter => 30, engine => %s)"),
+    ("colouring", "SELECT indb_ml.graph_color(NULL, 'id', %s, " + ARGS + ", %s, engine => %s)"),
+]
+
+
+def bench_engines(conn, dsn, table, name, source, m, algorithms):
+    """Every algorithm in both engines; returns {(algorithm, engine): seconds}."""
+    conn.execute("DROP TABLE IF EXISTS _bench_seeds")
+    conn.execute(f"CREATE TABLE _bench_seeds AS SELECT src AS id, (src % 3)::text AS label FROM {table} "
+                 f"GROUP BY src ORDER BY src LIMIT 30")
+    times = {}
+    for alg, q in algorithms:
+        for engine in ("memory", "sql"):
+            out = "b_alg"
+            drop(conn, out)
+            dt, peak = call(dsn, q.format(source=int(source)), [table, out, engine])
+            r = rounds_ms(conn, out) / 1000.0
+            times[alg, engine] = dt
+            ratio = f", sql/memory {dt / times[alg, 'memory']:.2f}x [target <= 2]" if engine == "sql" else ""
+            print(f"[{name}] {alg:18s} {engine:6s}: {dt:7.2f} s, rounds {r:6.2f} s, outside rounds "
+                  f"{1 - r / dt:4.0%}, peak {peak / m:5.1f} B/edge{ratio}", flush=True)
+            if engine == "memory" and alg == "pagerank sync":
+                SUMMARY.append((f"{name}: memory-engine fixed cost of a PageRank call", f"{1 - r / dt:.0%}", "<= 25%"))
+            if engine == "memory":
+                SUMMARY.append((f"{name}: memory engine peak per edge, {alg}", f"{peak / m:.0f} B", "<= 40 B"))
+            if engine == "sql":
+                SUMMARY.append((f"{name}: sql / memory engine, {alg}", f"{dt / times[alg, 'memory']:.2f}x", "<= 2x"))
+    return times
+
+
+def sweep(conn, table, name, engines=("memory", "sql")):
+    """PageRank accuracy vs edge work; equal-accuracy comparison of dynamic and chromatic with sync."""
+    drop(conn, "b_ref")
+    conn.execute(f"SELECT indb_ml.pagerank(NULL, 'id', %s, {ARGS}, 'b_ref', tolerance => 1e-15, max_iter => 1000, "
+                 f"schedule => 'sync', engine => 'memory')", [table])
+    for engine in engines:
+        res = {}
+        for sched in ("sync", "dynamic", "chromatic"):
+            for tol in (1e-6, 1e-7, 1e-8, 1e-9, 1e-10):
+                drop(conn, "b_sw")
+                dt, _ = timed(conn, f"SELECT indb_ml.pagerank(NULL, 'id', %s, {ARGS}, 'b_sw', tolerance => %s, "
+                                    f"schedule => %s, max_iter => 1000, engine => %s)", [table, tol, sched, engine])
+                work = conn.execute("SELECT edges_touched FROM b_sw_summary").fetchone()[0]
+                l1 = conn.execute("SELECT sum(abs(a.pagerank - b.pagerank)) FROM b_sw a JOIN b_ref b USING (id)"
+                                  ).fetchone()[0]
+                res.setdefault(sched, []).append((tol, work, l1))
+                print(f"[{name}] sweep {engine:6s} {sched:9s} tol {tol:.0e}: {work:>12,d} edges, L1 {l1:.1e}, "
+                      f"{dt:.2f} s", flush=True)
+        for tol, work, l1 in res["sync"]:
+            for sched in ("dynamic", "chromatic"):
+                best = min((w for _, w, e in res[sched] if e <= l1), default=None)
+                if best is not None:
+                    print(f"[{name}] {engine}: at L1 <= {l1:.1e} (sync tol {tol:.0e}, {work:,d} edges) {sched} needs "
+                          f"{best:,d} edges = {best / work:.0%} of sync")
+                    if tol == 1e-8:
+                        SUMMARY.append((f"{name}: {engine} {sched} PageRank edges at sync's L1 ({l1:.1e})",
+                                        f"{best / work:.0%} of sync", "<= 60%" if sched == "dynamic" else "-"))
+
+
+def references(conn, table, name, source):
     t = time.perf_counter()
     rows = conn.execute(f"SELECT src, dst, cost FROM {table}").fetchall()
     g = nx.DiGraph()
     g.add_weighted_edges_from(rows)
     build = time.perf_counter() - t
-    t = time.perf_counter()
-    nx.pagerank(g, tol=1e-8)
-    nxpr = time.perf_counter() - t
-    t = time.perf_counter()
-    nx.number_weakly_connected_components(g)
-    nxcc = time.perf_counter() - t
-    t = time.perf_counter()
-    nx.single_source_dijkstra_path_length(g, source)
-    nxsp = time.perf_counter() - t
-    report(f"[{name}] networkx: export+build {build:.2f} s, pagerank {nxpr:.2f} s, wcc {nxcc:.2f} s, "
-           f"dijkstra {nxsp:.2f} s")
-
-    # pgRouting, when installed
+    out = []
+    for what, fn in (("pagerank", lambda: nx.pagerank(g, tol=1e-8, weight=None)),
+                     ("wcc", lambda: nx.number_weakly_connected_components(g)),
+                     ("bfs", lambda: nx.single_source_shortest_path_length(g, source)),
+                     ("dijkstra", lambda: nx.single_source_dijkstra_path_length(g, source))):
+        t = time.perf_counter()
+        fn()
+        out.append(f"{what} {time.perf_counter() - t:.2f} s")
+    print(f"[{name}] networkx (unweighted PageRank): export+build {build:.2f} s, " + ", ".join(out), flush=True)
     try:
-        conn.execute("CREATE EXTENSION IF NOT EXISTS pgrouting")
+        conn.execute("CREATE EXTENSION IF NOT EXISTS pgrouting CASCADE")
     except psycopg.Error as exc:
-        report(f"[{name}] pgRouting not available: {str(exc).splitlines()[0]}")
+        print(f"[{name}] pgRouting not available: {str(exc).splitlines()[0]}")
         return
-    edges_sql = f"SELECT row_number() OVER () AS id, src AS source, dst AS target, cost, -1.0 AS reverse_cost FROM {table}"
+    edges = f"SELECT row_number() OVER () AS id, src AS source, dst AS target, cost, -1.0 AS reverse_cost FROM {table}"
     dt, _ = timed(conn, "SELECT count(DISTINCT component) FROM pgr_connectedComponents(%s)",
-                  [edges_sql.replace("-1.0 AS reverse_cost", "cost AS reverse_cost")])
-    report(f"[{name}] pgRouting pgr_connectedComponents: {dt:.2f} s")
-    dt, _ = timed(conn, "SELECT count(*) FROM pgr_dijkstra(%s, %s::bigint, ARRAY(SELECT DISTINCT dst::bigint FROM "
-                        f"{table}), true)", [edges_sql, source])
-    report(f"[{name}] pgRouting pgr_dijkstra one-to-all: {dt:.2f} s")
+                  [edges.replace("-1.0 AS reverse_cost", "cost AS reverse_cost")])
+    print(f"[{name}] pgRouting 3.4 pgr_connectedComponents: {dt:.2f} s")
+    dt, _ = timed(conn, "SELECT count(*) FROM pgr_dijkstra(%s, %s::bigint, ARRAY(SELECT DISTINCT dst::bigint "
+                        f"FROM {table}), true)", [edges, source])
+    print(f"[{name}] pgRouting 3.4 pgr_dijkstra one-to-all: {dt:.2f} s", flush=True)
+
+
+def bench_graph(conn, dsn, table, name, source, full=True):
+    conn.execute("SELECT indb_ml.graph_drop_prepared(%s)", [table])
+    scan = min(timed(conn, f"SELECT count(*) FROM {table}")[0] for _ in range(3))
+    dt, _ = timed(conn, f"SELECT indb_ml.graph_prepare(NULL, NULL, %s, {ARGS})", [table])
+    reuse, _ = timed(conn, f"SELECT indb_ml.graph_prepare(NULL, NULL, %s, {ARGS})", [table])
+    m = conn.execute("SELECT n_edges FROM indb_ml.prepared_graphs WHERE edge_oid = %s::regclass AND weight = '' "
+                     "ORDER BY graph_id DESC LIMIT 1", [table]).fetchone()[0]
+    print(f"[{name}] graph_prepare: {dt:.2f} s = {dt / scan:.0f} bare scans of {scan * 1000:.0f} ms; "
+          f"reuse check (fingerprint scan + lookup) {reuse * 1000:.0f} ms = {reuse / scan:.1f} scans", flush=True)
+    SUMMARY.append((f"{name}: graph preparation", f"{dt / scan:.0f} scans", "<= 30 scans"))
+    algs = ALGORITHMS if full else [a for a in ALGORITHMS if a[0] in ("pagerank sync", "wcc")]
+    bench_engines(conn, dsn, table, name, source, m, algs)
+    if full:
+        sweep(conn, table, name)
+        references(conn, table, name, source)
 
 
 def main():
@@ -152,7 +231,8 @@ def main():
     ap.add_argument("--dsn", help="a database with indb_ml installed; default: a throwaway local cluster")
     ap.add_argument("--vertices", type=int, default=100_000)
     ap.add_argument("--edges", type=int, default=1_000_000)
-    ap.add_argument("--skip-synthetic", action="store_true")
+    ap.add_argument("--big", action="store_true", help="also a 10M-edge synthetic graph, both engines")
+    ap.add_argument("--skip-wiki", action="store_true")
     args = ap.parse_args()
     cluster = None
     dsn = args.dsn
@@ -162,28 +242,24 @@ def main():
         cluster = LocalCluster(Path(tempfile.mkdtemp(prefix="indb_ml_bench_graph_")), ephemeral=True)
         dsn = cluster.start()
         installer.install(dsn)
-    lines = []
-
-    def report(line):
-        print(line, flush=True)
-        lines.append(line)
-
     try:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("SET client_min_messages = warning")
-            e = np.array([l.split() for l in gzip.open(WIKI, "rt") if l.strip() and not l.startswith("#")],
-                         dtype=np.int64)
-            w = np.random.default_rng(1).uniform(0.1, 10.0, len(e)).round(4)
-            load(conn, "bench_wiki_vote", e[:, 0], e[:, 1], w)
-            bench_graph(conn, "bench_wiki_vote", "wiki-Vote 7k/104k", 30, report)
-            if not args.skip_synthetic:
-                s, d, w = power_law_graph(args.vertices, args.edges)
-                t = time.perf_counter()
+            if not args.skip_wiki:
+                e = np.array([ln.split() for ln in gzip.open(WIKI, "rt") if ln.strip() and not ln.startswith("#")],
+                             dtype=np.int64)
+                w = np.random.default_rng(1).uniform(0.1, 10.0, len(e)).round(4)
+                load(conn, "bench_wiki_vote", e[:, 0], e[:, 1], w)
+                bench_graph(conn, dsn, "bench_wiki_vote", "wiki-Vote 7k/104k", 30)
+            graphs = [(args.vertices, args.edges, True)] + ([(1_000_000, 10_000_000, False)] if args.big else [])
+            for nv, ne, full in graphs:
+                s, d, w = power_law_graph(nv, ne)
                 load(conn, "bench_powerlaw", s, d, w)
-                report(f"[power-law] loaded {len(s):,d} edges in {time.perf_counter() - t:.1f} s")
                 src = int(np.bincount(s).argmax())
-                bench_graph(conn, "bench_powerlaw", f"power-law {args.vertices // 1000}k/{len(s) / 1e6:.1f}M", src,
-                            report)
+                bench_graph(conn, dsn, "bench_powerlaw", f"power-law {nv // 1000}k/{len(s) / 1e6:.1f}M", src, full)
+        print("\n| figure | value | target |\n|---|---|---|")
+        for fig, val, target in SUMMARY:
+            print(f"| {fig} | {val} | {target} |")
     finally:
         if cluster is not None:
             cluster.destroy()

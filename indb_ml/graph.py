@@ -84,9 +84,9 @@ def pagerank(db: Database, edge_table: str, edge_args: str = "src=src, dest=dest
              vertex_table: str | None = None, vertex_id: str = "id", damping_factor: float = 0.85,
              max_iter: int = 100, tolerance: float = 1e-8, schedule: str = "dynamic",
              personalization_vertices: list | None = None, directed: bool = True,
-             replace: bool = False, engine: str = "memory") -> GraphResult:
-    """engine='memory' (numpy in the backend, fastest) or 'sql' (scheduling tables in SQL, no backend memory
-    proportional to the graph; schedules 'sync' and 'dynamic')."""
+             replace: bool = False, engine: str = "auto") -> GraphResult:
+    """engine='auto' (memory when the graph fits indb_ml.graph_memory_limit, else sql), 'memory' (numpy over
+    the whole CSR in the backend) or 'sql' (the CSR read piece by piece through SQL each round)."""
     pv = None if personalization_vertices is None else [str(v) for v in personalization_vertices]
     return _run(db, "pagerank", "pagerank", out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
                 out_table, damping_factor=damping_factor, max_iter=max_iter, tolerance=tolerance,
@@ -95,14 +95,14 @@ def pagerank(db: Database, edge_table: str, edge_args: str = "src=src, dest=dest
 
 def wcc(db: Database, edge_table: str, edge_args: str = "src=src, dest=dest", *, out_table: str,
         vertex_table: str | None = None, vertex_id: str = "id", replace: bool = False,
-        engine: str = "memory") -> GraphResult:
+        engine: str = "auto") -> GraphResult:
     return _run(db, "wcc", "component_id", out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
                 out_table, engine=engine)
 
 
 def sssp(db: Database, edge_table: str, source, edge_args: str = "src=src, dest=dest", *, out_table: str,
          vertex_table: str | None = None, vertex_id: str = "id", directed: bool = True,
-         replace: bool = False, engine: str = "memory") -> GraphResult:
+         replace: bool = False, engine: str = "auto") -> GraphResult:
     return _run(db, "_graph_sssp", "distance", out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
                 _ids(source), out_table, directed=directed, engine=engine)
 
@@ -130,17 +130,18 @@ def reachable(db: Database, edge_table: str, source, target, edge_args: str = "s
 def label_propagation(db: Database, edge_table: str, seed_labels_table: str, edge_args: str = "src=src, dest=dest",
                       *, out_table: str, vertex_table: str | None = None, vertex_id: str = "id",
                       seed_vertex_col: str | None = None, label_col: str = "label", max_iter: int = 100,
-                      tolerance: float = 1e-6, directed: bool = False, replace: bool = False) -> GraphResult:
+                      tolerance: float = 1e-6, directed: bool = False, replace: bool = False,
+                      engine: str = "auto") -> GraphResult:
     return _run(db, "label_propagation", label_col, out_table, replace, vertex_table, vertex_id, edge_table,
                 edge_args, seed_labels_table, out_table, seed_vertex_col=seed_vertex_col, label_col=label_col,
-                max_iter=max_iter, tolerance=tolerance, directed=directed)
+                max_iter=max_iter, tolerance=tolerance, directed=directed, engine=engine)
 
 
 def color(db: Database, edge_table: str, edge_args: str = "src=src, dest=dest", *, out_table: str,
           vertex_table: str | None = None, vertex_id: str = "id", seed: int = 0,
-          replace: bool = False) -> GraphResult:
+          replace: bool = False, engine: str = "auto") -> GraphResult:
     return _run(db, "graph_color", "color", out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
-                out_table, seed=seed)
+                out_table, seed=seed, engine=engine)
 
 
 def prepare(db: Database, edge_table: str, edge_args: str = "src=src, dest=dest", *,

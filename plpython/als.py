@@ -1,148 +1,140 @@
-"""Alternating least squares (ALS-WR) kernels: GraphLab's vertex update as an aggregate.
+"""Alternating least squares (ALS-WR) kernels over packed rating blocks.
 
-A half-step updates every vertex of one side (users, or items) from the
-factors of its neighbours on the other side. In SQL that is a join of the
-ratings with the other side's factors, ``GROUP BY`` the vertex, and this
-aggregate: per rating it adds f fᵀ and f·t to the vertex's normal equations
-(f: the neighbour's factor vector, t: the rating target), and its final
-function solves
+The ratings are packed once per training into blocks of consecutive vertices
+(users, or items) in CSR form: per block the number of ratings of each vertex,
+the dense index of the other side's vertex of each rating (int32) and the
+rating (float64), all raw little-endian bytes. A half-step is one kernel call
+per block: with the other side's factors in memory, it builds every vertex's
+normal equations with array operations and solves them in one batched call:
 
     (FᵀF + λ·n·I) x = Fᵀt          (weighted-λ regularisation, Zhou et al. 2008)
 
-where n is the vertex's number of ratings. With biases the model is
-r ≈ μ + b_u + b_i + p_u·q_i: solving a user, f = [q_i, 1] and
-t = r - μ - b_i, and x = [p_u, b_u] (the same for items, mirrored), so the
-biases are regularised like the factors.
-
-Factor vectors travel as raw float64 ``bytea`` of rank + 1 values (factor,
-then bias; bias 0 without biases). The state is [p, n, Σt², λ, biases, μ, FᵀF
-(p·p), Fᵀt (p)] plus a small buffer of rows not yet folded in: rows are
-buffered and folded with one matrix product per ``BUFFER`` rows, which keeps
-the per-row Python work to a byte copy. States merge by adding (parallel
-safe). The final value is [n, sse, x..., (bias)]: sse is the training
-residual Σ(t - f·x)² of this vertex, computed from the normal equations, so
-the train RMSE needs no extra pass.
+where n is the vertex's number of ratings and F the factors of its
+neighbours. With biases the model is r ≈ μ + b_u + b_i + p_u·q_i: solving a
+user, f = [q_i, 1] and t = r - μ - b_i, and x = [p_u, b_u] (mirrored for
+items), so the biases are regularised like the factors. Factors are rows of
+rank + 1 values (factor, then bias; bias 0 without biases). The kernel also
+returns each vertex's training residual Σ(t - f·x)², from the normal
+equations, so the train RMSE needs no extra pass.
 """
 import hashlib
-import struct
 
 import numpy as np
 
-from . import blocks
-
-BUFFER = 256
-_HEAD = 6          # p, n, tt, lambda, biases, mu
 
 
-def _dims(p):
-    return _HEAD + p * p + p
+HEADER = 4           # float64: pairs (ratings after averaging duplicates), duplicated pairs, extra rows, Σ rating
 
 
-def _fold(s, p, rows):
-    """Fold buffered raw rows (each: the neighbour's [factor (rank), bias], then the rating)
-    into FᵀF, Fᵀt and Σt², as matrix products."""
-    if rows.size == 0:
-        return 0
-    biases = bool(s[4])
-    w = (p + 1) if biases else (p + 2)
-    R = rows.reshape(-1, w)
-    rating = R[:, -1]
+def block_arrays(data, nvert):
+    """A packed block -> (counts int64 (nvert), other index int64 (nnz), ratings float64 (nnz)).
+
+    Layout: HEADER float64 stats, float64 rating per rating, int32 count per vertex, int32
+    neighbour index per rating (ratings grouped by vertex, in vertex order; aligned reads)."""
+    nnz = int(np.frombuffer(data, dtype="<f8", count=1)[0])
+    o = 8 * HEADER
+    r = np.frombuffer(data, dtype="<f8", count=nnz, offset=o)
+    counts = np.frombuffer(data, dtype="<i4", count=nvert, offset=o + 8 * nnz).astype(np.int64)
+    other = np.frombuffer(data, dtype="<i4", count=nnz, offset=o + 8 * nnz + 4 * nvert).astype(np.int64)
+    return counts, other, r
+
+
+def block_stats(data):
+    """[pairs, duplicated pairs, extra rows averaged away, Σ rating over pairs] of a packed block."""
+    return np.frombuffer(data, dtype="<f8", count=HEADER).tolist()
+
+
+def pack_block(v_send, o_send, r_send, first, nvert):
+    """array_send'ed vertex indexes, neighbour indexes and ratings of one block's rows, in any order ->
+    the packed block (``block_arrays``): sorted by (vertex, neighbour) here rather than by SQL, and
+    rows of the same (vertex, neighbour) pair averaged into one rating."""
+    v = np.frombuffer(pack_ints(v_send), dtype="<i4").astype(np.int64) - int(first)
+    o = np.frombuffer(pack_ints(o_send), dtype="<i4").astype(np.int64)
+    r = _f8_send(r_send)
+    order = np.lexsort((o, v))
+    v, o, r = v[order], o[order], r[order]
+    new = np.r_[True, (v[1:] != v[:-1]) | (o[1:] != o[:-1])] if len(v) else np.zeros(0, dtype=bool)
+    starts = np.flatnonzero(new)
+    rows = np.diff(np.r_[starts, len(v)])
+    if len(starts) != len(v):
+        r = np.add.reduceat(r, starts) / rows
+        v, o = v[starts], o[starts]
+    counts = np.bincount(v, minlength=int(nvert)).astype("<i4")
+    head = np.array([len(v), float((rows > 1).sum()), float((rows - 1).sum()), float(r.sum())])
+    return (head.astype("<f8").tobytes() + r.astype("<f8").tobytes() + counts.tobytes()
+            + o.astype("<i4").tobytes())
+
+
+def normal_equations(counts, other, r, Other, mu, biases):
+    """Per vertex FᵀF (m, p, p), Fᵀt (m, p) and tᵀt (m), for a block's ratings against Other's factors.
+
+    E = [F | t] holds every rating's row; one small product E_vᵀE_v per vertex
+    gives all three (measured faster on the server's numpy than per-rating outer
+    products summed by segment, or than bincounts per column pair).
+    """
+    rank = Other.shape[1] - 1
+    p = rank + 1 if biases else rank
+    E = np.empty((len(other), p + 1))
     if biases:
-        F = R[:, :p].copy()
-        t = rating - s[5] - F[:, p - 1]
-        F[:, p - 1] = 1.0
+        E[:, :p] = Other[other]
+        E[:, p] = r - mu - E[:, rank]
+        E[:, rank] = 1.0
     else:
-        F = R[:, :p]
-        t = rating
-    s[_HEAD:_HEAD + p * p] += (F.T @ F).ravel()
-    s[_HEAD + p * p:_HEAD + p * p + p] += F.T @ t
-    s[2] += t @ t
-    return R.shape[0]
+        E[:, :p] = Other[other, :rank]
+        E[:, p] = r
+    G = np.empty((len(counts), p + 1, p + 1))
+    lo = 0
+    for v, c in enumerate(counts.tolist()):
+        Ev = E[lo:lo + c]
+        np.matmul(Ev.T, Ev, out=G[v])
+        lo += c
+    return G[:, :p, :p], G[:, :p, p], G[:, p, p]
 
 
-def transition(state, other, rating, lam, mu, biases):
-    """Add one rating (other = the neighbour's [factor, bias] bytes). The row is only appended to a
-    buffer (a byte copy); every BUFFER rows the buffer is folded in with one matrix product."""
-    if other is None or rating is None:
-        return state
-    row = other + _F8.pack(rating)
-    if state is None:
-        rank = len(other) // 8 - 1
-        p = rank + 1 if biases else rank
-        head = np.zeros(_dims(p))
-        head[0], head[3], head[4], head[5] = p, lam, 1.0 if biases else 0.0, mu
-        return head.tobytes() + row
-    if len(state) < _LIMIT.get(len(row), 0):
-        return state + row
-    s = np.frombuffer(state + row, dtype="<f8").copy()
-    p = int(s[0])
-    w = (p + 1) if s[4] else (p + 2)
-    if w * 8 != len(row):
-        raise ValueError("ALS: factor vectors of different lengths in one group")
-    _LIMIT[len(row)] = _dims(p) * 8 + BUFFER * len(row)
-    head = s[:_dims(p)]
-    head[1] += _fold(head, p, s[_dims(p):])
-    return head.tobytes()
-
-
-_F8 = struct.Struct("<d")
-_LIMIT = {}     # row width in bytes -> state length at which the buffer is folded
-
-
-def _flush(state):
-    s = np.frombuffer(state, dtype="<f8").copy()
-    p = int(s[0])
-    head = s[:_dims(p)]
-    head[1] += _fold(head, p, s[_dims(p):])
-    return head, p
-
-
-def merge(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    sa, pa = _flush(a)
-    sb, pb = _flush(b)
-    if pa != pb:
-        raise ValueError(f"ALS: partial states with factor vectors of length {pa} and {pb}")
-    sa[1] += sb[1]
-    sa[2] += sb[2]
-    sa[_HEAD:] += sb[_HEAD:]
-    return sa.tobytes()
-
-
-def solve_state(state):
-    """Final: -> raw bytes [n, sse, factor (rank), bias] for the vertex."""
-    s, p = _flush(state)
-    n, tt, lam, biases = s[1], s[2], s[3], bool(s[4])
-    A = s[_HEAD:_HEAD + p * p].reshape(p, p)
-    b = s[_HEAD + p * p:_HEAD + p * p + p]
-    x = solve(A, b, lam, n)
-    sse = max(tt - 2.0 * x @ b + x @ A @ x, 0.0)
-    out = np.empty(2 + (p if biases else p + 1))
-    out[0], out[1] = n, sse
-    out[2:2 + p] = x
-    if not biases:
-        out[-1] = 0.0
-    return out.tobytes()
+def solve_block(data, nvert, Other, lam, mu, biases):
+    """One packed block of a half-step -> (X (m, rank + 1): factor and bias per vertex, n (m), sse (m))."""
+    counts, other, r = block_arrays(data, nvert)
+    A, b, tt = normal_equations(counts, other, r, Other, mu, biases)
+    x = solve(A, b, lam, counts.astype(float))
+    sse = np.maximum(tt - 2.0 * np.einsum("mp,mp->m", x, b) + np.einsum("mp,mpq,mq->m", x, A, x), 0.0)
+    rank = Other.shape[1] - 1
+    X = np.zeros((len(counts), rank + 1))
+    X[:, :x.shape[1]] = x
+    return X, counts, sse
 
 
 def solve(A, b, lam, n):
-    """(A + λ n I) x = b; the minimum-norm least-squares answer if that matrix is singular (λ = 0)."""
-    M = A + lam * n * np.eye(A.shape[0])
+    """Batched (A + λ n I) x = b; the minimum-norm least-squares answer where that matrix is singular (λ = 0)."""
+    p = A.shape[1]
+    M = A + (lam * n)[:, None, None] * np.eye(p)[None, :, :]
     try:
         if lam > 0:
-            return np.linalg.solve(M, b)
+            return np.linalg.solve(M, b[:, :, None])[:, :, 0]
     except np.linalg.LinAlgError:
         pass
-    return np.linalg.lstsq(M, b, rcond=None)[0]
+    return np.array([np.linalg.lstsq(M[v], b[v], rcond=None)[0] for v in range(len(b))]).reshape(b.shape)
 
 
-def stats(raw):
-    """[n, sse] of a final value."""
-    v = np.frombuffer(raw, dtype="<f8")
-    return [float(v[0]), float(v[1])]
+def pack_ints(buf):
+    """PostgreSQL's binary int4[] (array_send) -> raw little-endian int32 bytes (what blocks store)."""
+    buf = bytes(buf)
+    ndim = int.from_bytes(buf[0:4], "big")
+    count = int.from_bytes(buf[12:16], "big") if ndim else 0
+    elems = np.frombuffer(buf, dtype=[("len", ">i4"), ("value", ">i4")], count=count, offset=12 + 8 * ndim)
+    if count and (elems["len"] != 4).any():
+        raise ValueError("array contains NULL or non-int4 elements")
+    return elems["value"].astype("<i4").tobytes()
+
+
+def _f8_send(buf):
+    """PostgreSQL's binary float8[] (array_send) -> float64 values."""
+    buf = bytes(buf)
+    ndim = int.from_bytes(buf[0:4], "big")
+    count = int.from_bytes(buf[12:16], "big") if ndim else 0
+    elems = np.frombuffer(buf, dtype=[("len", ">i4"), ("value", ">f8")], count=count, offset=12 + 8 * ndim)
+    if count and (elems["len"] != 8).any():
+        raise ValueError("array contains NULL or non-float8 elements")
+    return elems["value"].astype("<f8")
 
 
 def initial_factor(id_text, rank, seed):
@@ -153,6 +145,9 @@ def initial_factor(id_text, rank, seed):
     return np.random.default_rng(words.tolist()).normal(0.0, 0.1, int(rank))
 
 
-def initial_bytes(id_text, rank, seed):
-    """Initial [factor, bias = 0] as raw bytes (what the half-step joins read)."""
-    return blocks.to_bytes(np.append(initial_factor(id_text, rank, seed), 0.0))
+def initial_factors(ids_text, rank, seed):
+    """Initial [factor, bias = 0] rows for items given as text ids."""
+    out = np.zeros((len(ids_text), int(rank) + 1))
+    for j, i in enumerate(ids_text):
+        out[j, :rank] = initial_factor(i, rank, seed)
+    return out

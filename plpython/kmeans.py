@@ -1,23 +1,22 @@
-"""k-means (Lloyd) over packed blocks, with k-means++ seeding done by the same kind of pass.
+"""k-means (Lloyd) passes over packed blocks, for several runs at once.
 
-Two aggregates, both one pass over the prepared blocks, parallel safe, with
-float64 ``bytea`` states that merge associatively:
+A fit with ``n_init`` restarts keeps the centroids of every run in one array
+(``R`` runs x ``k`` centroids x ``d``), so one pass over the blocks serves all
+runs: one matrix product per block scores every row against every centroid of
+every run. Aggregates (one pass each, parallel safe, float64 ``bytea`` states
+that merge by adding):
 
-* ``sample``: weighted sampling without replacement of ``m`` rows (the
-  Efraimidis-Spirakis "A-ES" scheme: every row draws ``u`` in (0, 1) and gets
-  the key ``log(u) / w``; the ``m`` largest keys win, and keeping the top
-  ``m`` keys is a merge that any split of the data reproduces). With the
-  weight ``w`` = squared distance to the nearest centroid chosen so far this
-  is one k-means++ draw; with ``w = 1`` it is a uniform sample. The random
-  numbers come from a generator seeded by (seed, round, partition, block), so
-  the result does not depend on how the blocks are spread over workers. The
-  same pass also sums x and x² (for the tolerance scale).
-* ``step``: one Lloyd pass: each row goes to its nearest centroid (squared
-  Euclidean); per cluster the state adds the row count, the sum of the rows
-  and the squared distances; it also keeps the ``k`` rows farthest from their
-  centroid, which re-seed clusters that end up empty (as scikit-learn does:
-  the farthest row leaves its cluster and becomes the empty cluster's
-  centroid).
+* ``step``: one Lloyd pass: per run, each row goes to its nearest centroid
+  (squared Euclidean); per run and cluster the state adds the row count, the
+  sum of the rows and the squared distances.
+* ``far``: only when a Lloyd pass left clusters empty (rare): per run, the
+  ``m`` rows farthest from their nearest centroid; they re-seed the empty
+  clusters as scikit-learn does (the farthest row leaves its cluster and
+  becomes the empty cluster's centroid).
+* ``silhouette``: the simplified silhouette of several clusterings at once
+  (a = distance to the own centroid, b = to the second nearest).
+
+Seeding (k-means++, greedy k-means++, k-means||, random) is in ``kmeans_seed``.
 """
 import numpy as np
 
@@ -26,173 +25,113 @@ from . import blocks
 # ------------------------------------------------------------------ distances
 
 
-def assign(X, C):
-    """Nearest centroid per row -> (labels, squared distance to it).
+def _scores(X, C):
+    """|c|² - 2x·c for every row and centroid (argmin = nearest centroid).
 
-    The argmin uses the expansion |x|² - 2x·c + |c|² (one matrix product); the
-    distance reported is recomputed directly from x - c for accuracy.
+    einsum, not ``@``: the server's numpy may use the reference BLAS, where einsum's
+    SIMD loops are 1.5-4x faster at these shapes (measured; see docs/factorization.md).
     """
+    cc = np.einsum("ij,ij->i", C, C)
+    if C.shape[0] <= 16:
+        P = np.einsum("ij,kj->ik", X, C)
+    else:
+        P = np.einsum("ij,jk->ik", X, np.ascontiguousarray(C.T))
+    P *= -2.0
+    P += cc
+    return P
+
+
+def assign(X, C):
+    """Nearest centroid per row -> (labels, squared distance to it)."""
     if X.shape[0] == 0:
         return np.zeros(0, dtype=np.int64), np.zeros(0)
+    g, dist = assign_runs(X, C, C.shape[0])
+    return g[:, 0], dist[:, 0]
+
+
+def assign_runs(X, C, k):
+    """Rows against R runs of k centroids (C is (R*k, d)) -> (global labels (n, R), squared distances (n, R)).
+
+    Global label r*k + j is centroid j of run r. The argmin uses the expansion
+    |x|² - 2x·c + |c|² (one product); so does the distance, |x|² + the smallest
+    score, except where |x|² + |c|² exceeds it a million-fold (cancellation could
+    cost more than ~1e-10 relative): those distances are recomputed from x - c.
+    """
+    n = X.shape[0]
+    R = C.shape[0] // k
+    S = _scores(X, C).reshape(n, R, k)
+    j = S.argmin(axis=2)
+    xx = np.einsum("ij,ij->i", X, X)
+    dist = np.take_along_axis(S, j[:, :, None], axis=2)[:, :, 0]
+    dist += xx[:, None]
+    g = j + (np.arange(R) * k)[None, :]
     cc = np.einsum("ij,ij->i", C, C)
-    scores = cc[None, :] - 2.0 * (X @ C.T)
-    labels = scores.argmin(axis=1)
-    diff = X - C[labels]
-    return labels, np.einsum("ij,ij->i", diff, diff)
+    risky = (xx[:, None] + cc[g]) > 1e6 * dist
+    if risky.any():
+        rows, runs = np.nonzero(risky)
+        diff = X[rows] - C[g[rows, runs]]
+        dist[rows, runs] = np.einsum("ij,ij->i", diff, diff)
+    np.maximum(dist, 0.0, out=dist)
+    return g, dist
 
 
-# ------------------------------------------------------------------ sampling (k-means++ / random)
-# state: [d, m, n, filled, keys (m), points (m*d), sum_x (d), sum_x2 (d)]
+def _centroids(centroids_raw, d, k):
+    C = blocks.vector(centroids_raw)
+    if C.size % (d * k):
+        raise ValueError(f"centroids have {C.size} values, not a multiple of k = {k} x {d} features")
+    return C.reshape(-1, d)
 
 
-def _sample_size(d, m):
-    return 4 + m + m * d + 2 * d
-
-
-def _sample_unpack(s):
-    d, m = int(s[0]), int(s[1])
-    keys = s[4:4 + m]
-    pts = s[4 + m:4 + m + m * d].reshape(m, d)
-    o = 4 + m + m * d
-    return d, m, keys, pts, s[o:o + d], s[o + d:o + 2 * d]
-
-
-def _top(keys, pts, m):
-    """The m largest keys (ties broken by position, i.e. deterministically)."""
-    order = np.argsort(-keys, kind="stable")[:m]
-    return keys[order], pts[order]
-
-
-def sample_transition(state, x_raw, n, part, block, centroids_raw, seed, round_, m):
-    if x_raw is None or not n:
-        return state
-    X = blocks.matrix(x_raw, n)
-    d = X.shape[1]
-    rng = np.random.default_rng([int(seed) & 0xFFFFFFFFFFFFFFFF, int(round_), int(part), int(block)])
-    u = rng.random(n)
-    u[u == 0.0] = np.finfo(float).tiny
-    if centroids_raw:
-        C = blocks.vector(centroids_raw).reshape(-1, d)
-        _, w = assign(X, C)
-        with np.errstate(divide="ignore"):
-            keys = np.where(w > 0, np.log(u) / np.where(w > 0, w, 1.0), -np.inf)
-    else:
-        keys = np.log(u)
-    bk, bp = _top(keys, X, m)
-    if state is None:
-        s = np.full(_sample_size(d, m), 0.0)
-        s[0], s[1] = d, m
-        s[4:4 + m] = -np.inf
-    else:
-        s = blocks.from_bytes(state)
-        if int(s[0]) != d:
-            raise ValueError(f"blocks have {int(s[0])} and {d} features: ragged feature arrays")
-    _, _, keys0, pts0, sx, sx2 = _sample_unpack(s)
-    nk, npts = _top(np.concatenate([keys0, bk]), np.vstack([pts0, bp]), m)
-    keys0[:] = -np.inf
-    keys0[:len(nk)] = nk
-    pts0[:len(nk)] = npts
-    s[2] += n
-    s[3] = min(m, s[3] + len(bk))
-    sx += X.sum(axis=0)
-    sx2 += np.einsum("ij,ij->j", X, X)
-    return blocks.to_bytes(s)
-
-
-def sample_merge(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
-    if sa[0] != sb[0] or sa[1] != sb[1]:
-        raise ValueError("partial k-means sampling states of different shapes")
-    d, m, ka, pa, sxa, sx2a = _sample_unpack(sa)
-    _, _, kb, pb, sxb, sx2b = _sample_unpack(sb)
-    nk, npts = _top(np.concatenate([ka, kb]), np.vstack([pa, pb]), m)
-    ka[:] = nk
-    pa[:] = npts
-    sa[2] += sb[2]
-    sa[3] = min(m, sa[3] + sb[3])
-    sxa += sxb
-    sx2a += sx2b
-    return blocks.to_bytes(sa)
-
-
-def sample_result(state):
-    """-> dict(points (rows with a finite key, best first), n, mean, var (population))."""
-    s = np.asarray(state, dtype=float)
-    d, m, keys, pts, sx, sx2 = _sample_unpack(s)
-    n = s[2]
-    ok = np.isfinite(keys)
-    mean = sx / n if n else np.zeros(d)
-    var = np.clip(sx2 / n - mean ** 2, 0, None) if n else np.zeros(d)
-    return {"points": pts[ok], "n": int(n), "mean": mean, "var": var}
+def group_sums(labels, X, m):
+    """Per-label row sums (m labels) by sorting the labels (no per-row Python, no BLAS)."""
+    out = np.zeros((m, X.shape[1]))
+    if len(labels) == 0:
+        return out
+    order = np.argsort(labels, kind="stable")
+    ls = labels[order]
+    starts = np.flatnonzero(np.r_[True, ls[1:] != ls[:-1]])
+    out[ls[starts]] = np.add.reduceat(X[order], starts, axis=0)
+    return out
 
 
 # ------------------------------------------------------------------ Lloyd step
-# state: [k, d, n, objective, counts (k), sums (k*d), sse (k), far_dist (k), far_label (k), far_x (k*d)]
-
-
-def _step_size(k, d):
-    return 4 + k + k * d + k + k + k + k * d
+# state: [R, k, d, n, objective (R), counts (R*k), sums (R*k*d), sse (R*k)]
 
 
 def _step_unpack(s):
-    k, d = int(s[0]), int(s[1])
+    R, k, d = int(s[0]), int(s[1]), int(s[2])
     o = 4
-    counts = s[o:o + k]; o += k
-    sums = s[o:o + k * d].reshape(k, d); o += k * d
-    sse = s[o:o + k]; o += k
-    far_d = s[o:o + k]; o += k
-    far_l = s[o:o + k]; o += k
-    far_x = s[o:o + k * d].reshape(k, d)
-    return k, d, counts, sums, sse, far_d, far_l, far_x
+    obj = s[o:o + R]; o += R
+    counts = s[o:o + R * k]; o += R * k
+    sums = s[o:o + R * k * d].reshape(R * k, d); o += R * k * d
+    sse = s[o:o + R * k]
+    return R, k, d, obj, counts, sums, sse
 
 
-def step_transition(state, x_raw, n, centroids_raw):
+def step_transition(state, x_raw, n, centroids_raw, k):
     if x_raw is None or not n:
         return state
     X = blocks.matrix(x_raw, n)
     d = X.shape[1]
-    C = blocks.vector(centroids_raw)
-    if C.size % d:
-        raise ValueError(f"centroids have {C.size} values, not a multiple of {d} features")
-    C = C.reshape(-1, d)
-    k = C.shape[0]
-    labels, dist = assign(X, C)
+    C = _centroids(centroids_raw, d, k)
+    R = C.shape[0] // k
+    g, dist = assign_runs(X, C, k)
     if state is None:
-        s = np.zeros(_step_size(k, d))
-        s[0], s[1] = k, d
-        _, _, _, _, _, far_d, far_l, _ = _step_unpack(s)
-        far_d[:] = -1.0
+        s = np.zeros(4 + R + R * k * (d + 2))
+        s[0], s[1], s[2] = R, k, d
     else:
         s = blocks.from_bytes(state)
-        if int(s[0]) != k or int(s[1]) != d:
-            raise ValueError("k-means state and block disagree on k or the number of features")
-    _, _, counts, sums, sse, far_d, far_l, far_x = _step_unpack(s)
-    s[2] += n
-    s[3] += dist.sum()
-    counts += np.bincount(labels, minlength=k)
-    if k > 256:
-        np.add.at(sums, labels, X)
-    else:
-        _add_rows(sums, labels, X, k)
-    sse += np.bincount(labels, weights=dist, minlength=k)
-    top = np.argsort(-dist, kind="stable")[:k]
-    cd = np.concatenate([far_d, dist[top]])
-    cl = np.concatenate([far_l, labels[top].astype(float)])
-    cx = np.vstack([far_x, X[top]])
-    order = np.argsort(-cd, kind="stable")[:k]
-    far_d[:], far_l[:], far_x[:] = cd[order], cl[order], cx[order]
+        if int(s[0]) != R or int(s[1]) != k or int(s[2]) != d:
+            raise ValueError("k-means state and block disagree on runs, k or the number of features")
+    _, _, _, obj, counts, sums, sse = _step_unpack(s)
+    s[3] += n
+    obj += dist.sum(axis=0)
+    flat = g.ravel()
+    counts += np.bincount(flat, minlength=R * k)
+    sse += np.bincount(flat, weights=dist.ravel(), minlength=R * k)
+    for r in range(R):
+        sums[r * k:(r + 1) * k] += group_sums(g[:, r] - r * k, X, k)
     return blocks.to_bytes(s)
-
-
-def _add_rows(sums, labels, X, k):
-    """Per-cluster row sums as one matrix product with a one-hot matrix (fast for small k)."""
-    onehot = np.zeros((k, X.shape[0]))
-    onehot[labels, np.arange(X.shape[0])] = 1.0
-    sums += onehot @ X
 
 
 def step_merge(a, b):
@@ -201,53 +140,151 @@ def step_merge(a, b):
     if b is None:
         return a
     sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
-    if sa[0] != sb[0] or sa[1] != sb[1]:
+    if sa.size != sb.size or sa[0] != sb[0] or sa[1] != sb[1]:
         raise ValueError("partial k-means states of different shapes")
-    k, d, ca, ua, ea, fda, fla, fxa = _step_unpack(sa)
-    _, _, cb, ub, eb, fdb, flb, fxb = _step_unpack(sb)
-    sa[2] += sb[2]
-    sa[3] += sb[3]
-    ca += cb
-    ua += ub
-    ea += eb
-    cd = np.concatenate([fda, fdb])
-    cl = np.concatenate([fla, flb])
-    cx = np.vstack([fxa, fxb])
-    order = np.argsort(-cd, kind="stable")[:k]
-    fda[:], fla[:], fxa[:] = cd[order], cl[order], cx[order]
+    sa[3:] += sb[3:]
     return blocks.to_bytes(sa)
 
 
-def step_result(state, old_centroids):
-    """A finished Lloyd pass -> dict(centroids, counts, sse, objective, n, reseeded).
-
-    ``objective``, ``sse`` and ``counts`` are measured against ``old_centroids``
-    (the centroids the pass assigned to). Empty clusters take the rows farthest
-    from their centroids, one each, farthest first; that row is moved out of
-    its old cluster (as scikit-learn's Lloyd does). A cluster that stays empty
-    (no candidate left) keeps its old centroid.
-    """
+def step_result(state):
+    """A finished Lloyd pass -> per run: dict(counts (k), sums (k, d), sse (k), objective), and n."""
     s = np.asarray(state, dtype=float)
-    k, d, counts, sums, sse, far_d, far_l, far_x = _step_unpack(s)
-    counts = counts.copy()
-    sums = sums.copy()
+    R, k, d, obj, counts, sums, sse = _step_unpack(s)
+    runs = [{"counts": counts[r * k:(r + 1) * k].copy(), "sums": sums[r * k:(r + 1) * k].copy(),
+             "sse": sse[r * k:(r + 1) * k].copy(), "objective": float(obj[r])} for r in range(R)]
+    return runs, int(s[3])
+
+
+def update(run, old_centroids, far=None):
+    """New centroids from a run's Lloyd pass (``step_result``), re-seeding empty clusters.
+
+    Empty clusters take the rows farthest from their centroids (``far``, from the
+    ``far`` pass: distances, labels, rows, farthest first), one each; that row
+    leaves its old cluster (as scikit-learn's Lloyd does). A cluster that stays
+    empty (no candidate left) keeps its old centroid. -> (centroids, re-seeded ids).
+    """
+    counts, sums = run["counts"].copy(), run["sums"].copy()
     reseeded = []
     empty = np.flatnonzero(counts == 0)
-    cand = [j for j in range(k) if far_d[j] >= 0]
-    for c_id, j in zip(empty, cand):
-        old = int(far_l[j])
-        if counts[old] <= 1:
-            continue
-        sums[old] -= far_x[j]
-        counts[old] -= 1
-        sums[c_id] = far_x[j]
-        counts[c_id] = 1
-        reseeded.append(int(c_id))
-    old_c = np.asarray(old_centroids, dtype=float).reshape(k, d)
+    if len(empty) and far is not None:
+        for c_id, (dist, old, x) in zip(empty, far):
+            if counts[old] <= 1:
+                continue
+            sums[old] -= x
+            counts[old] -= 1
+            sums[c_id] = x
+            counts[c_id] = 1
+            reseeded.append(int(c_id))
     with np.errstate(invalid="ignore", divide="ignore"):
-        C = np.where(counts[:, None] > 0, sums / np.where(counts > 0, counts, 1)[:, None], old_c)
-    return {"centroids": C, "counts": s[4:4 + k].copy(), "sse": sse.copy(), "objective": float(s[3]),
-            "n": int(s[2]), "reseeded": reseeded}
+        C = np.where(counts[:, None] > 0, sums / np.where(counts > 0, counts, 1)[:, None], old_centroids)
+    return C, reseeded
+
+
+# ------------------------------------------------------------------ farthest rows (empty clusters)
+# state: [R, k, d, m, per run: far_d (m), far_l (m), far_x (m*d)]
+
+
+def _far_unpack(s):
+    R, k, d, m = (int(v) for v in s[:4])
+    w = m * (d + 2)
+    runs = []
+    for r in range(R):
+        o = 4 + r * w
+        runs.append((s[o:o + m], s[o + m:o + 2 * m], s[o + 2 * m:o + w].reshape(m, d)))
+    return R, k, d, m, runs
+
+
+def _keep_far(fd, fl, fx, cd, cl, cx, m):
+    order = np.argsort(-np.concatenate([fd, cd]), kind="stable")[:m]
+    allx = np.vstack([fx, cx])
+    fd[:], fl[:], fx[:] = np.concatenate([fd, cd])[order], np.concatenate([fl, cl])[order], allx[order]
+
+
+def far_transition(state, x_raw, n, centroids_raw, k, m):
+    if x_raw is None or not n:
+        return state
+    X = blocks.matrix(x_raw, n)
+    d = X.shape[1]
+    C = _centroids(centroids_raw, d, k)
+    R = C.shape[0] // k
+    g, dist = assign_runs(X, C, k)
+    if state is None:
+        s = np.zeros(4 + R * m * (d + 2))
+        s[:4] = R, k, d, m
+        for fd, _, _ in _far_unpack(s)[4]:
+            fd[:] = -1.0
+    else:
+        s = blocks.from_bytes(state)
+    for r, (fd, fl, fx) in enumerate(_far_unpack(s)[4]):
+        top = np.argsort(-dist[:, r], kind="stable")[:m]
+        _keep_far(fd, fl, fx, dist[top, r], (g[top, r] - r * k).astype(float), X[top], m)
+    return blocks.to_bytes(s)
+
+
+def far_merge(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
+    m = int(sa[3])
+    for (fd, fl, fx), (bd, bl, bx) in zip(_far_unpack(sa)[4], _far_unpack(sb)[4]):
+        _keep_far(fd, fl, fx, bd.copy(), bl.copy(), bx.copy(), m)
+    return blocks.to_bytes(sa)
+
+
+def far_result(state):
+    """-> per run: [(distance, 0-based label, row), ...] farthest first."""
+    s = np.asarray(state, dtype=float)
+    return [[(float(fd[j]), int(fl[j]), fx[j].copy()) for j in range(len(fd)) if fd[j] >= 0]
+            for fd, fl, fx in _far_unpack(s)[4]]
+
+
+# ------------------------------------------------------------------ simplified silhouette
+# state: [Q, d, n, sum of s per clustering (Q)]; ks lists the k of each clustering, centroids concatenated
+
+
+def silhouette_transition(state, x_raw, n, centroids_raw, ks):
+    """Simplified silhouette s = (b - a) / max(a, b), a = distance to the nearest centroid, b = to the
+    second nearest (Euclidean); s = 0 for a clustering with k = 1."""
+    if x_raw is None or not n:
+        return state
+    X = blocks.matrix(x_raw, n)
+    d = X.shape[1]
+    C = blocks.vector(centroids_raw).reshape(-1, d)
+    S = _scores(X, C) + np.einsum("ij,ij->i", X, X)[:, None]
+    np.maximum(S, 0.0, out=S)
+    if state is None:
+        s = np.zeros(3 + len(ks))
+        s[0], s[1] = len(ks), d
+    else:
+        s = blocks.from_bytes(state)
+    s[2] += n
+    o = 0
+    for q, k in enumerate(ks):
+        if k > 1:
+            two = np.sqrt(np.partition(S[:, o:o + k], 1, axis=1)[:, :2])
+            a, b = two[:, 0], two[:, 1]
+            den = np.maximum(a, b)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                s[3 + q] += np.where(den > 0, (b - a) / np.where(den > 0, den, 1.0), 0.0).sum()
+        o += k
+    return blocks.to_bytes(s)
+
+
+def silhouette_merge(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
+    sa[2:] += sb[2:]
+    return blocks.to_bytes(sa)
+
+
+def silhouette_result(state):
+    s = np.asarray(state, dtype=float)
+    return (s[3:] / s[2]).tolist() if s[2] else [float("nan")] * int(s[0])
 
 
 def nearest(centroids, x):

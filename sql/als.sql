@@ -2,45 +2,34 @@
 --   SELECT @extschema@.als_train('ratings', 'user_id', 'item_id', 'rating', 'ratings_als', rank => 10, lambda => 0.1);
 --   SELECT @extschema@.als_predict('ratings_als', 196, 242);
 --   SELECT * FROM @extschema@.recommend('ratings_als', 196, 10);
--- Each half-step is one statement: ratings JOIN the other side's factors,
--- GROUP BY the vertex, and als_step_agg (parallel safe, combinable) builds
--- and solves the vertex's rank x rank normal equations in its final function.
+-- The ratings are packed once per training into blocks of consecutive users
+-- (and of items) in CSR form; a half-step reads one side's blocks and solves
+-- every vertex of a block in one kernel call (plpython/als.py), with the other
+-- side's factors in the training backend's memory: no per-rating Python.
 
-CREATE OR REPLACE FUNCTION @extschema@.als_step_transition(
-    state bytea, other bytea, rating float8, lambda float8, mu float8, biases boolean)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 1000 AS $py$
-#@kernel als
-return als.transition(state, other, rating, args[3], mu, biases)
-$py$;
+-- the per-rating aggregate of earlier versions
+DROP AGGREGATE IF EXISTS @extschema@.als_step_agg(bytea, float8, float8, float8, boolean);
+DROP FUNCTION IF EXISTS @extschema@.als_step_transition(bytea, bytea, float8, float8, float8, boolean);
+DROP FUNCTION IF EXISTS @extschema@.als_step_merge(bytea, bytea);
+DROP FUNCTION IF EXISTS @extschema@.als_step_final(bytea);
+DROP FUNCTION IF EXISTS @extschema@.als_step_stats(bytea);
+DROP FUNCTION IF EXISTS @extschema@.als_initial_bytes(text, integer, bigint);
 
-CREATE OR REPLACE FUNCTION @extschema@.als_step_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel als
-return als.merge(a, b)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.als_step_final(state bytea)
+CREATE OR REPLACE FUNCTION @extschema@.als_pack_block(vs bytea, os bytea, rs bytea, first integer, nvert integer)
 RETURNS bytea LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
 #@kernel als
-return als.solve_state(state)
+return als.pack_block(vs, os, rs, first, nvert)
 $py$;
+COMMENT ON FUNCTION @extschema@.als_pack_block(bytea, bytea, bytea, integer, integer) IS
+    'indb_ml: one packed ALS block from array_send of its vertex indexes, neighbour indexes and ratings (any order): stats, float64 rating per pair, int32 count per vertex, int32 neighbour per pair; sorted by vertex, duplicate pairs averaged';
 
-DROP AGGREGATE IF EXISTS @extschema@.als_step_agg(bytea, float8, float8, float8, boolean);
-CREATE AGGREGATE @extschema@.als_step_agg(other bytea, rating float8, lambda float8, mu float8, biases boolean) (
-    SFUNC = @extschema@.als_step_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.als_step_merge,
-    FINALFUNC = @extschema@.als_step_final,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.als_step_agg(bytea, float8, float8, float8, boolean) IS
-    'indb_ml: one ALS vertex update: accumulates FᵀF and Fᵀt over the vertex''s ratings, solves (FᵀF + λnI)x = Fᵀt; returns [n, sse, factor, bias] as float64 bytes';
-
-CREATE OR REPLACE FUNCTION @extschema@.als_step_stats(raw bytea)
+CREATE OR REPLACE FUNCTION @extschema@.als_block_stats(data bytea)
 RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
 #@kernel als
-return als.stats(raw)
+return als.block_stats(data)
 $py$;
+COMMENT ON FUNCTION @extschema@.als_block_stats(bytea) IS
+    'indb_ml: [pairs, duplicated pairs, extra rows averaged away, sum of ratings] of a packed ALS block';
 
 CREATE OR REPLACE FUNCTION @extschema@.als_initial_factor(id text, rank integer, seed bigint DEFAULT 0)
 RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
@@ -51,12 +40,6 @@ return als.initial_factor(id, rank, seed).tolist()
 $py$;
 COMMENT ON FUNCTION @extschema@.als_initial_factor(text, integer, bigint) IS
     'indb_ml: the starting item factor als_train uses for an item id (as text): N(0, 0.1²) per component from sha256(seed:id)';
-
-CREATE OR REPLACE FUNCTION @extschema@.als_initial_bytes(id text, rank integer, seed bigint)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
-#@kernel als
-return als.initial_bytes(id, rank, seed)
-$py$;
 
 CREATE OR REPLACE FUNCTION @extschema@.als_dot(a float8[], b float8[])
 RETURNS float8 LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
@@ -78,7 +61,7 @@ CREATE OR REPLACE FUNCTION @extschema@.als_train(
     biases boolean DEFAULT true,
     duplicates text DEFAULT 'average'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel registry identifiers packed_store
+#@kernel registry identifiers packed_store als als_driver
 import math
 import time
 t0 = time.perf_counter()
@@ -126,58 +109,45 @@ params = {"rank": rank, "lambda": lam, "max_iter": max_iter, "tolerance": tolera
           "biases": biases, "duplicates": dup_mode}
 model_id = registry.start(plpy, schema, out["sql"], "als", src["sql"], out["sql"], rcol, f"{ucol}, {icol}", None,
                           None, params)
+# hash aggregates and joins over all ratings: at least 256 MB for this transaction (restored at the end)
+old_work_mem = plpy.execute("SELECT current_setting('work_mem') AS w")[0]["w"]
+plpy.execute("SELECT set_config('work_mem', '256MB', true) WHERE pg_size_bytes(current_setting('work_mem')) < 268435456")
 work = f"{packed_store.data_schema(schema)}.{packed_store.new_name('_als')}"  # scratch tables, private to the caller
-rtab = f"{work}_ratings"
+valid = (f"{U} IS NOT NULL AND {I} IS NOT NULL AND {R} IS NOT NULL "
+         f"AND {R}::float8 NOT IN ('NaN', 'Infinity', '-Infinity')")
 counts = plpy.execute(
     f"SELECT count(*) AS total, count(*) FILTER (WHERE {R} IS NULL) AS null_ratings, "
     f"count(*) FILTER (WHERE {R} IS NOT NULL AND ({U} IS NULL OR {I} IS NULL)) AS null_ids, "
-    f"count(*) FILTER (WHERE {R}::float8 IN ('NaN', 'Infinity', '-Infinity')) AS bad_ratings "
-    f"FROM {src['sql']}")[0]
-plpy.execute(f"""
-    CREATE UNLOGGED TABLE {rtab} AS
-    SELECT {U} AS u, {I} AS i, avg({R}::float8) AS r, count(*) AS c
-    FROM {src['sql']}
-    WHERE {U} IS NOT NULL AND {I} IS NOT NULL AND {R} IS NOT NULL
-      AND {R}::float8 NOT IN ('NaN', 'Infinity', '-Infinity')
-    GROUP BY {U}, {I}""")
-st = plpy.execute(f"SELECT count(*) AS pairs, count(*) FILTER (WHERE c > 1) AS dup_pairs, "
-                  f"coalesce(sum(c - 1), 0) AS dup_rows, avg(r) AS mu, count(DISTINCT u) AS users, "
-                  f"count(DISTINCT i) AS items FROM {rtab}")[0]
+    f"count(*) FILTER (WHERE {R}::float8 IN ('NaN', 'Infinity', '-Infinity')) AS bad_ratings, "
+    f"count(*) FILTER (WHERE {valid}) AS valid FROM {src['sql']}")[0]
+rows_sql = f"(SELECT {U} AS u, {I} AS i, {R}::float8 AS r FROM {src['sql']} WHERE {valid})"
+n_rows = int(counts["valid"])
 if counts["total"] == 0:
     plpy.error(f"{fn}: ratings table {ratings_table} is empty")
-if st["pairs"] == 0:
+if n_rows == 0:
     plpy.error(f"{fn}: {ratings_table} has no usable ratings ({counts['total']} rows, {counts['null_ratings']} "
                f"with a NULL rating, {counts['null_ids']} with a NULL id, {counts['bad_ratings']} NaN/infinite)")
+n_users = als_driver.make_map(plpy, work, rows_sql, "u")
+n_items = als_driver.make_map(plpy, work, rows_sql, "i")
+tp = time.perf_counter()
+# duplicate (user, item) rows are averaged by the packing kernel (adjacent after its sort)
+ublocks, st = als_driver.pack(plpy, schema, work, rows_sql, "u", "i", n_users, n_rows)
 if st["dup_pairs"] and dup_mode == "error":
-    ex = plpy.execute(f"SELECT u::text AS u, i::text AS i, c FROM {rtab} WHERE c > 1 ORDER BY c DESC LIMIT 1")[0]
-    plpy.error(f"{fn}: {st['dup_pairs']} (user, item) pairs are rated more than once in {ratings_table}, "
+    ex = plpy.execute(f"SELECT u::text AS u, i::text AS i, count(*) AS c FROM {rows_sql} AS t GROUP BY u, i "
+                      f"HAVING count(*) > 1 ORDER BY count(*) DESC, 1, 2 LIMIT 1")[0]
+    plpy.error(f"{fn}: {int(st['dup_pairs'])} (user, item) pairs are rated more than once in {ratings_table}, "
                f"e.g. ({ex['u']}, {ex['i']}) {ex['c']} times; pass duplicates => 'average' to average them")
-plpy.execute(f"ANALYZE {rtab}")
+iblocks, _ = als_driver.pack(plpy, schema, work, rows_sql, "i", "u", n_items, n_rows)
+pack_ms = (time.perf_counter() - tp) * 1000.0
 n_ratings = int(st["pairs"])
-mu = float(st["mu"]) if biases else 0.0
-plpy.notice(f"{fn}: {n_ratings} ratings of {st['users']} users x {st['items']} items "
+global_mean = st["sum_r"] / st["pairs"]
+mu = global_mean if biases else 0.0
+plpy.notice(f"{fn}: {n_ratings} ratings of {n_users} users x {n_items} items "
             f"({counts['null_ratings']} NULL ratings, {counts['null_ids']} NULL ids, {counts['bad_ratings']} NaN/inf "
-            f"skipped; {st['dup_pairs']} duplicated pairs averaged)")
-items_cur = f"{work}_i0"
-plpy.execute(f"CREATE UNLOGGED TABLE {items_cur} AS SELECT i AS id, {schema}.als_initial_bytes(i::text, "
-             f"{int(rank)}, {int(seed)}::bigint) AS fb, NULL::float8 AS n, NULL::float8 AS sse "
-             f"FROM (SELECT DISTINCT i FROM {rtab}) AS d")
-plpy.execute(f"ANALYZE {items_cur}")
-users_cur = None
-lam_sql, mu_sql, b_sql = f"{float(lam)!r}::float8", f"{mu!r}::float8", "true" if biases else "false"
-
-
-def half_step(target, vertex, other_col, other_table):
-    plpy.execute(f"""
-        CREATE UNLOGGED TABLE {target} AS
-        SELECT id, substring(s FROM 17) AS fb, st[1] AS n, st[2] AS sse
-        FROM (SELECT id, s, {schema}.als_step_stats(s) AS st
-              FROM (SELECT r.{vertex} AS id,
-                           {schema}.als_step_agg(o.fb, r.r, {lam_sql}, {mu_sql}, {b_sql}) AS s
-                    FROM {rtab} AS r JOIN {other_table} AS o ON o.id = r.{other_col}
-                    GROUP BY r.{vertex}) AS a) AS b""")
-    plpy.execute(f"ANALYZE {target}")
-
+            f"skipped; {int(st['dup_pairs'])} duplicated pairs averaged)")
+item_ids = [r["t"] for r in plpy.execute(f"SELECT id::text AS t FROM {work}_imap ORDER BY idx")]
+Qi = als.initial_factors(item_ids, rank, seed)
+Pu = None
 
 prev_rmse = None
 converged = False
@@ -186,18 +156,10 @@ it = 0
 while it < max_iter:
     it += 1
     ti = time.perf_counter()
-    new_users = f"{work}_u{it}"
-    half_step(new_users, "u", "i", items_cur)
-    if users_cur:
-        plpy.execute(f"DROP TABLE {users_cur}")
-    users_cur = new_users
+    Pu, Un, _ = als_driver.half_step(plpy, ublocks, n_users, Qi, lam, mu, biases)
     tu = time.perf_counter()
-    new_items = f"{work}_i{it}"
-    half_step(new_items, "i", "u", users_cur)
-    plpy.execute(f"DROP TABLE {items_cur}")
-    items_cur = new_items
-    tot = plpy.execute(f"SELECT sum(n) AS n, sum(sse) AS sse FROM {items_cur}")[0]
-    rmse = math.sqrt(tot["sse"] / tot["n"]) if tot["n"] else float("nan")
+    Qi, Vn, Vsse = als_driver.half_step(plpy, iblocks, n_items, Pu, lam, mu, biases)
+    rmse = math.sqrt(Vsse.sum() / Vn.sum())
     ms = (time.perf_counter() - ti) * 1000.0
     change = None if prev_rmse is None else abs(prev_rmse - rmse)
     registry.iteration(plpy, schema, model_id, it, loss=rmse, grad_norm=change, rows=n_ratings, elapsed_ms=ms,
@@ -211,14 +173,11 @@ while it < max_iter:
     prev_rmse = rmse
 
 # ---- output tables: (id, factor, bias, n_ratings) per side, and the model row
-for table, cur, typ in ((users_t, users_cur, utype), (items_t, items_cur, itype)):
-    plpy.execute(f"""
-        CREATE TABLE {table['sql']} AS
-        SELECT id::{typ} AS id, f[1:{int(rank)}] AS factor, f[{int(rank) + 1}] AS bias, n::bigint AS n_ratings
-        FROM (SELECT id, {schema}.f8_unpack(fb) AS f, n FROM {cur}) AS t""")
-    plpy.execute(f"ALTER TABLE {table['sql']} ADD PRIMARY KEY (id)")
-    plpy.execute(f"DROP TABLE {cur}")
-plpy.execute(f"DROP TABLE {rtab}")
+als_driver.write_factors(plpy, users_t["sql"], f"{work}_umap", Pu, Un, utype, rank)
+als_driver.write_factors(plpy, items_t["sql"], f"{work}_imap", Qi, Vn, itype, rank)
+for suffix in ("_ublocks", "_iblocks", "_umap", "_imap"):
+    plpy.execute(f"DROP TABLE {work}{suffix}")
+plpy.execute(plpy.prepare("SELECT set_config('work_mem', $1, true)", ["text"]), [old_work_mem])
 train_ms = (time.perf_counter() - t0) * 1000.0
 plpy.execute(plpy.prepare(f"""
     CREATE TABLE {out['sql']} AS
@@ -232,18 +191,18 @@ plpy.execute(plpy.prepare(f"""
            $22::bigint AS model_id""",
     ["text", "text", "text", "text", "text", "text", "int4", "float8", "bool", "float8", "int8", "int4", "bool",
      "float8", "int8", "int8", "int8", "int8", "int8", "int8", "int8", "int8"]),
-    [src["sql"], U, I, R, users_t["sql"], items_t["sql"], rank, lam, biases, float(st["mu"]), seed, it, converged,
-     rmse, n_ratings, st["users"], st["items"], counts["null_ratings"], counts["null_ids"], counts["bad_ratings"],
-     st["dup_pairs"], model_id])
+    [src["sql"], U, I, R, users_t["sql"], items_t["sql"], rank, lam, biases, global_mean, seed, it, converged,
+     rmse, n_ratings, n_users, n_items, counts["null_ratings"], counts["null_ids"], counts["bad_ratings"],
+     int(st["dup_pairs"]), model_id])
 registry.finish(plpy, schema, model_id,
                 {"train_rmse": rmse, "iterations": it, "converged": converged, "num_ratings": n_ratings,
-                 "num_users": st["users"], "num_items": st["items"], "global_mean": float(st["mu"]),
+                 "num_users": n_users, "num_items": n_items, "global_mean": global_mean,
                  "num_null_ratings_skipped": counts["null_ratings"], "num_null_ids_skipped": counts["null_ids"],
-                 "num_duplicate_pairs_averaged": st["dup_pairs"]},
+                 "num_duplicate_pairs_averaged": int(st["dup_pairs"]), "pack_ms": pack_ms},
                 [out["sql"], users_t["sql"], items_t["sql"]], train_ms)
 return (f"als_train: {out['sql']}: rank {rank}, train RMSE {rmse:.6f} after {it} iteration(s) "
         f"({'converged' if converged else 'stopped at max_iter'}), {n_ratings} ratings, "
-        f"{st['users']} users, {st['items']} items, {train_ms:.0f} ms")
+        f"{n_users} users, {n_items} items, {train_ms:.0f} ms")
 $py$;
 COMMENT ON FUNCTION @extschema@.als_train(text, text, text, text, text, integer, float8, integer, float8, bigint, boolean, text) IS
     'indb_ml: ALS-WR matrix factorisation (with user/item biases unless biases => false). Writes out_table (one row: parameters, global_mean, train_rmse, counts), out_table_users and out_table_items (id, factor, bias, n_ratings)';

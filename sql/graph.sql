@@ -11,16 +11,16 @@ CREATE OR REPLACE FUNCTION @extschema@.graph_prepare(
     edge_args text,
     directed boolean DEFAULT true
 ) RETURNS bigint LANGUAGE plpython3u AS $py$
-#@kernel graph
+#@kernel graph_prepare graph
 spec = graph.resolve(plpy, "graph_prepare", vertex_table, vertex_id, edge_table, edge_args, directed)
-return graph.ensure(plpy, "@extschema@", spec)["graph_id"]
+return graph_prepare.ensure(plpy, "@extschema@", spec)["graph_id"]
 $py$;
 COMMENT ON FUNCTION @extschema@.graph_prepare(text, text, text, text, boolean) IS
     'indb_ml: renumber a graph''s vertices densely, index its edges both ways and pack it (reused while the tables are unchanged); returns the graph_id';
 
 CREATE OR REPLACE FUNCTION @extschema@.graph_drop_prepared(edge_table text DEFAULT NULL)
 RETURNS integer LANGUAGE plpython3u AS $py$
-#@kernel graph
+#@kernel graph_prepare graph
 if edge_table is None:
     rows = plpy.execute("SELECT graph_id, table_prefix FROM @extschema@.prepared_graphs WHERE owner = current_user")
 else:
@@ -28,7 +28,7 @@ else:
         "SELECT graph_id, table_prefix FROM @extschema@.prepared_graphs "
         "WHERE owner = current_user AND edge_oid = pg_catalog.to_regclass($1)", ["text"]), [edge_table])
 for row in rows:
-    graph.drop_tables(plpy, "@extschema@", row["table_prefix"])
+    graph_prepare.drop_tables(plpy, "@extschema@", row["table_prefix"])
     plpy.execute(plpy.prepare("DELETE FROM @extschema@.prepared_graphs WHERE graph_id = $1", ["int8"]),
                  [row["graph_id"]])
 return len(rows)
@@ -62,7 +62,7 @@ CREATE OR REPLACE FUNCTION @extschema@._graph_bfs(
     max_distance integer DEFAULT NULL,
     directed boolean DEFAULT true
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel registry identifiers graph
+#@kernel graph_prepare registry identifiers graph
 import time
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "graph_bfs"
@@ -76,7 +76,7 @@ sources = source_vertices
 if not sources or any(s is None for s in sources):
     plpy.error(f"{fn}: source_vertex must not be empty or contain NULL")
 src_vids = sorted(set(graph.lookup_vertices(plpy, prep, [str(s) for s in sources], fn, "source vertex")))
-E = prep["e_sql"]
+E = graph_prepare.ensure_edges(plpy, prep)
 # level-synchronous frontier join: each level inserts the not-yet-visited out-neighbours of the
 # previous level (parent = the smallest vertex id of the previous level pointing at it)
 plpy.execute("CREATE TEMP TABLE _indb_bfs (vid int4 PRIMARY KEY, dist int4 NOT NULL, parent int4) ON COMMIT DROP")
@@ -137,7 +137,7 @@ CREATE OR REPLACE FUNCTION @extschema@._graph_khop(
     k integer DEFAULT 1,
     directed boolean DEFAULT true
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel registry identifiers graph
+#@kernel graph_prepare registry identifiers graph
 import time
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "graph_khop"
@@ -151,6 +151,7 @@ sources = source_vertices
 if not sources or any(s is None for s in sources):
     plpy.error(f"{fn}: source_vertex must not be empty or contain NULL")
 src_vids = sorted(set(graph.lookup_vertices(plpy, prep, [str(s) for s in sources], fn, "source vertex")))
+graph_prepare.ensure_edges(plpy, prep)
 q = plpy.quote_ident
 # a recursive CTE bounded by k: UNION keeps each (vertex, hop) once, so it is cycle-safe and at
 # most n*(k+1) rows; the hop count of a vertex is the smallest hop it was reached at
@@ -189,14 +190,15 @@ CREATE OR REPLACE FUNCTION @extschema@._graph_reachable(
     target_vertex text[],
     directed boolean DEFAULT true
 ) RETURNS boolean LANGUAGE plpython3u AS $py$
-#@kernel graph
+#@kernel graph_prepare graph
 fn = "graph_reachable"
 if source_vertex is None or target_vertex is None:
     plpy.error(f"{fn}: source_vertex and target_vertex must not be NULL")
 if len(source_vertex) != 1 or len(target_vertex) != 1:
     plpy.error(f"{fn}: source_vertex and target_vertex must be single vertex ids")
 spec = graph.resolve(plpy, fn, vertex_table, vertex_id, edge_table, edge_args, directed)
-prep = graph.ensure(plpy, "@extschema@", spec)
+prep = graph_prepare.ensure(plpy, "@extschema@", spec)
+graph_prepare.ensure_edges(plpy, prep)
 s, t = graph.lookup_vertices(plpy, prep, [source_vertex[0], target_vertex[0]], fn, "vertex")
 # UNION (not UNION ALL) discards every vertex already produced, so each vertex is expanded once:
 # cycle-safe, and the scan stops as soon as the target appears
@@ -220,30 +222,37 @@ COMMENT ON FUNCTION @extschema@.graph_reachable(text, text, text, text, anycompa
     'indb_ml: is there a path from source_vertex to target_vertex? (recursive CTE, stops at the target)';
 
 -- ------------------------------------------------------------------ colouring
+DROP FUNCTION IF EXISTS @extschema@.graph_color(text, text, text, text, text, integer);
 CREATE OR REPLACE FUNCTION @extschema@.graph_color(
     vertex_table text,
     vertex_id text,
     edge_table text,
     edge_args text,
     out_table text,
-    seed integer DEFAULT 0
+    seed integer DEFAULT 0,
+    engine text DEFAULT 'auto'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel graph_engine registry identifiers graph
+#@kernel graph_color graph_prepare graph_sql_engine graph_engine registry identifiers graph
 import time
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "graph_color"
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
                                           edge_args, True)
-g = graph.load(plpy, prep, graph_engine)
+engine_name = graph.choose_engine(plpy, prep, graph.engine_of(plpy, fn, engine))
+if engine_name == "sql":
+    g = graph_sql_engine.open_graph(plpy, prep)
+else:
+    g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst", "in_deg", "in_src"))
 rounds = graph.Rounds(plpy, fn)
-colors, nrounds = graph_engine.color(g, seed=seed or 0, on_round=rounds)
+colors, nrounds = graph_color.color(g, seed=seed or 0, on_round=rounds)
 ncolors = int(colors.max()) + 1
-graph.write_vertex_table(plpy, prep, out, id_name, [("color", "int4", colors.tolist())])
-model_id = graph.finish(plpy, schema, registry, "graph_color", out, summary, prep, rounds, {"seed": seed},
+graph.write_vertex_table(plpy, prep, out, id_name, [("color", "int4", colors.astype("int32"))])
+model_id = graph.finish(plpy, schema, registry, "graph_color", out, summary, prep, rounds,
+                        {"seed": seed, "engine": engine_name},
                         {"num_colors": ncolors, "rounds": nrounds}, t0)
 graph.write_summary(plpy, summary, graph.summary_fields(prep, "graph_color", model_id, [
     ("num_colors", "int4", ncolors), ("rounds", "int4", nrounds), ("seed", "int4", seed)]))
 return f"graph_color: {out['sql']}: {ncolors} colours in {nrounds} rounds (Jones-Plassmann, seed {seed})"
 $py$;
-COMMENT ON FUNCTION @extschema@.graph_color(text, text, text, text, text, integer) IS
+COMMENT ON FUNCTION @extschema@.graph_color(text, text, text, text, text, integer, text) IS
     'indb_ml: proper vertex colouring of the undirected graph (Jones-Plassmann, seeded priorities); out_table(id, color)';

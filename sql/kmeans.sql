@@ -1,23 +1,19 @@
--- kmeans: Lloyd's k-means over packed blocks, k-means++ seeding in the database.
+-- kmeans: Lloyd's k-means over packed blocks, greedy k-means++ / k-means|| seeding in the database.
 --   SELECT @extschema@.kmeans('points', 'points_km', 'ARRAY[x1, x2]', 5, seed => 7);
+--   SELECT @extschema@.kmeans_auto('points', 'points_auto', 'ARRAY[x1, x2]', ARRAY[2, 3, 4, 5, 6]);
 --   SELECT @extschema@.kmeans_assign('points_km', ARRAY[x1, x2]) FROM points;
--- Seeding: one weighted-sampling pass per centroid (k-means++) or one uniform
--- pass (init => 'random'). Then one pass per iteration: a parallel-safe
--- aggregate adds per-cluster counts, sums and squared distances against the
--- current centroids. Empty clusters are re-seeded with the farthest rows.
+-- Every pass is one parallel-safe aggregate over the prepared blocks that serves
+-- all n_init runs at once (the centroids of every run travel in one bytea):
+-- kmeans_sample_agg (D² sampling and candidate potentials: seeding),
+-- kmeans_step_agg (one Lloyd iteration), kmeans_far_agg (only when a cluster
+-- went empty: the farthest rows re-seed it), kmeans_silhouette_agg (kmeans_auto).
 
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_sample_transition(
-    state bytea, x bytea, n integer, part oid, block integer, centroids bytea, seed bigint, round integer, m integer)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel kmeans
-return kmeans.sample_transition(state, x, n, part, block, centroids, seed, round, m)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_sample_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel kmeans
-return kmeans.sample_merge(a, b)
-$py$;
+-- the signatures before n_init restarts (installed databases get the new ones only)
+DROP AGGREGATE IF EXISTS @extschema@.kmeans_sample_agg(bytea, integer, oid, integer, bytea, bigint, integer, integer);
+DROP FUNCTION IF EXISTS @extschema@.kmeans_sample_transition(bytea, bytea, integer, oid, integer, bytea, bigint, integer, integer);
+DROP AGGREGATE IF EXISTS @extschema@.kmeans_step_agg(bytea, integer, bytea);
+DROP FUNCTION IF EXISTS @extschema@.kmeans_step_transition(bytea, bytea, integer, bytea);
+DROP FUNCTION IF EXISTS @extschema@.kmeans(text, text, text, integer, integer, float8, text, bigint, float8[]);
 
 CREATE OR REPLACE FUNCTION @extschema@.kmeans_state_final(state bytea)
 RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
@@ -25,22 +21,37 @@ RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
 return blocks.from_bytes(state).tolist()
 $py$;
 
-DROP AGGREGATE IF EXISTS @extschema@.kmeans_sample_agg(bytea, integer, oid, integer, bytea, bigint, integer, integer);
+CREATE OR REPLACE FUNCTION @extschema@.kmeans_sample_transition(
+    state bytea, x bytea, n integer, part oid, block integer, centers bytea, cands bytea, runs integer, m integer,
+    seed bigint, round integer)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
+#@kernel kmeans_seed
+return kmeans_seed.sample_transition(state, x, n, part, block, centers, cands, runs, m, seed, round)
+$py$;
+
+CREATE OR REPLACE FUNCTION @extschema@.kmeans_sample_merge(a bytea, b bytea)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel kmeans_seed
+return kmeans_seed.sample_merge(a, b)
+$py$;
+
+DROP AGGREGATE IF EXISTS @extschema@.kmeans_sample_agg(bytea, integer, oid, integer, bytea, bytea, integer, integer, bigint, integer);
 CREATE AGGREGATE @extschema@.kmeans_sample_agg(
-    x bytea, n integer, part oid, block integer, centroids bytea, seed bigint, round integer, m integer) (
+    x bytea, n integer, part oid, block integer, centers bytea, cands bytea, runs integer, m integer, seed bigint,
+    round integer) (
     SFUNC = @extschema@.kmeans_sample_transition,
     STYPE = bytea,
     COMBINEFUNC = @extschema@.kmeans_sample_merge,
     FINALFUNC = @extschema@.kmeans_state_final,
     PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE @extschema@.kmeans_sample_agg(bytea, integer, oid, integer, bytea, bigint, integer, integer) IS
-    'indb_ml: weighted sampling of m rows (weight = squared distance to the nearest given centroid; 1 when none) over packed blocks - one k-means++ draw';
+COMMENT ON AGGREGATE @extschema@.kmeans_sample_agg(bytea, integer, oid, integer, bytea, bytea, integer, integer, bigint, integer) IS
+    'indb_ml: k-means seeding pass for several runs: per run and candidate centre, the potential if it were added and a D²-weighted sample of m rows';
 
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_step_transition(state bytea, x bytea, n integer, centroids bytea)
+CREATE OR REPLACE FUNCTION @extschema@.kmeans_step_transition(state bytea, x bytea, n integer, centroids bytea, k integer)
 RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
 #@kernel kmeans
-return kmeans.step_transition(state, x, n, centroids)
+return kmeans.step_transition(state, x, n, centroids, k)
 $py$;
 
 CREATE OR REPLACE FUNCTION @extschema@.kmeans_step_merge(a bytea, b bytea)
@@ -49,16 +60,62 @@ RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
 return kmeans.step_merge(a, b)
 $py$;
 
-DROP AGGREGATE IF EXISTS @extschema@.kmeans_step_agg(bytea, integer, bytea);
-CREATE AGGREGATE @extschema@.kmeans_step_agg(x bytea, n integer, centroids bytea) (
+DROP AGGREGATE IF EXISTS @extschema@.kmeans_step_agg(bytea, integer, bytea, integer);
+CREATE AGGREGATE @extschema@.kmeans_step_agg(x bytea, n integer, centroids bytea, k integer) (
     SFUNC = @extschema@.kmeans_step_transition,
     STYPE = bytea,
     COMBINEFUNC = @extschema@.kmeans_step_merge,
     FINALFUNC = @extschema@.kmeans_state_final,
     PARALLEL = SAFE
 );
-COMMENT ON AGGREGATE @extschema@.kmeans_step_agg(bytea, integer, bytea) IS
-    'indb_ml: one Lloyd pass over packed blocks: per-cluster counts, sums, squared distances and the farthest rows';
+COMMENT ON AGGREGATE @extschema@.kmeans_step_agg(bytea, integer, bytea, integer) IS
+    'indb_ml: one Lloyd pass over packed blocks for several runs of k centroids: per run and cluster the count, row sum and squared distances';
+
+CREATE OR REPLACE FUNCTION @extschema@.kmeans_far_transition(state bytea, x bytea, n integer, centroids bytea, k integer, m integer)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
+#@kernel kmeans
+return kmeans.far_transition(state, x, n, centroids, k, m)
+$py$;
+
+CREATE OR REPLACE FUNCTION @extschema@.kmeans_far_merge(a bytea, b bytea)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel kmeans
+return kmeans.far_merge(a, b)
+$py$;
+
+DROP AGGREGATE IF EXISTS @extschema@.kmeans_far_agg(bytea, integer, bytea, integer, integer);
+CREATE AGGREGATE @extschema@.kmeans_far_agg(x bytea, n integer, centroids bytea, k integer, m integer) (
+    SFUNC = @extschema@.kmeans_far_transition,
+    STYPE = bytea,
+    COMBINEFUNC = @extschema@.kmeans_far_merge,
+    FINALFUNC = @extschema@.kmeans_state_final,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.kmeans_far_agg(bytea, integer, bytea, integer, integer) IS
+    'indb_ml: per run of k centroids, the m rows farthest from their nearest centroid (re-seed empty clusters)';
+
+CREATE OR REPLACE FUNCTION @extschema@.kmeans_silhouette_transition(state bytea, x bytea, n integer, centroids bytea, ks integer[])
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
+#@kernel kmeans
+return kmeans.silhouette_transition(state, x, n, centroids, ks)
+$py$;
+
+CREATE OR REPLACE FUNCTION @extschema@.kmeans_silhouette_merge(a bytea, b bytea)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel kmeans
+return kmeans.silhouette_merge(a, b)
+$py$;
+
+DROP AGGREGATE IF EXISTS @extschema@.kmeans_silhouette_agg(bytea, integer, bytea, integer[]);
+CREATE AGGREGATE @extschema@.kmeans_silhouette_agg(x bytea, n integer, centroids bytea, ks integer[]) (
+    SFUNC = @extschema@.kmeans_silhouette_transition,
+    STYPE = bytea,
+    COMBINEFUNC = @extschema@.kmeans_silhouette_merge,
+    FINALFUNC = @extschema@.kmeans_state_final,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.kmeans_silhouette_agg(bytea, integer, bytea, integer[]) IS
+    'indb_ml: simplified silhouette ((b - a) / max(a, b), a/b = distance to the nearest/second nearest centroid) of several clusterings (centroids concatenated, ks = their k) in one pass';
 
 CREATE OR REPLACE FUNCTION @extschema@.kmeans(
     source_table text,
@@ -69,136 +126,119 @@ CREATE OR REPLACE FUNCTION @extschema@.kmeans(
     tolerance float8 DEFAULT 1e-4,
     init text DEFAULT 'kmeans++',
     seed bigint DEFAULT 0,
-    initial_centroids float8[] DEFAULT NULL
+    initial_centroids float8[] DEFAULT NULL,
+    n_init integer DEFAULT NULL
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel prepare registry identifiers kmeans blocks
+#@kernel prepare registry identifiers kmeans_driver kmeans_train
+import time
+t0 = time.perf_counter()
+schema = "@extschema@"
+fn = "kmeans"
+kind, runs = kmeans_train.check_args(plpy, fn, k, max_iter, tolerance, seed, init, n_init, initial_centroids)
+out = identifiers.resolve_output_table(plpy, out_table, "out_table")
+summary = identifiers.sibling_table(plpy, out, "_summary", "summary table")
+prep = prepare.ensure(plpy, schema, source_table, None, features)
+kmeans_train.check_data(plpy, fn, prep, source_table, features, k)
+C0 = None
+if kind == "given":
+    C0 = kmeans_train.given_centroids(plpy, fn, initial_centroids, k, prep["n_features"])
+params = {"k": k, "max_iter": max_iter, "tolerance": tolerance, "init": kind, "seed": seed, "n_init": runs}
+model_id = registry.start(plpy, schema, out["sql"], "kmeans", prep["source"]["sql"], out["sql"], None,
+                          features, None, prep["feature_names"], params, prep["prepared_id"])
+passes = kmeans_driver.Passes(plpy, schema, prep["table"])
+f = kmeans_train.fit(plpy, schema, fn, passes, prep, model_id, k, kind, runs, seed, max_iter, tolerance, C0,
+                     source_table, features)
+run = f["run"]
+kmeans_train.write_centroids(plpy, out["sql"], f["centroids"], run["result"])
+kmeans_train.write_summary(plpy, summary["sql"], "kmeans", prep, out["sql"], features, k, kind, seed, f, model_id)
+train_ms = (time.perf_counter() - t0) * 1000.0
+registry.finish(plpy, schema, model_id,
+                {"objective": f["objective"], "iterations": run["iterations"], "converged": run["converged"],
+                 "k": k, "n_init": runs, "best_run": f["best"], "run_objectives": f["objectives"],
+                 "num_rows_processed": prep["n_rows"], "num_missing_rows_skipped": prep["n_skipped"],
+                 "seed_ms": f["seed_ms"], "passes": passes.count, "seeding_passes": f["seed_passes"],
+                 "prepare_ms": 0.0 if prep["reused"] else prep["prepare_ms"]},
+                [out["sql"], summary["sql"]], train_ms)
+state = "converged" if run["converged"] else "stopped at max_iter"
+best = f" (best of {runs} runs: run {f['best']})" if runs > 1 else ""
+return (f"kmeans: {out['sql']}: k={k}, objective {f['objective']:.10g}{best} after {run['iterations']} "
+        f"iteration(s) ({state}) on {prep['n_rows']} rows ({prep['n_skipped']} skipped), {passes.count} passes, "
+        f"{train_ms:.0f} ms")
+$py$;
+COMMENT ON FUNCTION @extschema@.kmeans(text, text, text, integer, integer, float8, text, bigint, float8[], integer) IS
+    'indb_ml: k-means (Lloyd) with greedy k-means++ (default), kmeans++plain, kmeans|| or random seeding and n_init restarts sharing passes (best objective wins). Writes out_table (cluster_id 0..k-1, centroid, size, sse) and out_table_summary (objective, run_objectives, initial_centroids, iterations, passes, ...)';
+
+CREATE OR REPLACE FUNCTION @extschema@.kmeans_auto(
+    source_table text,
+    out_table text,
+    features text,
+    k_values integer[],
+    max_iter integer DEFAULT 20,
+    tolerance float8 DEFAULT 1e-4,
+    init text DEFAULT 'kmeans++',
+    seed bigint DEFAULT 0,
+    n_init integer DEFAULT NULL,
+    k_selection text DEFAULT 'silhouette'
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel prepare registry identifiers kmeans_driver kmeans_train
 import time
 import numpy as np
 t0 = time.perf_counter()
 schema = "@extschema@"
-fn = "kmeans"
-if k is None or k < 1:
-    plpy.error(f"{fn}: k must be a positive number of clusters, got {k}")
-if max_iter is None or max_iter < 1:
-    plpy.error(f"{fn}: max_iter must be at least 1, got {max_iter}")
-if tolerance is None or not np.isfinite(tolerance) or tolerance < 0:
-    plpy.error(f"{fn}: tolerance must be a finite number >= 0, got {tolerance}")
-if seed is None:
-    plpy.error(f"{fn}: seed must not be NULL")
-init_kind = "given" if initial_centroids is not None else (init or "").strip().lower()
-if init_kind not in ("kmeans++", "random", "given"):
-    plpy.error(f"{fn}: init must be 'kmeans++' or 'random' (or pass initial_centroids), got {init!r}")
+fn = "kmeans_auto"
+rule = (k_selection or "").strip().lower()
+if rule not in kmeans_train.AUTO_RULES:
+    plpy.error(f"{fn}: k_selection must be 'silhouette' or 'elbow', got {k_selection!r}")
+if not k_values or any(v is None for v in k_values):
+    plpy.error(f"{fn}: k_values must be a non-empty array of positive integers without NULLs")
+ks = sorted(set(int(v) for v in k_values))
+if len(ks) != len(k_values):
+    plpy.error(f"{fn}: k_values lists a k twice: {list(k_values)}")
+if rule == "elbow" and len(ks) < 3:
+    plpy.error(f"{fn}: k_selection 'elbow' needs at least 3 values in k_values, got {len(ks)}")
+kinds = [kmeans_train.check_args(plpy, fn, kk, max_iter, tolerance, seed, init, n_init, None) for kk in ks]
+kind, runs = kinds[0]
 out = identifiers.resolve_output_table(plpy, out_table, "out_table")
 summary = identifiers.sibling_table(plpy, out, "_summary", "summary table")
+per_k = identifiers.sibling_table(plpy, out, "_per_k", "per-k table")
 prep = prepare.ensure(plpy, schema, source_table, None, features)
-n_rows, d = prep["n_rows"], prep["n_features"]
-if n_rows == 0:
-    if prep["n_skipped"]:
-        plpy.error(f"{fn}: all {prep['n_skipped']} rows of {source_table} have NULL, NaN or infinite "
-                   f"values in {features}; nothing to cluster")
-    plpy.error(f"{fn}: source table {source_table} is empty")
-if k > n_rows:
-    plpy.error(f"{fn}: k = {k} is larger than the number of usable rows ({n_rows}) in {source_table}")
-if initial_centroids is not None:
-    C0 = np.asarray(initial_centroids, dtype=float) if all(v is not None for v in np.ravel(np.asarray(initial_centroids, dtype=object))) else None
-    if C0 is None or C0.ndim != 2 or C0.shape != (k, d):
-        plpy.error(f"{fn}: initial_centroids must be a {k} x {d} array (k rows of {d} features) without NULLs")
-    if not np.isfinite(C0).all():
-        plpy.error(f"{fn}: initial_centroids contain NaN or infinite values")
-table = prep["table"]
-params = {"k": k, "max_iter": max_iter, "tolerance": tolerance, "init": init_kind, "seed": seed}
-model_id = registry.start(plpy, schema, out["sql"], "kmeans", prep["source"]["sql"], out["sql"], None,
+kmeans_train.check_data(plpy, fn, prep, source_table, features, ks[-1])
+params = {"k_values": ks, "max_iter": max_iter, "tolerance": tolerance, "init": kind, "seed": seed, "n_init": runs,
+          "k_selection": rule}
+model_id = registry.start(plpy, schema, out["sql"], "kmeans_auto", prep["source"]["sql"], out["sql"], None,
                           features, None, prep["feature_names"], params, prep["prepared_id"])
-sample_plan = plpy.prepare(
-    f"SELECT {schema}.kmeans_sample_agg(x, n, part, block, $1, $2, $3, $4) AS s FROM {table} WHERE n > 0",
-    ["bytea", "int8", "int4", "int4"])
-step_plan = plpy.prepare(f"SELECT {schema}.kmeans_step_agg(x, n, $1) AS s FROM {table} WHERE n > 0", ["bytea"])
-
-# ---- seeding
-ts = time.perf_counter()
-first = kmeans.sample_result(plpy.execute(sample_plan, [None, seed, 0, 1 if init_kind != "random" else k])[0]["s"])
-data_var = float(first["var"].mean())
-if init_kind == "given":
-    C = C0
-elif init_kind == "random":
-    C = first["points"]
-else:
-    C = first["points"][:1]
-    for r in range(1, k):
-        res = kmeans.sample_result(plpy.execute(sample_plan, [blocks.to_bytes(C), seed, r, 1])[0]["s"])
-        if len(res["points"]) == 0:
-            plpy.error(f"{fn}: {source_table} has only {r} distinct points in {features}, fewer than k = {k}")
-        C = np.vstack([C, res["points"][:1]])
-if len(C) < k:
-    plpy.error(f"{fn}: could only draw {len(C)} initial centroids for k = {k}")
-initial = C.copy()
-seed_ms = (time.perf_counter() - ts) * 1000.0
-registry.iteration(plpy, schema, model_id, 0, rows=n_rows, elapsed_ms=seed_ms,
-                   info={"phase": "seeding", "init": init_kind,
-                         "passes": (k if init_kind == "kmeans++" else 1)})
-plpy.notice(f"{fn}: seeded {k} centroids ({init_kind}) in {seed_ms:.0f} ms")
-
-# ---- Lloyd iterations; tolerance scaled as scikit-learn does (mean feature variance)
-tol = tolerance * data_var
-converged = False
-it = 0
-result = None
-shift = float("inf")
-while it < max_iter:
-    it += 1
-    ti = time.perf_counter()
-    result = kmeans.step_result(plpy.execute(step_plan, [blocks.to_bytes(C)])[0]["s"], C)
-    newC = result["centroids"]
-    shift = float(((newC - C) ** 2).sum())
-    ms = (time.perf_counter() - ti) * 1000.0
-    registry.iteration(plpy, schema, model_id, it, loss=result["objective"], step_size=shift, rows=result["n"],
-                       elapsed_ms=ms, info={"reseeded": result["reseeded"],
-                                            "empty": int((result["counts"] == 0).sum())})
-    msg = f"{fn}: iteration {it}: objective {result['objective']:.10g}, centroid shift {shift:.3g}, {ms:.0f} ms"
-    if result["reseeded"]:
-        msg += f", re-seeded empty cluster(s) {result['reseeded']}"
-    plpy.notice(msg)
-    C = newC
-    if shift <= tol:
-        converged = True
-        break
-# the objective, sizes and SSE against the final centroids (the last pass measured the previous ones)
-if shift != 0.0:
-    ti = time.perf_counter()
-    result = kmeans.step_result(plpy.execute(step_plan, [blocks.to_bytes(C)])[0]["s"], C)
-    final_ms = (time.perf_counter() - ti) * 1000.0
-else:
-    final_ms = 0.0
-objective = result["objective"]
-plpy.execute(f"CREATE TABLE {out['sql']} (cluster_id integer PRIMARY KEY, centroid float8[] NOT NULL, "
-             f"size bigint NOT NULL, sse float8 NOT NULL)")
-ins = plpy.prepare(f"INSERT INTO {out['sql']} VALUES ($1, $2, $3, $4)", ["int4", "float8[]", "int8", "float8"])
-for j in range(k):
-    plpy.execute(ins, [j, C[j].tolist(), int(result["counts"][j]), float(result["sse"][j])])
+passes = kmeans_driver.Passes(plpy, schema, prep["table"])
+fits = []
+for kk in ks:
+    fits.append(kmeans_train.fit(plpy, schema, fn, passes, prep, model_id, kk, kind, runs, seed, max_iter,
+                                 tolerance, None, source_table, features, f"k={kk}"))
+objectives = [f["objective"] for f in fits]
+silhouettes = passes.silhouette(np.concatenate([f["centroids"] for f in fits]), ks)
+chosen, elbow = kmeans_train.select_k(ks, objectives, silhouettes, rule)
+best = fits[ks.index(chosen)]
+kmeans_train.write_centroids(plpy, out["sql"], best["centroids"], best["run"]["result"])
+kmeans_train.write_summary(plpy, summary["sql"], "kmeans_auto", prep, out["sql"], features, chosen, kind, seed,
+                           best, model_id, [("k_values", "int4[]", ks), ("k_selection", "text", rule),
+                                            ("per_k_table", "text", per_k["sql"])])
+plpy.execute(f"CREATE TABLE {per_k['sql']} (k integer PRIMARY KEY, objective float8 NOT NULL, "
+             f"simplified_silhouette float8, elbow float8, iterations integer NOT NULL, converged boolean NOT NULL, "
+             f"run_objectives float8[] NOT NULL, centroids float8[] NOT NULL, selected boolean NOT NULL)")
+ins = plpy.prepare(f"INSERT INTO {per_k['sql']} VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                   ["int4", "float8", "float8", "float8", "int4", "bool", "float8[]", "float8[]", "bool"])
+for kk, f, s, e in zip(ks, fits, silhouettes, elbow):
+    plpy.execute(ins, [kk, f["objective"], s, e, f["run"]["iterations"], f["run"]["converged"], f["objectives"],
+                       f["centroids"].tolist(), kk == chosen])
 train_ms = (time.perf_counter() - t0) * 1000.0
-plpy.execute(plpy.prepare(f"""
-    CREATE TABLE {summary['sql']} AS
-    SELECT 'kmeans'::text AS method, $1::text AS source_table, $2::text AS out_table, $3::text AS features,
-           $4::text[] AS feature_names, $5::int AS k, $6::text AS init, $7::bigint AS seed,
-           $8::float8[] AS initial_centroids, $9::float8 AS objective, $10::int AS iterations,
-           $11::boolean AS converged, $12::bigint AS num_rows_processed, $13::bigint AS num_missing_rows_skipped,
-           $14::bigint AS model_id, $15::bigint AS prepared_id""",
-    ["text", "text", "text", "text[]", "int4", "text", "int8", "float8[]", "float8", "int4", "bool", "int8",
-     "int8", "int8", "int8"]),
-    [prep["source"]["sql"], out["sql"], features, prep["feature_names"], k, init_kind, seed, initial.tolist(),
-     objective, it, converged, n_rows, prep["n_skipped"], model_id, prep["prepared_id"]])
 registry.finish(plpy, schema, model_id,
-                {"objective": objective, "iterations": it, "converged": converged, "k": k,
-                 "num_rows_processed": n_rows, "num_missing_rows_skipped": prep["n_skipped"],
-                 "seed_ms": seed_ms, "final_pass_ms": final_ms,
-                 "prepare_ms": 0.0 if prep["reused"] else prep["prepare_ms"]},
-                [out["sql"], summary["sql"]], train_ms)
-state = "converged" if converged else "stopped at max_iter"
-return (f"kmeans: {out['sql']}: k={k}, objective {objective:.10g} after {it} iteration(s) ({state}) "
-        f"on {n_rows} rows ({prep['n_skipped']} skipped), {train_ms:.0f} ms")
+                {"k": chosen, "k_selection": rule, "objective": best["objective"], "k_values": ks,
+                 "objectives": objectives, "simplified_silhouettes": silhouettes, "passes": passes.count,
+                 "num_rows_processed": prep["n_rows"], "num_missing_rows_skipped": prep["n_skipped"]},
+                [out["sql"], summary["sql"], per_k["sql"]], train_ms)
+return (f"kmeans_auto: {out['sql']}: k={chosen} chosen by {rule} from {ks}, objective {best['objective']:.10g}, "
+        f"simplified silhouette {silhouettes[ks.index(chosen)]:.4f}, {passes.count} passes, {train_ms:.0f} ms")
 $py$;
-COMMENT ON FUNCTION @extschema@.kmeans(text, text, text, integer, integer, float8, text, bigint, float8[]) IS
-    'indb_ml: k-means (Lloyd) with k-means++ seeding in the database. Writes out_table (cluster_id 0..k-1, centroid, size, sse) and out_table_summary (objective, initial_centroids, iterations, ...)';
+COMMENT ON FUNCTION @extschema@.kmeans_auto(text, text, text, integer[], integer, float8, text, bigint, integer, text) IS
+    'indb_ml: k-means for each k in k_values; picks k by the highest simplified silhouette (k_selection => ''silhouette'', ties: smaller k) or the largest ratio of successive decreases of the objective (''elbow''). Writes out_table (the chosen model), out_table_summary and out_table_per_k (k, objective, simplified_silhouette, elbow, ...)';
 
 CREATE OR REPLACE FUNCTION @extschema@.kmeans_assign(centroids float8[], x float8[])
 RETURNS integer LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$

@@ -1,3 +1,5 @@
+DROP FUNCTION IF EXISTS @extschema@.label_propagation(text, text, text, text, text, text, text, text, integer,
+                                                      double precision, boolean);
 -- label_propagation: semi-supervised labelling on the shared graph engine (Zhu & Ghahramani label
 -- propagation; CoEM on bipartite graphs). Seeds keep their label; every other vertex takes the
 -- weighted average of its in-neighbours' label distributions (all neighbours when undirected),
@@ -15,9 +17,10 @@ CREATE OR REPLACE FUNCTION @extschema@.label_propagation(
     label_col text DEFAULT 'label',
     max_iter integer DEFAULT 100,
     tolerance double precision DEFAULT 1e-6,
-    directed boolean DEFAULT false
+    directed boolean DEFAULT false,
+    engine text DEFAULT 'auto'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel graph_engine registry identifiers graph
+#@kernel label_propagation graph_prepare graph_sql_engine graph_engine registry identifiers graph
 import time
 import numpy as np
 t0 = time.perf_counter()
@@ -60,11 +63,15 @@ for r in rows:
         plpy.error(f"{fn}: seed vertex {r['v']} has two labels ({seed_of[r['vid']]!r} and {r['label']!r})")
 sv_ids = np.array(sorted(seed_of), dtype=np.int64)
 sv_cls = np.array([cidx[seed_of[v]] for v in sv_ids], dtype=np.int64)
-g = graph.load(plpy, prep, graph_engine)
-if g.weight is not None and (np.isnan(g.weight).any() or (g.weight < 0).any()):
+engine_name = graph.choose_engine(plpy, prep, graph.engine_of(plpy, fn, engine))
+if engine_name == "sql":
+    g = graph_sql_engine.open_graph(plpy, prep)
+else:
+    g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst", "in_deg", "in_src", "in_w"))
+if g.weighted and any(np.any(np.isnan(w) | (w < 0)) for _, _, _, w in g.pieces("in")):
     plpy.error(f"{fn}: edge weights must be non-negative and not NULL")
 rounds = graph.Rounds(plpy, fn)
-F, nrounds, converged = graph_engine.label_propagation(g, sv_ids, sv_cls, len(classes), tolerance, max_iter,
+F, nrounds, converged = label_propagation.label_propagation(g, sv_ids, sv_cls, len(classes), tolerance, max_iter,
                                                        rounds)
 if not converged:
     plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
@@ -85,7 +92,7 @@ plpy.execute("DROP TABLE pg_temp._indb_lp_out")
 labelled = sum(1 for b in best_list if b is not None)
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,
                         {"seed_labels_table": seeds["sql"], "label_col": lab, "tolerance": tolerance,
-                         "max_iter": max_iter},
+                         "max_iter": max_iter, "engine": engine_name},
                         {"rounds": nrounds, "converged": converged, "labelled": labelled,
                          "num_classes": len(classes), "edges_touched": rounds.edges_touched}, t0)
 graph.write_summary(plpy, summary, graph.summary_fields(prep, fn, model_id, [
@@ -95,5 +102,5 @@ graph.write_summary(plpy, summary, graph.summary_fields(prep, fn, model_id, [
 return (f"label_propagation: {out['sql']}: {labelled} of {g.n} vertices labelled from {len(seed_of)} seeds "
         f"({len(classes)} labels) in {nrounds} rounds")
 $py$;
-COMMENT ON FUNCTION @extschema@.label_propagation(text, text, text, text, text, text, text, text, integer, double precision, boolean) IS
+COMMENT ON FUNCTION @extschema@.label_propagation(text, text, text, text, text, text, text, text, integer, double precision, boolean, text) IS
     'indb_ml: semi-supervised label propagation from seed_labels_table(vertex, label); out_table(id, label, confidence, is_seed)';

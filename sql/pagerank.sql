@@ -7,8 +7,9 @@
 -- chromatic: Gauss-Seidel one colour at a time (serializable under edge consistency).
 -- Dangling vertices (no out-edges) spread their rank like the personalization vector (networkx).
 
--- engine => 'memory' (default: numpy over the packed CSR in the backend) or 'sql' (state in temp tables,
--- rounds as joins against the prepared edge table; no backend memory proportional to the graph).
+-- engine => 'auto' (default: 'memory' when the graph's arrays fit indb_ml.graph_memory_limit, else 'sql'),
+-- 'memory' (numpy over the packed CSR in the backend) or 'sql' (the same kernels reading the prepared
+-- CSR piece by piece through SQL each round: no backend memory proportional to the edges).
 DROP FUNCTION IF EXISTS @extschema@.pagerank(text, text, text, text, text, double precision, integer,
                                              double precision, text, text[], boolean);
 
@@ -24,9 +25,9 @@ CREATE OR REPLACE FUNCTION @extschema@.pagerank(
     schedule text DEFAULT 'dynamic',
     personalization_vertices text[] DEFAULT NULL,
     directed boolean DEFAULT true,
-    engine text DEFAULT 'memory'
+    engine text DEFAULT 'auto'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel graph_engine registry identifiers graph
+#@kernel pagerank graph_color graph_prepare graph_sql_engine graph_engine registry identifiers graph
 import time
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "pagerank"
@@ -40,11 +41,9 @@ sched_name = (schedule or "").strip().lower()
 if sched_name not in ("sync", "dynamic", "chromatic"):
     plpy.error(f"{fn}: schedule must be 'sync', 'dynamic' or 'chromatic', got {schedule!r}")
 engine_name = graph.engine_of(plpy, fn, engine)
-if engine_name == "sql" and sched_name == "chromatic":
-    plpy.error(f"{fn}: schedule 'chromatic' is not available with engine 'sql'; use schedule 'sync' or "
-               f"'dynamic', or engine 'memory'")
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
                                           edge_args, directed)
+engine_name = graph.choose_engine(plpy, prep, engine_name)
 pers = None
 if personalization_vertices is not None:
     if not personalization_vertices or any(v is None for v in personalization_vertices):
@@ -52,25 +51,25 @@ if personalization_vertices is not None:
     pers = sorted(set(graph.lookup_vertices(plpy, prep, personalization_vertices, fn, "personalization vertex")))
 rounds = graph.Rounds(plpy, fn)
 colors, ncolors = None, None
+# both engines run the same kernels; the memory engine loads the CSR arrays it needs (sync and
+# chromatic gather over the in-CSR, dynamic also pushes over the out-CSR), the sql engine reads them
+# piece by piece through SQL each round
 if engine_name == "sql":
-    st, result_sql, nrounds, converged = graph.pagerank_sql(plpy, prep, graph_engine, damping_factor, tolerance,
-                                                            max_iter, sched_name, pers, rounds)
-    if not converged:
-        plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
-    graph.write_from_sql(plpy, prep, out, id_name, result_sql, [("pagerank", "pagerank", None)])
-    st.close()
+    g = graph_sql_engine.open_graph(plpy, prep)
 else:
-    g = graph.load(plpy, prep, graph_engine)
-    p = graph_engine.personalization_vector(g.n, pers)
-    if sched_name == "chromatic":
-        colors, _ = graph_engine.color(g)
-        ncolors = int(colors.max()) + 1
-        plpy.notice(f"{fn}: chromatic schedule with {ncolors} colours")
-    rank, nrounds, converged = graph_engine.pagerank(g, damping_factor, tolerance, max_iter, sched_name, p,
-                                                     colors, rounds)
-    if not converged:
-        plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
-    graph.write_vertex_table(plpy, prep, out, id_name, [("pagerank", "float8", rank.tolist())])
+    g = graph_prepare.load(plpy, prep, ("out_deg", "in_deg", "in_src") + (("out_dst",) if sched_name != "sync" else ()))
+p = pagerank.personalization_vector(g.n, pers)
+if sched_name == "chromatic":
+    colors, _ = graph_prepare.colors(plpy, prep, g)
+    ncolors = int(colors.max()) + 1
+    plpy.notice(f"{fn}: chromatic schedule with {ncolors} colours")
+reader = graph_prepare.colour_class_reader(plpy, prep, g, colors) if colors is not None else None
+rank, nrounds, converged = pagerank.pagerank(g, damping_factor, tolerance, max_iter, sched_name, p, colors, rounds,
+                                             reader)
+del g
+if not converged:
+    plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
+graph.write_vertex_table(plpy, prep, out, id_name, [("pagerank", "float8", rank)])
 metrics = {"rounds": nrounds, "converged": converged, "edges_touched": rounds.edges_touched,
            "schedule": sched_name, "num_colors": ncolors}
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,
@@ -88,4 +87,4 @@ return (f"pagerank: {out['sql']}: {prep['n_vertices']} vertices, {sched_name} sc
         f"{(time.perf_counter() - t0) * 1000:.0f} ms")
 $py$;
 COMMENT ON FUNCTION @extschema@.pagerank(text, text, text, text, text, double precision, integer, double precision, text, text[], boolean, text) IS
-    'indb_ml: PageRank (schedules sync | dynamic | chromatic; engine memory | sql); out_table(id, pagerank) and out_table_summary';
+    'indb_ml: PageRank (schedules sync | dynamic | chromatic; engine auto | memory | sql); out_table(id, pagerank) and out_table_summary';

@@ -3,7 +3,8 @@
 --   SELECT @extschema@.graph_sssp(NULL, 'id', 'roads', 'src=a, dest=b, weight=cost', 17, 'sp');
 --   SELECT @extschema@.graph_sssp_path('sp', 42);      -- {17, ..., 42}
 
--- engine => 'memory' (default, numpy in the backend) or 'sql' (distance and frontier tables in SQL).
+-- engine => 'auto' (default: memory when the graph fits indb_ml.graph_memory_limit), 'memory' (numpy in
+-- the backend) or 'sql' (the CSR read piece by piece through SQL).
 DROP FUNCTION IF EXISTS @extschema@._graph_sssp(text, text, text, text, text[], text, boolean);
 DROP FUNCTION IF EXISTS @extschema@.graph_sssp(text, text, text, text, anyelement, text, boolean);
 
@@ -15,9 +16,9 @@ CREATE OR REPLACE FUNCTION @extschema@._graph_sssp(
     source_vertices text[],
     out_table text,
     directed boolean DEFAULT true,
-    engine text DEFAULT 'memory'
+    engine text DEFAULT 'auto'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel graph_engine registry identifiers graph
+#@kernel sssp graph_prepare graph_sql_engine graph_engine registry identifiers graph
 import time
 import numpy as np
 t0 = time.perf_counter()
@@ -36,28 +37,21 @@ if prep["weight"]:
                    f"{prep['edge_table']}: graph_sssp needs non-negative weights")
     if prep["min_weight"] is not None and not np.isfinite(prep["min_weight"]):
         plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite")
+engine_name = graph.choose_engine(plpy, prep, engine_name)
 sources = sorted(set(graph.lookup_vertices(plpy, prep, source_vertices, fn, "source vertex")))
 rounds = graph.Rounds(plpy, fn)
 pname = "parent" if id_name != "parent" else "parent_id"
 if engine_name == "sql":
-    if prep["weight"] and plpy.execute(f"SELECT EXISTS (SELECT 1 FROM {prep['e_sql']} WHERE weight = 'NaN'::float8 "
-                                       f"OR weight = 'Infinity'::float8) AS bad")[0]["bad"]:
-        plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite numbers")
-    st, result_sql, nrounds = graph.sssp_sql(plpy, prep, graph_engine, sources, rounds)
-    graph.write_from_sql(plpy, prep, out, id_name, result_sql, [("distance", "distance", None),
-                                                                 (pname, "parent", "vid")])
-    st.close()
-    reached = int(plpy.execute(f"SELECT count(*) AS k FROM {out['sql']} WHERE distance < 'Infinity'")[0]["k"])
+    g = graph_sql_engine.open_graph(plpy, prep)
 else:
-    g = graph.load(plpy, prep, graph_engine)
-    if g.weight is not None and (np.isnan(g.weight).any() or np.isinf(g.weight).any()):
-        plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite numbers")
-    dist, parent, nrounds = graph_engine.sssp(g, sources, g.weight, on_round=rounds)
-    reached = int(np.isfinite(dist).sum())
-    dist_list = [float(x) for x in dist]           # inf -> 'Infinity'
-    par_list = [None if p < 0 else int(p) for p in parent]
-    graph.write_vertex_table(plpy, prep, out, id_name, [("distance", "float8", dist_list),
-                                                        (pname, "vid", par_list)])
+    g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst", "out_w"))
+if g.weighted and any(np.any(~np.isfinite(w)) for _, _, _, w in g.pieces("out")):
+    plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite numbers")
+dist, parent, nrounds = sssp.sssp(g, sources, on_round=rounds)
+del g
+reached = int(np.isfinite(dist).sum())
+par_list = [None if p < 0 else p for p in parent.tolist()]
+graph.write_vertex_table(plpy, prep, out, id_name, [("distance", "float8", dist), (pname, "vid", par_list)])
 plpy.execute(f"CREATE UNIQUE INDEX ON {out['sql']} ({plpy.quote_ident(id_name)})")
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,
                         {"sources": source_vertices, "engine": engine_name},
@@ -72,7 +66,7 @@ $py$;
 
 CREATE OR REPLACE FUNCTION @extschema@.graph_sssp(
     vertex_table text, vertex_id text, edge_table text, edge_args text, source_vertex anyelement,
-    out_table text, directed boolean DEFAULT true, engine text DEFAULT 'memory')
+    out_table text, directed boolean DEFAULT true, engine text DEFAULT 'auto')
 RETURNS text LANGUAGE sql AS $$
     SELECT @extschema@._graph_sssp(vertex_table, vertex_id, edge_table, edge_args,
                                    @extschema@._graph_ids(source_vertex), out_table, directed, engine)

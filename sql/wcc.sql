@@ -3,7 +3,8 @@
 --   SELECT @extschema@.wcc(NULL, 'id', 'edges', 'src=a, dest=b', 'wcc_out');
 --   SELECT * FROM @extschema@.graph_wcc_histogram('wcc_out');
 
--- engine => 'memory' (default, numpy in the backend) or 'sql' (label and frontier tables in SQL).
+-- engine => 'auto' (default: memory when the graph fits indb_ml.graph_memory_limit), 'memory' (numpy in
+-- the backend) or 'sql' (the CSR read piece by piece through SQL).
 DROP FUNCTION IF EXISTS @extschema@.wcc(text, text, text, text, text, boolean);
 
 CREATE OR REPLACE FUNCTION @extschema@.wcc(
@@ -13,9 +14,9 @@ CREATE OR REPLACE FUNCTION @extschema@.wcc(
     edge_args text,
     out_table text,
     directed boolean DEFAULT true,
-    engine text DEFAULT 'memory'
+    engine text DEFAULT 'auto'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel graph_engine registry identifiers graph
+#@kernel wcc graph_prepare graph_sql_engine graph_engine registry identifiers graph
 import time
 import numpy as np
 t0 = time.perf_counter()
@@ -23,21 +24,18 @@ schema, fn = "@extschema@", "wcc"
 engine_name = graph.engine_of(plpy, fn, engine)
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
                                           edge_args, directed)
+engine_name = graph.choose_engine(plpy, prep, engine_name)
 rounds = graph.Rounds(plpy, fn)
 cname = "component_id" if id_name != "component_id" else "component"
 if engine_name == "sql":
-    st, result_sql, nrounds = graph.wcc_sql(plpy, prep, graph_engine, rounds)
-    row = plpy.execute(f"SELECT count(*) AS k, max(c) AS big FROM (SELECT count(*) AS c FROM ({result_sql}) r "
-                       f"GROUP BY component) s")[0]
-    ncomp, largest = int(row["k"]), int(row["big"])
-    graph.write_from_sql(plpy, prep, out, id_name, result_sql, [(cname, "component", "vid")])
-    st.close()
+    g = graph_sql_engine.open_graph(plpy, prep)
 else:
-    g = graph.load(plpy, prep, graph_engine)
-    label, nrounds, _ = graph_engine.wcc(g, on_round=rounds)
-    ncomp = int(np.unique(label).size)
-    largest = int(np.bincount(label).max())
-    graph.write_vertex_table(plpy, prep, out, id_name, [(cname, "vid", label.tolist())])
+    g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst") + (("in_deg", "in_src") if prep["directed"] else ()))
+label, nrounds, _ = wcc.wcc(g, on_round=rounds)
+del g
+sizes = np.bincount(label)
+ncomp, largest = int(np.count_nonzero(sizes)), int(sizes.max())
+graph.write_vertex_table(plpy, prep, out, id_name, [(cname, "vid", label.astype(np.int32))])
 plpy.execute(f"CREATE INDEX ON {out['sql']} ({plpy.quote_ident(cname)})")
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds, {"engine": engine_name},
                         {"rounds": nrounds, "num_components": ncomp, "largest_component_size": largest,
@@ -50,12 +48,12 @@ return (f"wcc: {out['sql']}: {ncomp} components (largest {largest} of {prep['n_v
         f"{(time.perf_counter() - t0) * 1000:.0f} ms")
 $py$;
 COMMENT ON FUNCTION @extschema@.wcc(text, text, text, text, text, boolean, text) IS
-    'indb_ml: weakly connected components (engine memory | sql); out_table(id, component_id = smallest vertex id of the component)';
+    'indb_ml: weakly connected components (engine auto | memory | sql); out_table(id, component_id = smallest vertex id of the component)';
 
 DROP FUNCTION IF EXISTS @extschema@.weakly_connected_components(text, text, text, text, text, boolean);
 CREATE OR REPLACE FUNCTION @extschema@.weakly_connected_components(
     vertex_table text, vertex_id text, edge_table text, edge_args text, out_table text,
-    directed boolean DEFAULT true, engine text DEFAULT 'memory')
+    directed boolean DEFAULT true, engine text DEFAULT 'auto')
 RETURNS text LANGUAGE sql AS $$
     SELECT @extschema@.wcc(vertex_table, vertex_id, edge_table, edge_args, out_table, directed, engine)
 $$;

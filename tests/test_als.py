@@ -22,27 +22,49 @@ DATASETS = ["generated"] + (["movielens"] if ratings_data.movielens_available() 
 
 
 @pytest.mark.parametrize("biases", [True, False])
-def test_aggregate_kernel_solves_the_normal_equations(biases):
+def test_block_kernel_solves_the_normal_equations(biases):
+    """One call solves every vertex of a packed block (CSR: counts, neighbour index, rating)."""
     rng = np.random.default_rng(0)
-    rank, n, lam, mu = 4, 3 * als.BUFFER + 50, 0.3, 3.2
-    others = rng.normal(size=(n, rank + 1))
-    ratings = rng.integers(1, 6, n).astype(float)
-    states = [None, None, None]
-    for j in range(n):        # three partial states (parallel workers), each crossing the buffer size
-        states[j % 3] = als.transition(states[j % 3], others[j].tobytes(), ratings[j], lam, mu, biases)
-    final = np.frombuffer(als.solve_state(als.merge(als.merge(states[0], states[1]), states[2])), dtype="<f8")
-    if biases:
-        F = others.copy()
-        F[:, rank] = 1.0
-        t = ratings - mu - others[:, rank]
-    else:
-        F, t = others[:, :rank], ratings
-    x = np.linalg.solve(F.T @ F + lam * n * np.eye(F.shape[1]), F.T @ t)
-    assert final[0] == n
-    np.testing.assert_allclose(final[2:2 + F.shape[1]], x, rtol=1e-10, atol=1e-12)
-    assert final[1] == pytest.approx(((t - F @ x) ** 2).sum(), rel=1e-9)
-    if not biases:
-        assert final[-1] == 0.0
+    rank, lam, mu, n_other = 4, 0.3, 3.2, 50
+    counts = np.array([1, 7, 30, 2, 600, 5])
+    other = np.concatenate([rng.choice(n_other, c, replace=c > n_other) for c in counts]).astype("<i4")
+    ratings = rng.integers(1, 6, counts.sum()).astype(float)
+    Other = rng.normal(size=(n_other, rank + 1))
+    data = (np.array([len(other), 0, 0, ratings.sum()]).tobytes() + ratings.tobytes() + counts.astype("<i4").tobytes()
+            + other.tobytes())
+    X, n, sse = als.solve_block(data, len(counts), Other, lam, mu, biases)
+    np.testing.assert_array_equal(n, counts)
+    lo = 0
+    for v, c in enumerate(counts):
+        O, r = Other[other[lo:lo + c]], ratings[lo:lo + c]
+        lo += c
+        if biases:
+            F = O.copy()
+            F[:, rank] = 1.0
+            t = r - mu - O[:, rank]
+        else:
+            F, t = O[:, :rank], r
+        x = np.linalg.solve(F.T @ F + lam * c * np.eye(F.shape[1]), F.T @ t)
+        np.testing.assert_allclose(X[v, :F.shape[1]], x, rtol=1e-10, atol=1e-12)
+        assert sse[v] == pytest.approx(((t - F @ x) ** 2).sum(), rel=1e-9, abs=1e-12)
+        if not biases:
+            assert X[v, rank] == 0.0
+
+
+def test_packing_kernel_sorts_a_block_and_averages_duplicates():
+    """array_send'ed (vertex, neighbour, rating) rows in any order -> the CSR block solve_block reads."""
+    import struct
+
+    def send(vals, oid, fmt, width):
+        head = struct.pack(">iiiii", 1, 0, oid, len(vals), 1)
+        return head + b"".join(struct.pack(">i" + fmt, width, v) for v in vals)
+    v, o, r = [7, 3, 7, 5, 3, 7, 7], [2, 9, 1, 4, 0, 5, 2], [1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 4.0]
+    data = als.pack_block(send(v, 23, "i", 4), send(o, 23, "i", 4), send(r, 701, "d", 8), 3, 5)
+    counts, other, ratings = als.block_arrays(data, 5)
+    np.testing.assert_array_equal(counts, [2, 0, 1, 0, 3])
+    np.testing.assert_array_equal(other, [0, 9, 4, 1, 2, 5])
+    np.testing.assert_array_equal(ratings, [5.0, 2.0, 4.0, 3.0, 2.5, 6.0])     # (7, 2) rated 1 and 4
+    assert als.block_stats(data) == [6.0, 1.0, 1.0, 22.5]
 
 
 def test_initial_factors_reproducible():

@@ -162,6 +162,8 @@ def test_dropping_a_source_drops_its_copies(conn):
     packed = [r[0] for r in conn.execute("SELECT 'indb_ml_data.' || table_name FROM indb_ml.prepared_data "
                                          "WHERE source_oid = %s", [oid])]
     prefix = conn.execute("SELECT table_prefix FROM indb_ml.prepared_graphs WHERE edge_oid = %s", [eoid]).fetchone()[0]
+    # (the row-per-edge table _e is built only when the SQL traversals first need it)
+    conn.execute("SELECT indb_ml.graph_reachable(NULL, NULL, 'cf_gone_edges', 'src=src, dest=dest', 1, 5)")
     graph_tables = [f"indb_ml_data.{prefix}{s}" for s in ("_v", "_e", "_csr")]
     assert packed and all(conn.execute("SELECT to_regclass(%s) IS NOT NULL", [t]).fetchone()[0]
                           for t in packed + graph_tables)

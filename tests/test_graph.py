@@ -3,6 +3,7 @@ import sys
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import psycopg
 import pytest
 
@@ -10,6 +11,7 @@ from graph_testdata import facebook, wiki_vote
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from plpython import graph as graph_py  # noqa: E402  (pure parser, no server needed)
+from plpython import graph_color as gc  # noqa: E402
 from plpython import graph_engine as ge  # noqa: E402
 
 
@@ -37,6 +39,15 @@ def test_prepared_graph_reused_until_the_source_changes(conn):
     # dense ids in id order, degrees stored, indexes both ways
     v = conn.execute(f"SELECT vid, id, out_degree, in_degree FROM indb_ml_data.{row[5]}_v ORDER BY vid").fetchall()
     assert v == [(0, 5, 1, 1), (1, 10, 1, 1), (2, 20, 1, 1), (3, 30, 1, 1)]
+    # both CSR directions stored in final order (edges 1->2, 2->3, 3->1, 0->0): nothing to sort per call
+    csr = conn.execute(f"SELECT n, m, out_deg, out_dst, in_deg, in_src FROM indb_ml_data.{row[5]}_csr").fetchone()
+    arr = [np.frombuffer(b, dtype="<i4").tolist() for b in csr[2:]]
+    assert csr[:2] == (4, 4)
+    assert arr == [[1, 1, 1, 1], [0, 2, 3, 1], [1, 1, 1, 1], [0, 3, 1, 2]]
+    # the row-per-edge table (SQL engine, traversals) is built on first use, indexed both ways
+    assert conn.execute("SELECT to_regclass(%s)", [f"indb_ml_data.{row[5]}_e"]).fetchone()[0] is None
+    conn.execute("DROP TABLE IF EXISTS pg_bfs, pg_bfs_summary")
+    conn.execute("SELECT indb_ml.graph_bfs(NULL, NULL, 'pg_e', 'src=a, dest=b', 10::bigint, 'pg_bfs')")
     idx = conn.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'indb_ml_data' AND tablename = %s",
                        [row[5] + "_e"]).fetchone()[0]
     assert idx == 2
@@ -146,12 +157,47 @@ def test_colouring_is_proper(conn):
 def test_engine_colour_and_bfs_kernels_without_server():
     G = nx.gnp_random_graph(200, 0.05, seed=2, directed=True)
     e = list(G.edges)
-    g = ge.Graph(200, [a for a, _ in e], [b for _, b in e])
-    col, _ = ge.color(g, seed=1)
-    assert ge.is_proper(g, col)
+    g = ge.Graph.from_edges(200, [a for a, _ in e], [b for _, b in e])
+    col, _ = gc.color(g, seed=1)
+    assert gc.is_proper(g, col)
     lv = ge.bfs_levels(g, [0])
     ref = nx.single_source_shortest_path_length(G, 0)
     assert {i: int(x) for i, x in enumerate(lv) if x >= 0} == ref
+
+
+def test_renumber_dense_and_sparse_ids():
+    from plpython import graph_csr
+    for ids in (np.array([7, 3, 9, 3, 12]), np.array([7, 3, 10**15, 3, -5])):   # presence map / sort
+        got, (dense,) = graph_csr.renumber(ids)
+        assert got.tolist() == sorted(set(ids.tolist())) and (got[dense] == ids).all()
+
+
+def test_kernels_on_small_pieces_match_networkx(monkeypatch):
+    """Whole-graph passes run piece by piece: with tiny pieces every kernel still matches networkx."""
+    from plpython import graph_csr, pagerank, sssp, wcc
+    monkeypatch.setattr(ge, "CHUNK", 37)
+    G = nx.gnp_random_graph(300, 0.02, seed=4, directed=True)
+    G.add_edge(5, 5)
+    e = np.array(list(G.edges))
+    rng = np.random.default_rng(0)
+    w = rng.uniform(0.5, 3.0, len(e))
+    for a, b, c in zip(e[:, 0], e[:, 1], w):
+        G[a][b]["weight"] = c
+    arrays, dup, loops = graph_csr.build(300, e[:, 0], e[:, 1], w)
+    assert dup == 0 and loops == 1
+    back = {k: graph_csr.unpack(k, v) for k, v in graph_csr.pack(arrays).items()}
+    g = ge.Graph(300, back["out_deg"], back["out_dst"], back["in_deg"], back["in_src"], back["out_w"], back["in_w"])
+    ref = nx.pagerank(G, tol=1e-14, max_iter=1000, weight=None)
+    for schedule in ("sync", "dynamic", "chromatic"):
+        x, _, ok = pagerank.pagerank(g, tolerance=1e-13, max_iter=1000, schedule=schedule)
+        assert ok and sum(abs(x[v] - ref[v]) for v in ref) < 1e-9, schedule
+    label, _, _ = wcc.wcc(g)
+    for comp in nx.weakly_connected_components(G):
+        assert {int(label[v]) for v in comp} == {min(comp)}
+    dist, parent, _ = sssp.sssp(g, [0])
+    sp = nx.single_source_dijkstra_path_length(G, 0)
+    assert all(abs(dist[v] - sp[v]) < 1e-12 for v in sp) and np.isinf(dist[[v for v in G if v not in sp]]).all()
+    assert all(abs(dist[parent[v]] + G[parent[v]][v]["weight"] - dist[v]) < 1e-12 for v in sp if v != 0)
 
 
 def test_python_api(db_dsn, conn):
@@ -176,4 +222,3 @@ def test_python_api(db_dsn, conn):
         assert not db.table_exists("api_pr")
 
 
-import numpy as np  # noqa: E402

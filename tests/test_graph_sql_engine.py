@@ -1,4 +1,4 @@
-"""engine => 'sql': the fixed points driven by SQL scheduling tables match networkx and the memory engine.
+"""engine => 'sql': every fixed point and schedule, reading the CSR through SQL, matches networkx and the memory engine.
 
 wiki-Vote (7k vertices, 104k edges, directed). Each test also checks that no temp table of the engine
 (``_indb_g*``) and no stray table is left behind.
@@ -27,8 +27,8 @@ def _history(conn, model_id):
 
 
 def _user_tables(conn):
-    """Tables outside the prepared-graph cache (indb_ml._graph_*)."""
-    return {t for t in tables_in(conn) if not t.startswith("indb_ml._graph_")}
+    """Tables outside the prepared-graph cache (indb_ml_data._graph_*)."""
+    return {t for t in tables_in(conn) if not t.startswith(("indb_ml._graph_", "indb_ml_data."))}
 
 
 @pytest.fixture
@@ -41,7 +41,7 @@ def test_sql_pagerank_matches_networkx_and_memory(conn, wv_ref):
     table, _, ref = wv_ref
     before = _user_tables(conn)
     touched = {}
-    for schedule in ("sync", "dynamic"):
+    for schedule in ("sync", "dynamic", "chromatic"):
         res = {}
         for engine in ("memory", "sql"):
             out = f"prsql_{schedule}_{engine}"
@@ -74,7 +74,8 @@ def test_sql_pagerank_matches_networkx_and_memory(conn, wv_ref):
     # the dirty-vertex schedule touches fewer edges than whole-graph Jacobi rounds at equal tolerance
     assert touched["dynamic"] < touched["sync"], touched
     _no_engine_tables(conn)
-    assert _user_tables(conn) - before == {f"public.prsql_{s}_{e}{x}" for s in ("sync", "dynamic") for e in ("memory", "sql")
+    assert _user_tables(conn) - before == {f"public.prsql_{s}_{e}{x}" for s in ("sync", "dynamic", "chromatic")
+                                           for e in ("memory", "sql")
                               for x in ("", "_summary")}
 
 
@@ -83,14 +84,14 @@ def test_sql_pagerank_personalization_errors_and_cleanup(conn):
     conn.execute("CREATE TABLE prsql_e (a text, b text)")
     conn.execute("INSERT INTO prsql_e VALUES ('x','y'), ('y','z'), ('z','x'), ('z','w'), ('x','x')")
     g = nx.DiGraph([("x", "y"), ("y", "z"), ("z", "x"), ("z", "w"), ("x", "x")])
-    for schedule in ("sync", "dynamic"):
+    for schedule in ("sync", "dynamic", "chromatic"):
         conn.execute("DROP TABLE IF EXISTS prsql_p, prsql_p_summary")
         conn.execute("SELECT indb_ml.pagerank(NULL, 'node', 'prsql_e', 'src=a, dest=b', 'prsql_p', tolerance => 1e-13, "
                      "schedule => %s, personalization_vertices => ARRAY['y'], engine => 'sql')", [schedule])
         ref = nx.pagerank(g, tol=1e-15, max_iter=1000, personalization={"y": 1})
         assert _l1(column(conn, "prsql_p", "node", "pagerank"), ref) < 1e-9
-    for args, msg in [("schedule => 'chromatic', engine => 'sql'", "not available with engine 'sql'"),
-                      ("engine => 'gpu'", "engine must be 'memory' or 'sql'")]:
+    for args, msg in [("schedule => 'gauss', engine => 'sql'", "schedule must be"),
+                      ("engine => 'gpu'", "engine must be 'auto', 'memory' or 'sql'")]:
         with pytest.raises(psycopg.Error, match=msg):
             conn.execute(f"SELECT indb_ml.pagerank(NULL, 'id', 'prsql_e', 'src=a, dest=b', 'prsql_bad', {args})")
     # a failure mid-run (max_iter reached is a warning; a bad id is an error after the graph is prepared)
@@ -193,4 +194,52 @@ def test_sql_sssp_matches_dijkstra(conn, wv_ref):
         conn.execute("SELECT indb_ml.graph_sssp(NULL, 'id', 'ssspsql_neg', 'src=s, dest=d, weight=w', 1, 'ssspsql_x', "
                      "engine => 'sql')")
     assert not conn.execute("SELECT to_regclass('ssspsql_x') IS NOT NULL").fetchone()[0]
+    _no_engine_tables(conn)
+
+
+def test_auto_engine_follows_the_memory_budget(conn, wv_ref):
+    """engine => 'auto' (the default) picks memory when the arrays fit indb_ml.graph_memory_limit, else sql."""
+    table, _, ref = wv_ref
+    chosen = {}
+    for limit in ("1GB", "64kB"):
+        out = f"prauto_{limit.lower()}"
+        conn.execute("DROP TABLE IF EXISTS {0}, {0}_summary".format(out))
+        conn.execute("SELECT set_config('indb_ml.graph_memory_limit', %s, false)", [limit])
+        conn.execute("SELECT indb_ml.pagerank(NULL, 'id', %s, 'src=src, dest=dst', %s, tolerance => 1e-11, "
+                     "max_iter => 500, schedule => 'sync')", [table, out])
+        engine, reason = conn.execute(f"SELECT engine, engine_reason FROM {out}_summary").fetchone()
+        assert reason.startswith("auto:") and "graph_memory_limit" in reason
+        chosen[limit] = engine
+        assert _l1(column(conn, out, "id", "pagerank"), ref) < 1e-6
+    conn.execute("RESET indb_ml.graph_memory_limit")
+    assert chosen == {"1GB": "memory", "64kB": "sql"}
+    out = "prauto_forced"
+    conn.execute("DROP TABLE IF EXISTS {0}, {0}_summary".format(out))
+    conn.execute("SELECT indb_ml.wcc(NULL, 'id', %s, 'src=src, dest=dst', %s, engine => 'memory')", [table, out])
+    assert conn.execute(f"SELECT engine, engine_reason FROM {out}_summary").fetchone() == ("memory", "requested")
+    _no_engine_tables(conn)
+
+
+def test_sql_label_propagation_and_colouring_match_memory(conn):
+    """The two remaining fixed points on both engines: identical rounds and results."""
+    import numpy as np
+    from graph_testdata import facebook
+    table, g = facebook(conn)
+    conn.execute("DROP TABLE IF EXISTS lpsql_seeds")
+    conn.execute("CREATE TABLE lpsql_seeds (id int, tag text)")
+    rng = np.random.default_rng(5)
+    for i, v in enumerate(rng.choice(sorted(g.nodes), 30, replace=False)):
+        conn.execute("INSERT INTO lpsql_seeds VALUES (%s, %s)", [int(v), ("a", "b", "c")[i % 3]])
+    res = _run_both(conn, f"SELECT indb_ml.label_propagation(NULL, 'id', %s, 'src=src, dest=dst', 'lpsql_seeds', "
+                          f"%s, label_col => 'tag', tolerance => 1e-9, max_iter => 1000, engine => %s)",
+                    "lpsql", [table])
+    assert res["sql"][1] == res["memory"][1]
+    mem = {r[0]: r for r in res["memory"][0]}
+    for r in res["sql"][0]:
+        assert r[1] == mem[r[0]][1] and abs(r[2] - mem[r[0]][2]) < 1e-12
+    res = _run_both(conn, "SELECT indb_ml.graph_color(NULL, 'id', %s, 'src=src, dest=dst', %s, 3, engine => %s)",
+                    "colsql", [table])
+    assert res["sql"][0] == res["memory"][0] and res["sql"][1] == res["memory"][1]
+    col = dict(res["sql"][0])
+    assert all(col[u] != col[v] for u, v in g.edges if u != v)
     _no_engine_tables(conn)

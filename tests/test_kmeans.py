@@ -1,4 +1,4 @@
-"""k-means: the kernels without a server, then the SQL surface against scikit-learn."""
+"""k-means: the kernels without a server, then the SQL surface against scikit-learn and known optima."""
 import numpy as np
 import psycopg
 import pytest
@@ -6,11 +6,9 @@ from sklearn.cluster import KMeans as SkKMeans
 
 from conftest import CALIFORNIA_COLUMNS, california_arrays, load_california, tables_in
 from indb_ml.estimators.factorization import KMeans
+from kmeans_data import LocalPlpy, blobs, load_array_table, optimum
 
-import sys
-from pathlib import Path
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from plpython import blocks, kmeans  # noqa: E402
+from plpython import blocks, kmeans, kmeans_driver, kmeans_seed  # noqa: E402  (kmeans_data puts it on sys.path)
 
 FEATURES = CALIFORNIA_COLUMNS[:8]
 ARRAY = "ARRAY[" + ", ".join(FEATURES) + "]"
@@ -20,61 +18,123 @@ def _blocks(X, size):
     return [(blocks.to_bytes(X[i:i + size]), len(X[i:i + size])) for i in range(0, len(X), size)]
 
 
-def test_step_kernel_merge_equals_single_pass():
+def test_step_kernel_runs_share_a_pass_and_merge():
+    """Three runs in one pass = three separate passes; merged partial states = one sequential pass."""
     rng = np.random.default_rng(1)
     X = rng.normal(size=(500, 3))
-    C = X[:4].copy()
+    runs = [X[:4].copy(), X[10:14].copy(), rng.normal(size=(4, 3))]
+    C = np.concatenate(runs)
     one = None
     for raw, n in _blocks(X, 500):
-        one = kmeans.step_transition(one, raw, n, blocks.to_bytes(C))
-    parts = []
-    for raw, n in _blocks(X, 70):
-        parts.append(kmeans.step_transition(None, raw, n, blocks.to_bytes(C)))
+        one = kmeans.step_transition(one, raw, n, blocks.to_bytes(C), 4)
+    parts = [kmeans.step_transition(None, raw, n, blocks.to_bytes(C), 4) for raw, n in _blocks(X, 70)]
     merged = parts[0]
     for p in parts[1:]:
         merged = kmeans.step_merge(merged, p)
-    r1 = kmeans.step_result(blocks.from_bytes(one), C)
-    r2 = kmeans.step_result(blocks.from_bytes(merged), C)
-    np.testing.assert_allclose(r1["centroids"], r2["centroids"], rtol=1e-12)
-    assert r1["objective"] == pytest.approx(r2["objective"], rel=1e-12)
-    labels, dist = kmeans.assign(X, C)
-    assert r1["objective"] == pytest.approx(dist.sum(), rel=1e-12)
-    for j in range(4):
-        np.testing.assert_allclose(r1["centroids"][j], X[labels == j].mean(axis=0), rtol=1e-12)
+    r1, n1 = kmeans.step_result(blocks.from_bytes(one))
+    r2, _ = kmeans.step_result(blocks.from_bytes(merged))
+    assert n1 == 500 and len(r1) == 3
+    for r, Cr in enumerate(runs):
+        labels, dist = kmeans.assign(X, Cr)
+        assert r1[r]["objective"] == pytest.approx(dist.sum(), rel=1e-12)
+        assert r2[r]["objective"] == pytest.approx(dist.sum(), rel=1e-12)
+        newC, reseeded = kmeans.update(r2[r], Cr)
+        for j in range(4):
+            np.testing.assert_allclose(newC[j], X[labels == j].mean(axis=0), rtol=1e-12)
+        np.testing.assert_array_equal(r1[r]["counts"], np.bincount(labels, minlength=4))
 
 
 def test_empty_cluster_reseeded_with_farthest_row():
     X = np.array([[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [10.0, 10.0], [10.1, 10.0]])
     C = np.array([[0.0, 0.0], [10.0, 10.0], [1000.0, 1000.0]])   # the third attracts nothing
-    state = kmeans.step_transition(None, blocks.to_bytes(X), len(X), blocks.to_bytes(C))
-    r = kmeans.step_result(blocks.from_bytes(state), C)
-    assert r["reseeded"] == [2]
-    assert r["counts"][2] == 0       # counts are measured against the old centroids
+    runs, _ = kmeans.step_result(blocks.from_bytes(kmeans.step_transition(None, blocks.to_bytes(X), len(X),
+                                                                          blocks.to_bytes(C), 3)))
+    assert runs[0]["counts"][2] == 0
+    far = kmeans.far_result(blocks.from_bytes(kmeans.far_transition(None, blocks.to_bytes(X), len(X),
+                                                                    blocks.to_bytes(C), 3, 1)))
+    newC, reseeded = kmeans.update(runs[0], C, far[0])
+    assert reseeded == [2]
     # the farthest row from its centroid (a tie at distance 0.01: the first one, (0.1, 0)) moved over
-    np.testing.assert_allclose(r["centroids"][2], [0.1, 0.0])
-    np.testing.assert_allclose(r["centroids"][0], [0.0, 0.05])
+    np.testing.assert_allclose(newC[2], [0.1, 0.0])
+    np.testing.assert_allclose(newC[0], [0.0, 0.05])
 
 
-def test_sampling_is_independent_of_block_split():
+def test_sampling_is_independent_of_block_split_and_scores_candidates():
     rng = np.random.default_rng(2)
     X = rng.normal(size=(300, 2))
-    C = blocks.to_bytes(X[:1])
+    centers = X[:1][None, :, :]                         # one run, one chosen centre
+    cands = np.vstack([X[5:8], np.full((1, 2), np.nan)])[None, :, :]   # 3 candidates + an absent one
 
     def run(size):
         state = None
         for b, (raw, n) in enumerate(_blocks(X, size)):
-            state = kmeans.sample_transition(state, raw, n, 7, b, C, 42, 1, 3)
-        return kmeans.sample_result(blocks.from_bytes(state))
+            state = kmeans_seed.sample_transition(state, raw, n, 7, b, blocks.to_bytes(centers),
+                                                  blocks.to_bytes(cands), 1, 3, 42, 1)
+        return kmeans_seed.sample_result(blocks.from_bytes(state))
     a, b = run(100), run(100)
-    np.testing.assert_array_equal(a["points"], b["points"])
+    for h in range(4):
+        np.testing.assert_array_equal(a["samples"][0][h], b["samples"][0][h])
     # merging partial states (as parallel workers do) gives the same sample as one sequential pass
-    parts = [kmeans.sample_transition(None, raw, n, 7, i, C, 42, 1, 3) for i, (raw, n) in enumerate(_blocks(X, 100))]
+    parts = [kmeans_seed.sample_transition(None, raw, n, 7, i, blocks.to_bytes(centers), blocks.to_bytes(cands),
+                                           1, 3, 42, 1) for i, (raw, n) in enumerate(_blocks(X, 100))]
     merged = parts[0]
     for p in parts[1:]:
-        merged = kmeans.sample_merge(merged, p)
-    np.testing.assert_array_equal(kmeans.sample_result(blocks.from_bytes(merged))["points"], a["points"])
+        merged = kmeans_seed.sample_merge(merged, p)
+    m = kmeans_seed.sample_result(blocks.from_bytes(merged))
+    for h in range(3):
+        np.testing.assert_array_equal(m["samples"][0][h], a["samples"][0][h])
+        assert len(a["samples"][0][h]) == 3
+    assert len(a["samples"][0][3]) == 0 and np.isnan(a["potential"][0, 3])
+    # each hypothesis' potential is the k-means cost with its candidate added
+    D = ((X - X[0]) ** 2).sum(axis=1)
+    for h in range(3):
+        expect = np.minimum(D, ((X - cands[0, h]) ** 2).sum(axis=1)).sum()
+        assert a["potential"][0, h] == pytest.approx(expect, rel=1e-9)
     np.testing.assert_allclose(a["mean"], X.mean(axis=0))
     np.testing.assert_allclose(a["var"], X.var(axis=0))
+
+
+def test_d2_sampling_frequencies():
+    """A-ES keys draw the first sample with probability proportional to D²."""
+    X = np.array([[0.0], [1.0], [2.0], [4.0]])
+    centers = blocks.to_bytes(np.zeros((1, 1, 1)))
+    hits = np.zeros(4)
+    for s in range(4000):
+        st = kmeans_seed.sample_transition(None, blocks.to_bytes(X), 4, 1, 0, centers, None, 1, 1, s, 1)
+        x = kmeans_seed.sample_result(blocks.from_bytes(st))["samples"][0][0][0, 0]
+        hits[int(np.flatnonzero(X[:, 0] == x)[0])] += 1
+    np.testing.assert_allclose(hits / hits.sum(), np.array([0, 1, 4, 16]) / 21, atol=0.02)
+
+
+def test_silhouette_kernel():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(400, 2))
+    Cs = [X[:1], X[:3], X[10:15]]
+    st = None
+    for raw, n in _blocks(X, 150):
+        st = kmeans.silhouette_merge(st, kmeans.silhouette_transition(None, raw, n, blocks.to_bytes(np.concatenate(Cs)),
+                                                                      [1, 3, 5]))
+    got = kmeans.silhouette_result(blocks.from_bytes(st))
+    assert got[0] == 0.0
+    for C, g in zip(Cs[1:], got[1:]):
+        D = np.sqrt(((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2))
+        D.sort(axis=1)
+        assert g == pytest.approx(((D[:, 1] - D[:, 0]) / D[:, 1]).mean(), rel=1e-9)
+
+
+@pytest.mark.parametrize("init", ["kmeans++", "kmeans||"])
+def test_driver_without_server_finds_the_optimum(init):
+    """The whole driver (seeding + Lloyd for 3 runs sharing passes) over in-memory blocks."""
+    X, lab, k = blobs("equal")
+    passes = kmeans_driver.Passes(LocalPlpy(X), "s", "t")
+    C, var = kmeans_driver.seed_runs(passes, init, k, 3, 0, X.shape[1])
+    # greedy: k + 1 passes (step t's candidates scored while step t+1's are drawn); k-means||: 1 + 5 + 1
+    assert passes.count == (k + 1 if init == "kmeans++" else 1 + kmeans_driver.PARALLEL_ROUNDS + 1)
+    seeding = passes.count
+    runs = kmeans_driver.lloyd_runs(passes, C, k, 50, 1e-4 * var)
+    assert min(r["result"]["objective"] for r in runs) == pytest.approx(optimum(X, lab), rel=1e-12)
+    # every Lloyd pass served all runs still going: passes = the longest run's iterations (+ 1 to measure)
+    assert passes.count - seeding <= max(r["iterations"] for r in runs) + 1
 
 
 # ------------------------------------------------------------------ in the database
@@ -141,6 +201,91 @@ def test_seeding_reproducible_and_kmeanspp_better_than_random(conn, cal_std):
     assert all(tuple(r) in rows for r in np.round(a, 9)) and len({tuple(r) for r in a}) == 5
 
 
+@pytest.fixture(scope="module")
+def blob_tables(db_dsn):
+    """The blob shapes as tables (id, x float8[]) in the session's database."""
+    out = {}
+    with psycopg.connect(db_dsn, autocommit=True) as c:
+        for shape in ("equal", "unequal", "k50", "auto"):
+            X, lab, k = blobs(shape)
+            load_array_table(c, f"km_blobs_{shape}", X)
+            out[shape] = (X, lab, k)
+    return out
+
+
+@pytest.mark.parametrize("shape, init", [("equal", "kmeans++"), ("unequal", "kmeans++"), ("k50", "kmeans++"),
+                                         ("equal", "kmeans||"), ("unequal", "kmeans||"), ("k50", "kmeans||")])
+def test_separated_blobs_reach_the_optimum(conn, blob_tables, shape, init):
+    """Greedy k-means++ (the default) and k-means|| end at the optimum for at least 19 of 20 seeds."""
+    X, lab, k = blob_tables[shape]
+    best = optimum(X, lab)
+    objectives = []
+    for seed in range(20):
+        _drop(conn, "km_blob", "km_blob_summary")
+        conn.execute(f"SELECT indb_ml.kmeans('km_blobs_{shape}', 'km_blob', 'x', {k}, init => '{init}', "
+                     f"seed => {seed})")
+        objectives.append(conn.execute("SELECT objective FROM km_blob_summary").fetchone()[0])
+    hits = sum(abs(o - best) <= 1e-9 * best for o in objectives)
+    assert hits >= 19, (hits, [round(o / best, 4) for o in objectives])
+
+
+def test_n_init_runs_share_passes_and_best_wins(conn, blob_tables, cal_std):
+    _drop(conn, "km_runs", "km_runs_summary")
+    conn.execute(f"SELECT indb_ml.kmeans('cal_std_km', 'km_runs', '{ARRAY}', 5, n_init => 4, seed => 2, "
+                 f"max_iter => 100)")
+    objective, runs, best, n_init, init, seeding, lloyd, its = conn.execute(
+        "SELECT objective, run_objectives, best_run, n_init, initial_centroids, seeding_passes, lloyd_passes, "
+        "iterations FROM km_runs_summary").fetchone()
+    assert n_init == 4 and len(runs) == 4 and objective == min(runs) and runs[best] == objective
+    assert len(set(runs)) > 1                      # the restarts really started apart
+    assert seeding == 5 + 1                         # greedy k-means++: k + 1 passes for all 4 runs together
+    # Lloyd passes: as many as the slowest run needs (+ 1 measuring pass), not the sum over runs
+    hist = conn.execute("SELECT group_key, max(iteration) FROM indb_ml.model_iterations i JOIN indb_ml.models m "
+                        "USING (model_id) WHERE m.name = 'public.km_runs' GROUP BY group_key ORDER BY 1").fetchall()
+    assert [h[0] for h in hist] == [f"run {r}" for r in range(4)]
+    assert lloyd <= max(h[1] for h in hist) + 1 < sum(h[1] for h in hist)
+    # the winning run is an ordinary Lloyd run from its initial centroids
+    sk = SkKMeans(5, init=np.array(init), n_init=1, max_iter=100, tol=1e-4, algorithm="lloyd").fit(cal_std)
+    assert objective == pytest.approx(sk.inertia_, rel=1e-9)
+    assert its == sk.n_iter_
+
+
+def test_real_data_within_one_percent_of_sklearn_best_of_ten(conn, cal_std):
+    """California housing (8 standardised features), k = 8: scikit-learn KMeans(n_init=10)'s best."""
+    sk = SkKMeans(8, n_init=10, random_state=0).fit(cal_std).inertia_
+    for init, n_init in (("kmeans++", 10), ("kmeans||", 10), ("kmeans++", 1)):
+        _drop(conn, "km_real", "km_real_summary")
+        conn.execute(f"SELECT indb_ml.kmeans('cal_std_km', 'km_real', '{ARRAY}', 8, max_iter => 300, "
+                     f"init => '{init}', n_init => {n_init})")
+        objective = conn.execute("SELECT objective FROM km_real_summary").fetchone()[0]
+        assert objective <= sk * 1.01, (init, n_init, objective / sk)
+
+
+@pytest.mark.parametrize("rule", ["silhouette", "elbow"])
+def test_kmeans_auto_picks_the_number_of_blobs(conn, blob_tables, rule):
+    X, lab, k = blob_tables["auto"]
+    _drop(conn, "km_auto", "km_auto_summary", "km_auto_per_k")
+    msg = conn.execute(f"SELECT indb_ml.kmeans_auto('km_blobs_auto', 'km_auto', 'x', ARRAY[2, 3, 4, 5, 6, 7, 8], "
+                       f"k_selection => '{rule}')").fetchone()[0]
+    assert f"k={k} chosen by {rule}" in msg
+    rows = conn.execute("SELECT k, objective, simplified_silhouette, elbow, centroids, selected "
+                        "FROM km_auto_per_k ORDER BY k").fetchall()
+    assert [r[0] for r in rows] == list(range(2, 9)) and [r[0] for r in rows if r[5]] == [k]
+    assert rows[k - 2][1] == pytest.approx(optimum(X, lab), rel=1e-9)
+    for kk, obj, silh, elbow, cents, _ in rows:
+        C = np.array(cents)
+        D = np.sqrt(((X[:, None, :] - C[None, :, :]) ** 2).sum(axis=2))
+        D.sort(axis=1)
+        assert silh == pytest.approx(((D[:, 1] - D[:, 0]) / D[:, 1]).mean(), rel=1e-6)
+        assert obj == pytest.approx((D[:, 0] ** 2).sum(), rel=1e-9)
+    assert rows[0][3] is None and rows[-1][3] is None
+    assert rows[1][3] == pytest.approx((rows[0][1] - rows[1][1]) / (rows[1][1] - rows[2][1]))
+    summary = conn.execute("SELECT k, k_selection, k_values FROM km_auto_summary").fetchone()
+    assert summary == (k, rule, list(range(2, 9)))
+    assert conn.execute("SELECT count(*) FROM km_auto").fetchone()[0] == k
+    assert conn.execute("SELECT count(DISTINCT indb_ml.kmeans_assign('km_auto', x)) FROM km_blobs_auto").fetchone()[0] == k
+
+
 def test_explicit_initial_centroids_and_empty_cluster(conn):
     _drop(conn, "km_pts", "km_e", "km_e_summary")
     conn.execute("CREATE TABLE km_pts (a float8, b float8)")
@@ -162,11 +307,31 @@ def test_explicit_initial_centroids_and_empty_cluster(conn):
     ("'km_bad', 'km_x', 'a, b', 0", "k must be a positive"),
     ("'km_empty', 'km_x', 'a, b', 1", "is empty"),
     ("'km_bad', 'km_x', 'a, b', 2, init => 'bogus'", "init must be"),
+    ("'km_bad', 'km_x', 'a, b', 2, n_init => 0", "n_init must be"),
+    ("'km_bad', 'km_x', 'a, b', 2, n_init => 2, initial_centroids => ARRAY[[1,2],[3,4]]::float8[]", "n_init must be 1"),
     ("'km_bad', 'km_x', 'a, b', 2, initial_centroids => ARRAY[[1,2,3]]::float8[]", "2 x 2"),
     ("'km_bad', 'km_x\"; DROP TABLE km_bad; --', 'a, b', 2", "not a valid table name"),
     ("'km_dup', 'km_x', 'a, b', 3", "distinct points"),
+    ("'km_dup', 'km_x', 'a, b', 3, init => 'kmeans||'", "distinct points"),
+    ("'km_dup', 'km_x', 'a, b', 3, init => 'kmeans++plain'", "distinct points"),
 ])
 def test_bad_inputs_fail_cleanly(conn, call, message):
+    _bad_input(conn, f"kmeans({call})", message)
+
+
+@pytest.mark.parametrize("call, message", [
+    ("'km_bad', 'km_x', 'a, b', ARRAY[1, 2], k_selection => 'gap'", "k_selection must be"),
+    ("'km_bad', 'km_x', 'a, b', ARRAY[1, 2]::int[], k_selection => 'elbow'", "at least 3"),
+    ("'km_bad', 'km_x', 'a, b', ARRAY[]::int[]", "k_values must be"),
+    ("'km_bad', 'km_x', 'a, b', ARRAY[1, 1]", "twice"),
+    ("'km_bad', 'km_x', 'a, b', ARRAY[1, 4]", "larger than the number of usable rows"),
+    ("'km_bad', 'km_x', 'a, b', ARRAY[0, 2]", "k must be a positive"),
+])
+def test_kmeans_auto_bad_inputs_fail_cleanly(conn, call, message):
+    _bad_input(conn, f"kmeans_auto({call})", message)
+
+
+def _bad_input(conn, call, message):
     _drop(conn, "km_bad", "km_empty", "km_dup")
     conn.execute("CREATE TABLE km_bad (a float8, b float8)")
     conn.execute("INSERT INTO km_bad VALUES (1, 2), (3, 4), (5, 6)")
@@ -175,7 +340,7 @@ def test_bad_inputs_fail_cleanly(conn, call, message):
     conn.execute("INSERT INTO km_dup VALUES (1, 1), (1, 1), (2, 2), (2, 2)")
     before = {t for t in tables_in(conn) if not t.startswith("indb_ml._prep")}
     with pytest.raises(psycopg.Error, match=message):
-        conn.execute(f"SELECT indb_ml.kmeans({call})")
+        conn.execute(f"SELECT indb_ml.{call}")
     after = {t for t in tables_in(conn) if not t.startswith("indb_ml._prep")}
     assert after == before
     assert conn.execute("SELECT count(*) FROM km_bad").fetchone()[0] == 3
@@ -183,11 +348,27 @@ def test_bad_inputs_fail_cleanly(conn, call, message):
 
 def test_estimator(conn, cal_std, db_dsn):
     _drop(conn, "km_est", "km_est_summary")
-    model = KMeans(n_clusters=4, max_iter=50, seed=3).fit(db_dsn, "cal_std_km", FEATURES, model_table="km_est")
+    model = KMeans(n_clusters=4, max_iter=50, random_state=3).fit(db_dsn, "cal_std_km", FEATURES,
+                                                                   model_table="km_est")
     assert model.cluster_centers_.shape == (4, 8)
+    assert model.get_params() == {"n_clusters": 4, "init": "k-means++", "n_init": "auto", "max_iter": 50,
+                                  "tol": 1e-4, "random_state": 3}
+    assert len(model.run_inertias_) == 1 and model.run_inertias_[0] == model.inertia_
     sk = SkKMeans(4, init=model.initial_centroids_, n_init=1, max_iter=50, tol=1e-4).fit(cal_std)
     assert model.inertia_ == pytest.approx(sk.inertia_, rel=1e-9)
     np.testing.assert_array_equal(model.predict(cal_std[:200]), sk.predict(cal_std[:200]))
     np.testing.assert_array_equal(model.predict("cal_std_km")[:200], sk.predict(cal_std[:200]))
     hist = model.training_info()
     assert hist[0]["iteration"] == 0 and len(hist) == model.n_iter_ + 1
+
+
+def test_estimator_restarts_and_init_names(conn, cal_std, db_dsn):
+    _drop(conn, "km_est2", "km_est2_summary")
+    model = KMeans(n_clusters=3, init="random", random_state=1).fit(db_dsn, "cal_std_km", FEATURES,
+                                                                   model_table="km_est2")
+    assert len(model.run_inertias_) == 10          # n_init='auto' with random seeding: 10 runs, as scikit-learn
+    assert model.inertia_ == model.run_inertias_.min()
+    with pytest.raises(ValueError, match="init must be"):
+        KMeans(init="kmeans+++").fit(db_dsn, "cal_std_km", FEATURES)
+    with pytest.raises(ValueError, match="n_init must be"):
+        KMeans(n_init=0).fit(db_dsn, "cal_std_km", FEATURES)

@@ -49,32 +49,60 @@ class _FactorBase(InDatabaseEstimator):
 
 
 class KMeans(_FactorBase):
-    """k-means (Lloyd) with k-means++ seeding, computed in the database.
+    """k-means (Lloyd) computed in the database, with scikit-learn's parameter names.
+
+    ``init``: ``"k-means++"`` (greedy k-means++, 2 + ln k candidates per step; the
+    default), ``"k-means++plain"`` (one D² draw per centre), ``"k-means||"``
+    (scalable k-means++, for large k and tables), ``"random"`` or a k x d array.
+    ``n_init``: restarts, all sharing each pass over the data; ``"auto"`` = 10 for
+    ``"random"``, 1 otherwise (as scikit-learn). ``tol`` is relative to the mean
+    feature variance (as scikit-learn). ``random_state``: an int, or None for a
+    fresh seed.
 
     ``fit(db, table, features)``; then ``cluster_centers_`` (k x d),
-    ``inertia_`` (sum of squared distances to the final centroids),
-    ``n_iter_``, ``initial_centroids_``, ``cluster_sizes_``, ``converged_``.
+    ``inertia_`` (sum of squared distances to the final centroids of the best
+    run), ``n_iter_``, ``initial_centroids_``, ``cluster_sizes_``, ``converged_``,
+    ``run_inertias_`` (every run's final objective), ``best_run_``, ``n_passes_``.
     ``predict(X)`` gives 0-based cluster labels, as scikit-learn does.
     """
 
     algorithm = "kmeans"
+    _INITS = {"k-means++": "kmeans++", "kmeans++": "kmeans++", "k-means++plain": "kmeans++plain",
+              "kmeans++plain": "kmeans++plain", "k-means||": "kmeans||", "kmeans||": "kmeans||", "random": "random"}
 
-    def __init__(self, n_clusters: int = 8, max_iter: int = 20, tolerance: float = 1e-4, init="kmeans++",
-                 seed: int = 0):
+    def __init__(self, n_clusters: int = 8, init="k-means++", n_init="auto", max_iter: int = 300,
+                 tol: float = 1e-4, random_state=None):
         self.n_clusters = n_clusters
-        self.max_iter = max_iter
-        self.tolerance = tolerance
         self.init = init
-        self.seed = seed
+        self.n_init = n_init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
 
-    def fit(self, db, table: str, features, model_table: str | None = None) -> "KMeans":
-        db = self._db(db)
-        model_table = self._model_table(db, model_table)
-        kwargs = {"max_iter": self.max_iter, "tolerance": self.tolerance, "seed": self.seed}
+    def _sql_args(self) -> dict:
+        kwargs = {"max_iter": self.max_iter, "tolerance": self.tol}
+        seed = self.random_state
+        if seed is None:
+            seed = int(np.random.default_rng().integers(0, 2 ** 62))
+        elif not isinstance(seed, (int, np.integer)):
+            raise ValueError(f"random_state must be an int or None, got {seed!r}")
+        kwargs["seed"] = int(seed)
         if isinstance(self.init, str):
-            kwargs["init"] = self.init
+            if self.init not in self._INITS:
+                raise ValueError(f"init must be one of {sorted(self._INITS)} or an array, got {self.init!r}")
+            kwargs["init"] = self._INITS[self.init]
         else:
             kwargs["initial_centroids"] = np.asarray(self.init, dtype=float).tolist()
+        if self.n_init != "auto":
+            if not isinstance(self.n_init, (int, np.integer)) or self.n_init < 1:
+                raise ValueError(f"n_init must be 'auto' or a positive int, got {self.n_init!r}")
+            kwargs["n_init"] = int(self.n_init)
+        return kwargs
+
+    def fit(self, db, table: str, features, model_table: str | None = None) -> "KMeans":
+        kwargs = self._sql_args()
+        db = self._db(db)
+        model_table = self._model_table(db, model_table)
         self.summary_ = db.call("kmeans", table, model_table, _feature_array(features), self.n_clusters, **kwargs)
         self.db_, self.model_table_, self.table_ = db, model_table, table
         self.model_name_ = self._qualified(db, model_table)
@@ -87,6 +115,9 @@ class KMeans(_FactorBase):
         self.n_iter_ = int(s["iterations"])
         self.converged_ = bool(s["converged"])
         self.initial_centroids_ = np.array(s["initial_centroids"], dtype=float)
+        self.run_inertias_ = np.array(s["run_objectives"], dtype=float)
+        self.best_run_ = int(s["best_run"])
+        self.n_passes_ = int(s["seeding_passes"]) + int(s["lloyd_passes"])
         self.feature_names_in_ = list(s["feature_names"])
         self.n_features_in_ = self.cluster_centers_.shape[1]
         return self

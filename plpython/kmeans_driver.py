@@ -1,0 +1,165 @@
+"""The k-means driver (takes ``plpy``; runs in the caller's backend): seeding and Lloyd for R runs at once.
+
+Every pass is one aggregate over the prepared blocks that serves all runs
+(``n_init`` restarts): the seeding passes draw for every run, and a Lloyd pass
+carries the centroids of every run still iterating, plus those of runs that
+just converged (the pass measures their final objective). The best final
+objective wins. Pass counts are reported so benchmarks can state them.
+"""
+import time
+
+import numpy as np
+
+from . import blocks, kmeans, kmeans_seed
+
+INITS = ("kmeans++", "kmeans++plain", "kmeans||", "random", "given")
+PARALLEL_ROUNDS = 5          # k-means|| sampling rounds (Bahmani et al. find 5 enough), 2k rows each
+
+
+class Passes:
+    """Prepared statements for the k-means aggregates over one packed table; counts the passes."""
+
+    def __init__(self, plpy, schema, table):
+        self.plpy = plpy
+        self.count = 0
+        self._sample = plpy.prepare(
+            f"SELECT {schema}.kmeans_sample_agg(x, n, part, block, $1, $2, $3, $4, $5, $6) AS s "
+            f"FROM {table} WHERE n > 0", ["bytea", "bytea", "int4", "int4", "int8", "int4"])
+        self._step = plpy.prepare(f"SELECT {schema}.kmeans_step_agg(x, n, $1, $2) AS s FROM {table} WHERE n > 0",
+                                  ["bytea", "int4"])
+        self._far = plpy.prepare(f"SELECT {schema}.kmeans_far_agg(x, n, $1, $2, $3) AS s FROM {table} WHERE n > 0",
+                                 ["bytea", "int4", "int4"])
+        self._silh = plpy.prepare(f"SELECT {schema}.kmeans_silhouette_agg(x, n, $1, $2) AS s FROM {table} "
+                                  f"WHERE n > 0", ["bytea", "int4[]"])
+
+    def _run(self, plan, args):
+        self.count += 1
+        return self.plpy.execute(plan, args)[0]["s"]
+
+    def sample(self, centers, cands, runs, m, seed, round_):
+        raw = lambda a: None if a is None or a.size == 0 else blocks.to_bytes(a)  # noqa: E731
+        return kmeans_seed.sample_result(self._run(self._sample, [raw(centers), raw(cands), runs, m, seed, round_]))
+
+    def step(self, C, k):
+        return kmeans.step_result(self._run(self._step, [blocks.to_bytes(C), k]))
+
+    def far(self, C, k, m):
+        return kmeans.far_result(self._run(self._far, [blocks.to_bytes(C), k, m]))
+
+    def silhouette(self, C, ks):
+        return kmeans.silhouette_result(self._run(self._silh, [blocks.to_bytes(C), list(ks)]))
+
+
+class TooFewPoints(Exception):
+    pass
+
+
+def seed_runs(passes, init, k, R, seed, d):
+    """Initial centroids (R, k, d) for R runs, and the data's mean feature variance (tolerance scale)."""
+    first = passes.sample(None, None, R, 1 if init != "random" else k, seed, 0)
+    var = float(first["var"].mean())
+    if init == "random":
+        C = [first["samples"][r][0] for r in range(R)]
+        if min(len(c) for c in C) < k:
+            raise TooFewPoints(min(len(c) for c in C))
+        return np.array(C), var
+    C = np.array([first["samples"][r][0][:1] for r in range(R)])        # (R, 1, d)
+    if k == 1:
+        return C, var
+    if init == "kmeans++plain":
+        for t in range(1, k):
+            res = passes.sample(C, None, R, 1, seed, t)
+            new = [res["samples"][r][0][:1] for r in range(R)]
+            if min(len(c) for c in new) == 0:
+                raise TooFewPoints(t)
+            C = np.concatenate([C, np.array(new)], axis=1)
+        return C, var
+    if init == "kmeans||":
+        return _parallel(passes, C, k, R, seed, d), var
+    # greedy k-means++: step t's candidates are scored while step t+1's are drawn, per hypothesis
+    L = kmeans_seed.n_candidates(k)
+    cands = None
+    for t in range(1, k + 1):
+        res = passes.sample(C, cands, R, L if t < k else 0, seed, t)
+        if cands is None:
+            nxt = [res["samples"][r][0] for r in range(R)]
+        else:
+            pot = np.where(np.isfinite(res["potential"]), res["potential"], np.inf)
+            best = pot.argmin(axis=1)
+            if not np.isfinite(pot[np.arange(R), best]).all():
+                raise TooFewPoints(C.shape[1])
+            C = np.concatenate([C, cands[np.arange(R), best][:, None, :]], axis=1)
+            nxt = [res["samples"][r][best[r]] for r in range(R)] if t < k else None
+        if nxt is not None:
+            if min(len(c) for c in nxt) == 0:
+                raise TooFewPoints(C.shape[1])
+            cands = np.array([kmeans_seed.pad(c, L, d) for c in nxt])
+    return C, var
+
+
+def _parallel(passes, C, k, R, seed, d):
+    """k-means||: PARALLEL_ROUNDS passes drawing 2k rows each by D², one pass weighting the candidates by
+    the rows nearest to them, then a weighted greedy k-means++ and Lloyd on the candidates (no pass)."""
+    P = [list(C[r]) for r in range(R)]
+    for t in range(1, PARALLEL_ROUNDS + 1):
+        res = passes.sample(np.array(P), None, R, 2 * k, seed, t)
+        for r in range(R):
+            P[r].extend(res["samples"][r][0])
+        if max(len(p) for p in P) != min(len(p) for p in P):     # few distinct rows: pad with duplicates
+            top = max(len(p) for p in P)
+            for p in P:
+                p.extend([p[0]] * (top - len(p)))
+    P = np.array(P)
+    m = P.shape[1]
+    runs, _ = passes.step(P.reshape(R * m, d), m)
+    out = []
+    for r in range(R):
+        rng = np.random.default_rng([int(seed) & 0xFFFFFFFFFFFFFFFF, 1_000_003, r])
+        try:
+            out.append(kmeans_seed.local_kmeans(P[r], runs[r]["counts"], k, rng))
+        except ValueError:
+            raise TooFewPoints(int((runs[r]["counts"] > 0).sum()))
+    return np.array(out)
+
+
+def lloyd_runs(passes, C0, k, max_iter, tol, on_iteration=None):
+    """Lloyd for R runs sharing passes. Each run stops at its own convergence (centroid shift ≤ tol, as
+    scikit-learn) or max_iter; one more pass (shared with the runs still going) measures its final
+    objective, sizes and SSE. -> list of dicts per run."""
+    R = C0.shape[0]
+    runs = [{"C": C0[r].copy(), "iterations": 0, "converged": False, "state": "active", "objectives": []}
+            for r in range(R)]
+    while True:
+        live = [r for r in range(R) if runs[r]["state"] != "done"]
+        if not live:
+            break
+        t = time.perf_counter()
+        C = np.concatenate([runs[r]["C"] for r in live])
+        results, n = passes.step(C, k)
+        need_far = [i for i, r in enumerate(live)
+                    if runs[r]["state"] == "active" and (results[i]["counts"] == 0).any()]
+        far = {}
+        if need_far:
+            m = max(int((results[i]["counts"] == 0).sum()) for i in need_far)
+            far_res = passes.far(np.concatenate([runs[live[i]]["C"] for i in need_far]), k, m)
+            far = {need_far[j]: far_res[j] for j in range(len(need_far))}
+        ms = (time.perf_counter() - t) * 1000.0
+        for i, r in enumerate(live):
+            run, res = runs[r], results[i]
+            if run["state"] == "measure":
+                run.update(state="done", result=res)
+                continue
+            newC, reseeded = kmeans.update(res, run["C"], far.get(i))
+            shift = float(((newC - run["C"]) ** 2).sum())
+            run["iterations"] += 1
+            run["objectives"].append(res["objective"])
+            if on_iteration:
+                on_iteration(r, run["iterations"], res, shift, reseeded, n, ms)
+            run["C"] = newC
+            run["converged"] = shift <= tol
+            if run["converged"] or run["iterations"] >= max_iter:
+                # shift 0: this pass already measured the final centroids
+                run["state"] = "done" if shift == 0.0 else "measure"
+                if shift == 0.0:
+                    run["result"] = res
+    return runs

@@ -1,0 +1,196 @@
+"""k-means seeding over packed blocks: D² sampling for several runs and hypotheses in one pass.
+
+One aggregate, ``sample``, serves every seeding method. Per run ``r`` it knows
+the centres chosen so far (``centers``, R x c x d) and optionally ``L``
+candidate centres (``cands``, R x L x d; NaN rows are absent candidates). Each
+candidate j is a hypothesis "add c_j": per row the weight is
+w_j = min(D², |x - c_j|²) (D = distance to the chosen centres; w = 1 when none
+are chosen yet). In one pass the state adds, per run and hypothesis,
+
+* the potential Σ w_j (the k-means cost if c_j were added) - greedy k-means++
+  keeps the candidate with the lowest potential, and
+* a weighted sample without replacement of ``m`` rows with weights w_j
+  (Efraimidis-Spirakis "A-ES": key log(u) / w, the m largest keys win; keeping
+  the top m keys is a merge that any split of the data reproduces) - the next
+  step's candidates under that hypothesis.
+
+So greedy k-means++ (Arthur & Vassilvitskii; scikit-learn's 2 + ⌊ln k⌋
+candidates per step) scores step t's candidates and draws step t+1's in the
+same pass: k + 1 passes for k centres, all runs at once. Plain k-means++ is
+m = 1 without candidates (k passes); ``random`` is one pass with m = k and
+w = 1; k-means|| (Bahmani et al. 2012) is a few passes with m = 2k, then a
+weighted k-means++ on the ~2k·rounds sampled rows (``local_kmeans``, no pass).
+The random numbers come from a generator seeded by (seed, round, partition,
+block), so the result does not depend on how blocks are spread over workers.
+The same pass sums x and x² (the tolerance scale).
+"""
+import numpy as np
+
+from . import blocks, kmeans
+
+# state: [R, H, m, d, n, pot (R*H), keys (R*H*m), pts (R*H*m*d), sum_x (d), sum_x2 (d)]
+
+
+def _unpack(s):
+    R, H, m, d = (int(v) for v in s[:4])
+    o = 5
+    pot = s[o:o + R * H].reshape(R, H); o += R * H
+    keys = s[o:o + R * H * m].reshape(R, H, m); o += R * H * m
+    pts = s[o:o + R * H * m * d].reshape(R, H, m, d); o += R * H * m * d
+    return R, H, m, d, pot, keys, pts, s[o:o + d], s[o + d:o + 2 * d]
+
+
+def _size(R, H, m, d):
+    return 5 + R * H + R * H * m * (d + 1) + 2 * d
+
+
+def _merge_top(keys, pts, bkeys, bpts, m):
+    """Keep the m largest keys of both (ties: existing first, then by position)."""
+    allk = np.concatenate([keys, bkeys])
+    order = np.argsort(-allk, kind="stable")[:m]
+    allp = np.concatenate([pts, bpts])
+    keys[:] = allk[order]
+    pts[:] = allp[order]
+
+
+def weights(X, centers, cands):
+    """-> (n, R, H) D² weights per run and hypothesis; H = 1 (no candidates) or L."""
+    n = X.shape[0]
+    R = centers.shape[0] if centers is not None else (cands.shape[0] if cands is not None else 1)
+    if centers is None or centers.shape[1] == 0:
+        D = np.full((n, R), np.inf)
+    else:
+        c = centers.shape[1]
+        _, D = kmeans.assign_runs(X, centers.reshape(R * c, -1), c)
+    if cands is None or cands.shape[1] == 0:
+        return np.where(np.isfinite(D), D, 1.0)[:, :, None]
+    L = cands.shape[1]
+    flat = cands.reshape(R * L, -1)
+    ok = np.isfinite(flat).all(axis=1)
+    sq = kmeans._scores(X, np.where(ok[:, None], flat, 0.0))
+    sq += np.einsum("ij,ij->i", X, X)[:, None]
+    np.maximum(sq, 0.0, out=sq)
+    sq[:, ~ok] = np.nan
+    sq = sq.reshape(n, R, L)
+    return np.minimum(D[:, :, None], sq)
+
+
+def sample_transition(state, x_raw, n, part, block, centers_raw, cands_raw, runs, m, seed, round_):
+    if x_raw is None or not n:
+        return state
+    X = blocks.matrix(x_raw, n)
+    d = X.shape[1]
+    R = int(runs)
+    centers = blocks.vector(centers_raw).reshape(R, -1, d) if centers_raw else None
+    cands = blocks.vector(cands_raw).reshape(R, -1, d) if cands_raw else None
+    W = weights(X, centers, cands)
+    H = W.shape[2]
+    if state is None:
+        s = np.zeros(_size(R, H, m, d))
+        s[:4] = R, H, m, d
+        _unpack(s)[5][:] = -np.inf
+    else:
+        s = blocks.from_bytes(state)
+        if int(s[3]) != d:
+            raise ValueError(f"blocks have {int(s[3])} and {d} features: ragged feature arrays")
+    _, _, _, _, pot, keys, pts, sx, sx2 = _unpack(s)
+    s[4] += n
+    pot += W.sum(axis=0)
+    sx += X.sum(axis=0)
+    sx2 += np.einsum("ij,ij->j", X, X)
+    if m:
+        rng = np.random.default_rng([int(seed) & 0xFFFFFFFFFFFFFFFF, int(round_), int(part), int(block)])
+        u = rng.random((n, R))
+        u[u == 0.0] = np.finfo(float).tiny
+        with np.errstate(divide="ignore"):
+            K = np.where(W > 0, np.log(u)[:, :, None] / np.where(W > 0, W, 1.0), -np.inf)
+        top = min(m, n)
+        for r in range(R):
+            for h in range(H):
+                kk = K[:, r, h]
+                idx = np.argpartition(-kk, top - 1)[:top] if top < n else np.arange(n)
+                idx = idx[np.argsort(-kk[idx], kind="stable")]
+                _merge_top(keys[r, h], pts[r, h], kk[idx], X[idx], m)
+    return blocks.to_bytes(s)
+
+
+def sample_merge(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
+    if sa.size != sb.size or (sa[:4] != sb[:4]).any():
+        raise ValueError("partial k-means sampling states of different shapes")
+    R, H, m, d, pot, keys, pts, sx, sx2 = _unpack(sa)
+    _, _, _, _, bpot, bkeys, bpts, bsx, bsx2 = _unpack(sb)
+    sa[4] += sb[4]
+    pot += bpot
+    sx += bsx
+    sx2 += bsx2
+    for r in range(R):
+        for h in range(H):
+            _merge_top(keys[r, h], pts[r, h], bkeys[r, h].copy(), bpts[r, h].copy(), m)
+    return blocks.to_bytes(sa)
+
+
+def sample_result(state):
+    """-> dict(potential (R, H), samples [run][hypothesis] -> rows (best key first, only finite keys),
+    n, mean, var (population))."""
+    s = np.asarray(state, dtype=float)
+    R, H, m, d, pot, keys, pts, sx, sx2 = _unpack(s)
+    n = s[4]
+    samples = [[pts[r, h][np.isfinite(keys[r, h])].copy() for h in range(H)] for r in range(R)]
+    mean = sx / n if n else np.zeros(d)
+    var = np.clip(sx2 / n - mean ** 2, 0, None) if n else np.zeros(d)
+    return {"potential": pot.copy(), "samples": samples, "n": int(n), "mean": mean, "var": var}
+
+
+def n_candidates(k):
+    """Greedy k-means++ candidates per step: 2 + ⌊ln k⌋ (as scikit-learn)."""
+    return 2 + int(np.log(k))
+
+
+def pad(rows, L, d):
+    """Candidate rows padded with NaN rows (absent candidates) to L."""
+    out = np.full((L, d), np.nan)
+    out[:len(rows)] = rows
+    return out
+
+
+# ------------------------------------------------------------------ k-means|| : the local step
+
+
+def local_kmeans(P, w, k, rng, max_iter=100):
+    """Weighted greedy k-means++ then weighted Lloyd on the k-means|| sample (no pass over the data).
+
+    P: candidate rows, w: how many data rows each is nearest to. -> k centroids.
+    """
+    w = np.asarray(w, dtype=float)
+    keep = w > 0
+    P, w = P[keep], w[keep]
+    if len(P) < k:
+        raise ValueError(f"only {len(P)} distinct candidate rows for k = {k}")
+    L = n_candidates(k)
+    first = rng.choice(len(P), p=w / w.sum())
+    C = [P[first]]
+    D = ((P - P[first]) ** 2).sum(axis=1)
+    for _ in range(1, k):
+        pot = w * D
+        if pot.sum() <= 0:
+            raise ValueError(f"only {len(C)} distinct candidate rows for k = {k}")
+        cand = rng.choice(len(P), size=L, p=pot / pot.sum())
+        Dc = np.minimum(D[None, :], ((P[None, :, :] - P[cand][:, None, :]) ** 2).sum(axis=2))
+        best = int(np.argmin(Dc @ w))
+        C.append(P[cand[best]])
+        D = Dc[best]
+    C = np.array(C)
+    for _ in range(max_iter):
+        labels, _ = kmeans.assign(P, C)
+        counts = np.bincount(labels, weights=w, minlength=k)
+        sums = kmeans.group_sums(labels, P * w[:, None], k)
+        newC = np.where(counts[:, None] > 0, sums / np.where(counts > 0, counts, 1)[:, None], C)
+        if np.allclose(newC, C, rtol=0, atol=0):
+            break
+        C = newC
+    return C
