@@ -68,7 +68,7 @@ CREATE OR REPLACE FUNCTION @extschema@.linregr_train(
     grouping_cols text DEFAULT NULL,
     heteroskedasticity_option boolean DEFAULT false
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel prepare registry identifiers glm_driver shard_passes linregr
+#@kernel prepare registry identifiers glm_driver passes linregr
 import time
 t0 = time.perf_counter()
 schema = "@extschema@"
@@ -85,49 +85,29 @@ glm_driver.warn_few_rows(plpy, "linregr_train", prep, source_table)
 model_id = registry.start(plpy, schema, out["sql"], "linregr", prep["source"]["sql"], out["sql"],
                           dependent_varname, independent_varname, grouping_cols, prep["feature_names"],
                           {"heteroskedasticity_option": hetero}, prep["prepared_id"])
-g = ", ".join(prep["group_sql"])
-g_sel = g + ", " if g else ""
-group_by = "GROUP BY " + g if g else ""
-t1 = time.perf_counter()
-if shard_passes.is_sharded(prep) and hetero:
+if hetero and prep.get("shards"):
     plpy.error(f"linregr_train: heteroskedasticity_option is not supported on a sharded source yet "
                f"({prep['source']['sql']} has partitions on shards): pass false")
-if shard_passes.is_sharded(prep) and prep["group_sql"]:
-    # one pushed-down linregr_agg per shard and group; the states add up here, one solve per group
-    prep["caller"] = "linregr_train"
-    by_group, _ = shard_passes.aggregate(plpy, schema, prep, f"{schema}.linregr_agg(x, y, n)",
-                                         step="the sufficient-statistics pass (linregr_agg)")
-    counts = {k: (n, skipped) for k, n, skipped in glm_driver.group_rows(plpy, prep)}
-    results = {}
-    for key, states in by_group.items():
-        r = linregr.solve(shard_passes.combine(states, linregr.merge))
-        results[key] = {c: r[c] for c in ("coef", "r2", "std_err", "t_stats", "p_values", "condition_no",
-                                          "variance_covariance")}
-        results[key]["num_rows_processed"], results[key]["num_missing_rows_skipped"] = counts[key]
-    glm_driver.write_table(plpy, out["sql"], prep, [
-        ("coef", "float8[]"), ("r2", "float8"), ("std_err", "float8[]"), ("t_stats", "float8[]"),
-        ("p_values", "float8[]"), ("condition_no", "float8"), ("num_rows_processed", "bigint"),
-        ("num_missing_rows_skipped", "bigint"), ("variance_covariance", "float8[]")], results)
-elif shard_passes.is_sharded(prep):
-    # one pushed-down linregr_agg per shard; the states add up here
-    prep["caller"] = "linregr_train"
-    states, _ = shard_passes.aggregate(plpy, schema, prep, f"{schema}.linregr_agg(x, y, n)",
-                                       step="the sufficient-statistics pass (linregr_agg)")
-    plpy.execute(plpy.prepare(f"""
-        CREATE TABLE {out['sql']} AS
-        SELECT r.coef, r.r2, r.std_err, r.t_stats, r.p_values, r.condition_no,
-               $2::bigint AS num_rows_processed, $3::bigint AS num_missing_rows_skipped, r.variance_covariance
-        FROM {schema}.linregr_solve($1) AS r""", ["float8[]", "int8", "int8"]),
-        [shard_passes.combine(states, linregr.merge), prep["n_rows"], prep["n_skipped"]])
+prep["caller"] = "linregr_train"
+groups = passes.group_rows(plpy, prep)
+states, pass_ms = passes.run(plpy, prep, f"{schema}.linregr_agg(p.x, p.y, p.n)")
+keys = [k for k, _, _ in groups]
+finals = [passes.combine(states.get(k, []), linregr.merge) for k in keys]
+if prep["group_sql"]:
+    k_sel = "".join(f"k.{c}, " for c in prep["group_sql"])
+    k_join = (f"JOIN (SELECT DISTINCT {', '.join(prep['group_sql'])}, {passes.group_key_sql(prep)} AS gkey "
+              f"FROM {prep['table']}) AS k ON k.gkey = s.gkey ")
 else:
-    plpy.execute(f"""
-        CREATE TABLE {out['sql']} AS
-        SELECT {g_sel}r.coef, r.r2, r.std_err, r.t_stats, r.p_values, r.condition_no,
-               s.n_rows::bigint AS num_rows_processed, s.n_skipped::bigint AS num_missing_rows_skipped,
-               r.variance_covariance
-        FROM (SELECT {g_sel}{schema}.linregr_agg(x, y, n) AS state, sum(n) AS n_rows, sum(n_skipped) AS n_skipped
-              FROM {prep['table']} {group_by}) AS s
-        CROSS JOIN LATERAL {schema}.linregr_solve(s.state) AS r""")
+    k_sel, k_join = "", ""
+plpy.execute(plpy.prepare(f"""
+    CREATE TABLE {out['sql']} AS
+    SELECT {k_sel}r.coef, r.r2, r.std_err, r.t_stats, r.p_values, r.condition_no,
+           s.n_rows AS num_rows_processed, s.n_skipped AS num_missing_rows_skipped, r.variance_covariance
+    FROM unnest($1::text[], $2::bytea[], $3::int8[], $4::int8[]) AS s(gkey, state, n_rows, n_skipped)
+    {k_join}CROSS JOIN LATERAL {schema}.linregr_solve({schema}.linregr_final(s.state)) AS r
+    ORDER BY s.gkey""", ["text[]", "bytea[]", "int8[]", "int8[]"]),
+    [keys, finals, [r for _, r, _ in groups], [sk for _, _, sk in groups]])
+t1 = time.perf_counter()
 if hetero:
     # Breusch-Pagan: a second pass over the same blocks with each group's coefficients
     match = " AND ".join(f"p.{c} IS NOT DISTINCT FROM o.{c}" for c in prep["group_sql"]) or "true"
@@ -137,7 +117,7 @@ if hetero:
             SELECT bp[1], bp[2] FROM (
                 SELECT {schema}.linregr_bp_solve({schema}.linregr_bp_agg(p.x, p.y, p.n, o.coef)) AS bp
                 FROM {prep['table']} AS p WHERE {match}) AS t)""")
-pass_ms = (time.perf_counter() - t1) * 1000.0
+pass_ms += (time.perf_counter() - t1) * 1000.0
 registry.progress.report(plpy, "linregr_train", 1, 1, f"linregr_train: statistics pass in {pass_ms:.0f} ms", unit="pass")
 totals = plpy.execute(f"SELECT count(*) AS groups, sum(num_rows_processed)::bigint AS n, "
                       f"sum(num_missing_rows_skipped)::bigint AS skipped, min(r2) AS r2 FROM {out['sql']}")[0]
