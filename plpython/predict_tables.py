@@ -13,18 +13,28 @@ from . import expressions, identifiers, prepare
 def svm_table(plpy, schema, model_table, new_table, id_col, out_table):
     fname = "svm_predict"
     model, summ = _model(plpy, model_table)
-    info = plpy.execute(f"SELECT method, source_table, dependent_varname, independent_varname, grouping_col, "
-                        f"dep_var_mapping FROM {summ['sql']}")[0]
+    info = plpy.execute(f"SELECT * FROM {summ['sql']}")[0]
+    kmap = info.get("kernel_map")
     src = identifiers.resolve_table(plpy, new_table, "new_data_table")
     cols = identifiers.table_columns(plpy, src["oid"])
     rid = identifiers.resolve_one_column(plpy, cols, id_col, new_table, "id_col_name", f"{fname}: ")
     x_sql, _, _ = prepare._feature_sql(plpy, info["independent_varname"], cols, new_table)
-    # the training label's type, so that prediction compares with the label column
-    train_src = identifiers.resolve_table(plpy, info["source_table"], "the model's source table")
-    _, typ, _ = expressions.value_expression(plpy, info["dependent_varname"],
-                                             identifiers.table_columns(plpy, train_src["oid"]),
-                                             info["source_table"], "dependent_varname")
-    label_type = expressions.render_expression(plpy, [("op", "::"), ("word", typ)], {}, new_table, fname)
+    if kmap is not None:
+        # the model's random feature map (an InitPlan: read once)
+        x_sql = f"{schema}.svm_map_features({x_sql}, (SELECT kernel_map FROM {summ['sql']}))"
+    one_class = info["method"] == "SVC_one_class"
+    if one_class:
+        # the one-class model was trained with a constant appended (MADlib's intercept)
+        label_type = "::integer"
+        if kmap is None:
+            x_sql = f"array_append({x_sql}, 1::float8)"
+    else:
+        # the training label's type, so that prediction compares with the label column
+        train_src = identifiers.resolve_table(plpy, info["source_table"], "the model's source table")
+        _, typ, _ = expressions.value_expression(plpy, info["dependent_varname"],
+                                                 identifiers.table_columns(plpy, train_src["oid"]),
+                                                 info["source_table"], "dependent_varname")
+        label_type = expressions.render_expression(plpy, [("op", "::"), ("word", typ)], {}, new_table, fname)
     regression = info["method"] == "SVR"
     out = identifiers.resolve_output_table(plpy, out_table, "output_table")
     match, g_out = _groups(plpy, fname, info["grouping_col"], cols, new_table)
