@@ -34,7 +34,8 @@ def _fit(plpy, schema, fname, prep, groups, model_id, s, weights, kind, verbose,
     else:
         family = "sqhinge" if s["loss"] == "squared_hinge" else "hinge"
         fparams = [1.0, 0.0] + weights
-    pb = glm_driver.Problem(fname, family, prep["n_features"], family_params=fparams, l2=s["lambda"],
+    pb = glm_driver.Problem(fname, family, prep["n_features"], family_params=fparams,
+                            l2=s["lambda"] if s["norm"] == "l2" else 0.0, l1=s["lambda"] if s["norm"] == "l1" else 0.0,
                             penalize_intercept=True, optimizer=s["optimizer"], max_iter=s["max_iter"],
                             tolerance=s["tolerance"], verbose=verbose, lr=s["lr"], decay=s["decay"],
                             batch_size=s["batch_size"])
@@ -165,12 +166,12 @@ def _write(plpy, schema, out, summary, prep, groups, drv, model_id, kind, labels
     if kind == "regression":
         optim = (f"init_stepsize={s['lr']}, decay_factor={s['decay']}, max_iter={s['max_iter']}, "
                  f"tolerance={s['tolerance']}")
-        reg = f"lambda={s['lambda']}, norm=l2, epsilon={s['epsilon']}, n_folds={n_folds}"
+        reg = f"lambda={s['lambda']}, norm={s['norm']}, epsilon={s['epsilon']}, n_folds={n_folds}"
     else:
         optim = f"optimizer={s['optimizer']}, loss={s['loss']}, max_iter={s['max_iter']}, tolerance={s['tolerance']}"
         if s["lr"] is not None:
             optim += f", init_stepsize={s['lr']}, decay_factor={s['decay']}"
-        reg = f"lambda={s['lambda']}, norm=l2, n_folds={n_folds}"
+        reg = f"lambda={s['lambda']}, norm={s['norm']}, n_folds={n_folds}"
     glm_driver.write_summary(plpy, summary["sql"], [
         ("method", "text", method), ("version_number", "text", "indb_ml"),
         ("source_table", "text", prep["source"]["sql"]), ("model_table", "text", out["sql"]),

@@ -5,9 +5,10 @@ all the data.
 Folds are assigned to the rows of the packed blocks without repacking the source: each block
 deals its rows to the k folds by a permutation seeded by the block's shuffle key
 (``fold_block``), and a fold's training / validation tables are built block by block in SQL.
-The one-class SVM's origin (block -1) stays in every training fold. Scores are MADlib's: accuracy for classification, minus the root mean squared error for
-regression. The validation_result table holds the varied parameters, mean_score and
-std_dev_score (sample standard deviation over the folds), one row per combination.
+The one-class SVM's origin (block -1) stays in every training fold. Scores are MADlib's:
+accuracy for classification, minus the root mean squared error for regression. The
+validation_result table holds the varied parameters, mean_score and std_dev_score (sample
+standard deviation over the folds), one row per combination.
 """
 import math
 import time

@@ -83,20 +83,21 @@ def settings(plpy, fname, params, kind):
     for key in ("max_iter", "batch_size"):
         if key in p:
             p[key] = int(p[key])
-    if p.get("norm", "l2") != "l2":
-        plpy.error(f"{fname}: norm={p['norm']} is not supported; only L2 regularisation")
+    norm = p.get("norm", "l2")
+    if norm not in ("l1", "l2"):
+        plpy.error(f"{fname}: norm={p['norm']} is not one of L1, L2")
     lam, eps = p.get("lambda", 0.01), p.get("epsilon", 0.01)
     if not lam >= 0 or not eps >= 0:
         plpy.error(f"{fname}: lambda and epsilon must be >= 0")
     if kind == "regression":
         max_iter, tol = int(p.get("max_iter", 100)), p.get("tolerance", 1e-10)
         glm_driver.check_common(plpy, fname, max_iter, tol)
-        return {"loss": "epsilon", "optimizer": "sgd", "lambda": lam, "epsilon": eps, "max_iter": max_iter,
-                "tolerance": tol, "lr": p.get("learning_rate", p.get("init_stepsize", 0.01)),
+        return {"loss": "epsilon", "optimizer": "sgd", "norm": norm, "lambda": lam, "epsilon": eps,
+                "max_iter": max_iter, "tolerance": tol, "lr": p.get("learning_rate", p.get("init_stepsize", 0.01)),
                 "decay": p.get("decay", 0.9), "batch_size": int(p.get("batch_size", 1)), "class_weight": None}
     # MADlib's SVM is the hinge loss by SGD with init_stepsize / decay_factor: those parameters, given
     # without a loss or optimizer, select it
-    madlib_sgd = "optimizer" not in p and any(k in p for k in ("init_stepsize", "decay"))
+    madlib_sgd = "optimizer" not in p and (any(k in p for k in ("init_stepsize", "decay")) or norm == "l1")
     loss = p.get("loss", "hinge" if madlib_sgd else "squared_hinge")
     if loss not in ("squared_hinge", "hinge"):
         plpy.error(f"{fname}: loss {loss!r} is not one of squared_hinge, hinge")
@@ -108,11 +109,13 @@ def settings(plpy, fname, params, kind):
     sgd_only = sorted(k for k in ("learning_rate", "decay", "batch_size", "init_stepsize") if k in p)
     if sgd_only and optimizer != "sgd":
         plpy.error(f"{fname}: {', '.join(sgd_only)} only apply with optimizer=sgd, not {optimizer}")
+    if norm == "l1" and optimizer != "sgd":
+        plpy.error(f"{fname}: norm=L1 is fitted by SGD (MADlib's clipping); use optimizer=sgd")
     if loss == "hinge" and optimizer != "sgd":
         plpy.error(f"{fname}: the hinge loss is not differentiable; use optimizer=sgd or loss=squared_hinge")
     max_iter, tol = p.get("max_iter", 100), p.get("tolerance", 1e-6)
     glm_driver.check_common(plpy, fname, max_iter, tol)
-    return {"loss": loss, "optimizer": optimizer, "lambda": lam, "epsilon": eps, "max_iter": max_iter,
+    return {"loss": loss, "optimizer": optimizer, "norm": norm, "lambda": lam, "epsilon": eps, "max_iter": max_iter,
             "tolerance": tol, "lr": p.get("learning_rate", p.get("init_stepsize")), "decay": p.get("decay", 0.9),
             "batch_size": p.get("batch_size", 100), "class_weight": class_weight}
 
