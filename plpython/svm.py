@@ -17,14 +17,7 @@ import time
 
 import numpy as np
 
-from . import glm_driver, registry, svm_cv, svm_kernels, svm_params
-
-
-class _QuietDriver(glm_driver.Driver):
-    """A cross-validation fit: iterations are counted, not written to the model's history."""
-
-    def record(self, g, loss, gnorm, step, ms, info=None):
-        g.iterations += 1
+from . import cross_validation, glm_driver, registry, svm_cv, svm_kernels, svm_params
 
 
 def _fit(plpy, schema, fname, prep, groups, model_id, s, weights, kind, verbose, quiet=False):
@@ -39,7 +32,7 @@ def _fit(plpy, schema, fname, prep, groups, model_id, s, weights, kind, verbose,
                             penalize_intercept=True, optimizer=s["optimizer"], max_iter=s["max_iter"],
                             tolerance=s["tolerance"], verbose=verbose, lr=s["lr"], decay=s["decay"],
                             batch_size=s["batch_size"])
-    drv = (_QuietDriver if quiet else glm_driver.Driver)(plpy, schema, prep, pb, model_id, groups)
+    drv = (cross_validation.QuietDriver if quiet else glm_driver.Driver)(plpy, schema, prep, pb, model_id, groups)
     drv.run()
     drv.final("grad")
     return drv
@@ -130,7 +123,7 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
                svm_params.class_weights(plpy, fname, base["class_weight"], labels, prep))
     chosen, cv_rows = {}, None
     if n_folds > 1 and grids:
-        chosen, cv_rows = svm_cv.validate(plpy, schema, fname, prep, model_id, text, grids, n_folds, kind, labels,
+        chosen, cv_rows = svm_cv.validate(plpy, schema, fname, prep, text, grids, n_folds, kind,
                                           lambda pr, g, s: _fit(plpy, schema, fname, pr, g, model_id, s, weights,
                                                                 kind, False, quiet=True))
         base = svm_params.settings(plpy, fname, svm_params.with_values(text, chosen),
@@ -139,7 +132,7 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
             base["class_weight"] = "balanced"
     drv = _fit(plpy, schema, fname, prep, groups, model_id, base, weights, kind, verbose)
     if cv_rows is not None and val_res:
-        svm_cv.write_result(plpy, fname, val_res, cv_rows)
+        cross_validation.write_result(plpy, val_res, cv_rows)
     _write(plpy, schema, out, summary, prep, groups, drv, model_id, kind, labels, base, dependent, independent,
            grouping_col, kname, kp_text, kmap, n_folds, t0)
     if prep is not raw_prep:

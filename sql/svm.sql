@@ -78,7 +78,8 @@ $py$;
 COMMENT ON FUNCTION @extschema@.svm_one_class(text, text, text, text, text, text, text, boolean) IS
     'indb_ml: MADlib''s one-class SVM: the (kernel-mapped, with intercept) data against the origin, balanced class weights; svm_predict gives 1 (inlier) or -1';
 
--- kernels of the SVM drivers: the random feature map of a packed block / of one row, cross-validation folds
+-- kernels of the SVM drivers: the random feature map of a packed block / of one row; cross-validation folds
+-- (cv_fold_*: shared with elastic_net_train)
 CREATE OR REPLACE FUNCTION @extschema@.svm_map_block(x bytea, n integer, kernel_map bytea)
 RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
 #@kernel svm_kernels
@@ -103,19 +104,19 @@ $py$;
 COMMENT ON FUNCTION @extschema@.svm_map_features(float8[], bytea) IS
     'indb_ml: one feature array through an SVM random feature map (svm_predict of a kernel model)';
 
-CREATE OR REPLACE FUNCTION @extschema@.svm_fold_block(x bytea, y bytea, n integer, shuffle_key bigint, k integer,
+CREATE OR REPLACE FUNCTION @extschema@.cv_fold_block(x bytea, y bytea, n integer, shuffle_key bigint, k integer,
                                                      fold integer, keep boolean)
 RETURNS bytea[] LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel svm_cv
-return svm_cv.fold_block(x, y, n, shuffle_key, k, fold, keep)
+#@kernel cross_validation
+return cross_validation.fold_block(x, y, n, shuffle_key, k, fold, keep)
 $py$;
-COMMENT ON FUNCTION @extschema@.svm_fold_block(bytea, bytea, integer, bigint, integer, integer, boolean) IS
+COMMENT ON FUNCTION @extschema@.cv_fold_block(bytea, bytea, integer, bigint, integer, integer, boolean) IS
     'indb_ml: {x, y} of the rows of a packed block in (keep) or out of cross-validation fold of k';
 
-CREATE OR REPLACE FUNCTION @extschema@.svm_fold_score(x bytea, y bytea, n integer, coef float8[], regression boolean)
+CREATE OR REPLACE FUNCTION @extschema@.cv_fold_score(x bytea, y bytea, n integer, coef float8[], regression boolean)
 RETURNS float8[] LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel svm_cv
-return svm_cv.score_block(x, y, n, coef, regression)
+#@kernel cross_validation
+return cross_validation.score_block(x, y, n, coef, regression)
 $py$;
-COMMENT ON FUNCTION @extschema@.svm_fold_score(bytea, bytea, integer, float8[], boolean) IS
-    'indb_ml: {correct predictions | squared error sum, rows} of a packed block under an SVM''s coefficients';
+COMMENT ON FUNCTION @extschema@.cv_fold_score(bytea, bytea, integer, float8[], boolean) IS
+    'indb_ml: {correct predictions | squared error sum, rows} of a packed block under a linear model''s coefficients (a trailing intercept allowed)';

@@ -8,7 +8,6 @@ KNOWN = {
                    "state type, which is not exposed",
     ("linear", 11): "grouping_cols as an expression (data->>'bedroom'): grouping columns must be columns",
     ("elastic_net", 0): "its last call is a one-class binomial model ('var_int < 0' false on every row): refused",
-    ("elastic_net", 1): "cross-validation optimizer_params (n_folds, validation_result, grids) are refused",
     ("kmeans", 6): "fn_dist dist_norm1: k-means here is Lloyd's algorithm in Euclidean space",
     ("pca", 32): "groups with arrays of different lengths: one feature width per table",
 }
