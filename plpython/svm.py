@@ -20,6 +20,15 @@ import numpy as np
 from . import cross_validation, glm_driver, registry, svm_cv, svm_kernels, svm_params
 
 
+def _l1(s, prep, groups):
+    """norm=L1 as MADlib: its clipping takes lambda/n per row, so its lambda penalises the sum of the losses
+    (mean objective: lambda/n |w|_1; n = the mean group size)."""
+    if s["norm"] != "l1":
+        return 0.0
+    rows = sum(r for _, r, _ in groups) / max(len(groups), 1)
+    return s["lambda"] / max(rows, 1.0)
+
+
 def _fit(plpy, schema, fname, prep, groups, model_id, s, weights, kind, verbose, quiet=False):
     """One fit with settings s (class weights: [positive, negative]) over the (mapped) packed data -> the driver."""
     if kind == "regression":
@@ -28,7 +37,7 @@ def _fit(plpy, schema, fname, prep, groups, model_id, s, weights, kind, verbose,
         family = "sqhinge" if s["loss"] == "squared_hinge" else "hinge"
         fparams = [1.0, 0.0] + weights
     pb = glm_driver.Problem(fname, family, prep["n_features"], family_params=fparams,
-                            l2=s["lambda"] if s["norm"] == "l2" else 0.0, l1=s["lambda"] if s["norm"] == "l1" else 0.0,
+                            l2=s["lambda"] if s["norm"] == "l2" else 0.0, l1=_l1(s, prep, groups),
                             penalize_intercept=True, optimizer=s["optimizer"], max_iter=s["max_iter"],
                             tolerance=s["tolerance"], verbose=verbose, lr=s["lr"], decay=s["decay"],
                             batch_size=s["batch_size"])
