@@ -154,3 +154,11 @@ def append_one(x_raw, n):
         return b""
     X = np.frombuffer(x_raw, dtype="<f8").reshape(n, -1)
     return np.ascontiguousarray(np.hstack([X, np.ones((n, 1))]), dtype="<f8").tobytes()
+
+
+def decisions(feats, coef, map_raw):
+    """A chunk of feature rows (a 2-D array) -> the decision values coef·z(x) (svm_predict of a kernel model)."""
+    m = np.frombuffer(map_raw, dtype="<f8")
+    X = np.asarray(feats, dtype=float)
+    X = X.reshape(-1, int(m[1])) if X.size else np.zeros((0, int(m[1])))
+    return (apply(X, m) @ np.asarray(coef, dtype=float)).tolist()

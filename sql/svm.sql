@@ -37,8 +37,8 @@ COMMENT ON FUNCTION @extschema@.svm_predict(float8[], float8[], text[]) IS
 CREATE OR REPLACE FUNCTION @extschema@.svm_predict(model_table text, new_data_table text, id_col_name text,
                                                   output_table text)
 RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel predict_tables
-return predict_tables.svm_table(plpy, "@extschema@", model_table, new_data_table, id_col_name, output_table)
+#@kernel svm_predict
+return svm_predict.svm_table(plpy, "@extschema@", model_table, new_data_table, id_col_name, output_table)
 $py$;
 COMMENT ON FUNCTION @extschema@.svm_predict(text, text, text, text) IS
     'indb_ml: MADlib''s table-form prediction: output_table (id, [groups,] prediction in the label''s type, decision_function)';
@@ -102,7 +102,15 @@ RETURNS float8[] LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
 return svm_kernels.map_row(x, kernel_map)
 $py$;
 COMMENT ON FUNCTION @extschema@.svm_map_features(float8[], bytea) IS
-    'indb_ml: one feature array through an SVM random feature map (svm_predict of a kernel model)';
+    'indb_ml: one feature array through an SVM random feature map (kernel_map of the model summary)';
+
+CREATE OR REPLACE FUNCTION @extschema@.svm_kernel_decisions(feats float8[], coef float8[], kernel_map bytea)
+RETURNS float8[] LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel svm_kernels
+return svm_kernels.decisions(feats, coef, kernel_map)
+$py$;
+COMMENT ON FUNCTION @extschema@.svm_kernel_decisions(float8[], float8[], bytea) IS
+    'indb_ml: decision values coef·z(x) of a chunk of feature rows (a 2-D array) under an SVM random feature map';
 
 CREATE OR REPLACE FUNCTION @extschema@.cv_fold_block(x bytea, y bytea, n integer, shuffle_key bigint, k integer,
                                                      fold integer, keep boolean)

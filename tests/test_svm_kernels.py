@@ -193,3 +193,31 @@ def test_elastic_net_cross_validation(conn):
                  "'fista', NULL, NULL, 100, 1e-6)", [alpha, lam])
     a, b = conn.execute("SELECT m.coef_all, b.coef_all FROM encv_m m, encv_b b").fetchone()
     assert np.allclose(a, b, rtol=1e-9, atol=1e-12)
+
+
+def test_grouped_kernel_prediction_in_chunks(conn):
+    """svm_predict of a grouped kernel model: several chunks per group, each row's decision value is
+    coef(group)·z(x) recomputed in numpy; a row with NULL features gets no prediction."""
+    rs = np.random.RandomState(6)
+    n = 9000
+    X = rs.uniform(-1, 1, size=(n, 3))
+    g = np.where(np.arange(n) % 3 == 0, "a", "b")
+    y = np.sin(2 * X[:, 0]) + X[:, 1] ** 2 + (g == "a") * 0.5
+    conn.execute("DROP TABLE IF EXISTS kg, kg_m, kg_m_summary, kg_p")
+    conn.execute("CREATE TABLE kg (id int, g text, x float8[], y float8)")
+    with conn.cursor().copy("COPY kg FROM STDIN") as cp:
+        for i in range(n):
+            cp.write_row((i, g[i], X[i].tolist(), float(y[i])))
+        cp.write_row((n, "a", None, 0.0))
+    conn.execute("SELECT indb_ml.svm_regression('kg', 'kg_m', 'y', 'x', 'gaussian', "
+                 "'gamma=1, n_components=50, fit_intercept=true', 'g', 'max_iter=5, init_stepsize=0.01')")
+    conn.execute("SELECT indb_ml.svm_predict('kg_m', 'kg', 'id', 'kg_p')")
+    coefs = dict(conn.execute("SELECT g, coef FROM kg_m").fetchall())
+    kmap = np.frombuffer(conn.execute("SELECT kernel_map FROM kg_m_summary").fetchone()[0], dtype="<f8")
+    got = {i: (gg, v, p) for i, gg, v, p in conn.execute("SELECT id, g, decision_function, prediction FROM kg_p")}
+    assert len(got) == n
+    Z = svm_kernels.apply(X, kmap)
+    ref = np.array([Z[i] @ np.asarray(coefs[g[i]]) for i in range(n)])
+    assert all(got[i][0] == g[i] and got[i][1] == got[i][2] for i in range(n))
+    assert np.abs(np.array([got[i][1] for i in range(n)]) - ref).max() < 1e-9
+    assert np.sqrt(np.mean((ref - y) ** 2)) < np.std(y)     # the kernel SVR explains part of y
