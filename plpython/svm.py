@@ -40,7 +40,7 @@ def _fit(plpy, schema, fname, prep, groups, model_id, s, weights, kind, verbose,
                             l2=s["lambda"] if s["norm"] == "l2" else 0.0, l1=_l1(s, prep, groups),
                             penalize_intercept=True, optimizer=s["optimizer"], max_iter=s["max_iter"],
                             tolerance=s["tolerance"], verbose=verbose, lr=s["lr"], decay=s["decay"],
-                            batch_size=s["batch_size"])
+                            batch_size=s["batch_size"], standardize=s["standardize"])
     drv = (cross_validation.QuietDriver if quiet else glm_driver.Driver)(plpy, schema, prep, pb, model_id, groups)
     drv.run()
     drv.final("grad")

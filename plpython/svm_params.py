@@ -77,7 +77,7 @@ def settings(plpy, fname, params, kind):
     p = glm.parse_params(plpy, fname, params, {
         "lambda": num, "max_iter": num, "tolerance": num, "optimizer": glm._text, "loss": glm._text,
         "learning_rate": num, "decay": num, "decay_factor": num, "batch_size": num, "init_stepsize": num,
-        "norm": glm._text, "epsilon": num})
+        "norm": glm._text, "epsilon": num, "standardize": glm._bool})
     if "decay_factor" in p:
         p.setdefault("decay", p.pop("decay_factor"))
     for key in ("max_iter", "batch_size"):
@@ -94,7 +94,8 @@ def settings(plpy, fname, params, kind):
         glm_driver.check_common(plpy, fname, max_iter, tol)
         return {"loss": "epsilon", "optimizer": "sgd", "norm": norm, "lambda": lam, "epsilon": eps,
                 "max_iter": max_iter, "tolerance": tol, "lr": p.get("learning_rate", p.get("init_stepsize", 0.01)),
-                "decay": p.get("decay", 0.9), "batch_size": int(p.get("batch_size", 1)), "class_weight": None}
+                "decay": p.get("decay", 0.9), "batch_size": int(p.get("batch_size", 1)), "class_weight": None,
+                "standardize": p.get("standardize", False)}
     # MADlib's SVM is the hinge loss by SGD with init_stepsize / decay_factor: those parameters, given
     # without a loss or optimizer, select it
     madlib_sgd = "optimizer" not in p and (any(k in p for k in ("init_stepsize", "decay")) or norm == "l1")
@@ -117,7 +118,8 @@ def settings(plpy, fname, params, kind):
     glm_driver.check_common(plpy, fname, max_iter, tol)
     return {"loss": loss, "optimizer": optimizer, "norm": norm, "lambda": lam, "epsilon": eps, "max_iter": max_iter,
             "tolerance": tol, "lr": p.get("learning_rate", p.get("init_stepsize")), "decay": p.get("decay", 0.9),
-            "batch_size": p.get("batch_size", 100), "class_weight": class_weight}
+            "batch_size": p.get("batch_size", 100), "class_weight": class_weight,
+            "standardize": p.get("standardize", False)}
 
 
 def take_class_weight(params):

@@ -18,7 +18,7 @@ return svm.train(plpy, "@extschema@", source_table, model_table, dependent_varna
                  kernel_func, kernel_params, grouping_col, params, verbose)
 $py$;
 COMMENT ON FUNCTION @extschema@.svm_classification(text, text, text, text, text, text, text, text, boolean) IS
-    'indb_ml: SVM classifier (kernel_func linear | gaussian | polynomial with kernel_params gamma, degree, coef0, n_components, fit_intercept, random_state; params: lambda, max_iter, tolerance, loss=squared_hinge|hinge, optimizer=lbfgs|sgd, init_stepsize/learning_rate, decay_factor/decay, batch_size, class_weight; lists [a, b] with n_folds, validation_result: cross-validation). Writes model_table (coef, loss, norm_of_gradient, num_iterations, converged, num_rows_processed, num_rows_skipped, dep_var_mapping) and model_table_summary';
+    'indb_ml: SVM classifier (kernel_func linear | gaussian | polynomial with kernel_params gamma, degree, coef0, n_components, fit_intercept, random_state; params: lambda, max_iter, tolerance, loss=squared_hinge|hinge, optimizer=lbfgs|sgd, init_stepsize/learning_rate, decay_factor/decay, batch_size, class_weight, standardize=true|false: penalise the coefficients of standardised features; lists [a, b] with n_folds, validation_result: cross-validation). Writes model_table (coef, loss, norm_of_gradient, num_iterations, converged, num_rows_processed, num_rows_skipped, dep_var_mapping) and model_table_summary';
 
 CREATE OR REPLACE FUNCTION @extschema@.svm_decision(coef float8[], x float8[])
 RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
