@@ -91,6 +91,19 @@ def _mapped_prep(plpy, schema, prep, kmap, one_class):
     return dict(prep, table=t, n_features=width, feature_names=names)
 
 
+def _algorithm(plpy, fname, kind, kernel_func):
+    """The registry's algorithm: 'svm' only for linear classifiers (evaluate/predict read them as coef·x)."""
+    try:
+        kname = svm_kernels.kernel_name(kernel_func if kernel_func is not None or kind != "one_class" else "gaussian")
+    except ValueError as exc:
+        plpy.error(f"{fname}: {exc}")
+    if kind == "regression":
+        return "svm_regression"
+    if kind == "one_class":
+        return "svm_one_class"
+    return "svm" if kname == "linear" else "svm_kernel"
+
+
 def train(plpy, schema, source_table, model_table, dependent, independent, kernel_func, kernel_params,
           grouping_col, params, verbose, kind="classification"):
     t0 = time.perf_counter()
@@ -118,7 +131,7 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
         if base["class_weight"] is None:
             base["class_weight"] = "balanced"
     out, summary, prep, groups, model_id = glm_driver.setup(
-        plpy, schema, fname, "svm_regression" if kind == "regression" else "svm", source_table, model_table,
+        plpy, schema, fname, _algorithm(plpy, fname, kind, kernel_func), source_table, model_table,
         "1" if one_class else dependent, independent, grouping_col,
         {k: base[k] for k in ("lambda", "loss", "optimizer", "max_iter", "tolerance", "epsilon")} |
         {"kind": kind, "label_values": labels, "kernel_func": kernel_func, "kernel_params": kernel_params},

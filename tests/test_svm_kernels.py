@@ -221,3 +221,14 @@ def test_grouped_kernel_prediction_in_chunks(conn):
     assert all(got[i][0] == g[i] and got[i][1] == got[i][2] for i in range(n))
     assert np.abs(np.array([got[i][1] for i in range(n)]) - ref).max() < 1e-9
     assert np.sqrt(np.mean((ref - y) ** 2)) < np.std(y)     # the kernel SVR explains part of y
+
+
+def test_kernel_models_are_not_read_as_linear(conn, circles):
+    """evaluate() reads an 'svm' model as coef·x: a kernel model is registered apart and refused clearly."""
+    import psycopg
+    conn.execute("DROP TABLE IF EXISTS kc_e, kc_e_summary")
+    conn.execute("SELECT indb_ml.svm_classification('kc', 'kc_e', 'y', 'x', 'gaussian', 'n_components=20')")
+    name, alg = conn.execute("SELECT name, algorithm FROM indb_ml.models ORDER BY model_id DESC LIMIT 1").fetchone()
+    assert alg == "svm_kernel"
+    with pytest.raises(psycopg.Error, match="has no linear predictor"):
+        conn.execute("SELECT indb_ml.evaluate(%s, 'kc')", [name])
