@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from . import cross_validation, elastic_net_cv, glm_driver, optimizers, registry
+from . import madlib_cv, elastic_net_cv, glm_driver, optimizers, registry
 
 
 def _standardizer(st, d):
@@ -64,7 +64,7 @@ def _fit(plpy, schema, fname, prep, groups, model_id, family, alpha, lam, standa
     d = prep["n_features"]
     pb = glm_driver.Problem(fname, "gaussian" if family == "gaussian" else "logistic", d, add_intercept=True,
                             optimizer="newton", max_iter=max_iter, tolerance=tolerance)
-    drv = (cross_validation.QuietDriver if quiet else glm_driver.Driver)(plpy, schema, prep, pb, model_id, groups)
+    drv = (madlib_cv.QuietDriver if quiet else glm_driver.Driver)(plpy, schema, prep, pb, model_id, groups)
     if family == "binomial":
         drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent,
                                                    "the binomial family needs boolean or 0/1 labels")
@@ -188,7 +188,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, family,
                                       tolerance, dependent, None, quiet=True))
         alpha, lam = best["alpha"], best["lambda_value"]
         if cv["validation_result"]:
-            cross_validation.write_result(plpy, cv["validation_result"], rows)
+            madlib_cv.write_result(plpy, cv["validation_result"], rows)
     d = prep["n_features"]
     drv, results = _fit(plpy, schema, fname, prep, groups, model_id, family, alpha, lam, standardize, max_iter,
                         tolerance, dependent, grouping_col)

@@ -4,13 +4,13 @@ lambda_value, alpha, n_lambdas).
 With n_folds > 1 the grid is lambda_value x alpha: lambda_value as listed, or else n_lambdas
 (default 15) values log-spaced from 1e5 down to the lambda_value argument (MADlib's warm-up
 sequence; with lambda 0: down to 100, then 0); alpha as listed, or else the alpha argument. Each
-combination is scored by k-fold validation over the packed blocks (cross_validation: minus the
+combination is scored by k-fold validation over the packed blocks (madlib_cv: minus the
 RMSE for gaussian, accuracy for binomial); the best is refitted on all the data by the caller.
 """
 import math
 import re
 
-from . import cross_validation
+from . import madlib_cv
 
 
 def _list(plpy, fname, key, text):
@@ -83,7 +83,7 @@ def validate(plpy, schema, fname, prep, family, params, fit):
     keys = list(grids)
     folds = []
     try:
-        folds = cross_validation.fold_tables(plpy, schema, prep, k)
+        folds = madlib_cv.fold_tables(plpy, schema, prep, k)
         rows = []
         for vals in itertools.product(*(grids[key] for key in keys)):
             combo = dict(zip(keys, vals))
@@ -93,14 +93,14 @@ def validate(plpy, schema, fname, prep, family, params, fit):
                 drv, _ = fit(dict(prep, table=tr, group_sql=[]), [("", n_tr, 0)], full["alpha"],
                              full["lambda_value"])
                 for g in drv.groups.values():
-                    sc = cross_validation.score(plpy, schema, va, g.w, family == "gaussian")
+                    sc = madlib_cv.score(plpy, schema, va, g.w, family == "gaussian")
                     if sc is not None:
                         scores.append(sc)
             if not scores:
                 plpy.error(f"{fname}: n_folds={k} leaves no rows to validate on")
-            mean, std = cross_validation.mean_std(scores)
+            mean, std = madlib_cv.mean_std(scores)
             rows.append((combo, mean, std))
             plpy.notice(f"{fname}: cross-validation {combo} mean_score={mean:.6g} std_dev_score={std:.4g}")
     finally:
-        cross_validation.drop(plpy, folds)
-    return dict(params["single"], **cross_validation.best(rows)), rows
+        madlib_cv.drop(plpy, folds)
+    return dict(params["single"], **madlib_cv.best(rows)), rows

@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from . import cross_validation, glm_driver, registry, svm_cv, svm_kernels, svm_params
+from . import madlib_cv, glm_driver, registry, svm_cv, svm_kernels, svm_params
 
 
 def _l1(s, prep, groups):
@@ -41,7 +41,7 @@ def _fit(plpy, schema, fname, prep, groups, model_id, s, weights, kind, verbose,
                             penalize_intercept=True, optimizer=s["optimizer"], max_iter=s["max_iter"],
                             tolerance=s["tolerance"], verbose=verbose, lr=s["lr"], decay=s["decay"],
                             batch_size=s["batch_size"], standardize=s["standardize"])
-    drv = (cross_validation.QuietDriver if quiet else glm_driver.Driver)(plpy, schema, prep, pb, model_id, groups)
+    drv = (madlib_cv.QuietDriver if quiet else glm_driver.Driver)(plpy, schema, prep, pb, model_id, groups)
     drv.run()
     drv.final("grad")
     return drv
@@ -154,7 +154,7 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
             base["class_weight"] = "balanced"
     drv = _fit(plpy, schema, fname, prep, groups, model_id, base, weights, kind, verbose)
     if cv_rows is not None and val_res:
-        cross_validation.write_result(plpy, val_res, cv_rows)
+        madlib_cv.write_result(plpy, val_res, cv_rows)
     _write(plpy, schema, out, summary, prep, groups, drv, model_id, kind, labels, base, dependent, independent,
            grouping_col, kname, kp_text, kmap, n_folds, t0)
     if prep is not raw_prep:

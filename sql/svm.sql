@@ -115,16 +115,16 @@ COMMENT ON FUNCTION @extschema@.svm_kernel_decisions(float8[], float8[], bytea) 
 CREATE OR REPLACE FUNCTION @extschema@.cv_fold_block(x bytea, y bytea, n integer, shuffle_key bigint, k integer,
                                                      fold integer, keep boolean)
 RETURNS bytea[] LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel cross_validation
-return cross_validation.fold_block(x, y, n, shuffle_key, k, fold, keep)
+#@kernel madlib_cv
+return madlib_cv.fold_block(x, y, n, shuffle_key, k, fold, keep)
 $py$;
 COMMENT ON FUNCTION @extschema@.cv_fold_block(bytea, bytea, integer, bigint, integer, integer, boolean) IS
     'indb_ml: {x, y} of the rows of a packed block in (keep) or out of cross-validation fold of k';
 
 CREATE OR REPLACE FUNCTION @extschema@.cv_fold_score(x bytea, y bytea, n integer, coef float8[], regression boolean)
 RETURNS float8[] LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel cross_validation
-return cross_validation.score_block(x, y, n, coef, regression)
+#@kernel madlib_cv
+return madlib_cv.score_block(x, y, n, coef, regression)
 $py$;
 COMMENT ON FUNCTION @extschema@.cv_fold_score(bytea, bytea, integer, float8[], boolean) IS
     'indb_ml: {correct predictions | squared error sum, rows} of a packed block under a linear model''s coefficients (a trailing intercept allowed)';

@@ -1,5 +1,6 @@
-"""k-fold cross-validation over packed blocks, shared by the SVMs (svm_cv) and elastic net
-(elastic_net_cv), with MADlib's scores and validation_result table.
+"""MADlib's k-fold cross-validation over packed blocks, shared by the SVMs (svm_cv) and elastic
+net (elastic_net_cv), with MADlib's scores and validation_result table. (Unlike cross_validate,
+which deals whole blocks to folds for any trainer, this deals the rows within each block.)
 
 Folds are assigned to the rows of the packed blocks without repacking the source: each block
 deals its rows to the k folds by a permutation seeded by the block's shuffle key
