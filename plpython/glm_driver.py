@@ -469,6 +469,10 @@ class Driver:
                 v_new = st["vsum"] / n
                 w_new = (s["T"] @ v_new.reshape(pb.dd, -1)).ravel()
                 mask = s["mask"]
+                if pb.l1 > 0:   # L1 (svm norm=L1): one proximal step per epoch, the clipping of its n/batch steps
+                    thr = lr * pb.l1 * max(n / pb.batch_size, 1.0) * mask
+                    w_new = np.sign(w_new) * np.maximum(np.abs(w_new) - thr, 0.0)
+                    v_new = np.linalg.solve(s["T"], w_new.reshape(pb.dd, -1)).ravel()
                 loss = st["loss"] / n + self.penalty_at(key, w_new, mask)   # running loss seen during the epoch
                 step_norm = float(np.linalg.norm(v_new - s["v"]))
                 s["v"] = v_new
