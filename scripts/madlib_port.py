@@ -1,6 +1,7 @@
 """Transcribe MADlib's install-check files into indb_ml's case lists (tests/madlib_compat/cases/).
 
-Usage: python scripts/madlib_port.py /path/to/apache-madlib-checkout
+Usage: python scripts/madlib_port.py /path/to/apache-madlib-checkout [file ...]
+(the files are keys of FILES, e.g. ``pagerank wcc``; default: all of them)
 
 MADlib's test data, calls, asserted values and tolerances are facts; this
 script copies them into a data structure (``STEPS``) that our own runner
@@ -37,6 +38,10 @@ FILES = {
     "pca": "pca/test/pca.sql_in",
     "pca_project": "pca/test/pca_project.sql_in",
     "lmf": "convex/test/lmf.sql_in",
+    "pagerank": "graph/test/pagerank.sql_in",
+    "wcc": "graph/test/wcc.sql_in",
+    "sssp": "graph/test/sssp.sql_in",
+    "bfs": "graph/test/bfs.sql_in",
 }
 SETUP = re.compile(r"(?is)^\s*(create\s+(table|view|temp|unlogged)|insert|copy|drop|alter|update|delete|"
                    r"truncate|analyze|set\s|create\s+index|begin|commit)")
@@ -218,7 +223,9 @@ def main():
     out_dir = Path(__file__).resolve().parent.parent / "tests/madlib_compat/cases"
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "__init__.py").write_text('"""MADlib install-check steps, transcribed by scripts/madlib_port.py."""\n')
-    for name, rel in FILES.items():
+    names = sys.argv[2:] or list(FILES)
+    for name in names:
+        rel = FILES[name]
         steps = port(root / rel)
         text = (f'"""Steps of apache/madlib src/ports/postgres/modules/{rel} (data, calls, asserted values):\n'
                 f'transcribed by scripts/madlib_port.py; replayed by tests/madlib_compat/runner.py."""\n'
