@@ -4,7 +4,8 @@ Each distinct combination of the grouping columns (NULL is a value, as in GROUP 
 own copy of its edges (a temp table with every column, so edge_args still apply); the
 algorithm runs on it through its own SQL function into a temp output, and the rows are
 copied into the caller's output table and ``<out>_summary`` with the grouping columns
-first (MADlib's layout). The vertex table, when given, is shared by every group.
+first (MADlib's layout). As in MADlib, a group's vertices are the endpoints of its edges
+(the vertex table only names the id column), so each group is its own graph.
 """
 from . import identifiers
 
@@ -30,8 +31,9 @@ def columns(plpy, fn, edge_table, grouping_cols):
 def run(plpy, schema, fn, edge_table, gcols, out_table, invoke, skip_error=None):
     """Run ``invoke(edge_tmp, out_tmp)`` once per group; returns a one-line report.
 
-    ``skip_error(message)`` -> True drops that group with a WARNING (MADlib: SSSP groups
-    with a negative cycle) instead of failing the call.
+    ``skip_error(message)`` -> 'warning' or 'notice' drops that group with that message instead
+    of failing the call (MADlib: an SSSP group with a negative cycle is dropped with a warning,
+    a group whose graph lacks the source vertex has no rows); None: the error stands.
     """
     q = plpy.quote_ident
     out = identifiers.resolve_output_table(plpy, out_table, f"{fn}: out_table")
@@ -55,10 +57,11 @@ def run(plpy, schema, fn, edge_table, gcols, out_table, invoke, skip_error=None)
                 invoke(e_tmp, o_tmp)
         except plpy.SPIError as exc:
             msg = str(exc)
-            if skip_error is None or not skip_error(msg):
+            level = skip_error(msg) if skip_error is not None else None
+            if level is None:
                 raise
             skipped.append(k)
-            plpy.warning(f"{fn}: group {k} dropped: {msg}")
+            (plpy.warning if level == "warning" else plpy.notice)(f"{fn}: group {k} dropped: {msg}")
         else:
             for dst, src in ((out, o_tmp), (summary, o_tmp + "_summary")):
                 body = (f"SELECT {gsel}, o.* FROM {src} o CROSS JOIN pg_temp.{_GRP} g WHERE g._k = $1")

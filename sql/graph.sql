@@ -83,7 +83,8 @@ if gcols:
     plan = plpy.prepare(f"SELECT {schema}._graph_bfs($1, $2, $3, $4, $5, $6, $7, $8)",
                         ["text", "text", "text", "text", "text[]", "text", "int4", "bool"])
     return graph_groups.run(plpy, schema, fn, edge_table, gcols, out_table, lambda e, o: plpy.execute(
-        plan, [vertex_table, vertex_id, e, edge_args, source_vertices, o, max_distance, directed]))
+        plan, [None, vertex_id, e, edge_args, source_vertices, o, max_distance, directed]),
+        skip_error=lambda msg: "notice" if "is not a vertex of the graph" in msg else None)
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
                                           edge_args, directed)
 sources = source_vertices

@@ -58,7 +58,7 @@ if gcols:
                         ["text", "text", "text", "text", "text", "float8", "int4", "float8", "text[]", "text",
                          "bool", "text"])
     return graph_groups.run(plpy, schema, fn, edge_table, gcols, out_table, lambda e, o: plpy.execute(
-        plan, [vertex_table, vertex_id, e, edge_args, o, damping_factor, max_iter, tolerance,
+        plan, [None, vertex_id, e, edge_args, o, damping_factor, max_iter, tolerance,
                personalization_vertices, sched_name, directed, engine]))
 engine_name = graph.engine_of(plpy, fn, engine)
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,

@@ -40,8 +40,9 @@ if gcols:
     plan = plpy.prepare(f"SELECT {schema}._graph_sssp($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
                         ["text", "text", "text", "text", "text[]", "text", "bool", "text"])
     return graph_groups.run(plpy, schema, fn, edge_table, gcols, out_table, lambda e, o: plpy.execute(
-        plan, [vertex_table, vertex_id, e, edge_args, source_vertices, o, directed, engine_name]),
-        skip_error=lambda msg: "negative cycle" in msg)
+        plan, [None, vertex_id, e, edge_args, source_vertices, o, directed, engine_name]),
+        skip_error=lambda msg: ("warning" if "negative cycle" in msg else
+                                "notice" if "is not a vertex of the graph" in msg else None))
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
                                           edge_args, directed, weight_default="weight")
 if prep["weight"]:

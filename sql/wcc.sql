@@ -41,7 +41,7 @@ if gcols:
     plan = plpy.prepare(f"SELECT {schema}.wcc($1, $2, $3, $4, $5, directed => $6, engine => $7)",
                         ["text", "text", "text", "text", "text", "bool", "text"])
     return graph_groups.run(plpy, schema, fn, edge_table, gcols, out_table, lambda e, o: plpy.execute(
-        plan, [vertex_table, vertex_id, e, edge_args, o, directed, engine_name]))
+        plan, [None, vertex_id, e, edge_args, o, directed, engine_name]))
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
                                           edge_args, directed)
 engine_name = graph.choose_engine(plpy, prep, engine_name)
