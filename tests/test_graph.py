@@ -225,3 +225,29 @@ def test_python_api(db_dsn, conn):
         assert not db.table_exists("api_pr")
 
 
+
+
+def test_bfs_madlib_semantics(conn):
+    """MADlib's graph_bfs: undirected by default, the source its own parent, no rows for an isolated
+    source, a bare edge_args key keeps the default name, vertex_id NULL means 'id', grouping_cols 9th."""
+    conn.execute("DROP TABLE IF EXISTS mb_v, mb_e, mb_1, mb_1_summary, mb_2, mb_2_summary, mb_3, mb_3_summary, "
+                 "mb_g, mb_g_summary")
+    conn.execute("CREATE TABLE mb_v AS SELECT generate_series(0, 11) AS id")
+    conn.execute('CREATE TABLE mb_e ("SRC" int, dest int, g int)')
+    edges = [(0, 5), (1, 0), (1, 3), (2, 6), (3, 4), (3, 5), (4, 2), (8, 9), (9, 10), (9, 11), (10, 8)]
+    conn.execute("INSERT INTO mb_e SELECT s, d, 1 FROM unnest(%s::int[], %s::int[]) AS t(s, d)",
+                 [[s for s, _ in edges], [d for _, d in edges]])
+    conn.execute("INSERT INTO mb_e SELECT \"SRC\", dest, 2 FROM mb_e WHERE \"SRC\" >= 8")
+    conn.execute("""SELECT indb_ml.graph_bfs('mb_v', NULL, 'mb_e', 'src="SRC", dest', 3, 'mb_1')""")
+    got = {v: (d, p) for v, d, p in conn.execute("SELECT id, dist, parent FROM mb_1")}
+    ug = nx.Graph(edges)
+    assert {v: d for v, (d, _) in got.items()} == nx.single_source_shortest_path_length(ug, 3)
+    assert got[3] == (0, 3) and all(ug.has_edge(p, v) for v, (_, p) in got.items() if v != 3)
+    conn.execute("""SELECT indb_ml.graph_bfs('mb_v', 'id', 'mb_e', 'src="SRC"', 7, 'mb_2')""")
+    assert conn.execute("SELECT count(*) FROM mb_2").fetchone()[0] == 0          # 7 has no edge
+    conn.execute("""SELECT indb_ml.graph_bfs('mb_v', 'id', 'mb_e', 'src="SRC"', 3, 'mb_3', NULL, true)""")
+    assert {v for (v,) in conn.execute("SELECT id FROM mb_3")} == set(nx.descendants(nx.DiGraph(edges), 3)) | {3}
+    conn.execute("""SELECT indb_ml.graph_bfs('mb_v', NULL, 'mb_e', 'src="SRC"', 9, 'mb_g', NULL, NULL, 'g')""")
+    for grp in (1, 2):
+        got = dict(conn.execute("SELECT id, dist FROM mb_g WHERE g = %s", [grp]).fetchall())
+        assert got == nx.single_source_shortest_path_length(nx.Graph([(8, 9), (9, 10), (9, 11), (10, 8)]), 9)
