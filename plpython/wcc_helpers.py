@@ -4,7 +4,7 @@ The output's layout comes from its ``<wcc>_summary`` (vertex_id, component_colum
 other column of the output is a grouping column. Each helper writes one new table with the
 grouping columns first, as MADlib does.
 """
-from . import identifiers
+from . import graph_multicol, identifiers
 
 
 def layout(plpy, fn, wcc_table):
@@ -72,33 +72,39 @@ def num_cpts(plpy, wcc_table, out_table):
     return f"{fn}: {out['sql']}"
 
 
-def _one_id(plpy, fn, values, what):
-    if values is None or len(values) != 1 or values[0] is None:
-        plpy.error(f"{fn}: {what} must be one vertex id (multi-column vertex ids are not supported)")
+def _one_id(plpy, fn, values, what, idt):
+    """A vertex given as an array of text: one id, or the columns of one multi-column id."""
+    if values is None or not values or any(v is None for v in values):
+        plpy.error(f"{fn}: {what} must be a vertex id without NULLs")
+    if idt.endswith("[]"):
+        return graph_multicol.vertex_text(values)
+    if len(values) != 1:
+        plpy.error(f"{fn}: {what} must be one vertex id")
     return str(values[0])
 
 
 def vertex_check(plpy, wcc_table, pair, out_table):
     """(groups, component_id) of the groups where both vertices of the pair share a component."""
     fn = "graph_wcc_vertex_check"
-    if pair is None or len(pair) != 2 or any(v is None for v in pair):
+    if pair is None or len(pair) != 2:
         plpy.error(f"{fn}: vertex_pair must be an array of two vertex ids")
     t, idc, cc, groups, idt = layout(plpy, fn, wcc_table)
+    pair = [_one_id(plpy, fn, v if isinstance(v, list) else [v], "vertex_pair", idt) for v in pair]
     out = identifiers.resolve_output_table(plpy, out_table, f"{fn}: out_table")
     q = plpy.quote_ident
     plpy.execute(plpy.prepare(
         f"CREATE TABLE {out['sql']} AS SELECT {_g(plpy, groups, 'a.')}a.{q(cc)} AS component_id "
         f"FROM {t['sql']} a JOIN {t['sql']} b ON a.{q(cc)} = b.{q(cc)}{_match(plpy, groups, 'a', 'b')} "
         f"WHERE a.{q(idc)} = $1::text::{idt} AND b.{q(idc)} = $2::text::{idt}", ["text", "text"]),
-        [str(pair[0]), str(pair[1])])
+        pair)
     return f"{fn}: {out['sql']}"
 
 
 def reachable(plpy, wcc_table, source, out_table):
     """(groups, component_id, dest): every other vertex of the source's component, per group."""
     fn = "graph_wcc_reachable_vertices"
-    src = _one_id(plpy, fn, source, "src")
     t, idc, cc, groups, idt = layout(plpy, fn, wcc_table)
+    src = _one_id(plpy, fn, source, "src", idt)
     out = identifiers.resolve_output_table(plpy, out_table, f"{fn}: out_table")
     q = plpy.quote_ident
     plpy.execute(plpy.prepare(

@@ -68,7 +68,7 @@ CREATE OR REPLACE FUNCTION @extschema@._graph_bfs(
     directed boolean DEFAULT NULL,
     grouping_cols text DEFAULT NULL
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel graph_prepare registry identifiers graph graph_groups
+#@kernel graph_prepare registry identifiers graph graph_groups graph_multicol
 import time
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "graph_bfs"
@@ -78,6 +78,13 @@ if max_distance is not None and max_distance < 0:
     plpy.error(f"{fn}: max_distance must be >= 0 (or NULL for no bound), got {max_distance}")
 if source_vertices is None:
     plpy.error(f"{fn}: source_vertex is NULL: give a vertex id or an array of them")
+if graph_multicol.is_multi(vertex_id):
+    plan = plpy.prepare(f"SELECT {schema}._graph_bfs($1, 'id', $2, $3, $4, $5, $6, $7, $8)",
+                        ["text", "text", "text", "text[]", "text", "int4", "bool", "text"])
+    src_ids = [graph_multicol.vertex_text(source_vertices)]
+    return graph_multicol.run(plpy, schema, fn, vertex_table, vertex_id, edge_table, edge_args, out_table,
+                              lambda v, e, a, o: plpy.execute(plan, [v, e, a, src_ids, o, max_distance, directed,
+                                                                     grouping_cols]))
 gcols = graph_groups.columns(plpy, fn, edge_table, grouping_cols)
 if gcols:
     plan = plpy.prepare(f"SELECT {schema}._graph_bfs($1, $2, $3, $4, $5, $6, $7, $8)",

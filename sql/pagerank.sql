@@ -35,7 +35,7 @@ CREATE OR REPLACE FUNCTION @extschema@.pagerank(
     directed boolean DEFAULT true,
     engine text DEFAULT 'auto'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel pagerank graph_color graph_prepare graph_sql_engine graph_engine registry identifiers graph graph_groups
+#@kernel pagerank graph_color graph_prepare graph_sql_engine graph_engine registry identifiers graph graph_groups graph_multicol
 import time
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "pagerank"
@@ -52,6 +52,16 @@ if tolerance is not None and not (tolerance >= 0.0):
 sched_name = (schedule or "dynamic").strip().lower()
 if sched_name not in ("sync", "dynamic", "chromatic"):
     plpy.error(f"{fn}: schedule must be 'sync', 'dynamic' or 'chromatic', got {schedule!r}")
+if graph_multicol.is_multi(vertex_id):
+    pv = (None if personalization_vertices is None else
+          [graph_multicol.vertex_text(v) for v in personalization_vertices])
+    plan = plpy.prepare(f"SELECT {schema}.pagerank($1, 'id', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                        ["text", "text", "text", "text", "float8", "int4", "float8", "text", "text[]", "text",
+                         "bool", "text"])
+    return graph_multicol.run(plpy, schema, fn, vertex_table, vertex_id, edge_table, edge_args, out_table,
+                              lambda v, e, a, o: plpy.execute(plan, [
+                                  v, e, a, o, damping_factor, max_iter, tolerance, grouping_cols, pv, sched_name,
+                                  directed, engine]))
 gcols = graph_groups.columns(plpy, fn, edge_table, grouping_cols)
 if gcols:
     plan = plpy.prepare(f"SELECT {schema}.pagerank($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $12)",

@@ -25,7 +25,7 @@ CREATE OR REPLACE FUNCTION @extschema@._graph_sssp(
     directed boolean DEFAULT true,
     engine text DEFAULT 'auto'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel sssp graph_prepare graph_sql_engine graph_engine registry identifiers graph graph_groups
+#@kernel sssp graph_prepare graph_sql_engine graph_engine registry identifiers graph graph_groups graph_multicol
 import time
 import numpy as np
 t0 = time.perf_counter()
@@ -35,6 +35,13 @@ directed = True if directed is None else directed
 engine_name = graph.engine_of(plpy, fn, engine)
 if source_vertices is None or not source_vertices or any(v is None for v in source_vertices):
     plpy.error(f"{fn}: source_vertex must be a vertex id (or a non-empty array of them) without NULLs")
+if graph_multicol.is_multi(vertex_id):
+    plan = plpy.prepare(f"SELECT {schema}._graph_sssp($1, 'id', $2, $3, $4, $5, $6, $7, $8)",
+                        ["text", "text", "text", "text[]", "text", "text", "bool", "text"])
+    src_ids = [graph_multicol.vertex_text(source_vertices)]
+    return graph_multicol.run(plpy, schema, fn, vertex_table, vertex_id, edge_table, edge_args, out_table,
+                              lambda v, e, a, o: plpy.execute(plan, [v, e, a, src_ids, o, grouping_cols, directed,
+                                                                     engine_name]))
 gcols = graph_groups.columns(plpy, fn, edge_table, grouping_cols)
 if gcols:
     plan = plpy.prepare(f"SELECT {schema}._graph_sssp($1, $2, $3, $4, $5, $6, NULL, $7, $8)",
@@ -136,13 +143,14 @@ COMMENT ON FUNCTION @extschema@.graph_sssp_path(text, anyelement) IS
 -- a group where dest_vertex was not reached gets an empty path.
 CREATE OR REPLACE FUNCTION @extschema@._graph_sssp_get_path(sssp_table text, dest_vertex text[], path_table text)
 RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel identifiers
+#@kernel identifiers graph_multicol
 fn = "graph_sssp_get_path"
+dest = dest_vertex
 q = plpy.quote_ident
 src = identifiers.resolve_table(plpy, sssp_table, f"{fn}: sssp_table")
 out = identifiers.resolve_output_table(plpy, path_table, f"{fn}: path_table")
-if dest_vertex is None or len(dest_vertex) != 1 or dest_vertex[0] is None:
-    plpy.error(f"{fn}: dest_vertex must be one vertex id (multi-column vertex ids are not supported)")
+if dest is None or not dest or any(v is None for v in dest):
+    plpy.error(f"{fn}: dest_vertex must be a vertex id without NULLs")
 summ = plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1) AS r", ["text"]),
                     [f"{q(src['schema'])}.{q(src['name'] + '_summary')}"])[0]["r"]
 if summ is None:
@@ -155,6 +163,10 @@ if not info or info[0]["vertex_id"] not in cols or info[0]["parent_column"] not 
 idc, pc, wc = info[0]["vertex_id"], info[0]["parent_column"], info[0]["weight"]
 groups = [c for c in cols if c not in (idc, pc, wc)]
 idt = cols[idc]["type"]
+if cols[idc]["elem"] is not None:            # multi-column vertex ids: one id is a whole array
+    dest = [graph_multicol.vertex_text(dest)]
+elif len(dest) != 1:
+    plpy.error(f"{fn}: dest_vertex must be one vertex id")
 t = src["sql"]
 gsel = "".join(f"t.{q(c)}, " for c in groups)
 gb = "".join(f"b.{q(c)}, " for c in groups)
@@ -174,9 +186,9 @@ if groups:
     body = (f"WITH r AS ({body}) "
             f"SELECT {', '.join('g.' + q(c) for c in groups)}, coalesce(r.path, '{{}}'::{idt}[]) AS path "
             f"FROM (SELECT DISTINCT {glist} FROM {t}) g LEFT JOIN r ON {gjoin}")
-plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {body}", ["text"]), [str(dest_vertex[0])])
+plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {body}", ["text"]), [str(dest[0])])
 n = plpy.execute(f"SELECT count(*) AS n FROM {out['sql']} WHERE cardinality(path) > 0")[0]["n"]
-return f"{fn}: {out['sql']}: {n} path(s) to {dest_vertex[0]}"
+return f"{fn}: {out['sql']}: {n} path(s) to {dest[0]}"
 $py$;
 CREATE OR REPLACE FUNCTION @extschema@.graph_sssp_get_path(sssp_table text, dest_vertex anyelement, path_table text)
 RETURNS text LANGUAGE sql AS $$

@@ -25,7 +25,7 @@ CREATE OR REPLACE FUNCTION @extschema@.wcc(
     directed boolean DEFAULT true,
     engine text DEFAULT 'auto'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel wcc graph_prepare graph_sql_engine graph_engine registry identifiers graph graph_groups
+#@kernel wcc graph_prepare graph_sql_engine graph_engine registry identifiers graph graph_groups graph_multicol
 import time
 import numpy as np
 t0 = time.perf_counter()
@@ -36,6 +36,12 @@ if iteration_limit is not None or warm_start:
     plpy.error(f"{fn}: iteration_limit and warm_start (MADlib's resumable runs) are not supported: "
                f"wcc runs to completion in one call")
 engine_name = graph.engine_of(plpy, fn, engine)
+if graph_multicol.is_multi(vertex_id):
+    plan = plpy.prepare(f"SELECT {schema}.wcc($1, 'id', $2, $3, $4, $5, directed => $6, engine => $7)",
+                        ["text", "text", "text", "text", "text", "bool", "text"])
+    return graph_multicol.run(plpy, schema, fn, vertex_table, vertex_id, edge_table, edge_args, out_table,
+                              lambda v, e, a, o: plpy.execute(plan, [v, e, a, o, grouping_cols, directed,
+                                                                     engine_name]), component=True)
 gcols = graph_groups.columns(plpy, fn, edge_table, grouping_cols)
 if gcols:
     plan = plpy.prepare(f"SELECT {schema}.wcc($1, $2, $3, $4, $5, directed => $6, engine => $7)",
@@ -129,7 +135,7 @@ COMMENT ON FUNCTION @extschema@.graph_wcc_num_cpts(text) IS 'indb_ml: number of 
 DROP FUNCTION IF EXISTS @extschema@.graph_wcc_largest_cpt(text, text);
 CREATE OR REPLACE FUNCTION @extschema@.graph_wcc_largest_cpt(wcc_table text, largest_cpt_table text)
 RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel identifiers wcc_helpers
+#@kernel identifiers graph_multicol wcc_helpers
 return wcc_helpers.largest(plpy, wcc_table, largest_cpt_table)
 $py$;
 COMMENT ON FUNCTION @extschema@.graph_wcc_largest_cpt(text, text) IS
@@ -137,7 +143,7 @@ COMMENT ON FUNCTION @extschema@.graph_wcc_largest_cpt(text, text) IS
 
 CREATE OR REPLACE FUNCTION @extschema@.graph_wcc_histogram(wcc_table text, histogram_table text)
 RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel identifiers wcc_helpers
+#@kernel identifiers graph_multicol wcc_helpers
 return wcc_helpers.histogram(plpy, wcc_table, histogram_table)
 $py$;
 COMMENT ON FUNCTION @extschema@.graph_wcc_histogram(text, text) IS
@@ -145,7 +151,7 @@ COMMENT ON FUNCTION @extschema@.graph_wcc_histogram(text, text) IS
 
 CREATE OR REPLACE FUNCTION @extschema@.graph_wcc_num_cpts(wcc_table text, count_table text)
 RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel identifiers wcc_helpers
+#@kernel identifiers graph_multicol wcc_helpers
 return wcc_helpers.num_cpts(plpy, wcc_table, count_table)
 $py$;
 COMMENT ON FUNCTION @extschema@.graph_wcc_num_cpts(text, text) IS
@@ -153,19 +159,24 @@ COMMENT ON FUNCTION @extschema@.graph_wcc_num_cpts(text, text) IS
 
 CREATE OR REPLACE FUNCTION @extschema@._graph_wcc_vertex_check(wcc_table text, vertex_pair text[], pair_table text)
 RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel identifiers wcc_helpers
+#@kernel identifiers graph_multicol wcc_helpers
 return wcc_helpers.vertex_check(plpy, wcc_table, vertex_pair, pair_table)
 $py$;
 CREATE OR REPLACE FUNCTION @extschema@.graph_wcc_vertex_check(wcc_table text, vertex_pair anyarray, pair_table text)
 RETURNS text LANGUAGE sql AS $$
     SELECT @extschema@._graph_wcc_vertex_check(wcc_table, vertex_pair::text::text[], pair_table)
 $$;
+-- an array literal ('{{14,14},{15,15}}': two multi-column vertex ids) arrives as text
+CREATE OR REPLACE FUNCTION @extschema@.graph_wcc_vertex_check(wcc_table text, vertex_pair text, pair_table text)
+RETURNS text LANGUAGE sql AS $$
+    SELECT @extschema@._graph_wcc_vertex_check(wcc_table, vertex_pair::text[], pair_table)
+$$;
 COMMENT ON FUNCTION @extschema@.graph_wcc_vertex_check(text, anyarray, text) IS
     'indb_ml: the groups (and component) where both vertices of vertex_pair are in one component, into pair_table(<groups>, component_id)';
 
 CREATE OR REPLACE FUNCTION @extschema@._graph_wcc_reachable_vertices(wcc_table text, src text[], out_table text)
 RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel identifiers wcc_helpers
+#@kernel identifiers graph_multicol wcc_helpers
 return wcc_helpers.reachable(plpy, wcc_table, src, out_table)
 $py$;
 CREATE OR REPLACE FUNCTION @extschema@.graph_wcc_reachable_vertices(wcc_table text, src anyelement, out_table text)
