@@ -49,12 +49,12 @@ def _feature(plpy, expr, cols, rel):
 
 
 def run(plpy, schema, fname, rel_source, expr_point, k, init, max_num_iterations, initial=None):
-    """indb_ml.kmeans into a temporary table -> MADlib's result row."""
+    """indb_ml.kmeans into a temporary table -> MADlib's result row (one run, as MADlib seeds once)."""
     tmp = f"madlib_kmeans_{int(time.time() * 1e6) % 10**12}"
     out = f"pg_temp.{tmp}"
     args = [rel_source, out, expr_point, int(k), int(max_num_iterations or 20), init, initial]
     plan = plpy.prepare(f"SELECT {schema}.kmeans(source_table => $1, out_table => $2, features => $3, k => $4, "
-                        f"max_iter => $5, init => $6, initial_centroids => $7)",
+                        f"max_iter => $5, init => $6, initial_centroids => $7, n_init => 1)",
                         ["text", "text", "text", "int4", "int4", "text", "float8[]"])
     try:
         plpy.execute(plan, args)
