@@ -91,6 +91,8 @@ def run(plpy, schema, fn, vertex_table, vertex_id, edge_table, edge_args, out_ta
     for c in ocols:
         if c in ("id", "parent"):
             sel.append(f"o.{q(c)}::int8[] AS {q(c)}")
+        elif c in ("_indb_src", "_indb_dest"):          # graph_apsp names its columns after edge_args
+            sel.append(f"o.{q(c)}::int8[] AS {q(c[6:])}")
         elif c == "component_id" and component:
             part = ", ".join([f"o.{q(g)}" for g in groups] + ["o.component_id"])
             sel.append(f"min(o.id::int8[]) OVER (PARTITION BY {part}) AS component_id")
@@ -98,6 +100,11 @@ def run(plpy, schema, fn, vertex_table, vertex_id, edge_table, edge_args, out_ta
             sel.append(f"o.{q(c)}")
     plpy.execute(f"CREATE TABLE {out['sql']} AS SELECT {', '.join(sel)} FROM pg_temp._indb_mc_o o")
     plpy.execute(f"CREATE TABLE {summary['sql']} AS SELECT * FROM pg_temp._indb_mc_o_summary")
+    scols = identifiers.table_columns(plpy, plpy.execute(
+        "SELECT 'pg_temp._indb_mc_o_summary'::regclass::oid AS o")[0]["o"])
+    for col, name in (("src_column", "src"), ("dest_column", "dest")):     # graph_apsp's layout
+        if col in scols:
+            plpy.execute(f"UPDATE {summary['sql']} SET {col} = '{name}' WHERE {col} = '_indb_{name}'")
     plpy.execute("DROP TABLE IF EXISTS pg_temp._indb_mc_o, pg_temp._indb_mc_o_summary, pg_temp._indb_mc_v")
     plpy.execute(plpy.prepare(f"SELECT {schema}.graph_drop_prepared($1)", ["text"]), ["pg_temp._indb_mc_e"])
     plpy.execute("DROP TABLE IF EXISTS pg_temp._indb_mc_e")

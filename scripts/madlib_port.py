@@ -42,6 +42,9 @@ FILES = {
     "wcc": "graph/test/wcc.sql_in",
     "sssp": "graph/test/sssp.sql_in",
     "bfs": "graph/test/bfs.sql_in",
+    "apsp": "graph/test/apsp.sql_in",
+    "measures": "graph/test/measures.sql_in",
+    "hits": "graph/test/hits.sql_in",
 }
 SETUP = re.compile(r"(?is)^\s*(create\s+(table|view|temp|unlogged)|insert|copy|drop|alter|update|delete|"
                    r"truncate|analyze|set\s|create\s+index|begin|commit)")
@@ -198,9 +201,21 @@ def label_of(stmt):
     return (m.group(1) if m else "sql") + ": " + first
 
 
+def psql_vars(text):
+    """psql's '\\set name value' lines: substitute :name (not ::type) in the rest of the file."""
+    names = {}
+    def keep(m):
+        names[m.group(1)] = m.group(2).strip()
+        return ""
+    text = re.sub(r"(?m)^\\set\s+(\w+)\s+(.*)$", keep, text)
+    for name, value in names.items():
+        text = re.sub(rf"(?<!:):{name}\b", lambda m: value, text)
+    return text
+
+
 def port(path):
     steps = []
-    for stmt, data in statements(m4(Path(path).read_text())):
+    for stmt, data in statements(psql_vars(m4(Path(path).read_text()))):
         low = stmt.lower()
         if data is not None:
             steps.append(("copy", stmt, data))

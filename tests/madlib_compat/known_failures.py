@@ -33,4 +33,6 @@ KNOWN = {
     ("sssp", 3): _VACUOUS + " (weight = 'Infinity' for an unreachable vertex: MADlib, like us, writes "
                  "only the reached vertices)",
     ("bfs", 2): _VACUOUS + " (parent of vertex 10 at dist 2 from 8, undirected: 10 is at dist 1)",
+    ("apsp", 14): _VACUOUS + " (weight = 2 from {0,0} to {7,7} in group grp1 = 1, whose edges all stay "
+                  "below vertex 6: 7 is unreachable there)",
 }

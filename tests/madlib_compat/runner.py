@@ -35,6 +35,9 @@ MODULES = {
     "graph_wcc": ["wcc"],
     "graph_sssp": ["sssp"],
     "graph_bfs": ["bfs"],
+    "graph_apsp": ["apsp"],
+    "graph_measures": ["measures"],
+    "graph_hits": ["hits"],
 }
 
 HELPERS = """
