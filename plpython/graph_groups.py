@@ -71,6 +71,7 @@ def run(plpy, schema, fn, edge_table, gcols, out_table, invoke, skip_error=None)
                 plpy.execute(plpy.prepare(stmt, ["int8"]), [k])
             done += 1
         plpy.execute(f"DROP TABLE IF EXISTS {o_tmp}, {o_tmp}_summary")
+        forget(plpy, schema, o_tmp)
         plpy.execute(plpy.prepare(f"SELECT {schema}.graph_drop_prepared($1)", ["text"]), [e_tmp])
         plpy.execute(f"DROP TABLE IF EXISTS {e_tmp}")
     plpy.execute(f"DROP TABLE IF EXISTS pg_temp.{_GRP}")
@@ -80,3 +81,9 @@ def run(plpy, schema, fn, edge_table, gcols, out_table, invoke, skip_error=None)
     return (f"{fn}: {out['sql']}: {done} of {ngroups} groups by ({', '.join(gcols)})"
             + (f", {len(skipped)} dropped" if skipped else ""))
 
+
+
+def forget(plpy, schema, tmp_out):
+    """A per-group (or copied) run's registry entry names a temp table that is gone: drop the entry."""
+    plpy.execute(plpy.prepare(f"DELETE FROM {schema}.models WHERE name = $1 AND owner = current_user", ["text"]),
+                 [tmp_out])

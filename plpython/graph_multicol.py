@@ -9,7 +9,7 @@ the smallest id array of its component (MADlib's order, not the text order).
 """
 import re
 
-from . import identifiers
+from . import graph_groups, identifiers
 
 _ITEM = re.compile(r'\s*([A-Za-z_]+)\s*=\s*(\[[^\]]*\]|"(?:[^"]|"")+"|[A-Za-z_][A-Za-z0-9_$]*)\s*(,|$)')
 
@@ -106,6 +106,7 @@ def run(plpy, schema, fn, vertex_table, vertex_id, edge_table, edge_args, out_ta
         if col in scols:
             plpy.execute(f"UPDATE {summary['sql']} SET {col} = '{name}' WHERE {col} = '_indb_{name}'")
     plpy.execute("DROP TABLE IF EXISTS pg_temp._indb_mc_o, pg_temp._indb_mc_o_summary, pg_temp._indb_mc_v")
+    graph_groups.forget(plpy, schema, "pg_temp._indb_mc_o")
     plpy.execute(plpy.prepare(f"SELECT {schema}.graph_drop_prepared($1)", ["text"]), ["pg_temp._indb_mc_e"])
     plpy.execute("DROP TABLE IF EXISTS pg_temp._indb_mc_e")
     return f"{fn}: {out['sql']} (multi-column vertex ids {vertex_id})"

@@ -128,6 +128,9 @@ def test_pagerank_grouped_madlib_positions(conn):
         ref = nx.pagerank(nx.DiGraph(edges), tol=1e-14, max_iter=1000)
         assert _l1(ours, ref) < 7 * 1e-3 / 7       # MADlib's threshold per vertex, summed
     assert dict(conn.execute("SELECT user_id, __iterations__ FROM prg_out_summary").fetchall()) == {1: 11, 2: 14}
+    # the per-group runs leave no temp tables, prepared copies or registry entries behind
+    assert conn.execute("SELECT count(*) FROM indb_ml.models WHERE name LIKE 'pg\\_temp.%'").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM pg_class WHERE relname LIKE '\\_indb\\_grp%'").fetchone()[0] == 0
     # personalised PageRank per group (MADlib's '{1,3}' literal) against networkx
     conn.execute("SELECT indb_ml.pagerank('prg_v', 'id', 'prg_e', 'src=src, dest=dest', 'prg_ppr', "
                  "NULL, NULL, 1e-12, 'user_id', '{1,3}')")
