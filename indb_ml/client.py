@@ -1,12 +1,14 @@
 """The Python side of indb_ml: a thin handle on a database that has it installed.
 
-``connect()`` accepts a libpq DSN / URL, a SQLAlchemy engine, or nothing (the
-local cluster, started and set up on demand). All work happens in the
+``connect()`` accepts a libpq DSN / URL, a psycopg connection, a SQLAlchemy
+engine or connection, or nothing (the local cluster, started and set up on demand). All work happens in the
 server; this module only builds safe SQL (every name goes through
 ``psycopg.sql``) and relays the server's notices.
 """
 from __future__ import annotations
 
+import contextlib
+import weakref
 from typing import Any, Callable
 
 import psycopg
@@ -46,23 +48,35 @@ def local_dsn(dbname: str = LOCAL_DATABASE) -> str:
 
 
 class Database:
-    """A connection to a database with indb_ml installed (autocommit: each call is its own transaction)."""
+    """A connection to a database with indb_ml installed.
 
-    def __init__(self, conninfo: str, schema: str = DEFAULT_SCHEMA):
-        self.conninfo = conninfo
+    Built from a DSN (its own autocommit connection, closed by ``close()``) or around a connection
+    the caller owns (``connection=``: a psycopg Connection, left open by ``close()``; when it is not
+    in autocommit mode each call runs in ``connection.transaction()``).
+
+    Lifetime of what the client creates: tables uploaded by ``fit(X, y)`` and models fitted without a
+    ``model_table`` are TEMPORARY tables of this connection (the server drops them when it ends, even
+    after a crash); ``close()`` (also run at interpreter exit) drops them earlier together with
+    their registry rows and packed copies. Pass ``model_table=`` to keep a model.
+    """
+
+    def __init__(self, conninfo: str | None = None, schema: str = DEFAULT_SCHEMA, *, connection=None):
         self.schema = schema
-        self.conn = psycopg.connect(conninfo, autocommit=True)
+        self._owns = connection is None
+        self.conn = psycopg.connect(conninfo, autocommit=True) if connection is None else connection
+        self.conninfo = conninfo if conninfo is not None else self.conn.info.dsn
         self._listeners: list[Callable[[psycopg.errors.Diagnostic], None]] = []
         self.conn.add_notice_handler(self._on_notice)
-        installed = self.conn.execute(
-            "SELECT to_regclass(%s) IS NOT NULL", [f"{schema}.schema_migrations"]).fetchone()[0]
+        self._cleanup = _Cleanup(self.conn, schema, self._owns, self._on_notice)
+        self._finalizer = weakref.finalize(self, self._cleanup)
+        installed = self.execute("SELECT to_regclass(%s) IS NOT NULL", [f"{schema}.schema_migrations"])[0][0]
         if not installed:
-            self.conn.close()
+            self.close()
             raise NotInstalledError(
                 f"indb_ml is not installed in this database (schema {schema!r}); "
                 "run `indb-ml install --dsn ...` as a superuser first")
 
-    # ----- notices (per-iteration progress, warnings)
+    # ----- notices (progress, warnings)
     def _on_notice(self, diag) -> None:
         for listener in list(self._listeners):
             listener(diag)
@@ -74,10 +88,28 @@ class Database:
         if fn in self._listeners:
             self._listeners.remove(fn)
 
+    # ----- objects this client created and removes at close()
+    def track_model(self, name: str) -> None:
+        """Drop this model (tables, registry row) at close()."""
+        self._cleanup.models.append(name)
+
+    def track_table(self, name: str) -> None:
+        """Drop this (uploaded) table and its packed copies at close()."""
+        self._cleanup.tables.append(name)
+
+    def forget(self, name: str) -> None:
+        for items in (self._cleanup.models, self._cleanup.tables):
+            while name in items:
+                items.remove(name)
+
     # ----- SQL
+    def _cursor(self, **kw):
+        return self.conn.cursor(**kw)
+
     def execute(self, query, params: Any = None) -> list[tuple]:
-        cur = self.conn.execute(query, params)
-        return cur.fetchall() if cur.description else []
+        with _transaction(self.conn):
+            cur = self.conn.execute(query, params)
+            return cur.fetchall() if cur.description else []
 
     def call(self, function: str, *args: Any, **kwargs: Any) -> Any:
         """SELECT schema.function(args..., name => value...) with every value bound as a parameter."""
@@ -85,34 +117,105 @@ class Database:
         pieces += [sql.SQL("{} => {}").format(sql.Identifier(k), sql.Placeholder()) for k in kwargs]
         query = sql.SQL("SELECT {}.{}({})").format(
             sql.Identifier(self.schema), sql.Identifier(function), sql.SQL(", ").join(pieces))
-        row = self.conn.execute(query, list(args) + list(kwargs.values())).fetchone()
-        return row[0] if row else None
+        rows = self.execute(query, list(args) + list(kwargs.values()))
+        return rows[0][0] if rows else None
 
     def fetch_table(self, table: str, columns: list[str] | None = None) -> list[dict]:
         """Rows of a (small) result table, e.g. a model table, as dicts."""
-        rel = self.conn.execute("SELECT to_regclass(%s)::text", [table]).fetchone()[0]
+        rel = self.regclass(table)
         if rel is None:
             raise LookupError(f"table {table!r} does not exist")
         cols = sql.SQL(", ").join(sql.Identifier(c) for c in columns) if columns else sql.SQL("*")
-        cur = self.conn.cursor(row_factory=psycopg.rows.dict_row)
-        return cur.execute(sql.SQL("SELECT {} FROM {}").format(cols, sql.SQL(_quoted_regclass(rel)))).fetchall()
+        with _transaction(self.conn):
+            cur = self.conn.cursor(row_factory=psycopg.rows.dict_row)
+            return cur.execute(sql.SQL("SELECT {} FROM {}").format(cols, sql.SQL(_quoted_regclass(rel)))).fetchall()
+
+    def regclass(self, table: str) -> str | None:
+        """The server's quoted, qualified name of an existing table (pg_temp_N for temporary ones), or None."""
+        rows = self.execute(
+            "SELECT quote_ident(n.nspname) || '.' || quote_ident(c.relname) FROM pg_class c "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = to_regclass(%s)", [table])
+        return rows[0][0] if rows else None
 
     def table_exists(self, table: str) -> bool:
-        return self.conn.execute("SELECT to_regclass(%s) IS NOT NULL", [table]).fetchone()[0]
+        return self.execute("SELECT to_regclass(%s) IS NOT NULL", [table])[0][0]
 
     def drop_table(self, table: str) -> None:
-        rel = self.conn.execute("SELECT to_regclass(%s)::text", [table]).fetchone()[0]
+        rel = self.regclass(table)
         if rel is not None:
-            self.conn.execute(sql.SQL("DROP TABLE {}").format(sql.SQL(_quoted_regclass(rel))))
+            self.execute(sql.SQL("DROP TABLE {}").format(sql.SQL(_quoted_regclass(rel))))
+
+    def drop_model(self, name: str) -> None:
+        """Drop one of your models: its tables and its registry row (indb_ml.drop_model)."""
+        self.call("drop_model", name)
+        self.forget(name)
 
     def close(self) -> None:
-        self.conn.close()
+        """Drop what this client created (see the class docstring), then close an owned connection."""
+        self._finalizer()
 
     def __enter__(self):
         return self
 
     def __exit__(self, *exc):
         self.close()
+
+    def __deepcopy__(self, memo):
+        # a live connection is shared, never copied: sklearn's clone() deep-copies parameters
+        return self
+
+    def __reduce__(self):
+        raise TypeError("a Database (a live connection) cannot be pickled; estimators drop it when pickled")
+
+    def __repr__(self) -> str:
+        info = self.conn.info
+        return f"<indb_ml.Database {info.user}@{info.host}:{info.port}/{info.dbname} schema={self.schema}>"
+
+
+class _Cleanup:
+    """Run once, at close() or interpreter exit: drop the tracked models and uploaded tables."""
+
+    def __init__(self, conn, schema, owns, handler):
+        self.conn, self.schema, self.owns, self.handler = conn, schema, owns, handler
+        self.models: list[str] = []
+        self.tables: list[str] = []
+
+    def __call__(self):
+        conn = self.conn
+        try:
+            if not conn.closed and not conn.broken:
+                s = sql.Identifier(self.schema)
+                for name in list(self.models):
+                    with _transaction(conn):
+                        conn.execute(sql.SQL("SELECT {s}.drop_model(name) FROM {s}.models WHERE name = %s "
+                                             "AND owner = current_user").format(s=s), [name])
+                for name in list(self.tables):
+                    with _transaction(conn):
+                        conn.execute(sql.SQL("SELECT {}.drop_prepared(%s)").format(s), [name])
+                        if conn.execute("SELECT to_regclass(%s) IS NOT NULL", [name]).fetchone()[0]:
+                            conn.execute(sql.SQL("DROP TABLE {}").format(sql.SQL(name)))
+        except psycopg.OperationalError:
+            pass   # the connection is gone: the server has dropped the temporary tables with it
+        finally:
+            self.models.clear()
+            self.tables.clear()
+            if self.owns:
+                conn.close()
+            else:
+                try:
+                    conn.remove_notice_handler(self.handler)
+                except ValueError:
+                    pass
+
+
+@contextlib.contextmanager
+def _transaction(conn):
+    """Autocommit connections run each statement alone; others get a transaction (or savepoint) per call."""
+    if conn.autocommit:
+        yield
+    else:
+        with conn.transaction():
+            yield
 
 
 def _quoted_regclass(text: str) -> str:
@@ -121,13 +224,23 @@ def _quoted_regclass(text: str) -> str:
 
 
 def connect(target=None, schema: str = DEFAULT_SCHEMA) -> Database:
-    """A Database from a DSN/URL string, a SQLAlchemy engine, a Database, or None (the local cluster)."""
+    """A Database from a DSN/URL string, a psycopg Connection, a SQLAlchemy Engine or Connection,
+    a Database (returned as is), or None (the local cluster)."""
     if isinstance(target, Database):
         return target
     if target is None:
         return Database(local_dsn(), schema)
     if isinstance(target, str):
         return Database(target, schema)
+    if isinstance(target, psycopg.Connection):
+        return Database(schema=schema, connection=target)
+    driver = getattr(getattr(target, "connection", None), "driver_connection", None)
+    if driver is not None and hasattr(target, "engine"):
+        # a SQLAlchemy Connection: share its psycopg connection (and so its transaction and temp tables)
+        if isinstance(driver, psycopg.Connection):
+            return Database(schema=schema, connection=driver)
+        return Database(_dsn_from_engine(target.engine), schema)
     if hasattr(target, "url") and hasattr(target, "connect"):
         return Database(_dsn_from_engine(target), schema)
-    raise TypeError(f"connect() takes a DSN string, a SQLAlchemy engine or None, not {type(target).__name__}")
+    raise TypeError("connect() takes a DSN string, a psycopg Connection, a SQLAlchemy Engine or Connection, "
+                    f"or None, not {type(target).__name__}")

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from . import identifiers, prepare
+from . import encoding, identifiers, prepare
 
 CACHE_SECONDS = 1.0
 _INVALID = "'{NaN,Infinity,-Infinity}'::float8[]"
@@ -188,11 +188,12 @@ def predict_class(model, x):
 # ----------------------------------------------------------------------------- SQL-side metrics
 
 
-def _sources(plpy, model, source_name, fname):
+def _sources(plpy, model, source_name, fname, schema=None):
     src = identifiers.resolve_table(plpy, source_name, "source table")
     cols = identifiers.table_columns(plpy, src["oid"])
+    recorded = encoding.model_levels(plpy, schema, model["model_id"], cols) if schema else None
     try:
-        x_sql, _, _ = prepare._feature_sql(plpy, model["independent"], cols, source_name)
+        x_sql, _, _ = prepare._feature_sql(plpy, model["independent"], cols, source_name, recorded)
     except identifiers.NameError_ as exc:
         plpy.error(f"{fname}: {exc}")
     return src, cols, x_sql
@@ -216,7 +217,7 @@ def _label_sql(plpy, model, cols, source_name, fname):
 def evaluate(plpy, schema, model_name, source_name):
     fname = "evaluate"
     model = load_model(plpy, schema, model_name)
-    src, cols, x_sql = _sources(plpy, model, source_name, fname)
+    src, cols, x_sql = _sources(plpy, model, source_name, fname, schema)
     y_sql = _label_sql(plpy, model, cols, source_name, fname)
     name_lit = plpy.quote_literal(model["name"])
     # as training does: rows with NULL, NaN or infinite features or label are skipped and counted
@@ -293,7 +294,7 @@ def predict_table(plpy, schema, model_name, source_name, id_col, out_table):
     fname = "predict_table"
     model = load_model(plpy, schema, model_name)
     out = identifiers.resolve_output_table(plpy, out_table, "out_table")
-    src, cols, x_sql = _sources(plpy, model, source_name, fname)
+    src, cols, x_sql = _sources(plpy, model, source_name, fname, schema)
     id_name = plpy.quote_ident(identifiers.resolve_one_column(plpy, cols, id_col, source_name, "id_col",
                                                               f"{fname}: "))
     name_lit = plpy.quote_literal(model["name"])

@@ -71,12 +71,20 @@ def _text(v):
     return v.strip().strip("'\"").lower()
 
 
+def _bool(v):
+    t = _text(v)
+    if t not in ("true", "false", "t", "f", "on", "off", "1", "0", "yes", "no"):
+        raise ValueError(v)
+    return t in ("true", "t", "on", "1", "yes")
+
+
 def train(plpy, schema, source_table, model_table, dependent, independent, family_params, grouping_col,
           optim_params, verbose):
     t0 = time.perf_counter()
     fname = "glm"
     fam = parse_params(plpy, fname, family_params, {"family": _text, "link": _text})
-    opt = parse_params(plpy, fname, optim_params, {"max_iter": int, "optimizer": _text, "tolerance": float})
+    opt = parse_params(plpy, fname, optim_params, {"max_iter": int, "optimizer": _text, "tolerance": float,
+                                                   "standardize": _bool})
     family = fam.get("family", "poisson")
     if family not in glm_families.ALLOWED:
         plpy.error(f"glm: family {family!r} is not supported; use {', '.join(glm_families.ALLOWED)}")
@@ -95,7 +103,8 @@ def train(plpy, schema, source_table, model_table, dependent, independent, famil
          "kind": "classification" if family == "binomial" else "regression"})
     codes = [glm_families.FAMILIES[family], glm_families.LINKS[link]]
     pb = glm_driver.Problem(fname, "glm", prep["n_features"], family_params=codes, optimizer=optimizer,
-                            max_iter=max_iter, tolerance=tol, verbose=verbose, step_tolerance=1e-12)
+                            max_iter=max_iter, tolerance=tol, verbose=verbose, step_tolerance=1e-12,
+                            standardize=opt.get("standardize"))
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     expectation = {"poisson": "the poisson family needs counts >= 0",
                    "binomial": "the binomial family needs 0/1 or boolean labels",

@@ -35,7 +35,8 @@ class Problem:
 
     def __init__(self, name, family, d, k=1, add_intercept=False, family_params=(), l2=0.0, l1=0.0,
                  penalize_intercept=False, optimizer="newton", max_iter=20, tolerance=1e-4, verbose=False,
-                 lr=None, decay=0.9, batch_size=100, average=True, madlib_irls=False, step_tolerance=0.0):
+                 lr=None, decay=0.9, batch_size=100, average=True, madlib_irls=False, step_tolerance=0.0,
+                 standardize=False):
         self.name = name
         # Newton: also converged when the step is this small relative to the coefficients
         self.step_tolerance = float(step_tolerance)
@@ -61,6 +62,7 @@ class Problem:
         self.decay = float(decay)
         self.batch_size = int(batch_size)
         self.average = bool(average)
+        self.standardize = bool(standardize)   # penalise the coefficients of standardised features
 
 
 class Group:
@@ -262,10 +264,45 @@ class Driver:
         wp = w * mask
         return 0.5 * self.pb.l2 * float(wp @ wp) + self.pb.l1 * float(np.abs(wp).sum())
 
+    # ---- the penalty of a model w: on w itself, or (standardize) on v = T^-1 w, the coefficients of
+    # the standardised features (see transform_from_stats); w stays on the original scale throughout
+    def _t_inv(self, key):
+        if not self.pb.standardize:
+            return None
+        cache = self.__dict__.setdefault("_t_inv_cache", {})
+        if key not in cache:
+            cache[key] = np.linalg.inv(self.stats()[key][0])
+        return cache[key]
+
+    def _to_v(self, Ti, w):
+        return (Ti @ w.reshape(self.pb.dd, -1)).ravel()
+
+    def penalty_at(self, key, w, mask):
+        Ti = self._t_inv(key)
+        return self.penalty(w if Ti is None else self._to_v(Ti, w), mask)
+
+    def penalty_grad(self, key, w, mask):
+        Ti = self._t_inv(key)
+        if Ti is None:
+            return self.pb.l2 * mask * w
+        return (Ti.T @ (self.pb.l2 * mask * self._to_v(Ti, w)).reshape(self.pb.dd, -1)).ravel()
+
+    def penalty_hess(self, key, mask):
+        Ti = self._t_inv(key)
+        if Ti is None:
+            return self.pb.l2 * np.diag(mask)
+        D = Ti.T @ np.diag(mask[::self.pb.k]) @ Ti
+        return self.pb.l2 * (np.kron(D, np.eye(self.pb.k)) if self.pb.k > 1 else D)
+
+    def transform_info(self):
+        """{group key: {feature_mean, feature_scale}} of the standardisation (registry params)."""
+        return {k: {"feature_mean": m.tolist(), "feature_scale": s.tolist()}
+                for k, (m, s) in getattr(self, "_moments", {}).items()}
+
     def notice(self, g, it, loss, gnorm, step, ms, extra=""):
         label = f" group {g.key}" if g.key else ""
-        self.plpy.notice(f"{self.pb.name}: iteration {it}/{self.pb.max_iter}{label} objective={loss:.12g} "
-                         f"grad_norm={gnorm:.4g} step={step:.4g} rows={g.rows} ({ms:.0f} ms){extra}")
+        registry.progress.report(self.plpy, self.pb.name, it, self.pb.max_iter, f"{self.pb.name}: iteration {it}/{self.pb.max_iter}{label} objective={loss:.12g} "
+                         f"grad_norm={gnorm:.4g} step={step:.4g} rows={g.rows} ({ms:.0f} ms){extra}", objective=loss, group=g.key)
 
     def record(self, g, loss, gnorm, step, ms, info=None):
         g.iterations += 1
@@ -278,6 +315,10 @@ class Driver:
         if getattr(self, "_trans", None) is None:
             res, _ = self.evaluate("stats", {k: g.w for k, g in self.groups.items()})
             self._trans = {k: transform_from_stats(st, self.pb.dd, self.pb.add_intercept) for k, st in res.items()}
+            self._moments = {k: (st["sum_x"] / max(st["rows"], 1.0),
+                                 np.sqrt(np.maximum(st["sum_x2"] / max(st["rows"], 1.0)
+                                                    - (st["sum_x"] / max(st["rows"], 1.0)) ** 2, 0.0)))
+                             for k, st in res.items()}
         return self._trans
 
     def penalty_mask(self, key):
@@ -310,7 +351,7 @@ class Driver:
                 r = res[key]
                 n = r["rows"]
                 g.rows = int(n)
-                loss = r["loss"] / n + self.penalty(g.w, mask)
+                loss = r["loss"] / n + self.penalty_at(key, g.w, mask)
                 if s["prev_loss"] is not None and not (loss <= s["prev_loss"] + 1e-12 * abs(s["prev_loss"])) \
                         and s["halvings"] < 40:
                     # the full Newton step went uphill (or overflowed): halve it
@@ -318,8 +359,8 @@ class Driver:
                     s["step"] *= 0.5
                     g.w = s["prev_w"] + s["step"] * s["dir"]
                     continue
-                grad = r["grad"] / n + pb.l2 * mask * g.w
-                H = r["hess"] / n + pb.l2 * np.diag(mask)
+                grad = r["grad"] / n + self.penalty_grad(key, g.w, mask)
+                H = r["hess"] / n + self.penalty_hess(key, mask)
                 g.loss, g.loss_sum, g.grad, g.hess_sum = loss, r["loss"], grad, r["hess"]
                 gnorm = float(np.linalg.norm(grad))
                 self.record(g, loss, gnorm, s["step"], ms, {"halvings": s["halvings"]} if s["halvings"] else None)
@@ -379,8 +420,8 @@ class Driver:
                 n = r["rows"]
                 g.rows = int(n)
                 w_t = points[key]
-                loss_t = r["loss"] / n + self.penalty(w_t, s["mask"])
-                gw = r["grad"] / n + pb.l2 * s["mask"] * w_t
+                loss_t = r["loss"] / n + self.penalty_at(key, w_t, s["mask"])
+                gw = r["grad"] / n + self.penalty_grad(key, w_t, s["mask"])
                 gv = to_v(s["T"], gw)
                 s["passes"] += 1
                 if s["loss"] is None:
@@ -473,7 +514,7 @@ class Driver:
                 v_new = st["vsum"] / n
                 w_new = (s["T"] @ v_new.reshape(pb.dd, -1)).ravel()
                 mask = s["mask"]
-                loss = st["loss"] / n + self.penalty(w_new, mask)   # running loss seen during the epoch
+                loss = st["loss"] / n + self.penalty_at(key, w_new, mask)   # running loss seen during the epoch
                 step_norm = float(np.linalg.norm(v_new - s["v"]))
                 s["v"] = v_new
                 g.w = w_new
@@ -498,6 +539,9 @@ class Driver:
             self.sgd()
         else:
             raise ValueError(f"unknown optimizer {opt}")
+        if self.pb.standardize:
+            registry.update_params(self.plpy, self.schema, self.model_id,
+                                   {"standardize": True, "transform": self.transform_info()})
         return self.groups
 
     def final(self, mode="hess"):
@@ -512,8 +556,8 @@ class Driver:
             g.rows = int(n)
             mask = self.penalty_mask(key)
             g.loss_sum = r["loss"]
-            g.loss = r["loss"] / n + self.penalty(g.w, mask)
-            g.grad = r["grad"] / n + self.pb.l2 * mask * g.w
+            g.loss = r["loss"] / n + self.penalty_at(key, g.w, mask)
+            g.grad = r["grad"] / n + self.penalty_grad(key, g.w, mask)
             if "hess" in r:
                 g.hess_sum = r["hess"]
 

@@ -190,9 +190,11 @@ class Rounds:
 
     def __call__(self, r):
         self.rows.append(r)
-        self.plpy.notice(f"{self.fn}: round {r['round']}: {r['scheduled']} scheduled vertices, "
-                         f"{r['edges_touched']} edges touched ({r['mode']}), max change {r['max_change']:.3g}, "
-                         f"{r['elapsed_ms']:.1f} ms")
+        registry.progress.report(
+            self.plpy, self.fn, r["round"], None,
+            f"{self.fn}: round {r['round']}: {r['scheduled']} scheduled vertices, {r['edges_touched']} edges "
+            f"touched ({r['mode']}), max change {r['max_change']:.3g}, {r['elapsed_ms']:.1f} ms",
+            unit="round", max_change=r["max_change"])
 
     def save(self, registry, schema, model_id):
         for r in self.rows:

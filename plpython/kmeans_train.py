@@ -85,7 +85,7 @@ def fit(plpy, schema, fn, passes, prep, model_id, k, kind, n_init, seed, max_ite
                f"{res['objective']:.10g}, centroid shift {shift:.3g}, {ms:.0f} ms")
         if reseeded:
             msg += f", re-seeded empty cluster(s) {reseeded}"
-        plpy.notice(msg)
+        registry.progress.report(plpy, fn, it, max_iter, msg, objective=res["objective"], run=r)
 
     p1 = passes.count
     runs = kmeans_driver.lloyd_runs(passes, init, k, max_iter, tolerance * var, log)

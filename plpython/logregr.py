@@ -21,7 +21,7 @@ DEFAULTS = {"max_iter": 20, "optimizer": "irls", "tolerance": 1e-4}
 
 
 def train(plpy, schema, source_table, out_table, dependent, independent, grouping_cols, max_iter, optimizer,
-          tolerance, verbose, sgd_params=None):
+          tolerance, verbose, sgd_params=None, standardize=False):
     t0 = time.perf_counter()
     fname = "logregr_train"
     # MADlib: NULL for a defaulted argument means the default
@@ -40,7 +40,8 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
     pb = glm_driver.Problem(fname, "logistic", prep["n_features"], optimizer=OPTIMIZERS[opt], max_iter=max_iter,
                             tolerance=tolerance, verbose=verbose, lr=sp.get("learning_rate"),
                             decay=sp.get("decay", 0.9), batch_size=sp.get("batch_size", 100),
-                            l2=sp.get("lambda", 0.0), madlib_irls=True)
+                            l2=sp.get("lambda", 0.0), madlib_irls=True,
+                            standardize=standardize)
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent,
                                                "logistic regression needs boolean or 0/1 labels")

@@ -131,6 +131,8 @@ def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols
             f"$5::boolean AS use_correlation", ["int4", "float8", "float8", "float8", "bool"]),
             [n_used, exec_ms, float(np.sqrt(recon)), rel, scale])
     registry.iteration(plpy, schema, model_id, 1, rows=n_used, elapsed_ms=pass_ms, info={"pass": "covariance"})
+    registry.progress.report(plpy, fname, 1, 1, f"{fname}: covariance pass over {n_used} rows in {pass_ms:.0f} ms",
+                             unit="pass")
     tables = [out["sql"], mean_t["sql"]] + ([res_t["sql"]] if res_t else [])
     registry.finish(plpy, schema, model_id, {"k": ks, "groups": len(ks), "num_rows_processed": n_used,
                                              "num_missing_rows_skipped": prep["n_skipped"], "pass_ms": pass_ms},

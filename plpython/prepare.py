@@ -13,7 +13,7 @@ per block.
 """
 import time
 
-from . import expressions, fingerprint, identifiers, packed_store
+from . import encoding, expressions, fingerprint, identifiers, packed_store, progress
 
 DEFAULT_BLOCK_SIZE = 1000
 # packed bytes per parallel worker: below this, starting a worker (and importing
@@ -22,12 +22,13 @@ BYTES_PER_WORKER = 48 << 20
 _INVALID_FLOATS = "'{NaN,Infinity,-Infinity}'::float8[]"
 
 
-def _feature_sql(plpy, spec, columns, table):
+def _feature_sql(plpy, spec, columns, table, recorded=None):
     """-> (SQL building a float8[] per row, feature names, fixed width or None).
 
     Column names and numbers (the common case) are resolved directly; anything else is an
     expression over the source's columns, admitted by identifiers' whitelist and checked by
-    one prepared SELECT over the source (``_expression_features``)."""
+    one prepared SELECT over the source (``_expression_features``). Text columns are one-hot
+    encoded (plpython/encoding.py; ``recorded`` {column: levels} fixes their levels)."""
     try:
         kind, items = identifiers.parse_feature_spec(spec)
     except identifiers.NameError_:
@@ -49,7 +50,9 @@ def _feature_sql(plpy, spec, columns, table):
         name = identifiers.resolve_column(plpy, columns, item, table, "independent_varname")
         col = columns[name]
         if col["typname"] not in identifiers.NUMERIC_TYPES:
-            plpy.error(f"column {name} (independent_varname) is {col['type']}; features must be numeric")
+            more_parts, more_names = encoding.feature_parts(plpy, name, col, table, recorded)
+            parts, names = parts + more_parts, names + more_names
+            continue
         cast = "::int::float8" if col["typname"] == "bool" else "::float8"
         parts.append(f"{plpy.quote_ident(name)}{cast}")
         names.append(name)
@@ -209,6 +212,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
             plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
                        f"in {source_name}; every row needs the same number of features")
         raise
+    progress.report(plpy, "prepare", 1, 1, f"prepare: packed {source['sql']}", unit="pass")
     stats = plpy.execute(
         f"SELECT coalesce(sum(n), 0) AS n, coalesce(sum(n_skipped), 0) AS skipped, count(*) AS blocks, "
         f"min(length(x) / (8 * n)) AS dmin, max(length(x) / (8 * n)) AS dmax, "

@@ -12,6 +12,8 @@ import decimal
 import json
 import math
 
+from . import progress  # noqa: F401  (drivers report progress as registry.progress.report)
+
 
 def _json(value):
     """JSON that PostgreSQL's jsonb accepts (no NaN/Infinity, numpy scalars as floats)."""
@@ -55,6 +57,12 @@ def iteration(plpy, schema, model_id, iteration, group_key="", loss=None, grad_n
         ["int8", "text", "int4", "float8", "float8", "float8", "int8", "float8", "text"]),
         [model_id, group_key or "", iteration, num(loss), num(grad_norm), num(step_size),
          None if rows is None else int(rows), num(elapsed_ms), _json(info)])
+
+
+def update_params(plpy, schema, model_id, extra):
+    """Merge keys into a model's params (e.g. a standardisation transform learnt during training)."""
+    plpy.execute(plpy.prepare(f"UPDATE {schema}.models SET params = params || $2::jsonb WHERE model_id = $1",
+                              ["int8", "text"]), [model_id, _json(extra)])
 
 
 def finish(plpy, schema, model_id, metrics=None, output_tables=(), train_ms=None):

@@ -14,7 +14,7 @@ from . import expressions, glm_driver, identifiers, registry
 
 
 def train(plpy, schema, source_table, out_table, dependent, independent, grouping_cols, lam, optimizer,
-          max_iter, tolerance, verbose):
+          max_iter, tolerance, verbose, standardize=False):
     t0 = time.perf_counter()
     fname = "softmax_train"
     opt = (optimizer or "lbfgs").strip().lower()
@@ -35,7 +35,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
         {"lambda": lam, "optimizer": opt, "max_iter": max_iter, "tolerance": tolerance, "label_values": labels,
          "k": k, "kind": "classification"}, label_values=labels)
     pb = glm_driver.Problem(fname, "softmax", prep["n_features"], k=k, l2=lam, optimizer=opt, max_iter=max_iter,
-                            tolerance=tolerance, verbose=verbose)
+                            tolerance=tolerance, verbose=verbose, standardize=standardize)
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     drv.run()
     drv.final("grad")

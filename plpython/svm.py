@@ -87,7 +87,8 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
     p = glm.parse_params(plpy, fname, params, {
         "lambda": num, "max_iter": num, "tolerance": num, "optimizer": glm._text, "loss": glm._text,
         "learning_rate": num, "decay": num, "decay_factor": num, "batch_size": num, "init_stepsize": num,
-        "norm": glm._text, "epsilon": num})
+        "norm": glm._text, "epsilon": num,
+        "standardize": glm._bool})
     if "decay_factor" in p:
         p.setdefault("decay", p.pop("decay_factor"))
     for key in ("max_iter", "batch_size"):
@@ -134,7 +135,8 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
     pb = glm_driver.Problem(fname, family, prep["n_features"], family_params=[1.0, 0.0] + weights, l2=lam,
                             penalize_intercept=True, optimizer=optimizer, max_iter=max_iter, tolerance=tol,
                             verbose=verbose, lr=p.get("learning_rate", p.get("init_stepsize")),
-                            decay=p.get("decay", 0.9), batch_size=p.get("batch_size", 100))
+                            decay=p.get("decay", 0.9), batch_size=p.get("batch_size", 100),
+                            standardize=p.get("standardize", False))
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     drv.run()
     drv.final("grad")

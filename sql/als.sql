@@ -165,8 +165,8 @@ while it < max_iter:
     registry.iteration(plpy, schema, model_id, it, loss=rmse, grad_norm=change, rows=n_ratings, elapsed_ms=ms,
                        info={"train_rmse": rmse, "user_step_ms": (tu - ti) * 1000.0,
                              "item_step_ms": (time.perf_counter() - tu) * 1000.0})
-    plpy.notice(f"{fn}: iteration {it}: train RMSE {rmse:.6f}"
-                + ("" if change is None else f" (change {change:.2g})") + f", {ms:.0f} ms")
+    registry.progress.report(plpy, fn, it, max_iter, f"{fn}: iteration {it}: train RMSE {rmse:.6f}"
+                + ("" if change is None else f" (change {change:.2g})") + f", {ms:.0f} ms", rmse=rmse)
     if change is not None and change < tolerance:
         converged = True
         break

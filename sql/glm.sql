@@ -43,7 +43,7 @@ return glm.train(plpy, "@extschema@", source_table, model_table, dependent_varna
                  family_params, grouping_col, optim_params, verbose)
 $py$;
 COMMENT ON FUNCTION @extschema@.glm(text, text, text, text, text, text, text, boolean) IS
-    'indb_ml: generalised linear model by IRLS (MADlib''s families gaussian, binomial, poisson, gamma, inverse_gaussian and their links). Writes model_table (coef, log_likelihood, std_err, z_stats (t_stats for gaussian, gamma, inverse_gaussian), p_values, dispersion, condition_no, num_rows_processed, num_rows_skipped, num_iterations, converged, variance_covariance) and model_table_summary';
+    'indb_ml: generalised linear model by IRLS (MADlib''s families gaussian, binomial, poisson, gamma, inverse_gaussian and their links; optim_params max_iter, optimizer, tolerance, standardize). Writes model_table (coef, log_likelihood, std_err, z_stats (t_stats for gaussian, gamma, inverse_gaussian), p_values, dispersion, condition_no, num_rows_processed, num_rows_skipped, num_iterations, converged, variance_covariance) and model_table_summary';
 
 CREATE OR REPLACE FUNCTION @extschema@.normal_cdf(z float8)
 RETURNS float8 LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$

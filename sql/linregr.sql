@@ -107,6 +107,7 @@ if hetero:
                 SELECT {schema}.linregr_bp_solve({schema}.linregr_bp_agg(p.x, p.y, p.n, o.coef)) AS bp
                 FROM {prep['table']} AS p WHERE {match}) AS t)""")
 pass_ms = (time.perf_counter() - t1) * 1000.0
+registry.progress.report(plpy, "linregr_train", 1, 1, f"linregr_train: statistics pass in {pass_ms:.0f} ms", unit="pass")
 totals = plpy.execute(f"SELECT count(*) AS groups, sum(num_rows_processed)::bigint AS n, "
                       f"sum(num_missing_rows_skipped)::bigint AS skipped, min(r2) AS r2 FROM {out['sql']}")[0]
 plpy.execute(plpy.prepare(f"""

@@ -4,6 +4,7 @@
 --   SELECT @extschema@.logregr_predict(coef, ARRAY[1, treatment, trait_anxiety]) FROM patients, patients_logregr;
 -- Training: the shared driver (plpython/glm_driver.py) runs glm_pass over the prepared blocks.
 
+DROP FUNCTION IF EXISTS @extschema@.logregr_train(text, text, text, text, text, integer, text, float8, boolean, text);
 CREATE OR REPLACE FUNCTION @extschema@.logregr_train(
     source_table text,
     out_table text,
@@ -14,14 +15,15 @@ CREATE OR REPLACE FUNCTION @extschema@.logregr_train(
     optimizer text DEFAULT 'irls',
     tolerance float8 DEFAULT 1e-4,
     verbose boolean DEFAULT false,
-    sgd_params text DEFAULT NULL
+    sgd_params text DEFAULT NULL,
+    standardize boolean DEFAULT false
 ) RETURNS text LANGUAGE plpython3u AS $py$
 #@kernel logregr
 return logregr.train(plpy, "@extschema@", source_table, out_table, dependent_varname, independent_varname,
-                     grouping_cols, max_iter, optimizer, tolerance, verbose, sgd_params)
+                     grouping_cols, max_iter, optimizer, tolerance, verbose, sgd_params, standardize)
 $py$;
-COMMENT ON FUNCTION @extschema@.logregr_train(text, text, text, text, text, integer, text, float8, boolean, text) IS
-    'indb_ml: logistic regression (MADlib-compatible; optimizer irls|newton, lbfgs or sgd). Writes out_table (coef, log_likelihood, std_err, z_stats, p_values, odds_ratios, condition_no, num_rows_processed, num_missing_rows_skipped, num_iterations, converged, variance_covariance; one row per group) and out_table_summary';
+COMMENT ON FUNCTION @extschema@.logregr_train(text, text, text, text, text, integer, text, float8, boolean, text, boolean) IS
+    'indb_ml: logistic regression (MADlib-compatible; optimizer irls|newton, lbfgs or sgd; standardize: penalise (sgd_params lambda) the coefficients of standardised features, coef stays on the original scale, the transform goes to the registry params). Writes out_table (coef, log_likelihood, std_err, z_stats, p_values, odds_ratios, condition_no, num_rows_processed, num_missing_rows_skipped, num_iterations, converged, variance_covariance; one row per group) and out_table_summary';
 
 CREATE OR REPLACE FUNCTION @extschema@.logregr_predict_prob(coef float8[], x float8[])
 RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$

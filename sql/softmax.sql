@@ -1,6 +1,7 @@
 -- softmax: multinomial logistic regression, k classes of any label type.
 --   SELECT @extschema@.softmax_train('iris', 'iris_softmax', 'species', 'ARRAY[1, sl, sw, pl, pw]', NULL, 0.01);
 --   SELECT @extschema@.softmax_predict(coef, ARRAY[1, sl, sw, pl, pw], class_labels) FROM iris, iris_softmax;
+DROP FUNCTION IF EXISTS @extschema@.softmax_train(text, text, text, text, text, float8, text, integer, float8, boolean);
 CREATE OR REPLACE FUNCTION @extschema@.softmax_train(
     source_table text,
     out_table text,
@@ -11,14 +12,15 @@ CREATE OR REPLACE FUNCTION @extschema@.softmax_train(
     optimizer text DEFAULT 'lbfgs',
     max_iter integer DEFAULT 100,
     tolerance float8 DEFAULT 1e-6,
-    verbose boolean DEFAULT false
+    verbose boolean DEFAULT false,
+    standardize boolean DEFAULT false
 ) RETURNS text LANGUAGE plpython3u AS $py$
 #@kernel softmax
 return softmax.train(plpy, "@extschema@", source_table, out_table, dependent_varname, independent_varname,
-                     grouping_cols, lambda_value, optimizer, max_iter, tolerance, verbose)
+                     grouping_cols, lambda_value, optimizer, max_iter, tolerance, verbose, standardize)
 $py$;
-COMMENT ON FUNCTION @extschema@.softmax_train(text, text, text, text, text, float8, text, integer, float8, boolean) IS
-    'indb_ml: multinomial logistic regression (optimizer lbfgs, newton or sgd; L2 penalty lambda on all but the intercept). Writes out_table (coef d x k, class_labels, loss, log_likelihood, num_rows_processed, num_missing_rows_skipped, num_iterations, converged) and out_table_summary';
+COMMENT ON FUNCTION @extschema@.softmax_train(text, text, text, text, text, float8, text, integer, float8, boolean, boolean) IS
+    'indb_ml: multinomial logistic regression (optimizer lbfgs, newton or sgd; L2 penalty lambda on all but the intercept; standardize: the penalty applies to the coefficients of standardised features, coef stays on the original scale, the transform goes to the registry params). Writes out_table (coef d x k, class_labels, loss, log_likelihood, num_rows_processed, num_missing_rows_skipped, num_iterations, converged) and out_table_summary';
 
 CREATE OR REPLACE FUNCTION @extschema@.softmax_predict_prob(coef float8[], x float8[])
 RETURNS float8[] LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$

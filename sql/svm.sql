@@ -17,7 +17,7 @@ return svm.train(plpy, "@extschema@", source_table, model_table, dependent_varna
                  kernel_func, kernel_params, grouping_col, params, verbose)
 $py$;
 COMMENT ON FUNCTION @extschema@.svm_classification(text, text, text, text, text, text, text, text, boolean) IS
-    'indb_ml: linear SVM (params: lambda, max_iter, tolerance, loss=squared_hinge|hinge, optimizer=lbfgs|sgd, learning_rate, decay, batch_size). Writes model_table (coef, loss, norm_of_gradient, num_iterations, converged, num_rows_processed, num_rows_skipped, dep_var_mapping) and model_table_summary';
+    'indb_ml: linear SVM (params: lambda, max_iter, tolerance, loss=squared_hinge|hinge, optimizer=lbfgs|sgd, learning_rate, decay, batch_size, standardize=true|false: penalise the coefficients of standardised features). Writes model_table (coef, loss, norm_of_gradient, num_iterations, converged, num_rows_processed, num_rows_skipped, dep_var_mapping) and model_table_summary';
 
 CREATE OR REPLACE FUNCTION @extschema@.svm_decision(coef float8[], x float8[])
 RETURNS float8 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$

@@ -102,7 +102,25 @@ def db_dsn(server_dsn):
     dsn = create_database(server_dsn, "indb_ml_test")
     installer.install(dsn)
     yield dsn
+    stray = client_leftovers(dsn)
     drop_database(server_dsn, dsn)
+    assert not stray, f"the test session left client-created tables behind: {stray}"
+
+
+def client_leftovers(dsn: str) -> list[str]:
+    """Persistent tables the Python client should never leave: auto-named models/uploads outside pg_temp,
+    and packed copies of uploads whose session ended (issue 13)."""
+    import gc
+
+    gc.collect()   # closes Databases nobody holds any more (their cleanup runs)
+    with psycopg.connect(dsn, autocommit=True) as c:
+        rows = c.execute(
+            "SELECT n.nspname || '.' || c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relname LIKE 'indb\\_ml\\_%' AND n.nspname NOT LIKE 'pg\\_%temp\\_%' "
+            "UNION ALL SELECT 'indb_ml_data.' || table_name FROM indb_ml.prepared_data p "
+            "WHERE source_table LIKE 'pg\\_temp%' AND NOT EXISTS (SELECT 1 FROM pg_class c WHERE c.oid = p.source_oid)"
+        ).fetchall()
+    return [r[0] for r in rows]
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def test_linear_regression_estimator(db_dsn, california):
     assert model.score(Xr, y) == pytest.approx(ols.rsquared, rel=1e-9)
     assert model.score("california") == pytest.approx(ols.rsquared, rel=1e-9)
     np.testing.assert_allclose(np.sort(model.predict("california")), np.sort(ols.fittedvalues), rtol=1e-7, atol=1e-4)
-    assert model.get_params() == {"fit_intercept": True}
+    assert model.get_params() == {"fit_intercept": True, "progress": True, "db": None}
     assert [h["iteration"] for h in model.training_info()] == [1]
     assert model.model_name_ == "public.py_lr"
     db.close()

@@ -251,9 +251,12 @@ def test_n_init_runs_share_passes_and_best_wins(conn, blob_tables, cal_std):
 
 
 def test_real_data_within_one_percent_of_sklearn_best_of_ten(conn, cal_std):
-    """California housing (8 standardised features), k = 8: scikit-learn KMeans(n_init=10)'s best."""
+    """California housing (8 standardised features), k = 8: scikit-learn KMeans(n_init=10)'s best.
+
+    Ten starts each, as the reference: one start on real (unseparated) data lands within a few
+    per cent of the best, for scikit-learn too, and which start depends on the random stream."""
     sk = SkKMeans(8, n_init=10, random_state=0).fit(cal_std).inertia_
-    for init, n_init in (("kmeans++", 10), ("kmeans||", 10), ("kmeans++", 1)):
+    for init, n_init in (("kmeans++", 10), ("kmeans||", 10)):
         _drop(conn, "km_real", "km_real_summary")
         conn.execute(f"SELECT indb_ml.kmeans('cal_std_km', 'km_real', '{ARRAY}', 8, max_iter => 300, "
                      f"init => '{init}', n_init => {n_init})")
@@ -352,7 +355,7 @@ def test_estimator(conn, cal_std, db_dsn):
                                                                    model_table="km_est")
     assert model.cluster_centers_.shape == (4, 8)
     assert model.get_params() == {"n_clusters": 4, "init": "k-means++", "n_init": "auto", "max_iter": 50,
-                                  "tol": 1e-4, "random_state": 3}
+                                  "tol": 1e-4, "random_state": 3, "progress": True, "db": None}
     assert len(model.run_inertias_) == 1 and model.run_inertias_[0] == model.inertia_
     sk = SkKMeans(4, init=model.initial_centroids_, n_init=1, max_iter=50, tol=1e-4).fit(cal_std)
     assert model.inertia_ == pytest.approx(sk.inertia_, rel=1e-9)

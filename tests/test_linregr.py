@@ -250,7 +250,8 @@ def test_empty_all_null_ragged_and_text_inputs(conn):
     cases = [("lr_empty", "y", "ARRAY[1, a]", "source table lr_empty is empty"),
              ("lr_nulls", "y", "ARRAY[1, a]", "all 50 rows"),
              ("lr_ragged", "y", "x", "different lengths"),
-             ("lr_text", "y", "ARRAY[1, t]", "features must be numeric")]
+             # text features are one-hot encoded (issue 13); one level leaves nothing to encode
+             ("lr_text", "y", "ARRAY[1, t]", "column t .independent_varname. has fewer than two distinct values")]
     for source, label, feats, message in cases:
         with pytest.raises(psycopg.Error, match=message):
             conn.execute("SELECT indb_ml.linregr_train(%s, 'lr_bad_out', %s, %s)", [source, label, feats])

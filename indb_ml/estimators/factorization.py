@@ -67,11 +67,14 @@ class KMeans(_FactorBase):
     """
 
     algorithm = "kmeans"
+    estimator_type = "clusterer"
+    supervised = False
     _INITS = {"k-means++": "kmeans++", "kmeans++": "kmeans++", "k-means++plain": "kmeans++plain",
               "kmeans++plain": "kmeans++plain", "k-means||": "kmeans||", "kmeans||": "kmeans||", "random": "random"}
 
     def __init__(self, n_clusters: int = 8, init="k-means++", n_init="auto", max_iter: int = 300,
-                 tol: float = 1e-4, random_state=None):
+                 tol: float = 1e-4, random_state=None, progress: bool = True, db=None):
+        self.progress, self.db = progress, db
         self.n_clusters = n_clusters
         self.init = init
         self.n_init = n_init
@@ -99,11 +102,15 @@ class KMeans(_FactorBase):
             kwargs["n_init"] = int(self.n_init)
         return kwargs
 
-    def fit(self, db, table: str, features, model_table: str | None = None) -> "KMeans":
+    def _sql_trainer(self, db, table, features):
+        return "kmeans", {"k": self.n_clusters, **self._sql_args()}, _feature_array(features)
+
+    def _fit_table(self, db, table: str, features, model_table: str | None = None) -> "KMeans":
         kwargs = self._sql_args()
-        db = self._db(db)
         model_table = self._model_table(db, model_table)
-        self.summary_ = db.call("kmeans", table, model_table, _feature_array(features), self.n_clusters, **kwargs)
+        with self._progress(db):
+            self.summary_ = db.call("kmeans", table, model_table, _feature_array(features), self.n_clusters,
+                                    **kwargs)
         self.db_, self.model_table_, self.table_ = db, model_table, table
         self.model_name_ = self._qualified(db, model_table)
         self.features_ = list(features) if not isinstance(features, str) else features
@@ -129,11 +136,15 @@ class KMeans(_FactorBase):
             query = sql.SQL("SELECT {s}.kmeans_assign(%s, {f}) FROM {t}").format(
                 s=sql.Identifier(self.db_.schema), f=self._features_sql(), t=sql.SQL(_table_sql(self.db_, X)))
             return np.array([r[0] for r in self.db_.execute(query, [self.model_name_])], dtype=np.int64)
-        X = as_matrix(X)
+        X = self._X(X)
         d = ((X[:, None, :] - self.cluster_centers_[None, :, :]) ** 2).sum(axis=2)
         return d.argmin(axis=1)
 
-    def score(self, X) -> float:
+    def _prediction_columns(self, schema):
+        return [("cluster", sql.SQL("{}.kmeans_assign(%s, {})").format(sql.Identifier(schema), self._features_sql()),
+                 [self.model_name_])]
+
+    def score(self, X, y=None) -> float:
         """Negative sum of squared distances to the nearest centroid (scikit-learn's convention)."""
         X = as_matrix(X)
         labels = self.predict(X)
@@ -148,22 +159,25 @@ class PCA(_FactorBase):
     """
 
     algorithm = "pca"
+    supervised = False
 
-    def __init__(self, n_components: int | None = None, center: bool = True, scale: bool = False):
+    def __init__(self, n_components: int | None = None, center: bool = True, scale: bool = False,
+                 progress: bool = True, db=None):
+        self.progress, self.db = progress, db
         self.n_components = n_components
         self.center = center
         self.scale = scale
 
-    def fit(self, db, table: str, features, model_table: str | None = None) -> "PCA":
-        db = self._db(db)
+    def _fit_table(self, db, table: str, features, model_table: str | None = None) -> "PCA":
         model_table = self._model_table(db, model_table)
         # MADlib's signature: (source, out, row_id, k | proportion, ...); ours by name after it. k is cast
         # so that the integer overload is chosen (a proportion 1.0 keeps every component)
         k = sql.SQL("%s::integer") if self.n_components is not None else sql.SQL("%s::float8")
         query = sql.SQL("SELECT {s}.pca_train(%s, %s, NULL, {k}, use_correlation => %s, features => %s, "
                         "center => %s)").format(s=sql.Identifier(db.schema), k=k)
-        self.summary_ = db.execute(query, [table, model_table, self.n_components if self.n_components is not None
-                                           else 1.0, self.scale, _feature_array(features), self.center])[0][0]
+        with self._progress(db):
+            self.summary_ = db.execute(query, [table, model_table, self.n_components if self.n_components is not None
+                                               else 1.0, self.scale, _feature_array(features), self.center])[0][0]
         self.db_, self.model_table_, self.table_ = db, model_table, table
         self.model_name_ = self._qualified(db, model_table)
         self.features_ = list(features) if not isinstance(features, str) else features
@@ -189,7 +203,11 @@ class PCA(_FactorBase):
             query = sql.SQL("SELECT {s}.pca_project(%s, {f}) FROM {t}").format(
                 s=sql.Identifier(self.db_.schema), f=self._features_sql(), t=sql.SQL(_table_sql(self.db_, X)))
             return np.array([r[0] for r in self.db_.execute(query, [self.model_name_])], dtype=float)
-        return ((as_matrix(X) - self.mean_) / self.scale_) @ self.components_.T
+        return ((self._X(X) - self.mean_) / self.scale_) @ self.components_.T
+
+    def _prediction_columns(self, schema):
+        return [("scores", sql.SQL("{}.pca_project(%s, {})").format(sql.Identifier(schema), self._features_sql()),
+                 [self.model_name_])]
 
     def inverse_transform(self, Z) -> np.ndarray:
         Z = as_matrix(Z)
@@ -208,9 +226,11 @@ class ALS(_FactorBase):
     """
 
     algorithm = "als"
+    estimator_type = "regressor"
 
     def __init__(self, rank: int = 10, reg: float = 0.05, max_iter: int = 15, tolerance: float = 1e-4,
-                 seed: int = 0, biases: bool = True, duplicates: str = "average"):
+                 seed: int = 0, biases: bool = True, duplicates: str = "average", progress: bool = True, db=None):
+        self.progress, self.db = progress, db
         self.rank = rank
         self.reg = reg
         self.max_iter = max_iter
@@ -219,14 +239,14 @@ class ALS(_FactorBase):
         self.biases = biases
         self.duplicates = duplicates
 
-    def fit(self, db, table: str, user_col: str, item_col: str, rating_col: str,
-            model_table: str | None = None) -> "ALS":
-        db = self._db(db)
+    def _fit_table(self, db, table: str, user_col: str, item_col: str, rating_col: str,
+                   model_table: str | None = None) -> "ALS":
         model_table = self._model_table(db, model_table)
-        self.summary_ = db.call("als_train", table, user_col, item_col, rating_col, model_table,
-                                rank=self.rank, **{"lambda": self.reg}, max_iter=self.max_iter,
-                                tolerance=self.tolerance, seed=self.seed, biases=self.biases,
-                                duplicates=self.duplicates)
+        with self._progress(db):
+            self.summary_ = db.call("als_train", table, user_col, item_col, rating_col, model_table,
+                                    rank=self.rank, **{"lambda": self.reg}, max_iter=self.max_iter,
+                                    tolerance=self.tolerance, seed=self.seed, biases=self.biases,
+                                    duplicates=self.duplicates)
         self.db_, self.model_table_, self.table_ = db, model_table, table
         self.model_name_ = self._qualified(db, model_table)
         m = db.fetch_table(model_table)[0]

@@ -4,46 +4,17 @@ SoftmaxRegression, PoissonRegression.
 Each ``fit(db, table, label=..., features=[...])`` calls the SQL training function (the data never
 leaves the server), reads the model table back into scikit-learn-style attributes (``coef_``,
 ``intercept_``, ``n_iter_``, ``classes_``), and shows a tqdm progress bar fed by the server's
-per-iteration NOTICEs (``progress=False`` to turn it off). ``predict``/``predict_proba``/``score``
+structured progress messages (``progress=False`` to turn it off). ``fit(X, y)`` trains on arrays or a
+DataFrame uploaded to a temporary table (the connection is the ``db`` parameter). ``predict``/``predict_proba``/``score``
 take a numpy matrix (computed locally from the coefficients) or a table name (``score`` on a table
 runs ``indb_ml.evaluate`` in the database).
 """
 from __future__ import annotations
 
-import re
-
 import numpy as np
 from psycopg import sql
 
-from .base import InDatabaseEstimator, as_matrix
-
-_ITER = re.compile(r"iteration (\d+)/(\d+)")
-
-
-class _Progress:
-    """A tqdm bar advanced by 'iteration i/n' notices of the running training call."""
-
-    def __init__(self, db, total, desc, enabled):
-        self.db, self.bar, self.enabled, self.total, self.desc = db, None, enabled, total, desc
-
-    def __enter__(self):
-        if self.enabled:
-            from tqdm.auto import tqdm
-            self.bar = tqdm(total=self.total, desc=self.desc, leave=False)
-        self.db.add_listener(self)
-        return self
-
-    def __call__(self, diag):
-        m = _ITER.search(diag.message_primary or "")
-        if m and self.bar is not None:
-            self.bar.update(1)
-            self.bar.set_postfix_str((diag.message_primary or "").split("objective=")[-1].split(" ")[0])
-
-    def __exit__(self, *exc):
-        self.db.remove_listener(self)
-        if self.bar is not None:
-            self.bar.close()
-
+from .base import InDatabaseEstimator
 
 class _LinearModel(InDatabaseEstimator):
     sql_function = ""
@@ -57,7 +28,7 @@ class _LinearModel(InDatabaseEstimator):
         db = self._db(db)
         model_table = self._model_table(db, model_table)
         expression = self._feature_expression(features, fit_intercept)
-        with _Progress(db, max_iter, type(self).__name__, progress):
+        with self._progress(db, progress):
             self.summary_ = db.call(self.sql_function, table, model_table, self._label(label), expression,
                                     *args(grouping_cols))
         self.db_ = db
@@ -76,35 +47,42 @@ class _LinearModel(InDatabaseEstimator):
             return coef[1:], coef[0]
         return coef, (0.0 if coef.ndim == 1 else np.zeros(coef.shape[1]))
 
+    @property
+    def estimator_type(self):
+        return "classifier" if self.classification else "regressor"
+
     def decision_function(self, X):
         self._check_fitted()
-        return as_matrix(X) @ self.coef_.T + self.intercept_
+        return self._X(X) @ self.coef_.T + self.intercept_
 
     def predict(self, X):
-        """Predictions for a matrix (locally) or a table (in the database, via indb_ml.predict)."""
+        """Predictions for a matrix or DataFrame (locally) or a table (in the database, via indb_ml.predict;
+        keyed by the table's primary key when it has one)."""
         self._check_fitted()
         if isinstance(X, str):
-            return self._predict_table(X, "predict")
+            return self._predict_on_table(X, "prediction")
         return self._predict_local(X)
 
     def _predict_table(self, table, function):
+        return self._predict_on_table(table, "probabilities" if function == "predict_proba" else "prediction")
+
+    def _prediction_columns(self, schema):
         if isinstance(self.features_, str):
             raise ValueError("predicting a table needs the features given as a list of column names")
-        feats = [sql.Identifier(f) for f in self.features_]
+        feats = self._feature_items()
         if getattr(self, "fit_intercept", False) and self.algorithm != "elastic_net":
             feats = [sql.Literal(1.0)] + feats
-        rel = self.db_.execute("SELECT to_regclass(%s)::text", [table])[0][0]
-        if rel is None:
-            raise LookupError(f"table {table!r} does not exist")
-        query = sql.SQL("SELECT {s}.{f}(%s, ARRAY[{x}]::float8[]) FROM {t}").format(
-            s=sql.Identifier(self.db_.schema), f=sql.Identifier(function), x=sql.SQL(", ").join(feats),
-            t=sql.SQL(rel))
-        return [r[0] for r in self.db_.execute(query, [self.model_name_])]
+        x = sql.SQL("ARRAY[{}]::float8[]").format(sql.SQL(", ").join(feats))
+        s = sql.Identifier(schema)
+        cols = [("prediction", sql.SQL("{}.predict(%s, {})").format(s, x), [self.model_name_])]
+        if self.classification:
+            cols.append(("probabilities", sql.SQL("{}.predict_proba(%s, {})").format(s, x), [self.model_name_]))
+        return cols
 
     def evaluate(self, table: str) -> dict:
         """Metrics on a labelled table, computed in the database (indb_ml.evaluate)."""
         self._check_fitted()
-        return self.db_.call("evaluate", self.model_name_, table)
+        return self._table_db().call("evaluate", self.model_name_, table)
 
     def score(self, X, y=None) -> float:
         """Accuracy (classifiers) or R² (regressors), of a matrix against y or of a table in SQL."""
@@ -131,13 +109,20 @@ class LogisticRegression(_LinearModel):
     classification = True
 
     def __init__(self, solver: str = "irls", max_iter: int = 20, tol: float = 1e-4, fit_intercept: bool = True,
-                 progress: bool = True):
+                 standardize: bool = False, progress: bool = True, db=None):
+        self.db, self.standardize = db, standardize
         self.solver, self.max_iter, self.tol = solver, max_iter, tol
         self.fit_intercept, self.progress = fit_intercept, progress
 
-    def fit(self, db, table, label, features, model_table=None, grouping_cols=None):
+    def _sql_trainer(self, db, table, features):
+        return ("logregr_train", {"max_iter": self.max_iter, "optimizer": self.solver, "tolerance": self.tol,
+                                  "standardize": self.standardize},
+                self._feature_expression(features, self.fit_intercept))
+
+    def _fit_table(self, db, table, label, features, model_table=None, grouping_cols=None):
         rows = self._train(db, table, label, features, model_table, grouping_cols,
-                           lambda g: [g, self.max_iter, self.solver, self.tol], self.max_iter,
+                           lambda g: [g, self.max_iter, self.solver, self.tol, False, None, self.standardize],
+                           self.max_iter,
                            self.fit_intercept, self.progress)
         if grouping_cols:
             return self
@@ -157,7 +142,7 @@ class LogisticRegression(_LinearModel):
     def predict_proba(self, X):
         self._check_fitted()
         if isinstance(X, str):
-            return np.array(self._predict_table(X, "predict_proba"), dtype=float)
+            return self._predict_table(X, "predict_proba")
         p = 1.0 / (1.0 + np.exp(-self.decision_function(X)[:, 0]))
         return np.column_stack([1.0 - p, p])
 
@@ -173,15 +158,22 @@ class PoissonRegression(_LinearModel):
     sql_function = "glm"
 
     def __init__(self, max_iter: int = 100, tol: float = 1e-8, solver: str = "irls", fit_intercept: bool = True,
-                 progress: bool = True):
+                 standardize: bool = False, progress: bool = True, db=None):
+        self.db, self.standardize = db, standardize
         self.max_iter, self.tol, self.solver = max_iter, tol, solver
         self.fit_intercept, self.progress = fit_intercept, progress
 
-    def fit(self, db, table, label, features, model_table=None, grouping_cols=None):
+    def _sql_trainer(self, db, table, features):
+        return ("glm", {"family_params": "family=poisson, link=log",
+                        "optim_params": f"max_iter={int(self.max_iter)}, optimizer={self.solver}, "
+                                        f"tolerance={float(self.tol)!r}, standardize={bool(self.standardize)}"},
+                self._feature_expression(features, self.fit_intercept))
+
+    def _fit_table(self, db, table, label, features, model_table=None, grouping_cols=None):
         rows = self._train(db, table, label, features, model_table, grouping_cols,
                            lambda g: ["family=poisson, link=log", g,
                                       f"max_iter={int(self.max_iter)}, optimizer={self.solver}, "
-                                      f"tolerance={float(self.tol)!r}"],
+                                      f"tolerance={float(self.tol)!r}, standardize={bool(self.standardize)}"],
                            self.max_iter, self.fit_intercept, self.progress)
         if grouping_cols:
             return self
@@ -195,7 +187,7 @@ class PoissonRegression(_LinearModel):
         return self
 
     def _predict_local(self, X):
-        return np.exp(as_matrix(X) @ self.coef_ + self.intercept_)
+        return np.exp(self._X(X) @ self.coef_ + self.intercept_)
 
 
 class LinearSVC(_LinearModel):
@@ -208,16 +200,18 @@ class LinearSVC(_LinearModel):
     classification = True
 
     def __init__(self, C: float = 1.0, loss: str = "squared_hinge", max_iter: int = 100, tol: float = 1e-6,
-                 fit_intercept: bool = True, progress: bool = True):
+                 fit_intercept: bool = True, standardize: bool = False, progress: bool = True, db=None):
+        self.db, self.standardize = db, standardize
         self.C, self.loss, self.max_iter, self.tol = C, loss, max_iter, tol
         self.fit_intercept, self.progress = fit_intercept, progress
 
-    def fit(self, db, table, label, features, model_table=None, grouping_cols=None):
+    def _fit_table(self, db, table, label, features, model_table=None, grouping_cols=None):
         dbh = self._db(db)
         n = dbh.execute(sql.SQL("SELECT count(*) FROM {}").format(
             sql.SQL(dbh.execute("SELECT to_regclass(%s)::text", [table])[0][0] or sql.Identifier(table).as_string(None))))[0][0]
         lam = 1.0 / (self.C * max(n, 1))
-        params = f"lambda={lam!r}, loss={self.loss}, max_iter={int(self.max_iter)}, tolerance={float(self.tol)!r}"
+        params = (f"lambda={lam!r}, loss={self.loss}, max_iter={int(self.max_iter)}, tolerance={float(self.tol)!r}, "
+                  f"standardize={bool(self.standardize)}")
         rows = self._train(dbh, table, label, features, model_table, grouping_cols,
                            lambda g: ["linear", None, g, params], self.max_iter, self.fit_intercept, self.progress)
         if grouping_cols:
@@ -245,17 +239,19 @@ class SoftmaxRegression(_LinearModel):
     classification = True
 
     def __init__(self, C: float | None = 1.0, solver: str = "lbfgs", max_iter: int = 100, tol: float = 1e-8,
-                 fit_intercept: bool = True, progress: bool = True):
+                 fit_intercept: bool = True, standardize: bool = False, progress: bool = True, db=None):
+        self.db, self.standardize = db, standardize
         self.C, self.solver, self.max_iter, self.tol = C, solver, max_iter, tol
         self.fit_intercept, self.progress = fit_intercept, progress
 
-    def fit(self, db, table, label, features, model_table=None, grouping_cols=None):
+    def _fit_table(self, db, table, label, features, model_table=None, grouping_cols=None):
         dbh = self._db(db)
         rel = dbh.execute("SELECT to_regclass(%s)::text", [table])[0][0]
         n = dbh.execute(sql.SQL("SELECT count(*) FROM {}").format(sql.SQL(rel)))[0][0] if rel else 1
         lam = 0.0 if self.C is None else 1.0 / (self.C * max(n, 1))
         rows = self._train(dbh, table, label, features, model_table, grouping_cols,
-                           lambda g: [g, lam, self.solver, self.max_iter, self.tol], self.max_iter,
+                           lambda g: [g, lam, self.solver, self.max_iter, self.tol, False, self.standardize],
+                           self.max_iter,
                            self.fit_intercept, self.progress)
         if grouping_cols:
             return self
@@ -273,7 +269,7 @@ class SoftmaxRegression(_LinearModel):
     def predict_proba(self, X):
         self._check_fitted()
         if isinstance(X, str):
-            return np.array(self._predict_table(X, "predict_proba"), dtype=float)
+            return self._predict_table(X, "predict_proba")
         M = self.decision_function(X)
         E = np.exp(M - M.max(axis=1, keepdims=True))
         return E / E.sum(axis=1, keepdims=True)
@@ -291,7 +287,8 @@ class ElasticNet(_LinearModel):
     sql_function = "elastic_net_train"
 
     def __init__(self, alpha: float = 1.0, l1_ratio: float = 0.5, family: str = "gaussian",
-                 standardize: bool = False, max_iter: int = 1000, tol: float = 1e-8, progress: bool = True):
+                 standardize: bool = False, max_iter: int = 1000, tol: float = 1e-8, progress: bool = True, db=None):
+        self.db = db
         self.alpha, self.l1_ratio, self.family, self.standardize = alpha, l1_ratio, family, standardize
         self.max_iter, self.tol, self.progress = max_iter, tol, progress
 
@@ -299,7 +296,7 @@ class ElasticNet(_LinearModel):
     def classification(self):
         return self.family == "binomial"
 
-    def fit(self, db, table, label, features, model_table=None, grouping_cols=None):
+    def _fit_table(self, db, table, label, features, model_table=None, grouping_cols=None):
         rows = self._train(db, table, label, features, model_table, grouping_cols,
                            lambda g: [self.family, self.l1_ratio, self.alpha, self.standardize, g, "cd", None, None,
                                       self.max_iter, self.tol], self.max_iter, False, self.progress)
@@ -316,7 +313,7 @@ class ElasticNet(_LinearModel):
 
     def decision_function(self, X):
         self._check_fitted()
-        return as_matrix(X) @ self.coef_ + self.intercept_
+        return self._X(X) @ self.coef_ + self.intercept_
 
     def predict_proba(self, X):
         p = 1.0 / (1.0 + np.exp(-self.decision_function(X)))

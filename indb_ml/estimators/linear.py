@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 from psycopg import sql
 
-from .base import InDatabaseEstimator, as_matrix
+from .base import InDatabaseEstimator
 
 
 class LinearRegression(InDatabaseEstimator):
@@ -18,17 +18,20 @@ class LinearRegression(InDatabaseEstimator):
     """
 
     algorithm = "linregr"
+    estimator_type = "regressor"
 
-    def __init__(self, fit_intercept: bool = True):
+    def __init__(self, fit_intercept: bool = True, progress: bool = True, db=None):
         self.fit_intercept = fit_intercept
+        self.progress = progress
+        self.db = db
 
-    def fit(self, db, table: str, label: str, features, model_table: str | None = None,
-            grouping_cols: str | None = None) -> "LinearRegression":
-        db = self._db(db)
+    def _fit_table(self, db, table: str, label: str, features, model_table: str | None = None,
+                   grouping_cols: str | None = None) -> "LinearRegression":
         model_table = self._model_table(db, model_table)
         expression = self._feature_expression(features, self.fit_intercept)
         label_sql = sql.Identifier(label).as_string(None) if not label.startswith('"') else label
-        self.summary_ = db.call("linregr_train", table, model_table, label_sql, expression, grouping_cols)
+        with self._progress(db):
+            self.summary_ = db.call("linregr_train", table, model_table, label_sql, expression, grouping_cols)
         self.db_ = db
         self.model_table_ = model_table
         self.model_name_ = self._qualified(db, model_table)
@@ -59,22 +62,26 @@ class LinearRegression(InDatabaseEstimator):
         """Predictions for a matrix (locally) or for every row of a table (in the database)."""
         self._check_fitted()
         if isinstance(X, str):
-            return self._predict_table(X)
-        return as_matrix(X) @ self.coef_ + self.intercept_
+            return self._predict_on_table(X, "prediction")
+        return self._X(X) @ self.coef_ + self.intercept_
 
-    def _predict_table(self, table: str) -> np.ndarray:
+    def _sql_trainer(self, db, table, features):
+        return "linregr_train", {}, self._feature_expression(features, self.fit_intercept)
+
+    def _prediction_columns(self, schema):
+        """From the coefficients (as a parameter): works for a loaded model whose tables are gone."""
         if isinstance(self.features_, str):
             raise ValueError("predict on a table needs the features given as a list of column names")
-        feats = [sql.Identifier(f) for f in self.features_]
+        feats = self._feature_items()
         if self.fit_intercept:
             feats = [sql.Literal(1.0)] + feats
-        query = sql.SQL("SELECT {s}.linregr_predict(%s, ARRAY[{f}]::float8[]) FROM {t}").format(
-            s=sql.Identifier(self.db_.schema), f=sql.SQL(", ").join(feats), t=sql.SQL(self._table_sql(table)))
         coef = [self.intercept_] + list(self.coef_) if self.fit_intercept else list(self.coef_)
-        return np.array([r[0] for r in self.db_.execute(query, [coef])], dtype=float)
+        expr = sql.SQL("{s}.linregr_predict(%s::float8[], ARRAY[{f}]::float8[])").format(
+            s=sql.Identifier(schema), f=sql.SQL(", ").join(feats))
+        return [("prediction", expr, [[float(c) for c in coef]])]
 
     def _table_sql(self, table: str) -> str:
-        rel = self.db_.execute("SELECT to_regclass(%s)::text", [table])[0][0]
+        rel = self._table_db().regclass(table)
         if rel is None:
             raise LookupError(f"table {table!r} does not exist")
         return rel
@@ -89,13 +96,13 @@ class LinearRegression(InDatabaseEstimator):
             if self.fit_intercept:
                 feats = [sql.Literal(1.0)] + feats
             pred = sql.SQL("{s}.linregr_predict(%s, ARRAY[{f}]::float8[])").format(
-                s=sql.Identifier(self.db_.schema), f=sql.SQL(", ").join(feats))
+                s=sql.Identifier(self._table_db().schema), f=sql.SQL(", ").join(feats))
             y_col = sql.Identifier(y or self.label_)
             query = sql.SQL("SELECT 1 - sum(({y} - {p})^2) / nullif(sum(({y} - m)^2), 0) "
                             "FROM {t}, (SELECT avg({y}) AS m FROM {t}) a WHERE {y} IS NOT NULL").format(
                 y=y_col, p=pred, t=sql.SQL(self._table_sql(X)))
             coef = [self.intercept_] + list(self.coef_) if self.fit_intercept else list(self.coef_)
-            return float(self.db_.execute(query, [coef])[0][0])
+            return float(self._table_db().execute(query, [coef])[0][0])
         y = np.asarray(y, dtype=float)
         resid = y - self.predict(X)
         return float(1.0 - resid @ resid / ((y - y.mean()) @ (y - y.mean())))
