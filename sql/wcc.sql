@@ -25,16 +25,18 @@ CREATE OR REPLACE FUNCTION @extschema@.wcc(
     directed boolean DEFAULT true,
     engine text DEFAULT 'auto'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel wcc graph_prepare graph_sql_engine graph_engine registry identifiers graph graph_groups graph_multicol
+#@kernel wcc graph_prepare graph_sql_engine graph_engine registry identifiers graph graph_groups graph_multicol wcc_warm
 import time
 import numpy as np
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "wcc"
 global directed
 directed = True if directed is None else directed
-if iteration_limit is not None or warm_start:
-    plpy.error(f"{fn}: iteration_limit and warm_start (MADlib's resumable runs) are not supported: "
-               f"wcc runs to completion in one call")
+limit = None if not iteration_limit else iteration_limit        # MADlib: NULL or 0 = no limit
+if limit is not None and limit < 0:
+    plpy.error(f"{fn}: iteration_limit must be >= 0 (0 or NULL: no limit), got {iteration_limit}")
+if (limit is not None or warm_start) and (graph_multicol.is_multi(vertex_id) or grouping_cols):
+    plpy.error(f"{fn}: iteration_limit and warm_start are supported without grouping_cols and multi-column ids")
 engine_name = graph.engine_of(plpy, fn, engine)
 if graph_multicol.is_multi(vertex_id):
     plan = plpy.prepare(f"SELECT {schema}.wcc($1, 'id', $2, $3, $4, $5, directed => $6, engine => $7)",
@@ -48,8 +50,17 @@ if gcols:
                         ["text", "text", "text", "text", "text", "bool", "text"])
     return graph_groups.run(plpy, schema, fn, edge_table, gcols, out_table, lambda e, o: plpy.execute(
         plan, [None, vertex_id, e, edge_args, o, directed, engine_name]))
-out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
-                                          edge_args, directed)
+label0 = sched0 = None
+if warm_start:
+    out, summary, message, prep, id_name, label0, sched0 = wcc_warm.resume(
+        plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table, edge_args, directed)
+else:
+    out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
+                                              edge_args, directed)
+    message = wcc_warm.message_table(plpy, out)
+    if limit is not None and plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1) IS NOT NULL AS e",
+                                                       ["text"]), [message["sql"]])[0]["e"]:
+        plpy.error(f"{fn}: {message['sql']} already exists; drop it or choose another out_table")
 engine_name = graph.choose_engine(plpy, prep, engine_name)
 rounds = graph.Rounds(plpy, fn)
 cname = "component_id" if id_name != "component_id" else "component"
@@ -57,8 +68,12 @@ if engine_name == "sql":
     g = graph_sql_engine.open_graph(plpy, prep)
 else:
     g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst") + (("in_deg", "in_src") if prep["directed"] else ()))
-label, nrounds, _ = wcc.wcc(g, on_round=rounds)
+state = {}
+label, nrounds, converged = wcc.wcc(g, max_iter=limit, on_round=rounds, label=label0, sched=sched0, state=state)
 del g
+pending = state.get("sched", np.zeros(0, dtype=np.int64)) if not converged else np.zeros(0, dtype=np.int64)
+if pending.size:
+    wcc_warm.write_message(plpy, prep, message, id_name, cname, label, pending)
 sizes = np.bincount(label)
 ncomp, largest = int(np.count_nonzero(sizes)), int(sizes.max())
 graph.write_vertex_table(plpy, prep, out, id_name, [(cname, "vid", label.astype(np.int32))])
@@ -69,7 +84,8 @@ model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds, 
 graph.write_summary(plpy, summary, graph.summary_fields(prep, fn, model_id, [
     ("vertex_id", "text", id_name), ("edge_args", "text", edge_args), ("component_column", "text", cname),
     ("num_components", "int8", ncomp), ("largest_component_size", "int8", largest),
-    ("rounds", "int4", nrounds), ("edges_touched", "int8", rounds.edges_touched)]))
+    ("rounds", "int4", nrounds), ("edges_touched", "int8", rounds.edges_touched),
+    ("iteration_limit", "int4", iteration_limit), ("nodes_to_update", "int8", int(pending.size))]))
 return (f"wcc: {out['sql']}: {ncomp} components (largest {largest} of {prep['n_vertices']} vertices) in {nrounds} rounds, "
         f"{(time.perf_counter() - t0) * 1000:.0f} ms")
 $py$;

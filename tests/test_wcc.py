@@ -110,3 +110,21 @@ def test_wcc_grouped_and_madlib_helpers_match_networkx(conn):
     for grp, g in graphs.items():
         got = {d for (d,) in conn.execute("SELECT dest FROM wg_reach WHERE grp = %s", [grp])}
         assert got == (nx.node_connected_component(g, u) - {u} if u in g else set())
+
+
+def test_wcc_iteration_limit_and_warm_start(conn):
+    """MADlib's resumable run: stopped after one round, continued round by round, the same partition."""
+    table, g = wiki_vote(conn)
+    conn.execute("DROP TABLE IF EXISTS ws_out, ws_out_summary, ws_out_message")
+    conn.execute("SELECT indb_ml.wcc(NULL, 'id', %s, 'src=src, dest=dst', 'ws_out', NULL, 1)", [table])
+    pending = conn.execute("SELECT nodes_to_update FROM ws_out_summary").fetchone()[0]
+    assert pending > 0 and conn.execute("SELECT count(*) FROM ws_out_message").fetchone()[0] == pending
+    for _ in range(100):
+        conn.execute("SELECT indb_ml.wcc(NULL, 'id', %s, 'src=src, dest=dst', 'ws_out', NULL, 1, true)", [table])
+        if conn.execute("SELECT nodes_to_update FROM ws_out_summary").fetchone()[0] == 0:
+            break
+    assert conn.execute("SELECT to_regclass('ws_out_message')").fetchone()[0] is None
+    expected = {v: min(c) for c in nx.connected_components(g.to_undirected()) for v in c}
+    assert column(conn, "ws_out", "id", "component_id") == expected
+    with pytest.raises(psycopg.Error, match="is missing"):
+        conn.execute("SELECT indb_ml.wcc(NULL, 'id', %s, 'src=src, dest=dst', 'ws_out', NULL, 1, true)", [table])
