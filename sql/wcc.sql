@@ -35,8 +35,8 @@ directed = True if directed is None else directed
 limit = None if not iteration_limit else iteration_limit        # MADlib: NULL or 0 = no limit
 if limit is not None and limit < 0:
     plpy.error(f"{fn}: iteration_limit must be >= 0 (0 or NULL: no limit), got {iteration_limit}")
-if (limit is not None or warm_start) and (graph_multicol.is_multi(vertex_id) or grouping_cols):
-    plpy.error(f"{fn}: iteration_limit and warm_start are supported without grouping_cols and multi-column ids")
+if (limit is not None or warm_start) and graph_multicol.is_multi(vertex_id):
+    plpy.error(f"{fn}: iteration_limit and warm_start are not supported with multi-column vertex ids")
 engine_name = graph.engine_of(plpy, fn, engine)
 if graph_multicol.is_multi(vertex_id):
     plan = plpy.prepare(f"SELECT {schema}.wcc($1, 'id', $2, $3, $4, $5, directed => $6, engine => $7)",
@@ -46,10 +46,11 @@ if graph_multicol.is_multi(vertex_id):
                                                                      engine_name]), component=True)
 gcols = graph_groups.columns(plpy, fn, edge_table, grouping_cols)
 if gcols:
-    plan = plpy.prepare(f"SELECT {schema}.wcc($1, $2, $3, $4, $5, directed => $6, engine => $7)",
-                        ["text", "text", "text", "text", "text", "bool", "text"])
+    plan = plpy.prepare(f"SELECT {schema}.wcc($1, $2, $3, $4, $5, NULL, $6, $7, $8, $9)",
+                        ["text", "text", "text", "text", "text", "int4", "bool", "bool", "text"])
     return graph_groups.run(plpy, schema, fn, edge_table, gcols, out_table, lambda e, o: plpy.execute(
-        plan, [None, vertex_id, e, edge_args, o, directed, engine_name]))
+        plan, [None, vertex_id, e, edge_args, o, iteration_limit, warm_start, directed, engine_name]),
+        extra=("_message",), warm=bool(warm_start))
 label0 = sched0 = None
 if warm_start:
     out, summary, message, prep, id_name, label0, sched0 = wcc_warm.resume(

@@ -128,3 +128,17 @@ def test_wcc_iteration_limit_and_warm_start(conn):
     assert column(conn, "ws_out", "id", "component_id") == expected
     with pytest.raises(psycopg.Error, match="is missing"):
         conn.execute("SELECT indb_ml.wcc(NULL, 'id', %s, 'src=src, dest=dst', 'ws_out', NULL, 1, true)", [table])
+
+
+def test_wcc_grouped_warm_start(conn):
+    graphs = _grouped_graph(conn)
+    conn.execute("DROP TABLE IF EXISTS wgw, wgw_summary, wgw_message")
+    conn.execute("SELECT indb_ml.wcc('wg_v', 'vid', 'wg_e', 'src=a, dest=b', 'wgw', 'grp', 1)")
+    assert conn.execute("SELECT count(*) FROM wgw_summary WHERE nodes_to_update > 0").fetchone()[0] == 2
+    for _ in range(100):
+        conn.execute("SELECT indb_ml.wcc('wg_v', 'vid', 'wg_e', 'src=a, dest=b', 'wgw', 'grp', 1, true)")
+        if conn.execute("SELECT max(nodes_to_update) FROM wgw_summary").fetchone()[0] == 0:
+            break
+    for grp, g in graphs.items():
+        got = dict(conn.execute("SELECT vid, component_id FROM wgw WHERE grp = %s", [grp]).fetchall())
+        assert got == {v: min(c) for c in nx.connected_components(g) for v in c}

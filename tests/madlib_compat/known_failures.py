@@ -5,8 +5,6 @@ the suite until it is taken off this list (and the docs)."""
 _KERNEL = "kernel_func gaussian/poly (random feature maps) is not implemented: only the linear kernel"
 _ONE_CLASS = "svm_one_class is not implemented"
 _GRIDS = "parameter grids with n_folds (MADlib's cross-validation) are refused"
-_WARM = ("wcc iteration_limit / warm_start (MADlib's resumable runs) with grouping_cols are refused; "
-         "without grouping they are supported")
 _VACUOUS = ("MADlib's assert selects no rows in MADlib too, so it is vacuous there; this runner counts an assert "
             "over no rows as failing")
 
@@ -29,7 +27,6 @@ KNOWN = {
                      "personalization vertex reaches: 0 here, as networkx's personalized PageRank; MADlib's "
                      "grouped code gives a vertex without in-edges the uniform jump (1-d)/N even when "
                      "personalized, so they score above zero there",
-    **{("wcc", i): _WARM for i in (24, 25)},
     ("sssp", 3): _VACUOUS + " (weight = 'Infinity' for an unreachable vertex: MADlib, like us, writes "
                  "only the reached vertices)",
     ("bfs", 2): _VACUOUS + " (parent of vertex 10 at dist 2 from 8, undirected: 10 is at dist 1)",
