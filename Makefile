@@ -25,4 +25,4 @@ extension-files: setup
 	$(VENV)/bin/indb-ml extension-files --out dist/extension
 
 bench: setup
-	$(PY) bench/linregr.py
+	$(PY) bench/all.py

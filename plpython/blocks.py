@@ -58,3 +58,23 @@ def to_bytes(array):
 def from_bytes(raw):
     """A state read back as a writable float64 array."""
     return np.frombuffer(raw, dtype="<f8").copy()
+
+
+def clean(x_raw, y_raw, n):
+    """Drop the rows of a block whose features or label are NaN or +-Infinity.
+
+    -> (x bytes, y bytes, rows kept, rows dropped), or None when every row is finite (the
+    caller keeps the block it has: nothing is copied back)."""
+    if x_raw is None or not n:
+        return None
+    X = matrix(x_raw, n)
+    good = np.isfinite(X).all(axis=1)
+    if y_raw is not None:
+        good &= np.isfinite(vector(y_raw))
+    kept = int(good.sum())
+    if kept == n:
+        return None
+    if not kept:
+        return None, None, 0, n
+    y_out = None if y_raw is None else to_bytes(vector(y_raw)[good])
+    return to_bytes(X[good]), y_out, kept, n - kept

@@ -2,9 +2,9 @@
 
 The source is packed once (the trainer's own ``prepare.ensure``); folds are ids on the packed
 blocks (of 1000 rows, fewer for small sources so that every fold gets at least 4 blocks): blocks
-are ordered by a hash of (seed, block number) and dealt round-robin, so the folds depend on the
-seed and the table's row order only
-into k folds (``<out>_folds``: part, block, fold). A block is a run of consecutive rows in the
+are ordered by a hash of (seed, block number) and dealt round-robin into k folds
+(``<out>_folds``: part, block, fold), so the folds depend on the seed and the table's row order
+only. A block is a run of consecutive rows in the
 table's physical order: a table sorted by the label gives folds of one class (``train_test_split``
 writes its outputs in hash order; otherwise shuffle first, e.g. CREATE TABLE ... ORDER BY random()). For fold f the trainer runs unchanged, but while
 cross_validate is running ``prepare.ensure`` hands it a view of the packed table without fold f's

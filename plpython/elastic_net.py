@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from . import glm_driver, optimizers, registry
+from . import madlib_cv, elastic_net_cv, glm_driver, optimizers, registry
 
 
 def _standardizer(st, d):
@@ -58,49 +58,18 @@ def _all_columns(plpy, fname, source_table, dependent, grouping_col, excluded):
     return "ARRAY[" + ", ".join(plpy.quote_ident(c) for c in names) + "]"
 
 
-def train(plpy, schema, source_table, out_table, dependent, independent, family, alpha, lam, standardize,
-          grouping_col, optimizer, optimizer_params, excluded, max_iter, tolerance):
-    t0 = time.perf_counter()
-    fname = "elastic_net_train"
-    family = (family or "gaussian").strip().lower()
-    if family not in ("gaussian", "binomial"):
-        plpy.error(f"{fname}: regress_family {family!r} is not one of gaussian, binomial")
-    if alpha is None or not 0 <= alpha <= 1:
-        plpy.error(f"{fname}: alpha must be in [0, 1], got {alpha}")
-    if lam is None or not lam >= 0:
-        plpy.error(f"{fname}: lambda_value must be >= 0, got {lam}")
-    if optimizer is not None and optimizer.strip().lower() not in ("cd", "fista", "igd"):
-        plpy.error(f"{fname}: optimizer {optimizer!r} is not one of cd, fista, igd")
-    if independent is not None and independent.strip() == "*":
-        independent = _all_columns(plpy, fname, source_table, dependent, grouping_col, excluded)
-    elif excluded and excluded.strip():
-        plpy.error(f"{fname}: excluded applies to col_ind_var '*' only; list the features in col_ind_var instead")
-    if optimizer_params is not None and str(optimizer_params).strip().strip("{}").strip():
-        keys = [p.split("=", 1)[0].strip() for p in str(optimizer_params).strip().strip("{}").split(",")
-                if p.strip()]
-        tuning = [k for k in keys if k.lower() in _STEP_TUNING]
-        other = [k for k in keys if k.lower() not in _STEP_TUNING]
-        if other:
-            plpy.error(f"{fname}: optimizer_params ({', '.join(other)}) are not implemented (cross-validation with "
-                       f"n_folds / validation_result, lambda/alpha grids); pass NULL or only step-size settings")
-        plpy.notice(f"{fname}: optimizer_params {', '.join(tuning)} tune MADlib's fista/igd steps; they do not "
-                    f"change the minimiser, which is computed here by coordinate descent / proximal Newton")
-    if optimizer is not None and optimizer.strip().lower() != "cd":
-        plpy.notice(f"{fname}: optimizer {optimizer.strip().lower()} solves the same convex problem here by "
-                    f"coordinate descent (gaussian) or proximal Newton (binomial); the minimiser is the same")
-    glm_driver.check_common(plpy, fname, max_iter, tolerance)
-    out, summary, prep, groups, model_id = glm_driver.setup(
-        plpy, schema, fname, "elastic_net", source_table, out_table, dependent, independent, grouping_col,
-        {"family": family, "alpha": alpha, "lambda": lam, "standardize": bool(standardize), "max_iter": max_iter,
-         "tolerance": tolerance, "kind": "classification" if family == "binomial" else "regression"})
+def _fit(plpy, schema, fname, prep, groups, model_id, family, alpha, lam, standardize, max_iter, tolerance,
+         dependent, grouping_col, quiet=False):
+    """One elastic net fit over the packed data -> (driver, {group key: (group, fitting-space coefficients)})."""
     d = prep["n_features"]
     pb = glm_driver.Problem(fname, "gaussian" if family == "gaussian" else "logistic", d, add_intercept=True,
                             optimizer="newton", max_iter=max_iter, tolerance=tolerance)
-    drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
+    drv = (madlib_cv.QuietDriver if quiet else glm_driver.Driver)(plpy, schema, prep, pb, model_id, groups)
     if family == "binomial":
         drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent,
                                                    "the binomial family needs boolean or 0/1 labels")
-        glm_driver.check_two_classes(plpy, fname, prep, dependent, grouping_col)
+        if not quiet:
+            glm_driver.check_two_classes(plpy, fname, prep, dependent, grouping_col)
     l1, l2 = lam * alpha, lam * (1.0 - alpha)
     pen = np.ones(d + 1, dtype=bool)
     pen[d] = False
@@ -171,6 +140,58 @@ def train(plpy, schema, source_table, out_table, dependent, independent, family,
                 prev[key], base[key], direction[key], step[key] = obj, wt[key].copy(), new - wt[key], 1.0
                 wt[key] = new
                 results[key] = (g, wt[key])
+    return drv, results
+
+
+def train(plpy, schema, source_table, out_table, dependent, independent, family, alpha, lam, standardize,
+          grouping_col, optimizer, optimizer_params, excluded, max_iter, tolerance):
+    t0 = time.perf_counter()
+    fname = "elastic_net_train"
+    family = (family or "gaussian").strip().lower()
+    if family not in ("gaussian", "binomial"):
+        plpy.error(f"{fname}: regress_family {family!r} is not one of gaussian, binomial")
+    if alpha is None or not 0 <= alpha <= 1:
+        plpy.error(f"{fname}: alpha must be in [0, 1], got {alpha}")
+    if lam is None or not lam >= 0:
+        plpy.error(f"{fname}: lambda_value must be >= 0, got {lam}")
+    if optimizer is not None and optimizer.strip().lower() not in ("cd", "fista", "igd"):
+        plpy.error(f"{fname}: optimizer {optimizer!r} is not one of cd, fista, igd")
+    if independent is not None and independent.strip() == "*":
+        independent = _all_columns(plpy, fname, source_table, dependent, grouping_col, excluded)
+    elif excluded and excluded.strip():
+        plpy.error(f"{fname}: excluded applies to col_ind_var '*' only; list the features in col_ind_var instead")
+    cv, optimizer_params = elastic_net_cv.take(plpy, fname, optimizer_params, alpha, lam)
+    if optimizer_params is not None and str(optimizer_params).strip().strip("{}").strip():
+        keys = [p.split("=", 1)[0].strip() for p in str(optimizer_params).strip().strip("{}").split(",")
+                if p.strip()]
+        tuning = [k for k in keys if k.lower() in _STEP_TUNING]
+        other = [k for k in keys if k.lower() not in _STEP_TUNING]
+        if other:
+            plpy.error(f"{fname}: optimizer_params ({', '.join(other)}) are not implemented; known: n_folds, "
+                       f"validation_result, lambda_value, alpha, n_lambdas and MADlib's step-size settings")
+        plpy.notice(f"{fname}: optimizer_params {', '.join(tuning)} tune MADlib's fista/igd steps; they do not "
+                    f"change the minimiser, which is computed here by coordinate descent / proximal Newton")
+    if cv["grids"] and grouping_col is not None and str(grouping_col).strip():
+        plpy.error(f"{fname}: cross-validation (n_folds > 1) with grouping_col is not supported (as in MADlib)")
+    if optimizer is not None and optimizer.strip().lower() != "cd":
+        plpy.notice(f"{fname}: optimizer {optimizer.strip().lower()} solves the same convex problem here by "
+                    f"coordinate descent (gaussian) or proximal Newton (binomial); the minimiser is the same")
+    glm_driver.check_common(plpy, fname, max_iter, tolerance)
+    out, summary, prep, groups, model_id = glm_driver.setup(
+        plpy, schema, fname, "elastic_net", source_table, out_table, dependent, independent, grouping_col,
+        {"family": family, "alpha": alpha, "lambda": lam, "standardize": bool(standardize), "max_iter": max_iter,
+         "tolerance": tolerance, "kind": "classification" if family == "binomial" else "regression"})
+    if cv["grids"]:
+        best, rows = elastic_net_cv.validate(
+            plpy, schema, fname, prep, family, cv,
+            lambda pr, g, a, lm: _fit(plpy, schema, fname, pr, g, model_id, family, a, lm, standardize, max_iter,
+                                      tolerance, dependent, None, quiet=True))
+        alpha, lam = best["alpha"], best["lambda_value"]
+        if cv["validation_result"]:
+            madlib_cv.write_result(plpy, cv["validation_result"], rows)
+    d = prep["n_features"]
+    drv, results = _fit(plpy, schema, fname, prep, groups, model_id, family, alpha, lam, standardize, max_iter,
+                        tolerance, dependent, grouping_col)
     names = prep["feature_names"]
     out_rows = {}
     for key, (g, _) in results.items():

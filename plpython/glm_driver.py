@@ -1,8 +1,9 @@
 """The iteration driver shared by every GLM-family model (takes ``plpy``; runs in the caller's backend).
 
 One loop for all models and optimizers: per round it runs the ``glm_pass``
-aggregate over the prepared blocks, grouped by the source partition and the
-grouping columns (each active group gets its own model as a constant task),
+aggregate over the prepared blocks through ``passes.run`` (per grouping-column
+group, each active group with its own model as a constant task, and per
+partition of a partitioned source),
 adds the partition states up, lets each group's optimizer take its step,
 writes the iteration to the registry's history (loss, gradient norm, step
 size, rows, elapsed ms), emits a NOTICE, and stops a group when it converges
@@ -27,7 +28,7 @@ import time
 
 import numpy as np
 
-from . import optimizers, registry
+from . import optimizers, passes, registry
 
 
 class Problem:
@@ -86,63 +87,16 @@ class Group:
 
 
 def group_key_sql(prep, alias=""):
-    if not prep["group_sql"]:
-        return "''::text"
-    cols = ", ".join(alias + g for g in prep["group_sql"])
-    return f"ROW({cols})::text"
-
-
-def _bytea(raw):
-    return f"decode('{bytes(raw).hex()}', 'hex')"
+    return passes.group_key_sql(prep, alias)
 
 
 def run_pass(plpy, schema, prep, tasks, ordered=False):
-    """One aggregate pass: tasks {group key: task bytes} -> ({key: [partition states]}, elapsed ms).
-
-    ``ordered`` (SGD): blocks reach the transition in the shuffle order recorded at prepare time
-    (shuffle_key) within each partition, so an epoch is reproducible."""
-    t0 = time.perf_counter()
-    if ordered:
-        key = group_key_sql(prep, "p.")
-        if prep["group_sql"]:
-            values = ", ".join(f"({plpy.quote_literal(k)}, {_bytea(t)})" for k, t in tasks.items())
-            src = (f"(SELECT {key} AS gkey, p.part, p.x, p.y, p.n, p.shuffle_key, m.task FROM {prep['table']} AS p "
-                   f"JOIN (VALUES {values}) AS m(gkey, task) ON m.gkey = {key} WHERE p.n > 0 "
-                   f"ORDER BY 1, 2, p.shuffle_key) AS s")
-        else:
-            (task,) = tasks.values()
-            src = (f"(SELECT ''::text AS gkey, p.part, p.x, p.y, p.n, p.shuffle_key, {_bytea(task)} AS task "
-                   f"FROM {prep['table']} AS p WHERE p.n > 0 ORDER BY 2, p.shuffle_key) AS s")
-        query = (f"SELECT gkey, part, {schema}.glm_pass(x, y, n, shuffle_key, task) AS st FROM {src} "
-                 f"GROUP BY gkey, part")
-    elif not prep["group_sql"]:
-        (task,) = tasks.values()
-        query = (f"SELECT ''::text AS gkey, part, {schema}.glm_pass(x, y, n, shuffle_key, {_bytea(task)}) AS st "
-                 f"FROM {prep['table']} WHERE n > 0 GROUP BY part")
-    else:
-        values = ", ".join(f"({plpy.quote_literal(k)}, {_bytea(t)})" for k, t in tasks.items())
-        key = group_key_sql(prep, "p.")
-        query = (f"SELECT {key} AS gkey, p.part, {schema}.glm_pass(p.x, p.y, p.n, p.shuffle_key, m.task) AS st "
-                 f"FROM {prep['table']} AS p JOIN (VALUES {values}) AS m(gkey, task) ON m.gkey = {key} "
-                 f"WHERE p.n > 0 GROUP BY 1, 2")
-    out = {}
-    for row in plpy.execute(query):
-        out.setdefault(row["gkey"], []).append(row["st"])
-    return out, (time.perf_counter() - t0) * 1000.0
-
-
-def pass_sql_for_explain(schema, prep, task):
-    """The (ungrouped) pass query, for EXPLAIN in tests and docs."""
-    return (f"SELECT part, {schema}.glm_pass(x, y, n, shuffle_key, {_bytea(task)}) AS st "
-            f"FROM {prep['table']} WHERE n > 0 GROUP BY part")
+    """One glm_pass: tasks {group key: task bytes} -> ({key: [partition states]}, elapsed ms)."""
+    return passes.run(plpy, prep, f"{schema}.glm_pass(p.x, p.y, p.n, p.shuffle_key, {{task}})", tasks, ordered)
 
 
 def group_rows(plpy, prep):
-    """[(key, rows, skipped)] of every group in the prepared table (all-skipped groups included)."""
-    key = group_key_sql(prep)
-    return [(r["gkey"], int(r["n"]), int(r["skipped"])) for r in plpy.execute(
-        f"SELECT {key} AS gkey, coalesce(sum(n), 0)::bigint AS n, coalesce(sum(n_skipped), 0)::bigint AS skipped "
-        f"FROM {prep['table']} GROUP BY 1 ORDER BY 1")]
+    return passes.group_rows(plpy, prep)
 
 
 def label_values_found(plpy, source_sql, label_sql, limit=10):
@@ -514,6 +468,10 @@ class Driver:
                 v_new = st["vsum"] / n
                 w_new = (s["T"] @ v_new.reshape(pb.dd, -1)).ravel()
                 mask = s["mask"]
+                if pb.l1 > 0:   # L1 (svm norm=L1): one proximal step per epoch, the clipping of its n/batch steps
+                    thr = lr * pb.l1 * max(n / pb.batch_size, 1.0) * mask
+                    w_new = np.sign(w_new) * np.maximum(np.abs(w_new) - thr, 0.0)
+                    v_new = np.linalg.solve(s["T"], w_new.reshape(pb.dd, -1)).ravel()
                 loss = st["loss"] / n + self.penalty_at(key, w_new, mask)   # running loss seen during the epoch
                 step_norm = float(np.linalg.norm(v_new - s["v"]))
                 s["v"] = v_new

@@ -22,5 +22,5 @@ def owned_by_me_sql(schema, name_expr):
     """SQL condition: the table named by ``name_expr`` is in the data schema and owned by the current role."""
     return (f"EXISTS (SELECT 1 FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace ns "
             f"ON ns.oid = c.relnamespace WHERE ns.nspname = '{data_schema(schema)}' AND c.relname = {name_expr} "
-            f"AND c.relkind = 'r' AND c.relowner = (SELECT r.oid FROM pg_catalog.pg_roles r "
+            f"AND c.relkind IN ('r', 'p') AND c.relowner = (SELECT r.oid FROM pg_catalog.pg_roles r "
             f"WHERE r.rolname = current_user))")

@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from . import identifiers, pca, prepare, registry
+from . import blocks, identifiers, passes, pca, prepare, registry
 
 
 def _data_features(plpy, columns, row_id, group_names, fname):
@@ -78,12 +78,12 @@ def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols
     params = {"k": k, "center": center, "use_correlation": scale, "grouping_cols": grouping_cols}
     model_id = registry.start(plpy, schema, out["sql"], "pca", prep["source"]["sql"], out["sql"], None, features,
                               grouping_cols, prep["feature_names"], params, prep["prepared_id"])
-    g_sel = "".join(f"{g}, " for g in prep["group_sql"])
-    group_by = "GROUP BY " + ", ".join(prep["group_sql"]) if prep["group_sql"] else ""
-    t1 = time.perf_counter()
-    rows = plpy.execute(f"SELECT {g_sel}{schema}.pca_cov_agg(x, n) AS s, sum(n)::bigint AS n "
-                        f"FROM {prep['table']} WHERE n > 0 {group_by}")
-    pass_ms = (time.perf_counter() - t1) * 1000.0
+    states, pass_ms = passes.run(plpy, prep, f"{schema}.pca_cov_agg(p.x, p.n)")
+    values = passes.group_values(plpy, prep)
+    rows = []
+    for key in sorted(states):
+        s = blocks.from_bytes(passes.combine(states[key], pca.merge))
+        rows.append(dict(values[key], s=s, n=int(s[1])))
     gdefs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in prep["groups"])
     plpy.execute(f"CREATE TABLE {out['sql']} ({gdefs}row_id integer NOT NULL, principal_components float8[] NOT NULL, "
                  f"std_dev float8 NOT NULL, proportion float8 NOT NULL)")

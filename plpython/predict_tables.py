@@ -1,43 +1,12 @@
-"""MADlib's table forms of prediction: svm_predict / elastic_net_predict(model_table, new_data_table,
-id_col_name, output_table).
+"""MADlib's table forms of prediction: elastic_net_predict(model_table, new_data_table, id_col_name,
+output_table), and the helpers svm_predict (plpython/svm_predict.py) shares.
 
-The output holds the id column, the grouping columns of a grouped model, ``prediction`` (svm: the
-label in the type of the training label, plus ``decision_function`` = coef·x; elastic net: the
+The output holds the id column, the grouping columns of a grouped model, ``prediction`` (the
 mean, or the class for the binomial family). The feature expression is the model's
 independent_varname, admitted by the same whitelist as at training and checked by a prepared
 SELECT over the new table; rows of groups the model lacks get no prediction.
 """
-from . import expressions, identifiers, prepare
-
-
-def svm_table(plpy, schema, model_table, new_table, id_col, out_table):
-    fname = "svm_predict"
-    model, summ = _model(plpy, model_table)
-    info = plpy.execute(f"SELECT method, source_table, dependent_varname, independent_varname, grouping_col, "
-                        f"dep_var_mapping FROM {summ['sql']}")[0]
-    src = identifiers.resolve_table(plpy, new_table, "new_data_table")
-    cols = identifiers.table_columns(plpy, src["oid"])
-    rid = identifiers.resolve_one_column(plpy, cols, id_col, new_table, "id_col_name", f"{fname}: ")
-    x_sql, _, _ = prepare._feature_sql(plpy, info["independent_varname"], cols, new_table)
-    # the training label's type, so that prediction compares with the label column
-    train_src = identifiers.resolve_table(plpy, info["source_table"], "the model's source table")
-    _, typ, _ = expressions.value_expression(plpy, info["dependent_varname"],
-                                             identifiers.table_columns(plpy, train_src["oid"]),
-                                             info["source_table"], "dependent_varname")
-    label_type = expressions.render_expression(plpy, [("op", "::"), ("word", typ)], {}, new_table, fname)
-    regression = info["method"] == "SVR"
-    out = identifiers.resolve_output_table(plpy, out_table, "output_table")
-    match, g_out = _groups(plpy, fname, info["grouping_col"], cols, new_table)
-    plpy.execute(f"""
-        CREATE TABLE {out['sql']} AS
-        SELECT s.{plpy.quote_ident(rid)}, {g_out}
-               {"d.v" if regression else f"(CASE WHEN d.v > 0 THEN m.dep_var_mapping[2] ELSE m.dep_var_mapping[1] END){label_type}"} AS prediction,
-               d.v AS decision_function
-        FROM (SELECT *, {x_sql} AS indb_ml_features FROM {src['sql']}) AS s
-        JOIN {model['sql']} AS m ON {match or 'true'}
-        CROSS JOIN LATERAL (SELECT {schema}.linregr_predict(m.coef, s.indb_ml_features) AS v) AS d""")
-    n = plpy.execute(f"SELECT count(*) AS n FROM {out['sql']}")[0]["n"]
-    return f"{fname}: {out['sql']} with {n} predictions"
+from . import identifiers, prepare
 
 
 def _model(plpy, model_table):

@@ -13,13 +13,9 @@ per block.
 """
 import time
 
-from . import encoding, expressions, fingerprint, identifiers, packed_store, progress
+from . import encoding, expressions, fingerprint, identifiers, packed_store, packing, progress
 
 DEFAULT_BLOCK_SIZE = 1000
-# packed bytes per parallel worker: below this, starting a worker (and importing
-# numpy in it, ~100 ms) costs more than it saves
-BYTES_PER_WORKER = 48 << 20
-_INVALID_FLOATS = "'{NaN,Infinity,-Infinity}'::float8[]"
 
 
 def _feature_sql(plpy, spec, columns, table, recorded=None):
@@ -172,37 +168,9 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     table_name = packed_store.new_name("_prep")
     table_sql = f"{packed_store.data_schema(schema)}.{table_name}"
     seed = float(plpy.execute("SELECT random() AS r")[0]["r"])
-    group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
-    plpy.execute(
-        f"CREATE TABLE {table_sql} ({group_defs}part oid NOT NULL, block integer NOT NULL, "
-        f"shuffle_key bigint NOT NULL, n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea)")
-    plpy.execute(f"ALTER TABLE {table_sql} ALTER COLUMN x SET STORAGE EXTERNAL, ALTER COLUMN y SET STORAGE EXTERNAL")
-
-    g_sel = "".join(f"{plpy.quote_ident(g)}, " for g in group_names)
-    partitioned = source["relkind"] == "p"
-    window_keys = [plpy.quote_ident(g) for g in group_names] + (["part"] if partitioned else [])
-    window = f"PARTITION BY {', '.join(window_keys)}" if window_keys else ""
-    ok = (f"coalesce(xa IS NOT NULL AND cardinality(xa) > 0 AND array_position(xa, NULL) IS NULL "
-          f"AND NOT (xa && {_INVALID_FLOATS})")
-    if y_sql:
-        ok += f" AND ya IS NOT NULL AND NOT (ARRAY[ya] && {_INVALID_FLOATS})"
-    ok += ", false)"
-    y_pack = f"{schema}.f8_pack(array_send(array_agg(ya) FILTER (WHERE ok)))" if y_sql else "NULL::bytea"
-    y_inner = f"{y_sql} AS ya" if y_sql else "NULL::float8 AS ya"
-    query = f"""
-        INSERT INTO {table_sql}
-        SELECT {g_sel}part, block, hashint8extended(block, {int(seed * 2**31)}), count(*) FILTER (WHERE ok),
-               count(*) FILTER (WHERE NOT ok),
-               {schema}.f8_pack(array_send(array_agg(xa) FILTER (WHERE ok))),
-               {y_pack}
-        FROM (
-            SELECT {g_sel}part, xa, ya, {ok} AS ok,
-                   ((row_number() OVER ({window})) - 1) / {int(block_size)} AS block
-            FROM (SELECT {g_sel}{'0::oid' if source['relkind'] == 'v' else 'tableoid'} AS part, {x_sql} AS xa, {y_inner} FROM {source['sql']}) AS src
-        ) AS rows
-        GROUP BY {g_sel}part, block"""
+    packing.create(plpy, table_sql, groups, source)
     try:
-        plpy.execute(query)
+        packing.fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed)
     except plpy.SPIError as exc:
         message = str(exc)
         if "multidimensional arrays" in message:
@@ -221,9 +189,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
                    f"in {source_name}: {stats['dmin']} and {stats['dmax']} features")
     d = stats["dmin"] or (width or 0)
-    workers = int(stats["bytes"] // BYTES_PER_WORKER)
-    if workers > 0:
-        plpy.execute(f"ALTER TABLE {table_sql} SET (parallel_workers = {min(workers, 8)})")
+    packing.set_workers(plpy, table_sql)
     plpy.execute(f"ANALYZE {table_sql}")
     row = plpy.execute(plpy.prepare(
         f"INSERT INTO {schema}.prepared_data (prepared_id, source_oid, source_table, x_expr, y_expr, grouping_cols, "

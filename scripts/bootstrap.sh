@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Set up everything `make demo` and `make test` need, on a fresh Debian machine or an old one:
-#   - PostgreSQL server binaries (>= 14), PL/Python for them, numpy for the server's Python
+#   - PostgreSQL server binaries (>= 14), PL/Python for them, numpy for the server's Python and an
+#     optimized BLAS under it (OpenBLAS, serial)
 #     (Debian packages, via apt-get; as root, or through sudo);
 #   - a virtualenv in .venv with this project installed editable, with its test extras.
 # Idempotent: what is already there is left alone.
@@ -38,6 +39,10 @@ fi
 [ -e "/usr/lib/postgresql/$major/lib/plpython3.so" ] || missing+=("postgresql-plpython3-$major")
 command -v psql >/dev/null 2>&1 || missing+=("postgresql-client-$major")
 /usr/bin/python3 -c 'import numpy' >/dev/null 2>&1 || missing+=("python3-numpy")
+# an optimized BLAS for the server's numpy: Debian's default reference BLAS makes the per-block
+# matrix products of training 3-4x slower (kernels are small GEMMs); serial, as PostgreSQL already
+# runs one backend or parallel worker per core
+compgen -G "/usr/lib/*/openblas*/libblas.so.3" >/dev/null || missing+=("libopenblas0-serial")
 command -v make >/dev/null 2>&1 || missing+=("make")
 if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
     missing+=("python3-venv")

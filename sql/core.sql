@@ -23,6 +23,34 @@ $py$;
 COMMENT ON FUNCTION @extschema@.f8_pack(bytea) IS
     'indb_ml: binary float8[] (array_send) -> raw little-endian float64 bytes, the packed-block format';
 
+-- The data part of a float8 array without NULLs, as bytea: raw float64 in the server's byte order,
+-- no per-element conversion (array_send converts every element). f8_raw is the built-in
+-- bytea substring applied to the array's bytes (any varlena is safe to read as bytea);
+-- f8_block skips the array header: 16 bytes + 8 per dimension, padded to 8, minus the
+-- 4-byte length word that bytea does not show.
+CREATE OR REPLACE FUNCTION @extschema@.f8_raw(arr float8[], start integer)
+RETURNS bytea LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE AS 'bytea_substr_no_len';
+COMMENT ON FUNCTION @extschema@.f8_raw(float8[], integer) IS
+    'indb_ml: the bytes of a float8 array from position start (1-based), as bytea; used by f8_block';
+
+CREATE OR REPLACE FUNCTION @extschema@.f8_block(arr float8[])
+RETURNS bytea LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $sql$
+SELECT @extschema@.f8_raw(arr, ((23 + 8 * array_ndims(arr)) / 8) * 8 - 3)
+$sql$;
+COMMENT ON FUNCTION @extschema@.f8_block(float8[]) IS
+    'indb_ml: a float8 array without NULLs -> its values as raw float64 bytes (server byte order), the packed-block format on little-endian servers';
+
+DROP TYPE IF EXISTS @extschema@.f8_block_rows CASCADE;
+CREATE TYPE @extschema@.f8_block_rows AS (x bytea, y bytea, n integer, dropped integer);
+
+CREATE OR REPLACE FUNCTION @extschema@.f8_clean(x bytea, y bytea, n integer)
+RETURNS @extschema@.f8_block_rows LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel blocks
+return blocks.clean(x, y, n)
+$py$;
+COMMENT ON FUNCTION @extschema@.f8_clean(bytea, bytea, integer) IS
+    'indb_ml: a packed block without its rows holding NaN or infinite values, and how many were dropped (NULL when there are none)';
+
 CREATE OR REPLACE FUNCTION @extschema@.f8_unpack(raw bytea)
 RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
 #@kernel blocks

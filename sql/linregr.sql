@@ -68,7 +68,7 @@ CREATE OR REPLACE FUNCTION @extschema@.linregr_train(
     grouping_cols text DEFAULT NULL,
     heteroskedasticity_option boolean DEFAULT false
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel prepare registry identifiers glm_driver
+#@kernel prepare registry identifiers glm_driver passes linregr
 import time
 t0 = time.perf_counter()
 schema = "@extschema@"
@@ -85,18 +85,25 @@ glm_driver.warn_few_rows(plpy, "linregr_train", prep, source_table)
 model_id = registry.start(plpy, schema, out["sql"], "linregr", prep["source"]["sql"], out["sql"],
                           dependent_varname, independent_varname, grouping_cols, prep["feature_names"],
                           {"heteroskedasticity_option": hetero}, prep["prepared_id"])
-g = ", ".join(prep["group_sql"])
-g_sel = g + ", " if g else ""
-group_by = "GROUP BY " + g if g else ""
-t1 = time.perf_counter()
-plpy.execute(f"""
+groups = passes.group_rows(plpy, prep)
+states, pass_ms = passes.run(plpy, prep, f"{schema}.linregr_agg(p.x, p.y, p.n)")
+keys = [k for k, _, _ in groups]
+finals = [passes.combine(states.get(k, []), linregr.merge) for k in keys]
+if prep["group_sql"]:
+    k_sel = "".join(f"k.{c}, " for c in prep["group_sql"])
+    k_join = (f"JOIN (SELECT DISTINCT {', '.join(prep['group_sql'])}, {passes.group_key_sql(prep)} AS gkey "
+              f"FROM {prep['table']}) AS k ON k.gkey = s.gkey ")
+else:
+    k_sel, k_join = "", ""
+plpy.execute(plpy.prepare(f"""
     CREATE TABLE {out['sql']} AS
-    SELECT {g_sel}r.coef, r.r2, r.std_err, r.t_stats, r.p_values, r.condition_no,
-           s.n_rows::bigint AS num_rows_processed, s.n_skipped::bigint AS num_missing_rows_skipped,
-           r.variance_covariance
-    FROM (SELECT {g_sel}{schema}.linregr_agg(x, y, n) AS state, sum(n) AS n_rows, sum(n_skipped) AS n_skipped
-          FROM {prep['table']} {group_by}) AS s
-    CROSS JOIN LATERAL {schema}.linregr_solve(s.state) AS r""")
+    SELECT {k_sel}r.coef, r.r2, r.std_err, r.t_stats, r.p_values, r.condition_no,
+           s.n_rows AS num_rows_processed, s.n_skipped AS num_missing_rows_skipped, r.variance_covariance
+    FROM unnest($1::text[], $2::bytea[], $3::int8[], $4::int8[]) AS s(gkey, state, n_rows, n_skipped)
+    {k_join}CROSS JOIN LATERAL {schema}.linregr_solve({schema}.linregr_final(s.state)) AS r
+    ORDER BY s.gkey""", ["text[]", "bytea[]", "int8[]", "int8[]"]),
+    [keys, finals, [r for _, r, _ in groups], [sk for _, _, sk in groups]])
+t1 = time.perf_counter()
 if hetero:
     # Breusch-Pagan: a second pass over the same blocks with each group's coefficients
     match = " AND ".join(f"p.{c} IS NOT DISTINCT FROM o.{c}" for c in prep["group_sql"]) or "true"
@@ -106,7 +113,7 @@ if hetero:
             SELECT bp[1], bp[2] FROM (
                 SELECT {schema}.linregr_bp_solve({schema}.linregr_bp_agg(p.x, p.y, p.n, o.coef)) AS bp
                 FROM {prep['table']} AS p WHERE {match}) AS t)""")
-pass_ms = (time.perf_counter() - t1) * 1000.0
+pass_ms += (time.perf_counter() - t1) * 1000.0
 registry.progress.report(plpy, "linregr_train", 1, 1, f"linregr_train: statistics pass in {pass_ms:.0f} ms", unit="pass")
 totals = plpy.execute(f"SELECT count(*) AS groups, sum(num_rows_processed)::bigint AS n, "
                       f"sum(num_missing_rows_skipped)::bigint AS skipped, min(r2) AS r2 FROM {out['sql']}")[0]

@@ -49,7 +49,7 @@ def err(conn, query, params=()):
     ("indb_ml.svm_classification('pc', 'pc_o', 'lbl', 'ARRAY[1, a, b]', 'linear', NULL, NULL, "
      "'learning_rate=0.1')", "only apply with optimizer=sgd"),
     ("indb_ml.elastic_net_train('pc', 'pc_o', 'y', 'ARRAY[a, b]', 'gaussian', 0.5, 0.1, true, NULL, 'cd', "
-     "'n_folds=3, validation_result=pc_cv')", "optimizer_params (n_folds, validation_result) are not implemented"),
+     "'n_folds=1, alpha={0.1, 0.5}')", "must be single values when n_folds is 0 or 1"),
     ("indb_ml.glm('pc', 'pc_o', 'y', 'ARRAY[1, a, b]', 'family=gaussian, link=identity', NULL, 'max_iter=0')",
      "max_iter must be >= 1"),
     ("indb_ml.glm('pc', 'pc_o', 'y', 'ARRAY[1, a, b]', 'family=gaussian, link=identity', NULL, 'tolerance=-1')",

@@ -2,9 +2,6 @@
 
 They still run: the test is marked xfail(strict=True), so a case that starts passing fails
 the suite until it is taken off this list (and the docs)."""
-_KERNEL = "kernel_func gaussian/poly (random feature maps) is not implemented: only the linear kernel"
-_ONE_CLASS = "svm_one_class is not implemented"
-_GRIDS = "parameter grids with n_folds (MADlib's cross-validation) are refused"
 _VACUOUS = ("MADlib's assert selects no rows in MADlib too, so it is vacuous there; this runner counts an assert "
             "over no rows as failing")
 
@@ -13,11 +10,6 @@ KNOWN = {
                    "state type, which is not exposed",
     ("linear", 11): "grouping_cols as an expression (data->>'bedroom'): grouping columns must be columns",
     ("elastic_net", 0): "its last call is a one-class binomial model ('var_int < 0' false on every row): refused",
-    ("elastic_net", 1): "cross-validation optimizer_params (n_folds, validation_result, grids) are refused",
-    ("svm", 11): "norm=L1: only L2 regularisation",
-    ("svm", 21): _ONE_CLASS, ("svm", 43): _ONE_CLASS, ("svm", 44): _ONE_CLASS + " (prediction of that model)",
-    **{("svm", i): _KERNEL for i in (25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 53, 54)},
-    **{("svm", i): _GRIDS for i in (47, 48, 49, 50, 51, 52)},
     ("kmeans", 6): "fn_dist dist_norm1: k-means here is Lloyd's algorithm in Euclidean space",
     ("pca", 32): "groups with arrays of different lengths: one feature width per table",
     ("pagerank", 1): "__iterations__ counts rounds of the default dynamic schedule (13 and 16); MADlib's "

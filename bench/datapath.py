@@ -1,0 +1,307 @@
+"""Data path benchmark: packing, passes, first fits and refits, parallel workers (1M and 4M x 20).
+
+    python bench/datapath.py [--dsn DSN] [--rows 1000000] [--big-rows 4000000] [--repeat 3]
+                             [--before DIR]
+
+Every figure is the median of ``--repeat`` runs and is reported as a ratio to a reference measured
+in the same run: a bare scan of the same rows (``SELECT sum(x[2])``, timed again just before each
+figure, since a shared machine's load drifts), or COPY (binary) export + scikit-learn. Rows go to bench/report.py's table. ``--before DIR`` also installs another
+checkout's code (e.g. the main branch before a change) as schema ``indb_before`` on the same
+server and measures every figure with it too, interleaved with this checkout's, against the same
+references; its passes are timed the way its drivers ran them (``GROUP BY part``, default
+settings). Without --dsn a throwaway local cluster is started.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import threading
+import time
+import types
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+D = 20
+GROUP = "data path"
+
+
+def timed(fn, repeat):
+    runs = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    return statistics.median(runs)
+
+
+def kernel(root, name, tag):
+    """Load plpython/<name>.py of a checkout (kernels import siblings relatively)."""
+    pkg_name = f"bench_plk_{tag}"
+    if pkg_name not in sys.modules:
+        pkg = types.ModuleType(pkg_name)
+        pkg.__path__ = [str(root / "plpython")]
+        sys.modules[pkg_name] = pkg
+    spec = importlib.util.spec_from_file_location(f"{pkg_name}.{name}", root / "plpython" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[f"{pkg_name}.{name}"] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def make_table(c, name, n):
+    c.execute(f"DROP TABLE IF EXISTS {name} CASCADE")
+    c.execute("SELECT setseed(0.42)")
+    coefs = ", ".join(f"{(-1) ** j * 0.1 * (j % 5 + 1)}" for j in range(D - 1))
+    c.execute(f"""CREATE TABLE {name} AS
+        SELECT i AS id, array_prepend(1.0::float8, x) AS x,
+               (random() < 1 / (1 + exp(-(0.3 + (SELECT sum(a * b) FROM unnest(x, ARRAY[{coefs}]) t(a, b))))))
+               AS y
+        FROM (SELECT i, ARRAY(SELECT random() * 2 - 1 FROM generate_series(1, {D - 1}) WHERE i > 0)::float8[] AS x
+              FROM generate_series(1, {n}) i) s""")
+    c.execute(f"VACUUM ANALYZE {name}")
+
+
+class PeakRss:
+    """Peak anonymous (private) memory of one backend, sampled from /proc every 20 ms."""
+
+    def __init__(self, pid):
+        self.pid, self.peak, self._stop = pid, 0, threading.Event()
+
+    def _sample(self):
+        try:
+            with open(f"/proc/{self.pid}/status") as f:
+                for line in f:
+                    if line.startswith("RssAnon:"):
+                        self.peak = max(self.peak, int(line.split()[1]) * 1024)
+        except OSError:
+            pass
+
+    def _run(self):
+        while not self._stop.is_set():
+            self._sample()
+            time.sleep(0.02)
+
+    def __enter__(self):
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+
+class Bench:
+    """The figures of one checkout's code, installed as ``schema``."""
+
+    def __init__(self, c, root, schema, repeat, legacy_pass, label):
+        self.c, self.root, self.s, self.repeat, self.legacy, self.label = c, root, schema, repeat, legacy_pass, label
+        self.opt = kernel(root, "optimizers", schema)
+        self.data_schema = f"{schema}_data" if c.execute(
+            "SELECT to_regnamespace(%s) IS NOT NULL", [f"{schema}_data"]).fetchone()[0] else schema
+
+    def q(self, sql, params=None):
+        cur = self.c.execute(sql, params)
+        return cur.fetchall() if cur.description else None
+
+    def scan(self, table):
+        return timed(lambda: self.q(f"SELECT sum(x[2]) FROM {table}"), self.repeat)
+
+    def prepare(self, table):
+        self.q(f"SELECT {self.s}.drop_prepared(%s)", [table])
+        self.q(f"SELECT {self.s}.prepare(%s, 'y', 'x')", [table])
+
+    def packed(self, table):
+        return self.q(f"SELECT table_name FROM {self.s}.prepared_data WHERE source_table = %s AND y_expr <> '' "
+                      "ORDER BY prepared_id DESC LIMIT 1", [f"public.{table}"])[0][0]
+
+    def pass_sql(self, packed, mode):
+        task = bytes(self.opt.make_task("logistic", mode, D, 1, [0.01] * D))
+        table = f'{self.data_schema}."{packed}"'
+        if self.legacy:
+            return (f"SELECT part, {self.s}.glm_pass(x, y, n, shuffle_key, %s) FROM {table} WHERE n > 0 "
+                    f"GROUP BY part"), [task], []
+        return (f"SELECT {self.s}.glm_pass(p.x, p.y, p.n, p.shuffle_key, %s) FROM {table} AS p WHERE p.n > 0",
+                [task], ["SET jit = off", "SET parallel_leader_participation = off"])
+
+    def time_pass(self, packed, mode, workers=None):
+        sql, params, settings = self.pass_sql(packed, mode)
+        for s in settings + ([f"SET max_parallel_workers_per_gather = {workers}"] if workers is not None else []):
+            self.q(s)
+        try:
+            self.q(sql, params)   # warm: numpy imported, blocks cached, as in a training loop
+            return timed(lambda: self.q(sql, params), self.repeat)
+        finally:
+            self.q("RESET ALL")
+
+    def explain_workers(self, packed, mode):
+        """EXPLAIN ANALYZE of the pass: (workers launched, rows each worker processed)."""
+        sql, params, settings = self.pass_sql(packed, mode)
+        for s in settings:
+            self.q(s)
+        try:
+            plan = [r[0] for r in self.q("EXPLAIN (ANALYZE, VERBOSE, COSTS OFF) " + sql, params)]
+        finally:
+            self.q("RESET ALL")
+        launched = next((int(line.split(":")[1]) for line in plan if "Workers Launched" in line), 0)
+        per_worker = []
+        for i, line in enumerate(plan):
+            if "Seq Scan on" in line:
+                for follow in plan[i + 1:]:
+                    if "->" in follow:
+                        break
+                    if follow.strip().startswith("Worker ") and "rows=" in follow:
+                        per_worker.append(int(follow.split("rows=")[1].split()[0]))
+        return launched, per_worker, plan
+
+    def train(self, sql, params, first, table, out):
+        def run():
+            if first:
+                self.q(f"SELECT {self.s}.drop_prepared(%s)", [table])
+            self.q(f"DROP TABLE IF EXISTS {out}, {out}_summary, {out}_mean")
+            self.q(sql.format(s=self.s), params)
+        return timed(run, self.repeat)
+
+
+def export_and_sklearn(c, table):
+    """COPY (binary) export into numpy, then scikit-learn's logistic regression."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    t0 = time.perf_counter()
+    xs, ys = [], []
+    with c.cursor().copy(f"COPY (SELECT x, y FROM {table}) TO STDOUT (FORMAT binary)") as cp:
+        cp.set_types(["float8[]", "bool"])
+        for x, y in cp.rows():
+            xs.append(x)
+            ys.append(y)
+    X, y = np.array(xs), np.array(ys, dtype=float)
+    export = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    LogisticRegression(C=np.inf, fit_intercept=False, tol=1e-4, max_iter=200).fit(X, y)
+    return export, time.perf_counter() - t0
+
+
+def run(dsn, rows, big_rows, repeat, benches):
+    import psycopg
+
+    from report import add, print_table
+
+    c = benches[0].c
+    small, big = "bench_dp_1m", "bench_dp_4m"
+    label = f"{rows // 1_000_000}M" if rows >= 1_000_000 else f"{rows // 1000}k"
+    big_label = f"{big_rows // 1_000_000}M" if big_rows >= 1_000_000 else f"{big_rows // 1000}k"
+    make_table(c, small, rows)
+    scan = benches[0].scan(small)
+    add(f"bare scan {label} x {D}", scan, 1.0, "scans", "reference", None, GROUP)
+    exp_s, skl_s = export_and_sklearn(c, small)
+    add("COPY (binary) export to numpy", exp_s, exp_s / scan, "scans", "reference", None, GROUP)
+    add("scikit-learn logistic (lbfgs) on the export", skl_s, skl_s / scan, "scans", "reference", None, GROUP)
+    ref = exp_s + skl_s
+
+    def each(figure, measure, target=None, test=None, unit="scans", base=None, note=None):
+        """Measure one figure with every checkout, one after the other. Unless another base is
+        given, the ratio is to a bare scan timed just before (the machine's load drifts)."""
+        for b in benches:
+            here = base if base is not None else benches[0].scan(small)
+            secs = measure(b)
+            ratio = secs / here
+            add(figure, secs, ratio, unit, target or "", None if test is None else test(ratio), b.label,
+                note(b) if note else "")
+
+    each(f"packing (prepare) {label}", lambda b: timed(lambda: b.prepare(small), repeat), "<= 8", lambda r: r <= 8)
+    each("freshness check paid by a refit (prepare, reused)",
+         lambda b: timed(lambda: b.q(f"SELECT {b.s}.prepare(%s, 'y', 'x')", [small]), repeat),
+         "exact and cheap", None, note=lambda b: "fingerprint (i8-security)")
+    each("gradient pass", lambda b: b.time_pass(b.packed(small), "grad"), "<= 1.2", lambda r: r <= 1.2)
+    each("Hessian pass", lambda b: b.time_pass(b.packed(small), "hess"), "<= 2", lambda r: r <= 2)
+    irls = "SELECT {s}.logregr_train(%s, 'bench_dp_m', 'y', 'x', NULL, 20, 'irls', 1e-4)"
+    first = {}
+
+    def irls_first(b):
+        first[b.label] = b.train(irls, [small], True, small, "bench_dp_m")
+        return first[b.label]
+    each("logistic IRLS first fit (packs)", irls_first, "<= 15", lambda r: r <= 15)
+    each("logistic IRLS refit", lambda b: b.train(irls, [small], False, small, "bench_dp_m"), "<= 6",
+         lambda r: r <= 6)
+    each("logistic IRLS first fit / (export + scikit-learn)", lambda b: first[b.label], "< 1", lambda r: r < 1,
+         "x ref", ref)
+    lin = "SELECT {s}.linregr_train(%s, 'bench_dp_m', 'y', 'x')"
+    each("linregr first fit (packs)", lambda b: b.train(lin, [small], True, small, "bench_dp_m"), "<= 10",
+         lambda r: r <= 10)
+    each("linregr refit", lambda b: b.train(lin, [small], False, small, "bench_dp_m"), "<= 3", lambda r: r <= 3)
+    pca = "SELECT {s}.pca_train(%s, 'bench_dp_m', NULL, 5, features => 'x')"
+    each("PCA first fit (packs)", lambda b: b.train(pca, [small], True, small, "bench_dp_m"), "<= 10",
+         lambda r: r <= 10)
+    pack_1m = {}
+    for b in benches:
+        pack_1m[b.label] = timed(lambda: b.prepare(small), repeat)
+    for b in benches:
+        b.q(f"SELECT {b.s}.drop_prepared(%s)", [small])
+
+    make_table(c, big, big_rows)
+    big_scan = benches[0].scan(big)
+    add(f"bare scan {big_label} x {D}", big_scan, big_scan / scan, f"x {label} scan", "reference", None, GROUP)
+    peaks = {}
+
+    def pack_big(b):
+        with psycopg.connect(dsn, autocommit=True) as c2:
+            c2.execute(f"SELECT {b.s}.drop_prepared(%s)", [big])
+            pid = c2.execute("SELECT pg_backend_pid()").fetchone()[0]
+            with PeakRss(pid) as rss:
+                c2.execute(f"SELECT {b.s}.prepare(%s, 'y', 'x')", [big])
+            peaks[b.label] = max(peaks.get(b.label, 0), rss.peak)
+    for b in benches:
+        secs = timed(lambda: pack_big(b), repeat)
+        growth = secs / pack_1m[b.label]
+        add(f"packing (prepare) {big_label}", secs, growth, f"x {label} packing", "<= 4.5 (linear)", growth <= 4.5,
+            b.label, f"peak backend RssAnon {peaks[b.label] / 2**20:.0f} MB")
+    for mode, name in (("grad", "gradient"), ("hess", "Hessian")):
+        for b in benches:
+            packed = b.packed(big)
+            serial = b.time_pass(packed, mode, workers=0)
+            parallel = b.time_pass(packed, mode, workers=2)
+            launched, per_worker, _ = b.explain_workers(packed, mode)
+            add(f"{name} pass {big_label}, 0 workers", serial, serial / big_scan, "scans", "", None, b.label)
+            add(f"{name} pass {big_label}, 2 workers", parallel, serial / parallel, "x faster", ">= 1.6",
+                serial / parallel >= 1.6, b.label, f"workers launched {launched}, blocks per worker {per_worker}")
+    for b in benches:
+        b.q(f"SELECT {b.s}.drop_prepared(%s)", [big])
+    print_table()
+
+
+def install_before(dsn, root):
+    """Install another checkout's code as schema indb_before (in a subprocess: its own indb_ml)."""
+    import subprocess
+    code = ("import sys; sys.path.insert(0, sys.argv[1]); from indb_ml import installer; "
+            "installer.install(sys.argv[2], schema='indb_before', write_extension=False)")
+    subprocess.run([sys.executable, "-c", code, str(root), dsn], check=True)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dsn", help="a database with indb_ml installed (default: a throwaway local cluster)")
+    ap.add_argument("--rows", type=int, default=1_000_000)
+    ap.add_argument("--big-rows", type=int, default=4_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--before", type=Path, help="another checkout to measure side by side (schema indb_before)")
+    args = ap.parse_args()
+    sys.path.insert(0, str(HERE.parent))
+    sys.path.insert(1, str(HERE))
+    import psycopg
+    from common import server
+
+    with server(args.dsn) as dsn:
+        c = psycopg.connect(dsn, autocommit=True)
+        benches = [Bench(c, HERE.parent, "indb_ml", args.repeat, False, GROUP)]
+        if args.before:
+            install_before(dsn, args.before.resolve())
+            benches.append(Bench(c, args.before.resolve(), "indb_before", args.repeat, True,
+                                 f"before ({args.before.name})"))
+        run(dsn, args.rows, args.big_rows, args.repeat, benches)
+
+
+if __name__ == "__main__":
+    main()

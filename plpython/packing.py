@@ -1,0 +1,156 @@
+"""The packing query: rows of a source become blocks of raw float64, at about the cost of a scan.
+
+Driver helper (takes ``plpy``). ``prepare.ensure`` creates the packed table and
+calls ``fill``; this module decides how rows are cut into blocks, per source kind:
+
+* relations with a heap (tables, materialized views, and every heap leaf of a
+  partitioned table) are cut by heap page: block ``b`` is the rows on pages
+  ``[b*P, (b+1)*P)``, read with a TID range scan (one cheap correlated scan per
+  block). Nothing numbers or sorts the rows, memory is one block, and the cost
+  is linear in the table size.
+* views, foreign tables (and foreign leaves of a partitioned table) have no
+  pages: rows are numbered as they stream (``row_number() OVER ()``, no sort)
+  and grouped by ``number / block_size``.
+* with grouping columns, rows are numbered per group (``row_number() OVER
+  (PARTITION BY groups)``, a sort): cutting pages per group would make one tiny
+  block per group and page run when there are many groups.
+
+A partitioned source is packed leaf by leaf, each leaf's blocks tagged with
+the leaf's oid in ``part``, so passes can run per partition.
+
+Blocks are built without ``array_send``: ``array_agg`` builds a float8 array
+(a memcpy per row) and ``f8_block`` (sql/core.sql) returns its data part as
+``bytea`` - the raw float64 values, no per-element conversion. That data is in
+the server's byte order; on a big-endian server the portable (slower)
+``f8_pack(array_send(...))`` is used instead.
+"""
+
+from . import session
+
+# packed bytes per parallel worker: each worker starts a backend and imports numpy (~0.1 s), which
+# pays off only when a pass over its share takes longer than that (see bench/datapath.py)
+BYTES_PER_WORKER = 256 << 20
+MAX_WORKERS = 8
+PAGE_SAMPLE = 64          # pages read to estimate rows per page
+HEAP_KINDS = ("r", "m")
+
+_native = {}
+
+
+def _little_endian(plpy, schema):
+    """Does the server store float8 little-endian (the packed format)? Asked once per backend."""
+    if "le" not in _native:
+        _native["le"] = plpy.execute(
+            f"SELECT {schema}.f8_block(ARRAY[1.0]::float8[]) = '\\x000000000000f03f'::bytea AS le")[0]["le"]
+    return _native["le"]
+
+
+def _block_sql(plpy, schema, expr):
+    if _little_endian(plpy, schema):
+        return f"{schema}.f8_block({expr})"
+    return f"{schema}.f8_pack(array_send({expr}))"
+
+
+def leaves(plpy, source):
+    """[(oid, quoted qualified name, relkind)] of the relations holding the source's rows."""
+    if source["relkind"] != "p":
+        return [(source["oid"], source["sql"], source["relkind"])]
+    return [(r["oid"], r["sql"], r["relkind"]) for r in plpy.execute(plpy.prepare(
+        "SELECT c.oid, c.relkind, quote_ident(n.nspname) || '.' || quote_ident(c.relname) AS sql "
+        "FROM pg_catalog.pg_partition_tree($1) t JOIN pg_catalog.pg_class c ON c.oid = t.relid "
+        "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf ORDER BY c.oid",
+        ["regclass"]), [source["oid"]])]
+
+
+def _pages_per_block(plpy, oid, rel_sql, block_size):
+    """(pages in the relation now, pages per block so a block holds about block_size rows)."""
+    pages = plpy.execute(f"SELECT (pg_catalog.pg_relation_size({int(oid)}::oid::regclass) / "
+                         f"current_setting('block_size')::int)::int8 AS p")[0]["p"]
+    if not pages:
+        return 0, 1
+    sample = min(pages, PAGE_SAMPLE)
+    rows = plpy.execute(f"SELECT count(*) AS n FROM {rel_sql} WHERE ctid < '({sample},0)'::tid")[0]["n"]
+    per_page = max(rows / sample, 1.0)
+    return pages, max(1, int(round(block_size / per_page)))
+
+
+def create(plpy, table_sql, groups, source):
+    """Create the packed table: list-partitioned by ``part`` (one partition per leaf) when the
+    source is partitioned, so a pass can aggregate partition by partition."""
+    group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
+    columns = (f"({group_defs}part oid NOT NULL, block integer NOT NULL, shuffle_key bigint NOT NULL, "
+               f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea)")
+    if source["relkind"] != "p":
+        plpy.execute(f"CREATE TABLE {table_sql} {columns}")
+    else:
+        plpy.execute(f"CREATE TABLE {table_sql} {columns} PARTITION BY LIST (part)")
+        for i, (oid, _, _) in enumerate(leaves(plpy, source)):
+            plpy.execute(f"CREATE TABLE {partition_name(plpy, table_sql, i)} PARTITION OF {table_sql} "
+                         f"FOR VALUES IN ({int(oid)})")
+    # random float64 does not compress: store out of line without trying
+    plpy.execute(f"ALTER TABLE {table_sql} ALTER COLUMN x SET STORAGE EXTERNAL, ALTER COLUMN y SET STORAGE EXTERNAL")
+
+
+def partition_name(plpy, table_sql, i):
+    schema, name = table_sql.split(".", 1)
+    return f"{schema}.{plpy.quote_ident(name.strip(chr(34)) + '_' + str(i))}"
+
+
+def set_workers(plpy, table_sql):
+    """parallel_workers of the packed table (or of each partition) by its packed bytes."""
+    rels = plpy.execute(
+        f"SELECT relid::regclass::text AS rel FROM pg_catalog.pg_partition_tree({plpy.quote_literal(table_sql)}::regclass) "
+        f"WHERE isleaf") or [{"rel": table_sql}]     # a plain table has no partition tree
+    for r in rels:
+        size = plpy.execute(f"SELECT coalesce(sum(length(x)), 0)::int8 AS b FROM {r['rel']}")[0]["b"]
+        workers = min(int(size // BYTES_PER_WORKER), MAX_WORKERS)
+        if workers > 0:
+            plpy.execute(f"ALTER TABLE {r['rel']} SET (parallel_workers = {workers})")
+
+
+def fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed):
+    """Insert the blocks of every leaf of ``source`` into the packed table ``table_sql``."""
+    # JIT would compile this query for ~0.1-0.8 s: the COST of the PL/Python functions makes it look
+    # expensive, while the work is memcpy and numpy
+    with session.settings(plpy, jit="off"):
+        for oid, rel_sql, relkind in leaves(plpy, source):
+            query = _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, group_names,
+                                block_size, seed)
+            if query:
+                plpy.execute(query)
+
+
+def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, group_names, block_size, seed):
+    """The INSERT that packs one leaf (None: nothing to pack)."""
+    g_sel = "".join(f"{plpy.quote_ident(g)}, " for g in group_names)
+    window = ("PARTITION BY " + g_sel.rstrip(", ")) if group_names else ""
+    # NULLs and empty arrays are filtered here (cheap); NaN and infinities per block in numpy (f8_clean)
+    ok = "coalesce(xa IS NOT NULL AND cardinality(xa) > 0 AND array_position(xa, NULL) IS NULL"
+    ok += " AND ya IS NOT NULL, false)" if y_sql else ", false)"
+    x_block = _block_sql(plpy, schema, "array_agg(xa) FILTER (WHERE ok)")
+    y_block = _block_sql(plpy, schema, "array_agg(ya) FILTER (WHERE ok)") if y_sql else "NULL::bytea"
+    y_inner = f"{y_sql} AS ya" if y_sql else "NULL::float8 AS ya"
+    aggregates = (f"count(*) FILTER (WHERE ok)::int AS n, count(*) FILTER (WHERE NOT ok)::int AS skipped, "
+                  f"{x_block} AS x, {y_block} AS y")
+    salt = int(seed * 2 ** 31)
+    # OFFSET 0 keeps the row check from being re-evaluated in every aggregate's FILTER
+    rows = f"SELECT {g_sel}xa, ya, {ok} AS ok FROM (SELECT {g_sel}{x_sql} AS xa, {y_inner} FROM {rel_sql} "
+    s_sel = "".join(f"s.{plpy.quote_ident(g)}, " for g in group_names)
+    head = (f"INSERT INTO {table_sql} SELECT {s_sel}{int(oid)}::oid, {{b}}, hashint8extended({{b}}, {salt}), "
+            f"coalesce(c.n, s.n), s.skipped + coalesce(c.dropped, 0), CASE WHEN c.n IS NULL THEN s.x ELSE c.x END, "
+            f"CASE WHEN c.n IS NULL THEN s.y ELSE c.y END FROM ")
+    tail = f" CROSS JOIN LATERAL {schema}.f8_clean(s.x, s.y, s.n) AS c WHERE s.n + s.skipped > 0"
+    if relkind in HEAP_KINDS and not group_names:
+        pages, per_block = _pages_per_block(plpy, oid, rel_sql, block_size)
+        if not pages:
+            return None
+        # qualified names only: the source's own columns must not shadow the block number
+        b = "_indb_blocks.nr"
+        return (head.format(b=b) + f"generate_series(0::int8, {(pages - 1) // per_block}::int8) AS _indb_blocks(nr) "
+                f"CROSS JOIN LATERAL (SELECT {aggregates} FROM ({rows}AS _indb_rel "
+                f"WHERE _indb_rel.ctid >= ('(' || {b} * {per_block} || ',0)')::tid "
+                f"AND _indb_rel.ctid < ('(' || ({b} + 1) * {per_block} || ',0)')::tid) AS src OFFSET 0) AS r) AS s"
+                + tail)
+    return (head.format(b="s.block") + f"(SELECT {g_sel}block, {aggregates} FROM "
+            f"(SELECT {g_sel}xa, ya, ok, (row_number() OVER ({window}) - 1) / {int(block_size)} AS block "
+            f"FROM ({rows}) AS src OFFSET 0) AS r) AS r2 GROUP BY {g_sel}block) AS s" + tail)
