@@ -5,7 +5,8 @@ DROP TABLE IF EXISTS ex_graph_v, ex_graph_e, ex_graph_seeds,
     ex_graph_pr, ex_graph_pr_summary, ex_graph_prc, ex_graph_prc_summary,
     ex_graph_wcc, ex_graph_wcc_summary, ex_graph_sp, ex_graph_sp_summary,
     ex_graph_bfs, ex_graph_bfs_summary, ex_graph_khop, ex_graph_khop_summary,
-    ex_graph_col, ex_graph_col_summary, ex_graph_lp, ex_graph_lp_summary;
+    ex_graph_col, ex_graph_col_summary, ex_graph_lp, ex_graph_lp_summary,
+    ex_graph_sp_path, ex_graph_cpt, ex_graph_hist, ex_graph_ge, ex_graph_gpr, ex_graph_gpr_summary;
 SELECT indb_ml.graph_drop_prepared('ex_graph_e') WHERE to_regclass('ex_graph_e') IS NOT NULL;
 
 CREATE TABLE ex_graph_v (city text PRIMARY KEY);
@@ -36,17 +37,22 @@ WHERE m.name = 'public.ex_graph_pr' ORDER BY i.iteration;
 SELECT indb_ml.wcc('ex_graph_v', 'city', 'ex_graph_e', 'src=from_city, dest=to_city', 'ex_graph_wcc');
 SELECT * FROM ex_graph_wcc ORDER BY city;
 SELECT * FROM indb_ml.graph_wcc_histogram('ex_graph_wcc');
+-- MADlib's helpers write tables: the largest component, and every component's size
+SELECT indb_ml.graph_wcc_largest_cpt('ex_graph_wcc', 'ex_graph_cpt');
+SELECT indb_ml.graph_wcc_histogram('ex_graph_wcc', 'ex_graph_hist');
+SELECT * FROM ex_graph_hist ORDER BY num_vertices DESC;
 
 -- shortest paths by distance, and one path
 SELECT indb_ml.graph_sssp('ex_graph_v', 'city', 'ex_graph_e', 'src=from_city, dest=to_city, weight=km',
                           'amsterdam'::text, 'ex_graph_sp');
-SELECT * FROM ex_graph_sp ORDER BY distance;
+SELECT * FROM ex_graph_sp ORDER BY km;             -- (city, km, parent): MADlib names it after the weight
 SELECT indb_ml.graph_sssp_path('ex_graph_sp', 'essen'::text) AS amsterdam_to_essen;
+SELECT indb_ml.graph_sssp_get_path('ex_graph_sp', 'essen'::text, 'ex_graph_sp_path');   -- MADlib's form
 
 -- traversals
 SELECT indb_ml.graph_bfs('ex_graph_v', 'city', 'ex_graph_e', 'src=from_city, dest=to_city', 'cologne'::text,
-                         'ex_graph_bfs');
-SELECT * FROM ex_graph_bfs ORDER BY distance, city;
+                         'ex_graph_bfs', directed => true);      -- MADlib's default is undirected
+SELECT * FROM ex_graph_bfs ORDER BY dist, city;
 SELECT indb_ml.graph_khop('ex_graph_v', 'city', 'ex_graph_e', 'src=from_city, dest=to_city', 'essen'::text,
                           'ex_graph_khop', 2);
 SELECT indb_ml.graph_reachable('ex_graph_v', 'city', 'ex_graph_e', 'src=from_city, dest=to_city',
@@ -60,3 +66,12 @@ SELECT indb_ml.label_propagation('ex_graph_v', 'city', 'ex_graph_e', 'src=from_c
                                  'ex_graph_seeds', 'ex_graph_lp', label_col => 'region', tolerance => 1e-9,
                                  max_iter => 500);
 SELECT city, region, round(confidence::numeric, 3) AS confidence, is_seed FROM ex_graph_lp ORDER BY city;
+
+-- grouping_cols in MADlib's position: one PageRank per group (here two copies of the graph, one without
+-- faro -> geneva), summary per group
+CREATE TABLE ex_graph_ge AS SELECT e.*, 1 AS grp FROM ex_graph_e e
+    UNION ALL SELECT e.*, 2 FROM ex_graph_e e WHERE from_city <> 'faro';
+SELECT indb_ml.pagerank('ex_graph_v', 'city', 'ex_graph_ge', 'src=from_city, dest=to_city', 'ex_graph_gpr',
+                        NULL, NULL, NULL, 'grp');
+SELECT grp, count(*) AS vertices, round(sum(pagerank)::numeric, 6) AS total FROM ex_graph_gpr GROUP BY grp ORDER BY grp;
+SELECT grp, __iterations__ FROM ex_graph_gpr_summary ORDER BY grp;

@@ -27,7 +27,7 @@ class GraphResult:
     db: Database
     out_table: str
     message: str
-    value_column: str
+    value_column: str | None
     ids: np.ndarray = field(default=None)
     values: np.ndarray = field(default=None)
     columns: dict = field(default_factory=dict)
@@ -43,6 +43,9 @@ class GraphResult:
             self.values = self.columns.get(self.value_column)
         summaries = self.db.fetch_table(self.out_table + "_summary")
         self.summary = summaries[0] if summaries else {}
+        if self.value_column is None and names:      # SSSP: the column is named after the weight (MADlib)
+            self.value_column = self.summary.get("weight") or "weight"
+            self.values = self.columns.get(self.value_column)
         model_id = self.summary.get("model_id")
         if model_id is not None:
             cur = self.db.conn.execute(
@@ -82,11 +85,12 @@ def _run(db: Database, function: str, value_column: str, out_table: str, replace
 
 def pagerank(db: Database, edge_table: str, edge_args: str = "src=src, dest=dest", *, out_table: str,
              vertex_table: str | None = None, vertex_id: str = "id", damping_factor: float = 0.85,
-             max_iter: int = 100, tolerance: float = 1e-8, schedule: str = "dynamic",
+             max_iter: int = 100, tolerance: float | None = None, schedule: str = "dynamic",
              personalization_vertices: list | None = None, directed: bool = True,
              replace: bool = False, engine: str = "auto") -> GraphResult:
     """engine='auto' (memory when the graph fits indb_ml.graph_memory_limit, else sql), 'memory' (numpy over
-    the whole CSR in the backend) or 'sql' (the CSR read piece by piece through SQL each round)."""
+    the whole CSR in the backend) or 'sql' (the CSR read piece by piece through SQL each round).
+    tolerance=None is MADlib's default threshold, 1 / (1000 * number of vertices)."""
     pv = None if personalization_vertices is None else [str(v) for v in personalization_vertices]
     return _run(db, "pagerank", "pagerank", out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
                 out_table, damping_factor=damping_factor, max_iter=max_iter, tolerance=tolerance,
@@ -103,14 +107,15 @@ def wcc(db: Database, edge_table: str, edge_args: str = "src=src, dest=dest", *,
 def sssp(db: Database, edge_table: str, source, edge_args: str = "src=src, dest=dest", *, out_table: str,
          vertex_table: str | None = None, vertex_id: str = "id", directed: bool = True,
          replace: bool = False, engine: str = "auto") -> GraphResult:
-    return _run(db, "_graph_sssp", "distance", out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
+    return _run(db, "_graph_sssp", None, out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
                 _ids(source), out_table, directed=directed, engine=engine)
 
 
 def bfs(db: Database, edge_table: str, source, edge_args: str = "src=src, dest=dest", *, out_table: str,
         vertex_table: str | None = None, vertex_id: str = "id", max_distance: int | None = None,
-        directed: bool = True, replace: bool = False) -> GraphResult:
-    return _run(db, "_graph_bfs", "distance", out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
+        directed: bool = False, replace: bool = False) -> GraphResult:
+    """MADlib's semantics: undirected unless directed=True; the source is its own parent."""
+    return _run(db, "_graph_bfs", "dist", out_table, replace, vertex_table, vertex_id, edge_table, edge_args,
                 _ids(source), out_table, max_distance=max_distance, directed=directed)
 
 

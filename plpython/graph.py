@@ -1,7 +1,8 @@
 """Graph drivers' helpers: edge_args parsing, name resolution, engine choice, writing results.
 
 ``edge_args`` follows MADlib: ``'src=from_id, dest=to_id, weight=cost'``. The
-grammar is strict - comma-separated ``key=column`` pairs, keys among ``src``,
+grammar is strict - comma-separated ``key=column`` pairs (a bare ``key`` keeps the default
+column name, as in MADlib), keys among ``src``,
 ``dest``, ``weight``, each at most once, columns as plain or double-quoted
 identifiers - and every column is resolved against the catalog and quoted.
 
@@ -34,7 +35,7 @@ def parse_edge_args(text):
     text = str(text)
     pos = 0
     while True:
-        m = re.compile(r"\s*([A-Za-z_]+)\s*=").match(text, pos)
+        m = re.compile(r"\s*([A-Za-z_]+)\s*(=?)").match(text, pos)
         if not m:
             raise EdgeArgsError(f"expected key=column at {text[pos:pos + 20]!r} in edge_args {text!r}")
         key = m.group(1).lower()
@@ -42,11 +43,15 @@ def parse_edge_args(text):
             raise EdgeArgsError(f"unknown key {m.group(1)!r} in edge_args {text!r}: use src, dest, weight")
         if key in out:
             raise EdgeArgsError(f"key {key!r} given twice in edge_args {text!r}")
-        v = _IDENT.match(text, m.end())
-        if not v:
-            raise EdgeArgsError(f"{key}= must be followed by a column name in edge_args {text!r}")
-        out[key] = (v.group(1), False) if v.group(1) else (v.group(2).replace('""', '"'), True)
-        pos = v.end()
+        if not m.group(2):          # a bare key (MADlib: 'src=a, dest'): the default column name
+            out[key] = (key, False)
+            pos = m.end()
+        else:
+            v = _IDENT.match(text, m.end())
+            if not v:
+                raise EdgeArgsError(f"{key}= must be followed by a column name in edge_args {text!r}")
+            out[key] = (v.group(1), False) if v.group(1) else (v.group(2).replace('""', '"'), True)
+            pos = v.end()
         if pos == len(text):
             return out
         if text[pos] != ",":
@@ -101,7 +106,10 @@ def resolve(plpy, fn, vertex_table, vertex_id, edge_table, edge_args, directed, 
         vertices = identifiers.resolve_table(plpy, vertex_table, f"{fn}: vertex_table")
         vcols = identifiers.table_columns(plpy, vertices["oid"])
         if vertex_id is None or not str(vertex_id).strip():
-            plpy.error(f"{fn}: vertex_id is empty: name the id column of {vertices['sql']}")
+            vertex_id = "id"        # MADlib: NULL (or '') means the column 'id'
+        if str(vertex_id).strip().startswith("["):
+            plpy.error(f"{fn}: vertex_id {vertex_id!r}: multi-column vertex ids are not supported; "
+                       f"use one integer or text id column")
         try:
             items = identifiers.parse_name_list(vertex_id, "vertex_id")
         except identifiers.NameError_ as exc:

@@ -2,7 +2,9 @@
 
 Only vertices whose distance dropped relax their out-edges in the next round;
 when their edges exceed the whole-graph share, every edge is relaxed piece by
-piece instead. Parent ties: the smallest parent id. No database access here.
+piece instead. Parent ties: the smallest parent id. Negative weights are fine (MADlib's
+semantics); a distance that still drops after n rounds means a negative cycle reachable
+from a source (``NegativeCycle``). No database access here.
 """
 import time
 
@@ -12,6 +14,10 @@ from . import graph_engine
 
 ge = graph_engine
 NO_PARENT = np.iinfo(np.int64).max
+
+
+class NegativeCycle(ValueError):
+    """Distances still drop after n rounds: a negative cycle is reachable from a source."""
 
 
 def _relax(dist, best, par, es, ed, w):
@@ -37,7 +43,10 @@ def _relax(dist, best, par, es, ed, w):
 
 
 def sssp(g, sources, max_iter=None, on_round=None):
-    """Returns (dist float64[n] with inf for unreachable, parent int64[n] with -1, rounds)."""
+    """Returns (dist float64[n] with inf for unreachable, parent int64[n] with -1, rounds).
+
+    Without a max_iter, more than n rounds of improvement raise NegativeCycle (Bellman-Ford:
+    shortest paths have at most n-1 edges, and round k settles the paths of k edges)."""
     n = g.n
     dist = np.full(n, np.inf)
     parent = np.full(n, -1, dtype=np.int64)
@@ -49,6 +58,8 @@ def sssp(g, sources, max_iter=None, on_round=None):
         rnd += 1
         if max_iter is not None and rnd > max_iter:
             return dist, parent, rnd - 1
+        if max_iter is None and rnd > n:
+            raise NegativeCycle(f"distances still drop after {n} rounds: a negative cycle is reachable")
         t0 = time.perf_counter()
         frontier_edges = int(g.out_degree[sched].sum())
         best, par = dist.copy(), np.full(n, NO_PARENT, dtype=np.int64)

@@ -13,12 +13,15 @@ from . import graph_engine
 ge = graph_engine
 
 
-def wcc(g, max_iter=None, on_round=None):
+def wcc(g, max_iter=None, on_round=None, label=None, sched=None, state=None):
     """Returns (label int64[n], rounds, converged). Round 1 schedules every vertex; later rounds the
-    vertices whose label dropped, which push their label to all their neighbours."""
+    vertices whose label dropped, which push their label to all their neighbours.
+
+    A run can resume (MADlib's warm start): ``label`` and ``sched`` are a stopped run's labels and
+    pending vertices; ``state['sched']`` receives the pending vertices when max_iter stops a run."""
     n = g.n
-    label = np.arange(n, dtype=np.int64)
-    sched = np.arange(n, dtype=np.int64)
+    label = np.arange(n, dtype=np.int64) if label is None else np.asarray(label, dtype=np.int64).copy()
+    sched = np.arange(n, dtype=np.int64) if sched is None else np.asarray(sched, dtype=np.int64)
     both = g.directed          # an undirected graph already stores both directions in the out-CSR
     deg = g.out_degree + g.in_degree if both else g.out_degree
     total = 2 * g.m if both else g.m
@@ -26,6 +29,8 @@ def wcc(g, max_iter=None, on_round=None):
     while sched.size:
         rnd += 1
         if max_iter is not None and rnd > max_iter:
+            if state is not None:
+                state["sched"] = sched
             return label, rnd - 1, False
         t0 = time.perf_counter()
         frontier_edges = int(deg[sched].sum())

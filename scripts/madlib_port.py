@@ -1,6 +1,7 @@
 """Transcribe MADlib's install-check files into indb_ml's case lists (tests/madlib_compat/cases/).
 
-Usage: python scripts/madlib_port.py /path/to/apache-madlib-checkout
+Usage: python scripts/madlib_port.py /path/to/apache-madlib-checkout [file ...]
+(the files are keys of FILES, e.g. ``pagerank wcc``; default: all of them)
 
 MADlib's test data, calls, asserted values and tolerances are facts; this
 script copies them into a data structure (``STEPS``) that our own runner
@@ -37,6 +38,13 @@ FILES = {
     "pca": "pca/test/pca.sql_in",
     "pca_project": "pca/test/pca_project.sql_in",
     "lmf": "convex/test/lmf.sql_in",
+    "pagerank": "graph/test/pagerank.sql_in",
+    "wcc": "graph/test/wcc.sql_in",
+    "sssp": "graph/test/sssp.sql_in",
+    "bfs": "graph/test/bfs.sql_in",
+    "apsp": "graph/test/apsp.sql_in",
+    "measures": "graph/test/measures.sql_in",
+    "hits": "graph/test/hits.sql_in",
 }
 SETUP = re.compile(r"(?is)^\s*(create\s+(table|view|temp|unlogged)|insert|copy|drop|alter|update|delete|"
                    r"truncate|analyze|set\s|create\s+index|begin|commit)")
@@ -193,9 +201,21 @@ def label_of(stmt):
     return (m.group(1) if m else "sql") + ": " + first
 
 
+def psql_vars(text):
+    """psql's '\\set name value' lines: substitute :name (not ::type) in the rest of the file."""
+    names = {}
+    def keep(m):
+        names[m.group(1)] = m.group(2).strip()
+        return ""
+    text = re.sub(r"(?m)^\\set\s+(\w+)\s+(.*)$", keep, text)
+    for name, value in names.items():
+        text = re.sub(rf"(?<!:):{name}\b", lambda m: value, text)
+    return text
+
+
 def port(path):
     steps = []
-    for stmt, data in statements(m4(Path(path).read_text())):
+    for stmt, data in statements(psql_vars(m4(Path(path).read_text()))):
         low = stmt.lower()
         if data is not None:
             steps.append(("copy", stmt, data))
@@ -218,7 +238,9 @@ def main():
     out_dir = Path(__file__).resolve().parent.parent / "tests/madlib_compat/cases"
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "__init__.py").write_text('"""MADlib install-check steps, transcribed by scripts/madlib_port.py."""\n')
-    for name, rel in FILES.items():
+    names = sys.argv[2:] or list(FILES)
+    for name in names:
+        rel = FILES[name]
         steps = port(root / rel)
         text = (f'"""Steps of apache/madlib src/ports/postgres/modules/{rel} (data, calls, asserted values):\n'
                 f'transcribed by scripts/madlib_port.py; replayed by tests/madlib_compat/runner.py."""\n'

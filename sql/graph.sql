@@ -52,6 +52,11 @@ END
 $$;
 
 -- ------------------------------------------------------------------ BFS
+-- MADlib's call shape: graph_bfs(vertex_table, vertex_id, edge_table, edge_args, source_vertex,
+-- out_table, max_distance, directed (default false: undirected, as MADlib), grouping_cols);
+-- out_table(id, dist, parent): the source is its own parent; a source without any edge gives no rows.
+DROP FUNCTION IF EXISTS @extschema@._graph_bfs(text, text, text, text, text[], text, integer, boolean);
+DROP FUNCTION IF EXISTS @extschema@.graph_bfs(text, text, text, text, anyelement, text, integer, boolean);
 CREATE OR REPLACE FUNCTION @extschema@._graph_bfs(
     vertex_table text,
     vertex_id text,
@@ -60,16 +65,33 @@ CREATE OR REPLACE FUNCTION @extschema@._graph_bfs(
     source_vertices text[],
     out_table text,
     max_distance integer DEFAULT NULL,
-    directed boolean DEFAULT true
+    directed boolean DEFAULT NULL,
+    grouping_cols text DEFAULT NULL
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel graph_prepare registry identifiers graph
+#@kernel graph_prepare registry identifiers graph graph_groups graph_multicol
 import time
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "graph_bfs"
+global directed
+directed = bool(directed)          # NULL: MADlib's default, undirected
 if max_distance is not None and max_distance < 0:
     plpy.error(f"{fn}: max_distance must be >= 0 (or NULL for no bound), got {max_distance}")
 if source_vertices is None:
     plpy.error(f"{fn}: source_vertex is NULL: give a vertex id or an array of them")
+if graph_multicol.is_multi(vertex_id):
+    plan = plpy.prepare(f"SELECT {schema}._graph_bfs($1, 'id', $2, $3, $4, $5, $6, $7, $8)",
+                        ["text", "text", "text", "text[]", "text", "int4", "bool", "text"])
+    src_ids = [graph_multicol.vertex_text(source_vertices)]
+    return graph_multicol.run(plpy, schema, fn, vertex_table, vertex_id, edge_table, edge_args, out_table,
+                              lambda v, e, a, o: plpy.execute(plan, [v, e, a, src_ids, o, max_distance, directed,
+                                                                     grouping_cols]))
+gcols = graph_groups.columns(plpy, fn, edge_table, grouping_cols)
+if gcols:
+    plan = plpy.prepare(f"SELECT {schema}._graph_bfs($1, $2, $3, $4, $5, $6, $7, $8)",
+                        ["text", "text", "text", "text", "text[]", "text", "int4", "bool"])
+    return graph_groups.run(plpy, schema, fn, edge_table, gcols, out_table, lambda e, o: plpy.execute(
+        plan, [None, vertex_id, e, edge_args, source_vertices, o, max_distance, directed]),
+        skip_error=lambda msg: "notice" if "is not a vertex of the graph" in msg else None)
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
                                           edge_args, directed)
 sources = source_vertices
@@ -80,7 +102,7 @@ E = graph_prepare.ensure_edges(plpy, prep)
 # level-synchronous frontier join: each level inserts the not-yet-visited out-neighbours of the
 # previous level (parent = the smallest vertex id of the previous level pointing at it)
 plpy.execute("CREATE TEMP TABLE _indb_bfs (vid int4 PRIMARY KEY, dist int4 NOT NULL, parent int4) ON COMMIT DROP")
-plpy.execute(plpy.prepare("INSERT INTO _indb_bfs SELECT unnest($1::int4[]), 0, NULL", ["int4[]"]), [src_vids])
+plpy.execute(plpy.prepare("INSERT INTO _indb_bfs SELECT s, 0, s FROM unnest($1::int4[]) s", ["int4[]"]), [src_vids])
 step = plpy.prepare(f"""
     INSERT INTO _indb_bfs
     SELECT DISTINCT ON (e.dst) e.dst, $1 + 1, e.src
@@ -101,30 +123,36 @@ while frontier and (max_distance is None or level < max_distance):
     frontier = found
 q = plpy.quote_ident
 parent_name = "parent" if id_name != "parent" else "parent_id"
+dist_name = "dist" if id_name != "dist" else "distance"
+# MADlib: a source that reaches nothing (an isolated vertex) gives no rows at all
 plpy.execute(f"""CREATE TABLE {out['sql']} AS
-    SELECT v.id AS {q(id_name)}, b.dist AS distance, p.id AS {q(parent_name)}
+    SELECT v.id AS {q(id_name)}, b.dist AS {q(dist_name)}, p.id AS {q(parent_name)}
     FROM _indb_bfs b JOIN {prep['v_sql']} v ON v.vid = b.vid LEFT JOIN {prep['v_sql']} p ON p.vid = b.parent
+    WHERE EXISTS (SELECT 1 FROM _indb_bfs x WHERE x.dist > 0)
     ORDER BY b.dist, b.vid""")
-reached = plpy.execute("SELECT count(*) AS n, max(dist) AS d FROM _indb_bfs")[0]
+reached = plpy.execute(f"SELECT count(*) AS n, max({q(dist_name)}) AS d FROM {out['sql']}")[0]
 plpy.execute("DROP TABLE _indb_bfs")
 model_id = graph.finish(plpy, schema, registry, "graph_bfs", out, summary, prep, rounds,
                         {"sources": [str(s) for s in sources], "max_distance": max_distance},
                         {"reached": reached["n"], "max_level": reached["d"]}, t0)
 graph.write_summary(plpy, summary, graph.summary_fields(prep, "graph_bfs", model_id, [
-    ("source_vertices", "text[]", [str(s) for s in sources]), ("max_distance", "int4", max_distance),
+    ("vertex_id", "text", id_name), ("edge_args", "text", edge_args),
+    ("source_vertex", "text[]", [str(s) for s in sources]), ("max_distance", "int4", max_distance),
     ("num_reached", "int8", reached["n"]), ("max_level", "int4", reached["d"])]))
 return (f"graph_bfs: {out['sql']}: {reached['n']} of {prep['n_vertices']} vertices reached, "
         f"{reached['d']} levels, {(time.perf_counter() - t0) * 1000:.0f} ms")
 $py$;
 CREATE OR REPLACE FUNCTION @extschema@.graph_bfs(
     vertex_table text, vertex_id text, edge_table text, edge_args text, source_vertex anyelement,
-    out_table text, max_distance integer DEFAULT NULL, directed boolean DEFAULT true)
+    out_table text, max_distance integer DEFAULT NULL, directed boolean DEFAULT NULL,
+    grouping_cols text DEFAULT NULL)
 RETURNS text LANGUAGE sql AS $$
     SELECT @extschema@._graph_bfs(vertex_table, vertex_id, edge_table, edge_args,
-                                  @extschema@._graph_ids(source_vertex), out_table, max_distance, directed)
+                                  @extschema@._graph_ids(source_vertex), out_table, max_distance, directed,
+                                  grouping_cols)
 $$;
-COMMENT ON FUNCTION @extschema@.graph_bfs(text, text, text, text, anyelement, text, integer, boolean) IS
-    'indb_ml: breadth-first search from a vertex (or an array of vertices); out_table(id, distance, parent) holds the reached vertices';
+COMMENT ON FUNCTION @extschema@.graph_bfs(text, text, text, text, anyelement, text, integer, boolean, text) IS
+    'indb_ml: breadth-first search from a vertex (or an array of vertices), MADlib''s call shape (undirected unless directed => true; grouping_cols: one search per group); out_table(id, dist, parent), the source its own parent';
 
 -- ------------------------------------------------------------------ k-hop (recursive CTE)
 CREATE OR REPLACE FUNCTION @extschema@._graph_khop(

@@ -2,6 +2,7 @@
 --   SELECT @extschema@.pagerank(NULL, 'id', 'edges', 'src=a, dest=b', 'pr_out');
 --   SELECT @extschema@.pagerank('v', 'id', 'edges', 'src=a, dest=b', 'pr_out',
 --                               tolerance => 1e-10, schedule => 'chromatic');
+--   SELECT @extschema@.pagerank('v', 'id', 'edges', 'src=a, dest=b', 'pr_out', NULL, NULL, NULL, 'user_id');
 -- sync: Jacobi rounds over the whole graph; dynamic: residual push where only vertices whose pending
 -- change exceeds the tolerance are scheduled (frontier or whole-graph pass chosen per round);
 -- chromatic: Gauss-Seidel one colour at a time (serializable under edge consistency).
@@ -12,7 +13,13 @@
 -- CSR piece by piece through SQL each round: no backend memory proportional to the edges).
 DROP FUNCTION IF EXISTS @extschema@.pagerank(text, text, text, text, text, double precision, integer,
                                              double precision, text, text[], boolean);
+DROP FUNCTION IF EXISTS @extschema@.pagerank(text, text, text, text, text, double precision, integer,
+                                             double precision, text, text[], boolean, text);
 
+-- MADlib's call shape: pagerank(vertex_table, vertex_id, edge_table, edge_args, out_table,
+-- damping_factor, max_iter, threshold, grouping_cols, personalization_vertices); ours by name after it
+-- (schedule, directed, engine). NULL means the default: damping 0.85, 100 rounds, tolerance
+-- 1 / (1000 * number of vertices) (MADlib's threshold).
 CREATE OR REPLACE FUNCTION @extschema@.pagerank(
     vertex_table text,
     vertex_id text,
@@ -21,29 +28,54 @@ CREATE OR REPLACE FUNCTION @extschema@.pagerank(
     out_table text,
     damping_factor double precision DEFAULT 0.85,
     max_iter integer DEFAULT 100,
-    tolerance double precision DEFAULT 1e-8,
-    schedule text DEFAULT 'dynamic',
+    tolerance double precision DEFAULT NULL,
+    grouping_cols text DEFAULT NULL,
     personalization_vertices text[] DEFAULT NULL,
+    schedule text DEFAULT 'dynamic',
     directed boolean DEFAULT true,
     engine text DEFAULT 'auto'
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel pagerank graph_color graph_prepare graph_sql_engine graph_engine registry identifiers graph
+#@kernel pagerank graph_color graph_prepare graph_sql_engine graph_engine registry identifiers graph graph_groups graph_multicol
 import time
 t0 = time.perf_counter()
 schema, fn = "@extschema@", "pagerank"
-if damping_factor is None or not (0.0 <= damping_factor < 1.0):
+global damping_factor, max_iter, tolerance, directed
+damping_factor = 0.85 if damping_factor is None else damping_factor
+max_iter = 100 if max_iter is None else max_iter
+directed = True if directed is None else directed
+if not (0.0 <= damping_factor < 1.0):
     plpy.error(f"{fn}: damping_factor must be in [0, 1), got {damping_factor}")
-if max_iter is None or max_iter < 1:
+if max_iter < 1:
     plpy.error(f"{fn}: max_iter must be a positive number of rounds, got {max_iter}")
-if tolerance is None or not (tolerance >= 0.0):
+if tolerance is not None and not (tolerance >= 0.0):
     plpy.error(f"{fn}: tolerance must be >= 0, got {tolerance}")
-sched_name = (schedule or "").strip().lower()
+sched_name = (schedule or "dynamic").strip().lower()
 if sched_name not in ("sync", "dynamic", "chromatic"):
     plpy.error(f"{fn}: schedule must be 'sync', 'dynamic' or 'chromatic', got {schedule!r}")
+if graph_multicol.is_multi(vertex_id):
+    pv = (None if personalization_vertices is None else
+          [graph_multicol.vertex_text(v) for v in personalization_vertices])
+    plan = plpy.prepare(f"SELECT {schema}.pagerank($1, 'id', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                        ["text", "text", "text", "text", "float8", "int4", "float8", "text", "text[]", "text",
+                         "bool", "text"])
+    return graph_multicol.run(plpy, schema, fn, vertex_table, vertex_id, edge_table, edge_args, out_table,
+                              lambda v, e, a, o: plpy.execute(plan, [
+                                  v, e, a, o, damping_factor, max_iter, tolerance, grouping_cols, pv, sched_name,
+                                  directed, engine]))
+gcols = graph_groups.columns(plpy, fn, edge_table, grouping_cols)
+if gcols:
+    plan = plpy.prepare(f"SELECT {schema}.pagerank($1, $2, $3, $4, $5, $6, $7, $8, NULL, $9, $10, $11, $12)",
+                        ["text", "text", "text", "text", "text", "float8", "int4", "float8", "text[]", "text",
+                         "bool", "text"])
+    return graph_groups.run(plpy, schema, fn, edge_table, gcols, out_table, lambda e, o: plpy.execute(
+        plan, [None, vertex_id, e, edge_args, o, damping_factor, max_iter, tolerance,
+               personalization_vertices, sched_name, directed, engine]))
 engine_name = graph.engine_of(plpy, fn, engine)
 out, summary, prep, id_name = graph.begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table,
                                           edge_args, directed)
 engine_name = graph.choose_engine(plpy, prep, engine_name)
+if tolerance is None:
+    tolerance = 1.0 / (1000.0 * prep["n_vertices"])     # MADlib's default threshold
 pers = None
 if personalization_vertices is not None:
     if not personalization_vertices or any(v is None for v in personalization_vertices):
@@ -86,5 +118,5 @@ return (f"pagerank: {out['sql']}: {prep['n_vertices']} vertices, {sched_name} sc
         f"{rounds.edges_touched} edges touched, {'converged' if converged else 'NOT converged'}, "
         f"{(time.perf_counter() - t0) * 1000:.0f} ms")
 $py$;
-COMMENT ON FUNCTION @extschema@.pagerank(text, text, text, text, text, double precision, integer, double precision, text, text[], boolean, text) IS
-    'indb_ml: PageRank (schedules sync | dynamic | chromatic; engine auto | memory | sql); out_table(id, pagerank) and out_table_summary';
+COMMENT ON FUNCTION @extschema@.pagerank(text, text, text, text, text, double precision, integer, double precision, text, text[], text, boolean, text) IS
+    'indb_ml: PageRank, MADlib''s call shape (grouping_cols: one run per group; schedules sync | dynamic | chromatic; engine auto | memory | sql); out_table(id, pagerank) and out_table_summary';

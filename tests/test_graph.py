@@ -47,7 +47,8 @@ def test_prepared_graph_reused_until_the_source_changes(conn):
     # the row-per-edge table (SQL engine, traversals) is built on first use, indexed both ways
     assert conn.execute("SELECT to_regclass(%s)", [f"indb_ml_data.{row[5]}_e"]).fetchone()[0] is None
     conn.execute("DROP TABLE IF EXISTS pg_bfs, pg_bfs_summary")
-    conn.execute("SELECT indb_ml.graph_bfs(NULL, NULL, 'pg_e', 'src=a, dest=b', 10::bigint, 'pg_bfs')")
+    conn.execute("SELECT indb_ml.graph_bfs(NULL, NULL, 'pg_e', 'src=a, dest=b', 10::bigint, 'pg_bfs', "
+                 "directed => true)")
     idx = conn.execute("SELECT count(*) FROM pg_indexes WHERE schemaname = 'indb_ml_data' AND tablename = %s",
                        [row[5] + "_e"]).fetchone()[0]
     assert idx == 2
@@ -98,19 +99,20 @@ def test_bfs_levels_match_networkx(conn, loader, directed, source):
     conn.execute("DROP TABLE IF EXISTS {0}, {0}_summary".format(out))
     conn.execute("SELECT indb_ml.graph_bfs(NULL, 'id', %s, 'src=src, dest=dst', %s, %s, directed => %s)",
                  [table, source, out, directed])
-    got = {v: (d, p) for v, d, p in conn.execute(f"SELECT id, distance, parent FROM {out}")}
+    got = {v: (d, p) for v, d, p in conn.execute(f"SELECT id, dist, parent FROM {out}")}
     ref = nx.single_source_shortest_path_length(g, source)
     assert {v: d for v, (d, _) in got.items()} == ref
     for v, (d, p) in got.items():
-        assert (p is None) == (v == source)
-        if p is not None:
+        if v == source:
+            assert p == source          # MADlib: the source is its own parent
+        else:
             assert g.has_edge(p, v) and ref[p] == d - 1
     # bounded, and from a set of sources
     conn.execute("DROP TABLE IF EXISTS {0}_2, {0}_2_summary".format(out))
     srcs = [source, max(ref, key=ref.get)]
     conn.execute("SELECT indb_ml.graph_bfs(NULL, 'id', %s, 'src=src, dest=dst', %s::int[], %s, 2, %s)",
                  [table, srcs, out + "_2", directed])
-    got2 = dict(conn.execute(f"SELECT id, distance FROM {out}_2").fetchall())
+    got2 = dict(conn.execute(f"SELECT id, dist FROM {out}_2").fetchall())
     ref2 = nx.multi_source_dijkstra_path_length(g, srcs, cutoff=2)
     assert got2 == ref2
 
@@ -135,8 +137,9 @@ def test_cycles_text_ids_and_self_loops_in_traversals(conn):
     conn.execute("DROP TABLE IF EXISTS cyc_e, cyc_b, cyc_b_summary")
     conn.execute("CREATE TABLE cyc_e (s text, d text)")
     conn.execute("INSERT INTO cyc_e VALUES ('a','b'), ('b','c'), ('c','a'), ('c','c'), ('d','a')")
-    conn.execute("SELECT indb_ml.graph_bfs(NULL, 'v', 'cyc_e', 'src=s, dest=d', 'a'::text, 'cyc_b')")
-    assert dict(conn.execute("SELECT v, distance FROM cyc_b").fetchall()) == {"a": 0, "b": 1, "c": 2}
+    conn.execute("SELECT indb_ml.graph_bfs(NULL, 'v', 'cyc_e', 'src=s, dest=d', 'a'::text, 'cyc_b', "
+                 "directed => true)")
+    assert dict(conn.execute("SELECT v, dist FROM cyc_b").fetchall()) == {"a": 0, "b": 1, "c": 2}
     assert conn.execute("SELECT indb_ml.graph_reachable(NULL, 'v', 'cyc_e', 'src=s, dest=d', 'a'::text, "
                         "'d'::text)").fetchone()[0] is False
     assert conn.execute("SELECT indb_ml.graph_reachable(NULL, 'v', 'cyc_e', 'src=s, dest=d', 'a'::text, "
@@ -222,3 +225,29 @@ def test_python_api(db_dsn, conn):
         assert not db.table_exists("api_pr")
 
 
+
+
+def test_bfs_madlib_semantics(conn):
+    """MADlib's graph_bfs: undirected by default, the source its own parent, no rows for an isolated
+    source, a bare edge_args key keeps the default name, vertex_id NULL means 'id', grouping_cols 9th."""
+    conn.execute("DROP TABLE IF EXISTS mb_v, mb_e, mb_1, mb_1_summary, mb_2, mb_2_summary, mb_3, mb_3_summary, "
+                 "mb_g, mb_g_summary")
+    conn.execute("CREATE TABLE mb_v AS SELECT generate_series(0, 11) AS id")
+    conn.execute('CREATE TABLE mb_e ("SRC" int, dest int, g int)')
+    edges = [(0, 5), (1, 0), (1, 3), (2, 6), (3, 4), (3, 5), (4, 2), (8, 9), (9, 10), (9, 11), (10, 8)]
+    conn.execute("INSERT INTO mb_e SELECT s, d, 1 FROM unnest(%s::int[], %s::int[]) AS t(s, d)",
+                 [[s for s, _ in edges], [d for _, d in edges]])
+    conn.execute("INSERT INTO mb_e SELECT \"SRC\", dest, 2 FROM mb_e WHERE \"SRC\" >= 8")
+    conn.execute("""SELECT indb_ml.graph_bfs('mb_v', NULL, 'mb_e', 'src="SRC", dest', 3, 'mb_1')""")
+    got = {v: (d, p) for v, d, p in conn.execute("SELECT id, dist, parent FROM mb_1")}
+    ug = nx.Graph(edges)
+    assert {v: d for v, (d, _) in got.items()} == nx.single_source_shortest_path_length(ug, 3)
+    assert got[3] == (0, 3) and all(ug.has_edge(p, v) for v, (_, p) in got.items() if v != 3)
+    conn.execute("""SELECT indb_ml.graph_bfs('mb_v', 'id', 'mb_e', 'src="SRC"', 7, 'mb_2')""")
+    assert conn.execute("SELECT count(*) FROM mb_2").fetchone()[0] == 0          # 7 has no edge
+    conn.execute("""SELECT indb_ml.graph_bfs('mb_v', 'id', 'mb_e', 'src="SRC"', 3, 'mb_3', NULL, true)""")
+    assert {v for (v,) in conn.execute("SELECT id FROM mb_3")} == set(nx.descendants(nx.DiGraph(edges), 3)) | {3}
+    conn.execute("""SELECT indb_ml.graph_bfs('mb_v', NULL, 'mb_e', 'src="SRC"', 9, 'mb_g', NULL, NULL, 'g')""")
+    for grp in (1, 2):
+        got = dict(conn.execute("SELECT id, dist FROM mb_g WHERE g = %s", [grp]).fetchall())
+        assert got == nx.single_source_shortest_path_length(nx.Graph([(8, 9), (9, 10), (9, 11), (10, 8)]), 9)

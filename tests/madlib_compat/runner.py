@@ -31,6 +31,13 @@ MODULES = {
     "kmeans": ["kmeans"],
     "pca": ["pca", "pca_project"],
     "lmf": ["lmf"],
+    "graph_pagerank": ["pagerank"],
+    "graph_wcc": ["wcc"],
+    "graph_sssp": ["sssp"],
+    "graph_bfs": ["bfs"],
+    "graph_apsp": ["apsp"],
+    "graph_measures": ["measures"],
+    "graph_hits": ["hits"],
 }
 
 HELPERS = """
@@ -42,6 +49,18 @@ BEGIN
         RAISE EXCEPTION 'assertion failed: %', msg;
     END IF;
     RETURN true;
+END
+$f$;
+-- 1 when the statement raises an error, else 0 (MADlib's test helper of the same name)
+CREATE OR REPLACE FUNCTION madlib_compat.trap_error(stmt text) RETURNS integer
+LANGUAGE plpgsql AS $f$
+BEGIN
+    BEGIN
+        EXECUTE stmt;
+    EXCEPTION WHEN OTHERS THEN
+        RETURN 1;
+    END;
+    RETURN 0;
 END
 $f$;
 -- |approx - value| / |value|, and ||approx - value||₂ / ||value||₂ for arrays
