@@ -25,3 +25,15 @@ def owned_by_me_sql(schema, name_expr):
             f"ON ns.oid = c.relnamespace WHERE ns.nspname = '{data_schema(schema)}' AND c.relname = {name_expr} "
             f"AND c.relkind IN ('r', 'p') AND c.relowner = (SELECT r.oid FROM pg_catalog.pg_roles r "
             f"WHERE r.rolname = current_user))")
+
+
+def drop_orphans(plpy, schema):
+    """Drop the current role's packed copies whose source is gone without a DROP (a temporary
+    table at the end of its session fires no event trigger); returns how many. Run before every
+    new packing, so such copies live at most until the role packs again."""
+    rows = plpy.execute(f"DELETE FROM {schema}.prepared_data p WHERE owner = current_user AND NOT EXISTS "
+                        f"(SELECT 1 FROM pg_catalog.pg_class c WHERE c.oid = p.source_oid) RETURNING table_name")
+    for row in rows:
+        if plpy.execute(f"SELECT {owned_by_me_sql(schema, plpy.quote_literal(row['table_name']))} AS m")[0]["m"]:
+            plpy.execute(f"DROP TABLE {data_schema(schema)}.{plpy.quote_ident(row['table_name'])}")
+    return len(rows)

@@ -177,6 +177,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
                         )[0]["m"]:
             plpy.execute(f"DROP TABLE {packed_store.data_schema(schema)}.{plpy.quote_ident(row['table_name'])}")
 
+    packed_store.drop_orphans(plpy, schema)
     prepared_id = plpy.execute(
         f"SELECT nextval(pg_get_serial_sequence('{schema}.prepared_data', 'prepared_id')) AS id")[0]["id"]
     table_name = packed_store.new_name("_prep")

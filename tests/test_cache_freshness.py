@@ -180,3 +180,23 @@ def test_dropping_a_source_drops_its_copies(conn):
                         ).fetchone()[0]
     conn.execute(sql.SQL("DROP TABLE indb_ml_data.{}").format(sql.Identifier(name)))
     assert conn.execute("SELECT count(*) FROM indb_ml.prepared_data WHERE table_name = %s", [name]).fetchone()[0] == 0
+
+
+def test_packed_copy_of_a_temporary_source_is_swept_after_its_session(conn, db_dsn):
+    """A temporary table vanishes at session end without firing the sql_drop event trigger: its
+    packed copy is dropped by the owner's next packing (and by drop_orphans)."""
+    with psycopg.connect(db_dsn, autocommit=True) as other:
+        make(other, "cf_tmp_src")
+        other.execute("CREATE TEMP TABLE cf_tmp AS SELECT * FROM cf_tmp_src")
+        other.execute("SELECT indb_ml.linregr_train('cf_tmp', 'cf_tmp_out', 'y', 'ARRAY[1, a, b]')")
+        tmp_oid = other.execute("SELECT 'cf_tmp'::regclass::oid").fetchone()[0]
+        packed = other.execute("SELECT table_name FROM indb_ml.prepared_data WHERE source_oid = %s",
+                               [tmp_oid]).fetchone()[0]
+        other.execute("DROP TABLE cf_tmp_src")
+    # that session ended: the temporary source is gone, its packed copy is not yet
+    assert conn.execute("SELECT to_regclass(%s) IS NOT NULL", [f"indb_ml_data.{packed}"]).fetchone()[0]
+    make(conn, "cf_tmp_next")
+    fit(conn, "cf_tmp_next", "cf_tmp_next_out")           # the next packing sweeps it
+    assert conn.execute("SELECT to_regclass(%s) IS NULL", [f"indb_ml_data.{packed}"]).fetchone()[0]
+    assert conn.execute("SELECT count(*) FROM indb_ml.prepared_data WHERE source_oid = %s",
+                        [tmp_oid]).fetchone()[0] == 0
