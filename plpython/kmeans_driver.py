@@ -35,8 +35,12 @@ class Passes:
                         kmeans.far_merge),
                 "silhouette": (f"{schema}.kmeans_silhouette_agg(p.x, p.n, $1, $2)", ["bytea", "int4[]"],
                                kmeans.silhouette_merge)}
+        # the random stream follows (seed, partition, block): a one-partition source uses partition 0, not
+        # its OID, so a seed gives the same centroids in every database holding the same table
+        one_part = plpy.execute(f"SELECT count(DISTINCT part) <= 1 AS one FROM {table}")[0]["one"]
+        part = "0::oid" if one_part else "part"
         self._sample = plpy.prepare(
-            f"SELECT {schema}.kmeans_sample_agg(x, n, part, block, $1, $2, $3, $4, $5, $6) AS s "
+            f"SELECT {schema}.kmeans_sample_agg(x, n, {part}, block, $1, $2, $3, $4, $5, $6) AS s "
             f"FROM {table} WHERE n > 0", ["bytea", "bytea", "int4", "int4", "int8", "int4"])
         self._step = plpy.prepare(f"SELECT {schema}.kmeans_step_agg(x, n, $1, $2) AS s FROM {table} WHERE n > 0",
                                   ["bytea", "int4"])

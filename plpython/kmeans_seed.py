@@ -21,7 +21,8 @@ m = 1 without candidates (k passes); ``random`` is one pass with m = k and
 w = 1; k-means|| (Bahmani et al. 2012) is a few passes with m = 2k, then a
 weighted k-means++ on the ~2k·rounds sampled rows (``local_kmeans``, no pass).
 The random numbers come from a generator seeded by (seed, round, partition,
-block), so the result does not depend on how blocks are spread over workers.
+block), so the result does not depend on how blocks are spread over workers
+(partition 0 for a one-partition source, so not on its OID either).
 The same pass sums x and x² (the tolerance scale).
 """
 import numpy as np
