@@ -34,6 +34,10 @@ def _json(value):
 
 def start(plpy, schema, name, algorithm, source_table=None, out_table=None, dependent_varname=None,
           independent_varname=None, grouping_cols=None, feature_names=None, params=None, prepared_id=None):
+    # the caller's finished models whose temporary output table is gone (dropped, or its session ended)
+    plpy.execute(f"DELETE FROM {schema}.models m WHERE m.owner = current_user AND m.name LIKE 'pg\\_temp%' "
+                 f"AND m.status <> 'running' AND m.out_oid IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_class c "
+                 f"WHERE c.oid = m.out_oid::oid)")
     # the caller's earlier model of that name (its table is gone: resolve_output_table checked)
     plpy.execute(plpy.prepare(f"DELETE FROM {schema}.models WHERE name = $1 AND owner = current_user", ["text"]),
                  [name])
