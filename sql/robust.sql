@@ -1,0 +1,62 @@
+-- robust_variance_linregr / robust_variance_logregr: Huber-White (HC0) sandwich standard errors,
+-- MADlib-compatible surface.
+--   SELECT @extschema@.robust_variance_linregr('houses', 'houses_robust', 'price', 'ARRAY[1, tax, bath]');
+--   SELECT @extschema@.robust_variance_logregr('patients', 'patients_robust', 'second_attack',
+--                                              'ARRAY[1, treatment, trait_anxiety]');
+-- The coefficients come from the OLS pass or the logregr IRLS driver; one more pass of the
+-- parallel-safe robust_agg over the packed blocks collects bread and meat (plpython/robust.py).
+
+CREATE OR REPLACE FUNCTION @extschema@.robust_transition(state bytea, x bytea, y bytea, n integer, coef bytea,
+                                                         family text)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
+#@kernel robust
+return robust.transition(state, x, y, n, coef, family)
+$py$;
+
+CREATE OR REPLACE FUNCTION @extschema@.robust_merge(a bytea, b bytea)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel robust
+return robust.merge(a, b)
+$py$;
+
+DROP AGGREGATE IF EXISTS @extschema@.robust_agg(bytea, bytea, integer, bytea, text);
+CREATE AGGREGATE @extschema@.robust_agg(x bytea, y bytea, n integer, coef bytea, family text) (
+    SFUNC = @extschema@.robust_transition,
+    STYPE = bytea,
+    COMBINEFUNC = @extschema@.robust_merge,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.robust_agg(bytea, bytea, integer, bytea, text) IS
+    'indb_ml: sandwich statistics over packed blocks at given coefficients (family linear|logistic): [n, d, bread, meat, sum p(1-p), sum p(1-p)(1-2p) x]';
+
+CREATE OR REPLACE FUNCTION @extschema@.robust_variance_linregr(
+    source_table text,
+    out_table text,
+    dependent_varname text,
+    independent_varname text,
+    grouping_cols text DEFAULT NULL
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel robust_driver robust
+return robust_driver.robust_variance(plpy, "@extschema@", "linear", source_table, out_table, dependent_varname,
+                                     independent_varname, grouping_cols)
+$py$;
+COMMENT ON FUNCTION @extschema@.robust_variance_linregr(text, text, text, text, text) IS
+    'indb_ml: OLS with Huber-White (HC0) robust standard errors (MADlib-compatible). Writes out_table (grouping columns, coef, std_err, t_stats, p_values; Student t with n - d degrees of freedom) and out_table_summary';
+
+CREATE OR REPLACE FUNCTION @extschema@.robust_variance_logregr(
+    source_table text,
+    out_table text,
+    dependent_varname text,
+    independent_varname text,
+    grouping_cols text DEFAULT NULL,
+    max_iter integer DEFAULT 20,
+    optimizer text DEFAULT 'irls',
+    tolerance float8 DEFAULT 1e-4,
+    verbose boolean DEFAULT false
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel robust_driver robust
+return robust_driver.robust_variance(plpy, "@extschema@", "logistic", source_table, out_table, dependent_varname,
+                                     independent_varname, grouping_cols, max_iter, optimizer, tolerance, verbose)
+$py$;
+COMMENT ON FUNCTION @extschema@.robust_variance_logregr(text, text, text, text, text, integer, text, float8, boolean) IS
+    'indb_ml: logistic regression with Huber-White (HC0) robust standard errors (MADlib-compatible; optimizer irls|newton, lbfgs|cg). Writes out_table (grouping columns, coef, std_err, z_stats, p_values) and out_table_summary';
