@@ -11,11 +11,11 @@ import numpy as np
 
 from . import blocks, stats
 
-# state layout: [n, d, bread (d*d), meat (d*d), sum p(1-p), sum p(1-p)(1-2p) x (d)]
+# state layout: [n, d, bread (d*d), meat (d*d), sum p(1-p), sum p(1-p)(1-2p) x (d), sum of scores (d)]
 
 
 def state_size(d):
-    return 3 + 2 * d * d + d
+    return 3 + 2 * d * d + 2 * d
 
 
 def _sigmoid(eta):
@@ -46,10 +46,11 @@ def block_state(X, y, coef, family):
         bread = (X * w[:, None]).T @ X
         o = 2 + 2 * d * d
         st[o] = w.sum()
-        st[o + 1:] = X.T @ (w * (1.0 - 2.0 * p))
+        st[o + 1:o + 1 + d] = X.T @ (w * (1.0 - 2.0 * p))
     S = X * r[:, None]
     st[2:2 + d * d] = bread.ravel()
     st[2 + d * d:2 + 2 * d * d] = (S.T @ S).ravel()
+    st[3 + 2 * d * d + d:] = S.sum(axis=0)
     return st
 
 
@@ -92,6 +93,12 @@ def unpack(state):
     return n, d, bread, meat, s[o], s[o + 1:o + 1 + d]
 
 
+def score_sum(state):
+    s = np.asarray(state, dtype=float)
+    d = int(s[1])
+    return s[3 + 2 * d * d + d:3 + 2 * d * d + 2 * d]
+
+
 def _pinv(A):
     # equilibrate to a unit diagonal so badly scaled columns keep their accuracy
     dg = np.sqrt(np.clip(np.diag(A), 0, None))
@@ -121,18 +128,22 @@ def sandwich(state, coef, family):
     return se, z, p, cov
 
 
-def clustered(meat_parts, state, coef, family):
-    """Cluster-robust covariance: meat = Σ_c (Σ_{i∈c} s_i)(Σ_{i∈c} s_i)ᵀ with the small-sample factor
-    G/(G-1)·(n-1)/(n-d) (MADlib, Stata, statsmodels cov_type='cluster'). meat_parts: [d] score sums,
-    one per cluster."""
-    n, d, bread, _, _, _ = unpack(state)
-    U = np.asarray(meat_parts, dtype=float).reshape(-1, d)
+def clustered(cluster_states, coef, family):
+    """Cluster-robust covariance from one state per cluster: bread summed, meat = Σ_c u_c u_cᵀ with
+    u_c the cluster's score sum, times the small-sample factor G/(G-1)·(n-1)/(n-d) (MADlib's
+    clustered_errors.cpp, statsmodels cov_type='cluster'). p-values as MADlib: Student t with n - d
+    degrees of freedom (linear), normal (logistic)."""
+    parts = [unpack(s) for s in cluster_states]
+    d = parts[0][1]
+    n = sum(p[0] for p in parts)
+    bread = sum(p[2] for p in parts)
+    U = np.array([score_sum(s) for s in cluster_states]).reshape(-1, d)
     G = U.shape[0]
     inv = _pinv(bread)
     factor = (G / (G - 1.0)) * ((n - 1.0) / (n - d)) if G > 1 and n > d else np.nan
     cov = inv @ (U.T @ U) @ inv * factor
     cov = (cov + cov.T) / 2.0
-    se, z, p = _tests(np.asarray(coef, dtype=float), cov, (G - 1) if family == "linear" else None)
+    se, z, p = _tests(np.asarray(coef, dtype=float), cov, n - d if family == "linear" else None)
     return se, z, p, cov
 
 

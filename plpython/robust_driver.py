@@ -115,3 +115,48 @@ def margins_logregr(plpy, schema, source_table, out_table, dependent, independen
     cols = [("margins", "float8[]"), ("std_err", "float8[]"), ("z_stats", "float8[]"), ("p_values", "float8[]")]
     return finish(plpy, schema, fname, out, summary, prep, groups, model_id, results, cols, dependent,
                   independent, grouping_cols, opt_params, t0)
+
+
+def clustered_variance(plpy, schema, family, source_table, out_table, dependent, independent, clustervar,
+                       grouping_cols, max_iter=None, optimizer=None, tolerance=None, verbose=False):
+    """Fit per group, then pack the source grouped by (grouping columns, cluster columns) and run
+    robust_agg once over it: each cluster's state carries its score sum."""
+    from . import identifiers, prepare, robust
+    t0 = time.perf_counter()
+    fname = "clustered_variance_linregr" if family == "linear" else "clustered_variance_logregr"
+    if clustervar is None or not str(clustervar).strip():
+        plpy.error(f"{fname}: clustervar is empty: give the cluster column(s)")
+    out, summary, prep, groups, model_id, coefs, opt_params = fit(
+        plpy, schema, fname, family, source_table, out_table, dependent, independent, grouping_cols,
+        max_iter, optimizer, tolerance, verbose, {"clustervar": clustervar})
+    try:
+        group_items = identifiers.parse_name_list(grouping_cols, "grouping_cols")
+        cluster_items = identifiers.parse_name_list(clustervar, "clustervar")
+    except Exception as e:
+        plpy.error(f"{fname}: {e}")
+    names = [n for _, n, _ in group_items]
+    both = [src for _, _, src in group_items] + [src for _, n, src in cluster_items if n not in names]
+    prep2 = prepare.ensure(plpy, schema, source_table, dependent, independent, ", ".join(both))
+    prep2["caller"] = fname
+    k2_sql = passes.group_key_sql(prep2)
+    k1_sql = passes.group_key_sql({"group_sql": prep2["group_sql"][:len(prep["group_sql"])]})
+    owner = {r["k2"]: r["k1"] for r in plpy.execute(
+        f"SELECT DISTINCT {k2_sql} AS k2, {k1_sql} AS k1 FROM {prep2['table']} WHERE n > 0")}
+    tasks = {k2: blocks.to_bytes(coefs[k1]) for k2, k1 in owner.items() if k1 in coefs}
+    states, _ = passes.run(plpy, prep2, f"{schema}.robust_agg(p.x, p.y, p.n, {{task}}, '{family}')", tasks)
+    per_group = {}
+    for k2, k1 in owner.items():
+        st = passes.combine(states.get(k2, []), robust.merge)
+        if st is not None and k1 in coefs:
+            per_group.setdefault(k1, []).append(blocks.from_bytes(st))
+    stat = "t_stats" if family == "linear" else "z_stats"
+    results = {}
+    for key, coef in coefs.items():
+        cl = per_group.get(key, [])
+        if len(cl) < 2:
+            plpy.warning(f"{fname}: a group has {len(cl)} cluster(s); clustered standard errors need at least 2")
+        se, z, p, _ = robust.clustered(cl, coef, family) if cl else (None, None, None, None)
+        results[key] = {"coef": coef, "std_err": se, stat: z, "p_values": p}
+    cols = [("coef", "float8[]"), ("std_err", "float8[]"), (stat, "float8[]"), ("p_values", "float8[]")]
+    return finish(plpy, schema, fname, out, summary, prep, groups, model_id, results, cols, dependent,
+                  independent, grouping_cols, opt_params, t0)

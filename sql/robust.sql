@@ -60,3 +60,41 @@ return robust_driver.robust_variance(plpy, "@extschema@", "logistic", source_tab
 $py$;
 COMMENT ON FUNCTION @extschema@.robust_variance_logregr(text, text, text, text, text, integer, text, float8, boolean) IS
     'indb_ml: logistic regression with Huber-White (HC0) robust standard errors (MADlib-compatible; optimizer irls|newton, lbfgs|cg). Writes out_table (grouping columns, coef, std_err, z_stats, p_values) and out_table_summary';
+
+-- clustered_variance_linregr / clustered_variance_logregr: cluster-robust standard errors with
+-- MADlib's small-sample factor G/(G-1)·(n-1)/(n-d). The source is packed once more grouped by
+-- (grouping columns, cluster columns); one robust_agg pass gives every cluster's score sum.
+CREATE OR REPLACE FUNCTION @extschema@.clustered_variance_linregr(
+    source_table text,
+    out_table text,
+    dependent_varname text,
+    independent_varname text,
+    clustervar text,
+    grouping_col text DEFAULT NULL
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel robust_driver robust
+return robust_driver.clustered_variance(plpy, "@extschema@", "linear", source_table, out_table, dependent_varname,
+                                        independent_varname, clustervar, grouping_col)
+$py$;
+COMMENT ON FUNCTION @extschema@.clustered_variance_linregr(text, text, text, text, text, text) IS
+    'indb_ml: OLS with cluster-robust standard errors (MADlib-compatible; clustervar: column(s) naming the clusters). Writes out_table (grouping columns, coef, std_err, t_stats, p_values; Student t with n - d degrees of freedom as MADlib) and out_table_summary';
+
+CREATE OR REPLACE FUNCTION @extschema@.clustered_variance_logregr(
+    source_table text,
+    out_table text,
+    dependent_varname text,
+    independent_varname text,
+    clustervar text,
+    grouping_col text DEFAULT NULL,
+    max_iter integer DEFAULT 20,
+    optimizer text DEFAULT 'irls',
+    tolerance float8 DEFAULT 1e-4,
+    verbose boolean DEFAULT false
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel robust_driver robust
+return robust_driver.clustered_variance(plpy, "@extschema@", "logistic", source_table, out_table,
+                                        dependent_varname, independent_varname, clustervar, grouping_col,
+                                        max_iter, optimizer, tolerance, verbose)
+$py$;
+COMMENT ON FUNCTION @extschema@.clustered_variance_logregr(text, text, text, text, text, text, integer, text, float8, boolean) IS
+    'indb_ml: logistic regression with cluster-robust standard errors (MADlib-compatible; optimizer irls|newton, lbfgs|cg). Writes out_table (grouping columns, coef, std_err, z_stats, p_values) and out_table_summary';

@@ -127,3 +127,36 @@ def test_bad_inputs_leave_nothing_behind(conn, table):
     with pytest.raises(psycopg.errors.Error, match="no_such_table|does not exist"):
         conn.execute("SELECT indb_ml.robust_variance_linregr('no_such_table', 'bad_out', 'y', 'ARRAY[1, x1]')")
     assert tables_in(conn) == before
+
+
+def test_clustered_variance_linregr_matches_statsmodels(conn, table, data):
+    X, g, cl, y, _ = data
+    conn.execute("DROP TABLE IF EXISTS cv_out, cv_out_summary")
+    conn.execute("SELECT indb_ml.clustered_variance_linregr('robust_src', 'cv_out', 'y', 'ARRAY[1, x1, x2, x3]', 'cl')")
+    (row,) = fetch(conn, "SELECT * FROM cv_out")
+    assert list(row) == ["coef", "std_err", "t_stats", "p_values"]
+    ref = sm.OLS(y, design(X)).fit(cov_type="cluster", cov_kwds={"groups": cl})
+    close(row["coef"], ref.params)
+    close(row["std_err"], ref.bse)
+    close(row["t_stats"], ref.tvalues)
+    # MADlib's p-values: Student t with n - d degrees of freedom (statsmodels' use_t would take G - 1)
+    tdist = sm.OLS(y, design(X)).fit(cov_type="cluster", cov_kwds={"groups": cl}, use_t=True)
+    from scipy import stats as sps
+    close(row["p_values"], 2 * sps.t.sf(np.abs(tdist.tvalues), N - 4))
+
+
+def test_clustered_variance_grouped_and_logregr(conn, table, data):
+    X, g, cl, y, b = data
+    conn.execute("DROP TABLE IF EXISTS cvg_out, cvg_out_summary")
+    conn.execute("SELECT indb_ml.clustered_variance_logregr('robust_src', 'cvg_out', 'b', 'ARRAY[1, x1, x2, x3]', "
+                 "'cl', 'g', 50, 'irls', 1e-10)")
+    rows = fetch(conn, "SELECT * FROM cvg_out ORDER BY g")
+    assert [r["g"] for r in rows] == [0, 1]
+    for r in rows:
+        m = g == r["g"]
+        ref = sm.Logit(b[m], design(X[m])).fit(method="newton", tol=1e-12, maxiter=100, disp=0,
+                                               cov_type="cluster", cov_kwds={"groups": cl[m]})
+        close(r["coef"], ref.params)
+        close(r["std_err"], ref.bse)
+        close(r["z_stats"], ref.tvalues)
+        close(r["p_values"], ref.pvalues)
