@@ -159,3 +159,38 @@ def margins(state, coef, indices=None):
     idx = list(range(d)) if indices is None else list(indices)
     se, z, p = _tests(me[idx], cov[np.ix_(idx, idx)], None)
     return me[idx], se, z, p
+
+
+# MADlib's aggregate form robust_linregr(y, x, coef): per-row state = robust state + coef (d)
+def row_transition(state, y, x, coef):
+    d = len(x)
+    st = block_state(np.asarray([x], dtype=float), np.asarray([y], dtype=float), coef, "linear")
+    st = np.concatenate([st, np.asarray(coef, dtype=float)])
+    if state is None:
+        return blocks.to_bytes(st)
+    acc = blocks.from_bytes(state)
+    if int(acc[1]) != d:
+        raise ValueError(f"rows have {int(acc[1])} and {d} features: ragged feature arrays")
+    acc[0] += st[0]
+    acc[2:state_size(d)] += st[2:state_size(d)]
+    return blocks.to_bytes(acc)
+
+
+def row_merge(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
+    d = int(sa[1])
+    sa[0] += sb[0]
+    sa[2:state_size(d)] += sb[2:state_size(d)]
+    return blocks.to_bytes(sa)
+
+
+def row_final(state):
+    s = blocks.from_bytes(state)
+    d = int(s[1])
+    coef = s[state_size(d):]
+    se, t, p, _ = sandwich(s[:state_size(d)], coef, "linear")
+    return {"coef": coef.tolist(), "std_err": se.tolist(), "t_stats": t.tolist(), "p_values": p.tolist()}

@@ -98,3 +98,48 @@ return robust_driver.clustered_variance(plpy, "@extschema@", "logistic", source_
 $py$;
 COMMENT ON FUNCTION @extschema@.clustered_variance_logregr(text, text, text, text, text, text, integer, text, float8, boolean) IS
     'indb_ml: logistic regression with cluster-robust standard errors (MADlib-compatible; optimizer irls|newton, lbfgs|cg). Writes out_table (grouping columns, coef, std_err, z_stats, p_values) and out_table_summary';
+
+-- MADlib's aggregate form: SELECT (robust_linregr(y, x, coef)).* FROM t, (SELECT coef ...) m.
+-- Per-row (compatibility); robust_variance_linregr packs the rows into blocks and is the fast path.
+CREATE OR REPLACE FUNCTION @extschema@.robust_linregr_row_transition(state bytea, y float8, x float8[], coef float8[])
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel robust
+import math
+if y is None or x is None or coef is None or not x or any(v is None or not math.isfinite(v) for v in x) \
+        or not math.isfinite(y):
+    return state
+if len(coef) != len(x):
+    plpy.error(f"robust_linregr: {len(coef)} coefficients but {len(x)} features")
+return robust.row_transition(state, y, x, coef)
+$py$;
+
+CREATE OR REPLACE FUNCTION @extschema@.robust_linregr_row_merge(a bytea, b bytea)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel robust
+return robust.row_merge(a, b)
+$py$;
+
+DROP TYPE IF EXISTS @extschema@.robust_linregr_result CASCADE;
+CREATE TYPE @extschema@.robust_linregr_result AS (
+    coef float8[],
+    std_err float8[],
+    t_stats float8[],
+    p_values float8[]
+);
+
+CREATE OR REPLACE FUNCTION @extschema@.robust_linregr_row_final(state bytea)
+RETURNS @extschema@.robust_linregr_result LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
+#@kernel robust
+return robust.row_final(state)
+$py$;
+
+DROP AGGREGATE IF EXISTS @extschema@.robust_linregr(float8, float8[], float8[]);
+CREATE AGGREGATE @extschema@.robust_linregr(y float8, x float8[], coef float8[]) (
+    SFUNC = @extschema@.robust_linregr_row_transition,
+    STYPE = bytea,
+    COMBINEFUNC = @extschema@.robust_linregr_row_merge,
+    FINALFUNC = @extschema@.robust_linregr_row_final,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.robust_linregr(float8, float8[], float8[]) IS
+    'indb_ml: MADlib''s aggregate form of the HC0 sandwich at given OLS coefficients, (robust_linregr(y, x, coef)).* gives coef, std_err, t_stats, p_values; rows with NULL/NaN are skipped';
