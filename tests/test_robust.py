@@ -160,3 +160,24 @@ def test_clustered_variance_grouped_and_logregr(conn, table, data):
         close(r["std_err"], ref.bse)
         close(r["z_stats"], ref.tvalues)
         close(r["p_values"], ref.pvalues)
+
+
+def test_margins_logregr_matches_madlib_asserted_values(conn):
+    """MADlib's marginal.sql_in asserts these margins of the patients data (its two-category
+    multinomial model = this logistic model) for treatment and trait_anxiety."""
+    conn.execute("DROP TABLE IF EXISTS mpat, mpat_out, mpat_out_summary")
+    conn.execute("CREATE TABLE mpat (id int, second_attack int, treatment int, trait_anxiety int)")
+    rows = [(1, 1, 1, 70), (2, 1, 1, 80), (3, 1, 1, 50), (4, 1, 0, 60), (5, 1, 0, 40), (6, 1, 0, 65),
+            (7, 1, 0, 75), (8, 1, 0, 80), (9, 1, 0, 70), (10, 1, 0, 60), (11, 0, 1, 65), (12, 0, 1, 50),
+            (13, 0, 1, 45), (14, 0, 1, 35), (15, 0, 1, 40), (16, 0, 1, 50), (17, 0, 0, 55), (18, 0, 0, 45),
+            (19, 0, 0, 50), (20, 0, 0, 60)]
+    conn.cursor().executemany("INSERT INTO mpat VALUES (%s, %s, %s, %s)", rows)
+    conn.execute("SELECT indb_ml.margins_logregr('mpat', 'mpat_out', 'second_attack', "
+                 "'ARRAY[1, treatment, trait_anxiety]', NULL, ARRAY[2, 3], 100, 'irls', 1e-10)")
+    (row,) = fetch(conn, "SELECT * FROM mpat_out")
+    for col, ref in [("margins", [-.1562142, .0181588]), ("std_err", [.1672651, .0038713]),
+                     ("z_stats", [-.933932, 4.690614]), ("p_values", [.350339, 2.72e-06])]:
+        # MADlib's relative_error of arrays: ||a - b|| / ||b|| (its p-value 2.72e-06 has 3 digits)
+        got, ref = np.asarray(row[col]), np.asarray(ref)
+        assert np.linalg.norm(got - ref) / np.linalg.norm(ref) < 1e-4, (col, got, ref)
+    conn.execute("DROP TABLE mpat, mpat_out, mpat_out_summary")
