@@ -181,3 +181,29 @@ def test_margins_logregr_matches_madlib_asserted_values(conn):
         got, ref = np.asarray(row[col]), np.asarray(ref)
         assert np.linalg.norm(got - ref) / np.linalg.norm(ref) < 1e-4, (col, got, ref)
     conn.execute("DROP TABLE mpat, mpat_out, mpat_out_summary")
+
+
+FORCE_PARALLEL = ["SET parallel_setup_cost = 0", "SET parallel_tuple_cost = 0",
+                  "SET min_parallel_table_scan_size = 0", "SET max_parallel_workers_per_gather = 2"]
+
+
+def test_parallel_plan_combines_partial_states(conn, table, data):
+    """robust_agg runs as Partial/Finalize aggregates; the merged states give statsmodels' numbers."""
+    X, _, cl, _, b = data
+    for s in FORCE_PARALLEL:
+        conn.execute(s)
+    try:
+        conn.execute("DROP TABLE IF EXISTS rp_out, rp_out_summary")
+        conn.execute("SELECT indb_ml.clustered_variance_logregr('robust_src', 'rp_out', 'b', 'ARRAY[1, x1, x2, x3]', "
+                     "'cl', NULL, 50, 'irls', 1e-10)")
+        prep = conn.execute("SELECT table_name FROM indb_ml.prepared_data WHERE source_table = 'public.robust_src' "
+                            "ORDER BY prepared_id DESC LIMIT 1").fetchone()[0]
+        plan = "\n".join(r[0] for r in conn.execute(
+            f"EXPLAIN SELECT indb_ml.robust_agg(x, y, n, '\\x'::bytea, 'linear') FROM indb_ml_data.{prep}").fetchall())
+        assert "Partial" in plan and "Gather" in plan, plan
+        (row,) = fetch(conn, "SELECT * FROM rp_out")
+        ref = sm.Logit(b, design(X)).fit(method="newton", tol=1e-12, maxiter=100, disp=0,
+                                         cov_type="cluster", cov_kwds={"groups": cl})
+        close(row["std_err"], ref.bse)
+    finally:
+        conn.execute("RESET ALL")
