@@ -126,7 +126,16 @@ def test_bad_inputs_leave_nothing_behind(conn, table):
         conn.execute("SELECT indb_ml.margins_logregr('robust_src', 'bad_out', 'b', 'ARRAY[1, x1]', NULL, ARRAY[5])")
     with pytest.raises(psycopg.errors.Error, match="no_such_table|does not exist"):
         conn.execute("SELECT indb_ml.robust_variance_linregr('no_such_table', 'bad_out', 'y', 'ARRAY[1, x1]')")
+    with pytest.raises(psycopg.errors.Error, match="no_such_col"):
+        conn.execute("SELECT indb_ml.clustered_variance_linregr('robust_src', 'bad_out', 'y', 'ARRAY[1, x1]', "
+                     "'no_such_col')")
+    with pytest.raises(psycopg.errors.Error, match="clustervar"):
+        conn.execute("SELECT indb_ml.clustered_variance_linregr('robust_src', 'bad_out', 'y', 'ARRAY[1, x1]', NULL)")
+    with pytest.raises(psycopg.errors.Error, match="optimizer"):
+        conn.execute("SELECT indb_ml.robust_variance_logregr('robust_src', 'bad_out', 'b', 'ARRAY[1, x1]', NULL, 20, "
+                     "'nope')")
     assert tables_in(conn) == before
+    assert "clustered_variance_logregr" in conn.execute("SELECT indb_ml.clustered_variance_logregr('usage')").fetchone()[0]
 
 
 def test_clustered_variance_linregr_matches_statsmodels(conn, table, data):
