@@ -23,3 +23,18 @@ return robust_driver.margins_logregr(plpy, "@extschema@", source_table, out_tabl
 $py$;
 COMMENT ON FUNCTION @extschema@.margins_logregr(text, text, text, text, text, integer[], integer, text, float8, boolean) IS
     'indb_ml: average marginal effects of a logistic regression (MADlib-compatible; marginal_vars: 1-based positions in independent_varname, NULL = all). Writes out_table (grouping columns, margins, std_err, z_stats, p_values; delta-method standard errors) and out_table_summary';
+
+-- MADlib's newer call over a trained model table:
+--   SELECT @extschema@.margins('patients_logregr', 'patients_margins', NULL, NULL, '2, 3');
+CREATE OR REPLACE FUNCTION @extschema@.margins(
+    model_table text,
+    out_table text,
+    x_design text DEFAULT NULL,
+    source_table text DEFAULT NULL,
+    marginal_vars text DEFAULT NULL
+) RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel margins_driver robust
+return margins_driver.margins(plpy, "@extschema@", model_table, out_table, x_design, source_table, marginal_vars)
+$py$;
+COMMENT ON FUNCTION @extschema@.margins(text, text, text, text, text) IS
+    'indb_ml: average marginal effects of a logregr_train model (MADlib-compatible; x_design NULL or the plain positions 1..d, no interaction or indicator terms; marginal_vars: 1-based positions, NULL = all). Writes out_table (grouping columns, variables, margins, std_err, z_stats, p_values)';

@@ -216,3 +216,20 @@ def test_parallel_plan_combines_partial_states(conn, table, data):
         close(row["std_err"], ref.bse)
     finally:
         conn.execute("RESET ALL")
+
+
+def test_margins_over_a_logregr_model_table(conn, table, data):
+    """MADlib's margins(model_table, ...) gives margins_logregr's numbers at the trained model."""
+    conn.execute("DROP TABLE IF EXISTS lg_m, lg_m_summary, mt_out, mg2_out, mg2_out_summary")
+    conn.execute("SELECT indb_ml.logregr_train('robust_src', 'lg_m', 'b', 'ARRAY[1, x1, x2, x3]', 'g', 50, 'irls', 1e-10)")
+    conn.execute("SELECT indb_ml.margins('lg_m', 'mt_out', NULL, NULL, '3, 2')")
+    conn.execute("SELECT indb_ml.margins_logregr('robust_src', 'mg2_out', 'b', 'ARRAY[1, x1, x2, x3]', 'g', "
+                 "ARRAY[3, 2], 50, 'irls', 1e-10)")
+    got = fetch(conn, "SELECT * FROM mt_out ORDER BY g")
+    ref = fetch(conn, "SELECT * FROM mg2_out ORDER BY g")
+    assert [r["g"] for r in got] == [0, 1] and got[0]["variables"] == [3, 2]
+    for a, b in zip(got, ref):
+        for col in ("margins", "std_err", "z_stats", "p_values"):
+            close(a[col], b[col])
+    with pytest.raises(psycopg.errors.Error, match="interaction"):
+        conn.execute("SELECT indb_ml.margins('lg_m', 'mt_bad', '1, 2, 3, 2*3')")
