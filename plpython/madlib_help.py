@@ -39,6 +39,39 @@ USAGE = {
         "model_table: coef, log_likelihood, std_err, z_stats or t_stats, p_values, dispersion, ...",
         "SELECT indb_ml.glm('abalone', 'abalone_glm', 'rings', 'ARRAY[1, length, diameter]',\n"
         "                   'family=gamma, link=log');"),
+    "robust_variance_linregr": (
+        "robust_variance_linregr(source_table, out_table, dependent_varname, independent_varname,\n"
+        "                        grouping_cols DEFAULT NULL)",
+        "out_table: grouping columns, coef, std_err, t_stats, p_values (Huber-White HC0 sandwich);\n"
+        "out_table_summary: method, source_table, out_table, dependent_varname, independent_varname, ...",
+        "SELECT indb_ml.robust_variance_linregr('houses', 'houses_robust', 'price', 'ARRAY[1, tax, bath]');"),
+    "robust_variance_logregr": (
+        "robust_variance_logregr(source_table, out_table, dependent_varname, independent_varname,\n"
+        "                        grouping_cols DEFAULT NULL, max_iter DEFAULT 20, optimizer DEFAULT 'irls',\n"
+        "                        tolerance DEFAULT 1e-4, verbose DEFAULT false)",
+        "out_table: grouping columns, coef, std_err, z_stats, p_values (Huber-White HC0 sandwich);\n"
+        "out_table_summary",
+        "SELECT indb_ml.robust_variance_logregr('patients', 'patients_robust', 'second_attack',\n"
+        "                                       'ARRAY[1, treatment, trait_anxiety]');"),
+    "clustered_variance_linregr": (
+        "clustered_variance_linregr(source_table, out_table, dependent_varname, independent_varname,\n"
+        "                           clustervar, grouping_col DEFAULT NULL)",
+        "out_table: grouping columns, coef, std_err, t_stats, p_values (cluster-robust); out_table_summary",
+        "SELECT indb_ml.clustered_variance_linregr('abalone', 'abalone_cl', 'rings', 'ARRAY[1, length]', 'sex');"),
+    "clustered_variance_logregr": (
+        "clustered_variance_logregr(source_table, out_table, dependent_varname, independent_varname,\n"
+        "                           clustervar, grouping_col DEFAULT NULL, max_iter DEFAULT 20,\n"
+        "                           optimizer DEFAULT 'irls', tolerance DEFAULT 1e-4, verbose DEFAULT false)",
+        "out_table: grouping columns, coef, std_err, z_stats, p_values (cluster-robust); out_table_summary",
+        "SELECT indb_ml.clustered_variance_logregr('abalone', 'abalone_cl', 'rings < 10', 'ARRAY[1, length]', 'sex');"),
+    "margins_logregr": (
+        "margins_logregr(source_table, out_table, dependent_varname, independent_varname,\n"
+        "                grouping_cols DEFAULT NULL, marginal_vars integer[] DEFAULT NULL, max_iter DEFAULT 20,\n"
+        "                optimizer DEFAULT 'irls', tolerance DEFAULT 1e-4, verbose DEFAULT false)",
+        "out_table: grouping columns, margins, std_err, z_stats, p_values (average marginal effects,\n"
+        "  delta-method standard errors); out_table_summary",
+        "SELECT indb_ml.margins_logregr('patients', 'patients_margins', 'second_attack',\n"
+        "                               'ARRAY[1, treatment, trait_anxiety]');"),
 }
 SUMMARY = "indb_ml.{f}: a drop-in for MADlib's {f}. Call {f}('usage') for the arguments, {f}('example') for an example."
 

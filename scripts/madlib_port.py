@@ -25,6 +25,9 @@ from pathlib import Path
 FILES = {
     "linear": "regress/test/linear.sql_in",
     "logistic": "regress/test/logistic.sql_in",
+    "robust": "regress/test/robust.sql_in",
+    "clustered": "regress/test/clustered.sql_in",
+    "marginal": "regress/test/marginal.sql_in",
     "glm_binomial": "glm/test/binomial.sql_in",
     "glm_gamma": "glm/test/gamma.sql_in",
     "glm_gaussian": "glm/test/gaussian.sql_in",

@@ -24,6 +24,9 @@ from psycopg import sql
 MODULES = {
     "regress_linear": ["linear"],
     "regress_logistic": ["logistic"],
+    "regress_robust": ["robust"],
+    "regress_clustered": ["clustered"],
+    "regress_marginal": ["marginal"],
     "glm": ["glm_binomial", "glm_gamma", "glm_gaussian", "glm_inverse_gaussian", "glm_poisson",
             "glm_multinom", "glm_ordinal"],
     "elastic_net": ["elastic_net"],
