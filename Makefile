@@ -24,5 +24,6 @@ dist: setup
 extension-files: setup
 	$(VENV)/bin/indb-ml extension-files --out dist/extension
 
-bench: setup
+bench:
+	@INDB_ML_BENCH=1 bash scripts/bootstrap.sh
 	$(PY) bench/all.py

@@ -43,6 +43,10 @@ command -v psql >/dev/null 2>&1 || missing+=("postgresql-client-$major")
 # matrix products of training 3-4x slower (kernels are small GEMMs); serial, as PostgreSQL already
 # runs one backend or parallel worker per core
 compgen -G "/usr/lib/*/openblas*/libblas.so.3" >/dev/null || missing+=("libopenblas0-serial")
+# `make bench` compares with pgRouting (INDB_ML_BENCH=1)
+if [ "${INDB_ML_BENCH:-0}" = 1 ] && [ ! -e "/usr/share/postgresql/$major/extension/pgrouting.control" ]; then
+    missing+=("postgresql-$major-pgrouting")
+fi
 command -v make >/dev/null 2>&1 || missing+=("make")
 if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
     missing+=("python3-venv")
