@@ -23,7 +23,7 @@ sys.path.insert(1, str(HERE))
 SCRIPTS = {
     "datapath": [],
     "factorization": [],
-    "graph": ["--skip-synthetic"],
+    "graph": [],
 }
 
 
