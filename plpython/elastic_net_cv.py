@@ -79,28 +79,14 @@ def validate(plpy, schema, fname, prep, family, params, fit):
     """-> (the best {'lambda_value', 'alpha'}, [(combination, mean, std)]).
     fit(prep, groups, alpha, lambda) -> (driver, results); its one group's coef + intercept is scored."""
     import itertools
-    grids, k = params["grids"], params["n_folds"]
+    grids = params["grids"]
     keys = list(grids)
-    folds = []
-    try:
-        folds = madlib_cv.fold_tables(plpy, schema, prep, k)
-        rows = []
-        for vals in itertools.product(*(grids[key] for key in keys)):
-            combo = dict(zip(keys, vals))
-            full = dict(params["single"], **combo)
-            scores = []
-            for tr, va, n_tr in folds:
-                drv, _ = fit(dict(prep, table=tr, group_sql=[]), [("", n_tr, 0)], full["alpha"],
-                             full["lambda_value"])
-                for g in drv.groups.values():
-                    sc = madlib_cv.score(plpy, schema, va, g.w, family == "gaussian")
-                    if sc is not None:
-                        scores.append(sc)
-            if not scores:
-                plpy.error(f"{fname}: n_folds={k} leaves no rows to validate on")
-            mean, std = madlib_cv.mean_std(scores)
-            rows.append((combo, mean, std))
-            plpy.notice(f"{fname}: cross-validation {combo} mean_score={mean:.6g} std_dev_score={std:.4g}")
-    finally:
-        madlib_cv.drop(plpy, folds)
-    return dict(params["single"], **madlib_cv.best(rows)), rows
+    combos = [dict(zip(keys, vals)) for vals in itertools.product(*(grids[key] for key in keys))]
+
+    def fit_combo(fold_prep, groups, combo):
+        full = dict(params["single"], **combo)
+        return fit(fold_prep, groups, full["alpha"], full["lambda_value"])[0]
+
+    chosen, rows = madlib_cv.grid_search(plpy, schema, fname, prep, params["n_folds"], combos, fit_combo,
+                                         family == "gaussian")
+    return dict(params["single"], **chosen), rows

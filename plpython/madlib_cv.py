@@ -101,6 +101,33 @@ def best(rows):
     return rows[max(range(len(rows)), key=lambda i: (rows[i][1], -i))][0]
 
 
+def grid_search(plpy, schema, fname, prep, k, combos, fit, regression):
+    """Score every combination by k-fold validation -> (the best combination, [(combination, mean, std)]).
+
+    ``fit(fold_prep, groups, combo)`` trains on one fold's training table and returns its driver;
+    each of the driver's groups' coefficients is scored on the fold's validation table."""
+    folds = []
+    try:
+        folds = fold_tables(plpy, schema, prep, k)
+        rows = []
+        for combo in combos:
+            scores = []
+            for tr, va, n_tr in folds:
+                drv = fit(dict(prep, table=tr, group_sql=[]), [("", n_tr, 0)], combo)
+                for g in drv.groups.values():
+                    sc = score(plpy, schema, va, g.w, regression)
+                    if sc is not None:
+                        scores.append(sc)
+            if not scores:
+                plpy.error(f"{fname}: n_folds={k} leaves no rows to validate on")
+            mean, std = mean_std(scores)
+            rows.append((combo, mean, std))
+            plpy.notice(f"{fname}: cross-validation {combo} mean_score={mean:.6g} std_dev_score={std:.4g}")
+    finally:
+        drop(plpy, folds)
+    return best(rows), rows
+
+
 def write_result(plpy, table, rows):
     """MADlib's validation_result: the varied parameters, mean_score, std_dev_score (double precision)."""
     from . import identifiers
