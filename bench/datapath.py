@@ -165,6 +165,13 @@ class Bench:
         return timed(run, self.repeat)
 
 
+def scan_workers(c, table):
+    """The reference scan's parallelism, as EXPLAIN ANALYZE shows it (server defaults, as timed)."""
+    plan = [r[0] for r in c.execute(f"EXPLAIN (ANALYZE, COSTS OFF) SELECT sum(x[2]) FROM {table}").fetchall()]
+    launched = next((int(line.split(":")[1]) for line in plan if "Workers Launched" in line), 0)
+    return f"SELECT sum(x[2]): {launched} parallel workers + leader" if launched else "SELECT sum(x[2]): no workers"
+
+
 def export_and_sklearn(c, table):
     """COPY (binary) export into numpy, then scikit-learn's logistic regression."""
     import numpy as np
@@ -195,7 +202,7 @@ def run(dsn, rows, big_rows, repeat, benches):
     big_label = f"{big_rows // 1_000_000}M" if big_rows >= 1_000_000 else f"{big_rows // 1000}k"
     make_table(c, small, rows)
     scan = benches[0].scan(small)
-    add(f"bare scan {label} x {D}", scan, 1.0, "scans", "reference", None, GROUP)
+    add(f"bare scan {label} x {D}", scan, 1.0, "scans", "reference", None, GROUP, scan_workers(c, small))
     exp_s, skl_s = export_and_sklearn(c, small)
     add("COPY (binary) export to numpy", exp_s, exp_s / scan, "scans", "reference", None, GROUP)
     add("scikit-learn logistic (lbfgs) on the export", skl_s, skl_s / scan, "scans", "reference", None, GROUP)
@@ -243,7 +250,8 @@ def run(dsn, rows, big_rows, repeat, benches):
 
     make_table(c, big, big_rows)
     big_scan = benches[0].scan(big)
-    add(f"bare scan {big_label} x {D}", big_scan, big_scan / scan, f"x {label} scan", "reference", None, GROUP)
+    add(f"bare scan {big_label} x {D}", big_scan, big_scan / scan, f"x {label} scan", "reference", None, GROUP,
+        scan_workers(c, big))
     peaks = {}
 
     def pack_big(b):

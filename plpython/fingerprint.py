@@ -6,20 +6,28 @@ A fingerprint has two halves, both read with the caller's rights:
   relkind and relfilenode, and for each the used columns' name, number, type, typmod and
   collation. RENAME, DROP/ADD COLUMN, ALTER TYPE, TRUNCATE, VACUUM FULL, CLUSTER, REFRESH and
   ATTACH/DETACH PARTITION all change it.
-* data - one scan: row count, the sum of the rows' xmin (mod 2^32, through ``age(xmin)``,
-  which is about twice as cheap as a text cast) and the last ctid. A committed INSERT, UPDATE
-  or DELETE changes the count or brings in a row with a newer xmin.
+* data - row count, the sum of the rows' xmin as ``sum(3 - xmin) mod 2^32`` and the last ctid.
+  A committed INSERT, UPDATE or DELETE changes the count or brings in a row with a newer xmin.
+  The count and the sum take one scan, in parallel workers: the sum is read through
+  ``mxid_age(xmin)`` (the multixact counter minus the argument, parallel safe, where ``age()``
+  is parallel restricted and a text cast costs twice as much), and the counter cancels out of
+  ``sum(mxid_age(xmin)) - count * mxid_age('3')`` as long as it does not move during the scan -
+  read before and after; if it moved, the scan is repeated with ``xmin::text::int8`` (same value).
+  The last ctid is read from the relation's last pages (a TID range scan, widened to the whole
+  relation only when those pages hold no visible row).
 
-PostgreSQL keeps no exact cheaper record of "this table changed" (pg_stat counters are
-asynchronous and not transactional; relfilenode changes only on rewrites), so the data half
-stays one scan.
+PostgreSQL keeps no exact cheaper record of "this table changed" that an ordinary role may read
+(pg_stat counters are asynchronous and not transactional; relfilenode changes only on rewrites;
+page LSNs and the visibility map need superuser functions), so the data half stays one scan of
+the tuples. Packing computes the same parts per block while it reads the rows (``packing.py``),
+so a first packing pays no scan for its fingerprint: ``prepare`` composes it with ``compose``.
 
 ``None`` means never reuse: views and foreign tables (through postgres_fdw xmin reads 0), sources
 with a foreign partition, sources with row-level security (what a role sees may depend on
 settings), and any source read by a transaction that has already written something (it may have
 changed the source, and its own rows share one xmin; autocommit trainings are not affected).
 """
-from . import locks
+from . import locks, session
 
 _TWO32 = 1 << 32
 
@@ -43,9 +51,14 @@ LEFT JOIN LATERAL (
 """
 
 
-def source_fingerprint(plpy, rel, columns, what="source table"):
-    """Fingerprint text of relation ``rel`` (a ``identifiers.resolve_table`` dict) as read through
-    ``columns`` (the used column names), or None when a copy of it must never be reused.
+# pages at the end of a relation searched for its last visible row before the whole relation is
+TAIL_PAGES = 16
+
+
+def definition(plpy, rel, columns, what="source table"):
+    """The definition half of relation ``rel``'s fingerprint (a ``identifiers.resolve_table`` dict)
+    as read through ``columns`` (the used column names), or None when a copy of it must never be
+    reused. Cheap (catalog only).
 
     Errors when the caller may not SELECT a used column, so a copy is never served to a role
     that lost access to its source."""
@@ -57,10 +70,61 @@ def source_fingerprint(plpy, rel, columns, what="source table"):
         plpy.error(f"permission denied: cannot SELECT the used columns ({', '.join(cols)}) of {what} {rel['sql']}")
     if d["unsupported"] or d["rls"] or d["writing"]:
         return None
-    row = plpy.execute(
-        f"SELECT count(*) AS n, coalesce(sum(pg_catalog.age(xmin)::int8), 0) "
-        f"- count(*) * pg_catalog.age('3'::xid)::int8 AS x, max(ctid)::text AS c FROM {rel['sql']}")[0]
-    return f"v2:{d['definition']}:{row['n']}:{int(row['x']) % _TWO32}:{row['c']}"
+    return d["definition"]
+
+
+def last_ctid(plpy, rel):
+    """The relation's last visible ctid (text, None when it has no row): read from its last
+    TAIL_PAGES pages (a TID range scan), from the whole relation only when they hold no visible row.
+    (A statement of its own, after the count: a change in between only makes a copy look stale.)"""
+    if rel["relkind"] != "p":   # a partitioned parent has no pages of its own
+        pages = plpy.execute(f"SELECT pg_catalog.pg_relation_size({int(rel['oid'])}::oid::regclass) / "
+                             f"current_setting('block_size')::int8 AS p")[0]["p"]
+        row = plpy.execute(f"SELECT max(ctid)::text AS c FROM {rel['sql']} "
+                           f"WHERE ctid >= '({max(int(pages) - TAIL_PAGES, 0)},0)'::tid")[0]
+        if row["c"] is not None:
+            return row["c"]
+    return plpy.execute(f"SELECT max(ctid)::text AS c FROM {rel['sql']}")[0]["c"]
+
+
+def counter(plpy):
+    """``mxid_age('3')`` now: the term that cancels the multixact counter out of a sum of
+    ``mxid_age(xmin)`` (XMIN_TERM) taken while it did not move."""
+    return int(plpy.execute("SELECT pg_catalog.mxid_age('3'::xid) AS a")[0]["a"])
+
+
+# per row; summed over n rows: sum(XMIN_TERM) - n * counter() = sum(3 - xmin) mod 2^32
+XMIN_TERM = "pg_catalog.mxid_age({}xmin)"
+
+
+def compose(defn, n, xmin_sum, last):
+    """The fingerprint text from its parts: row count, sum(3 - xmin) (any representative mod 2^32),
+    last ctid (text, or None for no row)."""
+    return f"v3:{defn}:{int(n)}:{int(xmin_sum) % _TWO32}:{last}"
+
+
+def source_fingerprint(plpy, rel, columns, what="source table"):
+    """Fingerprint text of relation ``rel`` (a ``identifiers.resolve_table`` dict) as read through
+    ``columns`` (the used column names), or None when a copy of it must never be reused.
+
+    Errors when the caller may not SELECT a used column, so a copy is never served to a role
+    that lost access to its source."""
+    defn = definition(plpy, rel, columns, what)
+    if defn is None:
+        return None
+    # JIT would compile for longer than the scan takes
+    with session.settings(plpy, jit="off"):
+        before = counter(plpy)
+        row = plpy.execute(f"SELECT count(*) AS n, coalesce(sum({XMIN_TERM.format('')}), 0) AS s "
+                           f"FROM {rel['sql']}")[0]
+        if counter(plpy) == before:
+            xmin_sum = int(row["s"]) - int(row["n"]) * before
+        else:   # a multixact was created during the scan: the exact, slower reading
+            row = plpy.execute(f"SELECT count(*) AS n, coalesce(sum(xmin::text::int8), 0) AS s "
+                               f"FROM {rel['sql']}")[0]
+            xmin_sum = 3 * int(row["n"]) - int(row["s"])
+    last = last_ctid(plpy, rel) if row["n"] else None
+    return compose(defn, row["n"], xmin_sum, last)
 
 
 def lock(plpy, *key):

@@ -61,7 +61,19 @@ def make_task(family, mode, d, k, w, params=(), add_intercept=False, transform=N
     return blocks.to_bytes(np.concatenate(parts))
 
 
+_parsed = [None, None]   # the last task and its parse: a pass calls with the same task for every block
+
+
 def parse_task(raw):
+    if raw == _parsed[0]:
+        return _parsed[1]
+    raw = bytes(raw)
+    out = _parse_task(raw)
+    _parsed[:] = [raw, out]
+    return out
+
+
+def _parse_task(raw):
     t = np.frombuffer(raw, dtype="<f8")
     family, mode, d, k, ai, npar, has_t = (int(v) for v in t[:_TASK_FIXED])
     o = _TASK_FIXED

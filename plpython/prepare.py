@@ -151,12 +151,20 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     used = _used_columns(plpy, independent, dependent, columns, group_names)
     # one packing per (role, source, expressions): concurrent first trainings wait here and reuse it
     fingerprint.lock(plpy, "prepare", source["oid"], x_sql, y_sql, group_names, block_size)
-    fp = fingerprint.source_fingerprint(plpy, source, used)
-    if fp is not None and part_value is not None:   # a shard's share of a coordinator partition
-        fp += f":part={int(part_value)}"
     key = [source["oid"], x_sql, y_sql, group_names, block_size]
     mine = (f"owner = current_user AND source_oid = $1 AND x_expr = $2 AND y_expr = $3 "
             f"AND grouping_cols = $4 AND block_size = $5")
+    suffix = "" if part_value is None else f":part={int(part_value)}"   # a shard's share of a coordinator partition
+    defn = fingerprint.definition(plpy, source, used)
+    inline = defn is not None and packing.by_pages(plpy, source, group_names)
+    fp = None
+    # the data half of the fingerprint is a scan of the source: paid only when there is a copy it
+    # could match; a copy packed by heap page gets its fingerprint from the packing itself
+    if defn is not None and (not inline or (reuse and plpy.execute(plpy.prepare(
+            f"SELECT EXISTS (SELECT 1 FROM {schema}.prepared_data WHERE {mine}) AS e",
+            ["oid", "text", "text", "text[]", "int4"]), key)[0]["e"])):
+        fp = fingerprint.source_fingerprint(plpy, source, used)
+        fp = None if fp is None else fp + suffix
     if reuse and fp is not None:
         found = plpy.execute(plpy.prepare(
             f"SELECT * FROM {schema}.prepared_data WHERE {mine} AND fingerprint = $6 "
@@ -184,6 +192,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     table_sql = f"{packed_store.data_schema(schema)}.{table_name}"
     seed = shuffle_seed(plpy) if seed is None else float(seed)
     packing.create(plpy, table_sql, groups, source)
+    counter = fingerprint.counter(plpy) if inline else None
     try:
         packing.fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed, part_value)
     except plpy.SPIError as exc:
@@ -199,7 +208,14 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     stats = plpy.execute(
         f"SELECT coalesce(sum(n), 0) AS n, coalesce(sum(n_skipped), 0) AS skipped, count(*) AS blocks, "
         f"min(length(x) / (8 * n)) AS dmin, max(length(x) / (8 * n)) AS dmax, "
-        f"coalesce(sum(length(x)), 0) AS bytes FROM {table_sql} WHERE n > 0 OR n_skipped > 0")[0]
+        f"coalesce(sum(length(x)), 0) AS bytes, coalesce(sum(src_xmin), 0) AS src_xmin, max(src_last)::text AS src_last "
+        f"FROM {table_sql} WHERE n > 0 OR n_skipped > 0")[0]
+    if inline:
+        # the fingerprint of exactly the rows packed, in the packing's snapshot; None (this copy is never
+        # reused) in the rare case that the multixact counter moved while packing (fingerprint.py)
+        rows = int(stats["n"]) + int(stats["skipped"])
+        fp = None if fingerprint.counter(plpy) != counter else fingerprint.compose(
+            defn, rows, int(stats["src_xmin"]) - rows * counter, stats["src_last"]) + suffix
     if stats["dmin"] is not None and stats["dmin"] != stats["dmax"]:
         plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
                    f"in {source_name}: {stats['dmin']} and {stats['dmax']} features")
