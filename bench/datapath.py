@@ -99,6 +99,7 @@ class Bench:
     def __init__(self, c, root, schema, repeat, legacy_pass, label):
         self.c, self.root, self.s, self.repeat, self.legacy, self.label = c, root, schema, repeat, legacy_pass, label
         self.opt = kernel(root, "optimizers", schema)
+        self.passes = kernel(root, "passes", schema)
         self.data_schema = f"{schema}_data" if c.execute(
             "SELECT to_regnamespace(%s) IS NOT NULL", [f"{schema}_data"]).fetchone()[0] else schema
 
@@ -123,8 +124,11 @@ class Bench:
         if self.legacy:
             return (f"SELECT part, {self.s}.glm_pass(x, y, n, shuffle_key, %s) FROM {table} WHERE n > 0 "
                     f"GROUP BY part"), [task], []
+        # the settings passes.run gives an ungrouped pass over a plain table's packed copy
+        prep = {"group_sql": [], "source": {"relkind": "r"}}
+        settings = getattr(self.passes, "settings", lambda p: self.passes.PASS_SETTINGS)(prep)
         return (f"SELECT {self.s}.glm_pass(p.x, p.y, p.n, p.shuffle_key, %s) FROM {table} AS p WHERE p.n > 0",
-                [task], ["SET jit = off", "SET parallel_leader_participation = off"])
+                [task], [f"SET {k} = {v}" for k, v in settings.items()])
 
     def time_pass(self, packed, mode, workers=None):
         sql, params, settings = self.pass_sql(packed, mode)

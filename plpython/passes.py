@@ -13,10 +13,13 @@ Driver helper (takes ``plpy``). Every trainer's pass is the same query shape:
   is aggregated on its own (the shape a sharded, postgres_fdw partition needs:
   a full aggregate grouped by the partition key, pushed to the shard);
 * parallelism: the packed table's ``parallel_workers`` is chosen by its size at
-  prepare time (packing.set_workers); a pass turns off leader participation, so
-  the workers - not the leader, which would otherwise drain a small table of
-  blocks before they start - aggregate the blocks, and turns off JIT, which
-  compiles for longer than the pass takes.
+  prepare time (packing.set_workers). An ungrouped pass (a partial aggregate
+  straight over the parallel scan) keeps the leader aggregating blocks from the
+  start while each worker starts PL/Python and imports numpy (~0.1 s), then
+  joins in; a grouped or ordered pass (a sort before the aggregate) turns leader
+  participation off, or the leader's sort would drain the table of blocks before
+  the workers start. Every pass turns off JIT, which compiles for longer than the
+  pass takes.
 
 A pass returns the partial states per group key; the caller adds them with its
 kernel's merge function.
@@ -27,6 +30,14 @@ from . import blocks, session
 
 # what a pass sets for its duration (and gives back)
 PASS_SETTINGS = {"jit": "off", "parallel_leader_participation": "off", "enable_partitionwise_aggregate": "on"}
+
+
+def settings(prep, ordered=False):
+    """The settings of one pass: the leader takes blocks too unless a sort precedes the aggregate."""
+    out = dict(PASS_SETTINGS)
+    if not (prep["group_sql"] or partitioned(prep) or ordered):
+        out["parallel_leader_participation"] = "on"
+    return out
 
 
 def group_key_sql(prep, alias=""):
@@ -82,7 +93,7 @@ def run(plpy, prep, aggregate, tasks=None, ordered=False):
     t0 = time.perf_counter()
     sql = query(plpy, prep, aggregate, tasks, ordered)
     out = {}
-    with session.settings(plpy, **PASS_SETTINGS):
+    with session.settings(plpy, **settings(prep, ordered)):
         for row in plpy.execute(sql):
             out.setdefault(row["gkey"], []).append(row["st"])
     return out, (time.perf_counter() - t0) * 1000.0
