@@ -13,14 +13,15 @@ A fingerprint has two halves, both read with the caller's rights:
   is parallel restricted and a text cast costs twice as much), and the counter cancels out of
   ``sum(mxid_age(xmin)) - count * mxid_age('3')`` as long as it does not move during the scan -
   read before and after; if it moved, the scan is repeated with ``xmin::text::int8`` (same value).
-  The last ctid is read from the relation's last pages (a TID range scan, widened to the whole
-  relation only when those pages hold no visible row).
+  The last ctid is read from the last pages (a TID range scan, widened to the whole relation
+  only when those pages hold no visible row).
 
 PostgreSQL keeps no exact cheaper record of "this table changed" that an ordinary role may read
 (pg_stat counters are asynchronous and not transactional; relfilenode changes only on rewrites;
 page LSNs and the visibility map need superuser functions), so the data half stays one scan of
-the tuples. Packing computes the same parts per block while it reads the rows (``packing.py``),
-so a first packing pays no scan for its fingerprint: ``prepare`` composes it with ``compose``.
+the tuples. Packing sums the count and the xmin term per block while it reads the rows
+(``packing.py``), so a first packing pays no scan for its fingerprint: ``prepare`` composes it
+with ``compose`` (and ``last_ctid``).
 
 ``None`` means never reuse: views and foreign tables (through postgres_fdw xmin reads 0), sources
 with a foreign partition, sources with row-level security (what a role sees may depend on
@@ -73,17 +74,25 @@ def definition(plpy, rel, columns, what="source table"):
     return d["definition"]
 
 
+_PAGES = """
+WITH RECURSIVE tree(oid) AS (
+    SELECT $1::oid
+    UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree t ON i.inhparent = t.oid)
+SELECT coalesce(max(pg_catalog.pg_relation_size(c.oid) / current_setting('block_size')::int8), 0) AS p
+FROM tree t JOIN pg_catalog.pg_class c ON c.oid = t.oid WHERE c.relkind IN ('r', 'm')
+"""
+
+
 def last_ctid(plpy, rel):
-    """The relation's last visible ctid (text, None when it has no row): read from its last
-    TAIL_PAGES pages (a TID range scan), from the whole relation only when they hold no visible row.
-    (A statement of its own, after the count: a change in between only makes a copy look stale.)"""
-    if rel["relkind"] != "p":   # a partitioned parent has no pages of its own
-        pages = plpy.execute(f"SELECT pg_catalog.pg_relation_size({int(rel['oid'])}::oid::regclass) / "
-                             f"current_setting('block_size')::int8 AS p")[0]["p"]
-        row = plpy.execute(f"SELECT max(ctid)::text AS c FROM {rel['sql']} "
-                           f"WHERE ctid >= '({max(int(pages) - TAIL_PAGES, 0)},0)'::tid")[0]
-        if row["c"] is not None:
-            return row["c"]
+    """The relation's last visible ctid (text, None when it has no row), partitions and inheritance
+    children included: read from the last TAIL_PAGES pages of the largest of them (a TID range scan),
+    from the whole relation only when those pages hold no visible row. A statement of its own: a
+    change since the count and the xmin sum were read only makes a copy look stale."""
+    pages = plpy.execute(plpy.prepare(_PAGES, ["oid"]), [rel["oid"]])[0]["p"]
+    row = plpy.execute(f"SELECT max(ctid)::text AS c FROM {rel['sql']} "
+                       f"WHERE ctid >= '({max(int(pages) - TAIL_PAGES, 0)},0)'::tid")[0]
+    if row["c"] is not None or pages <= TAIL_PAGES:
+        return row["c"]
     return plpy.execute(f"SELECT max(ctid)::text AS c FROM {rel['sql']}")[0]["c"]
 
 

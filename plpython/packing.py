@@ -80,7 +80,7 @@ def create(plpy, table_sql, groups, source):
     source is partitioned, so a pass can aggregate partition by partition."""
     group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
     columns = (f"({group_defs}part oid NOT NULL, block integer NOT NULL, shuffle_key bigint NOT NULL, "
-               f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea, src_xmin int8, src_last tid)")
+               f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea, src_xmin int8)")
     if source["relkind"] != "p":
         plpy.execute(f"CREATE TABLE {table_sql} {columns}")
     else:
@@ -111,7 +111,7 @@ def set_workers(plpy, table_sql):
 
 def by_pages(plpy, source, group_names):
     """Is every leaf of ``source`` packed by heap page? Then the packed blocks carry the source's
-    fingerprint parts (``src_xmin``, ``src_last``; the row count is ``n + n_skipped``)."""
+    xmin term (``src_xmin``, fingerprint.py; the row count is ``n + n_skipped``)."""
     return not group_names and all(kind in HEAP_KINDS for _, _, kind in leaves(plpy, source))
 
 
@@ -156,17 +156,16 @@ def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, gr
         last = (pages - 1) // per_block
         # qualified names only: the source's own columns must not shadow the block number. The last
         # block reaches to the end of the relation (pages added since it was measured included);
-        # each block also sums its rows' fingerprint parts (fingerprint.py), in the packing's snapshot
+        # each block also sums its rows' xmin term (fingerprint.py), in the packing's snapshot
         b = "_indb_blocks.nr"
-        fp_parts = f"{fingerprint.XMIN_TERM.format('_indb_rel.')} AS _indb_age, _indb_rel.ctid AS _indb_ctid"
-        rows = (f"SELECT xa, ya, _indb_age, _indb_ctid, {ok} AS ok FROM (SELECT {x_sql} AS xa, {y_inner}, "
-                f"{fp_parts} FROM {rel_sql} ")
+        rows = (f"SELECT xa, ya, _indb_xmin, {ok} AS ok FROM (SELECT {x_sql} AS xa, {y_inner}, "
+                f"{fingerprint.XMIN_TERM.format('_indb_rel.')} AS _indb_xmin FROM {rel_sql} ")
         end = f"CASE WHEN {b} = {last} THEN {MAX_PAGE} ELSE ({b} + 1) * {per_block} END"
         head = head.replace("CASE WHEN c.n IS NULL THEN s.y ELSE c.y END FROM ",
-                            "CASE WHEN c.n IS NULL THEN s.y ELSE c.y END, s.src_xmin, s.src_last FROM ")
+                            "CASE WHEN c.n IS NULL THEN s.y ELSE c.y END, s.src_xmin FROM ")
         return (head.format(b=b) + f"generate_series(0::int8, {last}::int8) AS _indb_blocks(nr) "
-                f"CROSS JOIN LATERAL (SELECT {aggregates}, coalesce(sum(_indb_age), 0)::int8 AS src_xmin, "
-                f"max(_indb_ctid) AS src_last FROM ({rows}AS _indb_rel "
+                f"CROSS JOIN LATERAL (SELECT {aggregates}, coalesce(sum(_indb_xmin), 0)::int8 AS src_xmin "
+                f"FROM ({rows}AS _indb_rel "
                 f"WHERE _indb_rel.ctid >= ('(' || {b} * {per_block} || ',0)')::tid "
                 f"AND _indb_rel.ctid < ('(' || {end} || ',0)')::tid) AS src OFFSET 0) AS r) AS s"
                 + tail)

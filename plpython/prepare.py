@@ -208,14 +208,15 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     stats = plpy.execute(
         f"SELECT coalesce(sum(n), 0) AS n, coalesce(sum(n_skipped), 0) AS skipped, count(*) AS blocks, "
         f"min(length(x) / (8 * n)) AS dmin, max(length(x) / (8 * n)) AS dmax, "
-        f"coalesce(sum(length(x)), 0) AS bytes, coalesce(sum(src_xmin), 0) AS src_xmin, max(src_last)::text AS src_last "
+        f"coalesce(sum(length(x)), 0) AS bytes, coalesce(sum(src_xmin), 0) AS src_xmin "
         f"FROM {table_sql} WHERE n > 0 OR n_skipped > 0")[0]
     if inline:
         # the fingerprint of exactly the rows packed, in the packing's snapshot; None (this copy is never
         # reused) in the rare case that the multixact counter moved while packing (fingerprint.py)
         rows = int(stats["n"]) + int(stats["skipped"])
         fp = None if fingerprint.counter(plpy) != counter else fingerprint.compose(
-            defn, rows, int(stats["src_xmin"]) - rows * counter, stats["src_last"]) + suffix
+            defn, rows, int(stats["src_xmin"]) - rows * counter,
+            fingerprint.last_ctid(plpy, source) if rows else None) + suffix
     if stats["dmin"] is not None and stats["dmin"] != stats["dmax"]:
         plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
                    f"in {source_name}: {stats['dmin']} and {stats['dmax']} features")
