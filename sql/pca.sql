@@ -60,13 +60,8 @@ CREATE OR REPLACE FUNCTION @extschema@.pca_sparse_train(
     use_correlation boolean DEFAULT false, result_summary_table text DEFAULT NULL
 ) RETURNS text LANGUAGE plpython3u AS $py$
 #@kernel pca_driver
-dense = pca_driver.densify(plpy, "pca_sparse_train", source_table, row_id, col_id, val_id, row_dim, col_dim,
-                           grouping_cols)
-try:
-    return pca_driver.train(plpy, "@extschema@", "pca_sparse_train", dense, out_table, "row_id", k, grouping_cols,
-                            lanczos_iter, use_correlation, result_summary_table, "row_vec")
-finally:
-    plpy.execute(f"DROP TABLE IF EXISTS pg_temp.{dense}")
+return pca_driver.sparse_train(plpy, "@extschema@", source_table, out_table, row_id, col_id, val_id, row_dim, col_dim,
+                               k, grouping_cols, lanczos_iter, use_correlation, result_summary_table)
 $py$;
 
 CREATE OR REPLACE FUNCTION @extschema@.pca_sparse_train(
@@ -75,13 +70,8 @@ CREATE OR REPLACE FUNCTION @extschema@.pca_sparse_train(
     use_correlation boolean DEFAULT false, result_summary_table text DEFAULT NULL
 ) RETURNS text LANGUAGE plpython3u AS $py$
 #@kernel pca_driver
-dense = pca_driver.densify(plpy, "pca_sparse_train", source_table, row_id, col_id, val_id, row_dim, col_dim,
-                           grouping_cols)
-try:
-    return pca_driver.train(plpy, "@extschema@", "pca_sparse_train", dense, out_table, "row_id", float(proportion),
-                            grouping_cols, lanczos_iter, use_correlation, result_summary_table, "row_vec")
-finally:
-    plpy.execute(f"DROP TABLE IF EXISTS pg_temp.{dense}")
+return pca_driver.sparse_train(plpy, "@extschema@", source_table, out_table, row_id, col_id, val_id, row_dim, col_dim,
+                               float(proportion), grouping_cols, lanczos_iter, use_correlation, result_summary_table)
 $py$;
 COMMENT ON FUNCTION @extschema@.pca_sparse_train(text, text, text, text, text, integer, integer, integer, text, integer, boolean, text) IS
     'indb_ml: PCA of a sparse (row, col, value) matrix with 1-based indices (MADlib''s signature): densified, then pca_train';
