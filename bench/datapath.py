@@ -9,7 +9,7 @@ figure, since a shared machine's load drifts), or COPY (binary) export + scikit-
 checkout's code (e.g. the main branch before a change) as schema ``indb_before`` on the same
 server and measures every figure with it too, interleaved with this checkout's, against the same
 references; its passes are timed the way its drivers ran them (``GROUP BY part``, default
-settings). Without --dsn a throwaway local cluster is started.
+settings, or passes.py's settings when it has one). Without --dsn a throwaway local cluster is started.
 """
 from __future__ import annotations
 
@@ -310,7 +310,9 @@ def main():
         benches = [Bench(c, HERE.parent, "indb_ml", args.repeat, False, GROUP)]
         if args.before:
             install_before(dsn, args.before.resolve())
-            benches.append(Bench(c, args.before.resolve(), "indb_before", args.repeat, True,
+            root = args.before.resolve()
+            # a checkout without plpython/passes.py ran its passes GROUP BY part with default settings
+            benches.append(Bench(c, root, "indb_before", args.repeat, not (root / "plpython" / "passes.py").exists(),
                                  f"before ({args.before.name})"))
         run(dsn, args.rows, args.big_rows, args.repeat, benches)
 
