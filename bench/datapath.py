@@ -225,7 +225,7 @@ def run(dsn, rows, big_rows, repeat, benches):
     each(f"packing (prepare) {label}", lambda b: timed(lambda: b.prepare(small), repeat), "<= 8", lambda r: r <= 8)
     each("freshness check paid by a refit (prepare, reused)",
          lambda b: timed(lambda: b.q(f"SELECT {b.s}.prepare(%s, 'y', 'x')", [small]), repeat),
-         "exact and cheap", None, note=lambda b: "fingerprint (i8-security)")
+         "exact and cheap", None, note=lambda b: "fingerprint.py: one scan of the source")
     each("gradient pass", lambda b: b.time_pass(b.packed(small), "grad"), "<= 1.2", lambda r: r <= 1.2)
     each("Hessian pass", lambda b: b.time_pass(b.packed(small), "hess"), "<= 2", lambda r: r <= 2)
     irls = "SELECT {s}.logregr_train(%s, 'bench_dp_m', 'y', 'x', NULL, 20, 'irls', 1e-4)"
