@@ -75,12 +75,17 @@ def _pages_per_block(plpy, oid, rel_sql, block_size):
     return pages, max(1, int(round(block_size / per_page)))
 
 
+def columns_sql(plpy, groups):
+    """The column list of a packed table (also of a sharded source's partitioned one)."""
+    group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
+    return (f"({group_defs}part oid NOT NULL, block integer NOT NULL, shuffle_key bigint NOT NULL, "
+            f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea, src_xmin int8)")
+
+
 def create(plpy, table_sql, groups, source):
     """Create the packed table: list-partitioned by ``part`` (one partition per leaf) when the
     source is partitioned, so a pass can aggregate partition by partition."""
-    group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
-    columns = (f"({group_defs}part oid NOT NULL, block integer NOT NULL, shuffle_key bigint NOT NULL, "
-               f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea, src_xmin int8)")
+    columns = columns_sql(plpy, groups)
     if source["relkind"] != "p":
         plpy.execute(f"CREATE TABLE {table_sql} {columns}")
     else:

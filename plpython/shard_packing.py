@@ -18,7 +18,7 @@ shard only.
 import json
 import time
 
-from . import fingerprint, identifiers, packed_store, shards
+from . import fingerprint, identifiers, packed_store, packing, shards
 
 # prepare imports this module (to dispatch sharded sources here): import it inside functions
 
@@ -219,9 +219,7 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
         f"SELECT nextval(pg_get_serial_sequence('{schema}.prepared_data', 'prepared_id')) AS id")[0]["id"]
     table_name = packed_store.new_name("_prep")
     table_sql = f"{data}.{table_name}"
-    group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
-    plpy.execute(f"CREATE TABLE {table_sql} ({group_defs}part oid NOT NULL, block integer NOT NULL, shuffle_key bigint NOT NULL, "
-                 f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea) PARTITION BY LIST (part)")
+    plpy.execute(f"CREATE TABLE {table_sql} {packing.columns_sql(plpy, groups)} PARTITION BY LIST (part)")
     totals = {"n": 0, "skipped": 0, "blocks": 0}
     for i, leaf in enumerate(all_leaves):
         child = f"{data}.{plpy.quote_ident(f'{table_name}_{i + 1}')}"
