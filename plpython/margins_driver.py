@@ -1,5 +1,7 @@
 """MADlib's margins(model_table, out_table, x_design, source_table, marginal_vars) over a trained
-logregr model table: average marginal effects at the model's coefficients (one robust_agg pass).
+logregr model table: average marginal effects at the model's coefficients (one robust_agg pass),
+or over an mlogregr_train model (one mlogregr_stats_agg pass, per non-reference category, with the
+summary's coef and variance_covariance as MADlib).
 
 x_design may be NULL or a plain list of the variables' positions ('1, 2, 3'); MADlib's interaction
 ('2*3') and indicator ('i.2') terms are refused with a clear error."""
@@ -7,9 +9,10 @@ import re
 
 import numpy as np
 
-from . import blocks, glm_driver, identifiers, passes, prepare, robust
+from . import blocks, glm_driver, identifiers, mlogregr_driver, passes, prepare, robust
 
 LOGREGR_METHODS = ("logregr", "logistic", "logistic_regression", "logistic regression")
+MLOGREGR_METHODS = ("mlogregr", "multilogistic", "multilogistic_regression", "multinomial logistic regression")
 
 
 def _positions(plpy, text, what, d):
@@ -36,18 +39,29 @@ def margins(plpy, schema, model_table, out_table, x_design, source_table, margin
         plpy.error(f"margins: {summary['sql']} lacks {', '.join(missing)}: train the model with logregr_train")
     s = plpy.execute(f"SELECT {', '.join(need)}{', grouping_col' if 'grouping_col' in cols else ''} "
                      f"FROM {summary['sql']} LIMIT 1")[0]
-    if (s["method"] or "").lower() not in LOGREGR_METHODS:
-        plpy.error(f"margins: the model {model['sql']} is {s['method']!r}; margins() supports logregr models here "
-                   f"(margins_logregr trains and reports in one call)")
+    method = (s["method"] or "").lower()
+    if method not in LOGREGR_METHODS + MLOGREGR_METHODS:
+        plpy.error(f"margins: the model {model['sql']} is {s['method']!r}; margins() supports logregr and mlogregr "
+                   f"models here (margins_logregr and margins_mlogregr train and report in one call)")
     grouping = s.get("grouping_col")
+    labels = None
+    if method in MLOGREGR_METHODS:   # packed as mlogregr_train packs: the label's index among 0..K-1
+        k = plpy.execute(f"SELECT num_categories FROM {summary['sql']} LIMIT 1")[0]["num_categories"]
+        labels = [str(i) for i in range(int(k))]
     prep = prepare.ensure(plpy, schema, source_table or s["source_table"], s["dependent_varname"],
-                          s["independent_varname"], grouping)
+                          s["independent_varname"], grouping, label_values=labels)
     d = prep["n_features"]
     if x_design is not None and _positions(plpy, x_design, "x_design", d) != list(range(1, d + 1)):
         plpy.error(f"margins: x_design {x_design!r} must list the {d} variables in order (1, ..., {d}); "
                    f"interaction and indicator terms are not supported")
     idx = None if marginal_vars is None else [p - 1 for p in _positions(plpy, marginal_vars, "marginal_vars", d)]
     prep["caller"] = "margins"
+    if method in MLOGREGR_METHODS:
+        row = plpy.execute(f"SELECT coef, variance_covariance, ref_category, independent_varname "
+                           f"FROM {summary['sql']} LIMIT 1")[0]
+        if grouping:
+            plpy.error(f"margins: the mlogregr model {model['sql']} is grouped; margins() takes ungrouped ones")
+        return mlogregr_driver.margins_of_model(plpy, schema, prep, row, model["sql"], out["sql"], idx)
     coefs = {r["gkey"]: np.asarray(r["coef"], dtype=float) for r in plpy.execute(
         f"SELECT {passes.group_key_sql(prep, 'm.')} AS gkey, m.coef FROM {model['sql']} AS m "
         f"WHERE m.coef IS NOT NULL")}

@@ -26,14 +26,8 @@ KNOWN = {
                   "below vertex 6: 7 is unreachable there)",
 }
 
-_MLOGREGR = ("MADlib's multinomial-logistic variants (robust_variance_mlogregr, clustered_variance_mlogregr, "
-             "margins_mlogregr, mlogregr_train, and their help calls) are not provided; multinom is the "
-             "multinomial model here")
 _MARGINS = ("margins(model_table, ...) with interaction terms in x_design ('1, 2, 3, 2*2*3'): refused with a "
             "clear error; margins() takes x_design NULL or the plain positions here")
-KNOWN.update({("robust", i): _MLOGREGR for i in (9, 10, 11, 12, 13, 14, 15, 18)})
-KNOWN.update({("clustered", i): _MLOGREGR for i in (2, 6)})
 KNOWN[("clustered", 3)] = ("a table whose 5 rows all have a NULL feature: refused with a clear error (as "
                            "linregr_train and logregr_train here); MADlib's case only expects the call to succeed")
-KNOWN.update({("marginal", i): _MLOGREGR for i in list(range(11, 23)) + [24, 28, 29]})
 KNOWN[("marginal", 27)] = _MARGINS
