@@ -135,10 +135,10 @@ def condition_number(H):
     return linregr.condition_number(H) ** 2
 
 
-def train(plpy, schema, source_table, out_table, dependent, independent, ref_category, optimizer_params):
+def train(plpy, schema, source_table, out_table, dependent, independent, ref_category, optimizer_params,
+          fname="mlogregr_train"):
     """mlogregr_train: MADlib's model table and summary (variance_covariance, coef as (K-1) × d)."""
     t0 = time.perf_counter()
-    fname = "mlogregr_train"
     f = fit(plpy, schema, fname, source_table, out_table, dependent, independent, ref_category, None,
             optimizer_params)
     per_group = {}
@@ -310,3 +310,25 @@ def predict(plpy, schema, model_table, source_table, id_col_name, output_table, 
     plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {sel}", ["float8[]", "integer"]),
                  [info["coef"], info["ref_category"]])
     return f"{fname}: {out['sql']}"
+
+
+def mlogregr_value(plpy, schema, source_table, dependent, independent, max_iter, optimizer, precision,
+                   ref_category):
+    """MADlib's deprecated mlogregr(...) returning one mlogregr_result: trained as mlogregr_train into
+    scratch tables of the data schema, read back, and dropped with their registry row (drop_model)."""
+    from . import packed_store
+    if max_iter is None or optimizer is None or precision is None or ref_category is None:
+        plpy.error("mlogregr: max_num_iterations, optimizer, precision and ref_category must not be NULL")
+    ds, base = plpy.quote_ident(packed_store.data_schema(schema)), packed_store.new_name("_mlogr")
+    name, summ = f"{ds}.{plpy.quote_ident(base)}", f"{ds}.{plpy.quote_ident(base + '_summary')}"
+    opt = params_text(int(max_iter), str(optimizer).strip().lower(), float(precision))
+    train(plpy, schema, source_table, name, dependent, independent, ref_category, opt, "mlogregr")
+    rows = plpy.execute(f"SELECT * FROM {name} ORDER BY category")
+    s = plpy.execute(f"SELECT * FROM {summ}")[0]
+    plpy.execute(plpy.prepare(f"SELECT {schema}.drop_model($1)", ["text"]), [name])
+    inter = lambda col: np.array([r[col] for r in rows], dtype=float).T.ravel()   # noqa: E731  (feature-major)
+    return {"ref_category": s["ref_category"], "coef": inter("coef"), "log_likelihood": rows[0]["loglikelihood"],
+            "std_err": inter("std_err"), "z_stats": inter("z_stats"), "p_values": inter("p_values"),
+            "odds_ratios": inter("odd_ratios"), "condition_no": rows[0]["condition_no"],
+            "num_iterations": rows[0]["num_iterations"], "num_processed": s["num_rows_processed"],
+            "variance_covariance": s["variance_covariance"]}

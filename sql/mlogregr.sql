@@ -163,3 +163,36 @@ CREATE OR REPLACE FUNCTION @extschema@.margins_mlogregr(
         ref_category, grouping_cols, marginal_vars,
         format('max_iter=%s, optimizer=%s, tolerance=%s', max_iter, optimizer, tolerance), verbose_mode)
 $sql$;
+
+-- MADlib's deprecated value form: SELECT (mlogregr('patients', 'y', 'ARRAY[1, x]', 20, 'irls', 1e-4, 1)).*
+-- (coefficient arrays feature-major over the non-reference categories, as MADlib's)
+DROP TYPE IF EXISTS @extschema@.mlogregr_result CASCADE;
+CREATE TYPE @extschema@.mlogregr_result AS (
+    ref_category integer,
+    coef float8[],
+    log_likelihood float8,
+    std_err float8[],
+    z_stats float8[],
+    p_values float8[],
+    odds_ratios float8[],
+    condition_no float8,
+    num_iterations integer,
+    num_processed bigint,
+    variance_covariance float8[]
+);
+
+CREATE OR REPLACE FUNCTION @extschema@.mlogregr(
+    source text,
+    depvar text,
+    indepvar text,
+    max_num_iterations integer DEFAULT 20,
+    optimizer text DEFAULT 'irls',
+    "precision" float8 DEFAULT 1e-4,
+    ref_category integer DEFAULT 0
+) RETURNS @extschema@.mlogregr_result LANGUAGE plpython3u AS $py$
+#@kernel mlogregr_driver
+return mlogregr_driver.mlogregr_value(plpy, "@extschema@", source, depvar, indepvar, max_num_iterations, optimizer,
+                                      precision, ref_category)
+$py$;
+COMMENT ON FUNCTION @extschema@.mlogregr(text, text, text, integer, text, float8, integer) IS
+    'indb_ml: MADlib''s deprecated mlogregr(...) value form of mlogregr_train: one mlogregr_result (ref_category, coef, log_likelihood, std_err, z_stats, p_values, odds_ratios, condition_no, num_iterations, num_processed, variance_covariance; arrays feature-major over the non-reference categories)';

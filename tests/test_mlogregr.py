@@ -284,3 +284,22 @@ def test_bad_inputs_leave_nothing_behind(conn, table):
     assert "robust_variance_mlogregr" in conn.execute("SELECT indb_ml.robust_variance_mlogregr('usage')").fetchone()[0]
     assert "mlogregr_train" in conn.execute("SELECT indb_ml.mlogregr_train()").fetchone()[0]
     conn.execute("DROP TABLE mlr_bad_src")
+
+
+def test_deprecated_value_form_leaves_nothing_behind(conn, table, data):
+    """MADlib's mlogregr(source, depvar, indepvar, max_iter, optimizer, precision, ref_category): the
+    model of mlogregr_train as one composite value, feature-major; its scratch tables and registry row
+    are gone afterwards (the packed copy of the source stays, cached for the next training)."""
+    X, _, _, y = data
+    scratch = lambda: {t for t in tables_in(conn) if not t.startswith("indb_ml_data._prep_")}   # noqa: E731
+    before = scratch()
+    models = conn.execute("SELECT count(*) FROM indb_ml.models").fetchone()[0]
+    (r,) = fetch(conn, "SELECT (indb_ml.mlogregr('mlr_src', 'y', 'ARRAY[1, x1, x2]', 50, 'newton', 1e-10, 2)).*")
+    assert scratch() == before
+    assert conn.execute("SELECT count(*) FROM indb_ml.models").fetchone()[0] == models
+    res, cats = mnlogit(X, y, ref=2)
+    assert cats == [0, 1] and r["ref_category"] == 2 and r["num_processed"] == N
+    close(r["coef"], np.asarray(res.params).ravel())          # (d × (K-1)) row-major = feature-major
+    close(r["std_err"], np.asarray(res.bse).ravel())
+    close(r["log_likelihood"], res.llf)
+    close(r["variance_covariance"], feature_major(res.cov_params(), 3, K - 1))
