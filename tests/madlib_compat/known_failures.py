@@ -26,11 +26,8 @@ KNOWN = {
                   "below vertex 6: 7 is unreachable there)",
 }
 
-_MARGINS = ("margins(model_table, ...) with interaction terms in x_design ('1, 2, 3, 2*2*3'): refused with a "
-            "clear error; margins() takes x_design NULL or the plain positions here")
 KNOWN[("clustered", 3)] = ("a table whose 5 rows all have a NULL feature: refused with a clear error (as "
                            "linregr_train and logregr_train here); MADlib's case only expects the call to succeed")
-KNOWN[("marginal", 27)] = _MARGINS
 KNOWN[("multilogistic", 11)] = ("mlogregr() (MADlib's deprecated value form) over a table whose 20 rows all have a "
                                 "NULL label or feature: refused with a clear error (as mlogregr_train and every "
                                 "trainer here); MADlib returns NULL, which its case only expects to succeed")
