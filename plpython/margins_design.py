@@ -119,21 +119,11 @@ def transition(state, x_raw, n, task_raw):
     st = block_state(blocks.matrix(x_raw, n), coef, pos, E, chosen)
     if state is None:
         return blocks.to_bytes(st)
-    acc = blocks.from_bytes(state)
-    acc[0] += st[0]
-    acc[3:] += st[3:]
-    return blocks.to_bytes(acc)
+    return blocks.to_bytes(blocks.add_shaped(blocks.from_bytes(state), st, 3))
 
 
 def merge(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
-    sa[0] += sb[0]
-    sa[3:] += sb[3:]
-    return blocks.to_bytes(sa)
+    return blocks.merge_states(a, b, lambda x, y: blocks.add_shaped(x, y, 3))
 
 
 def margins(state):

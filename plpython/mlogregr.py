@@ -93,23 +93,11 @@ def transition(state, x_raw, y_raw, n, task_raw):
     st = block_state(blocks.matrix(x_raw, n), blocks.vector(y_raw), r, B)
     if state is None:
         return blocks.to_bytes(st)
-    acc = blocks.from_bytes(state)
-    acc[0] += st[0]
-    acc[HEAD:] += st[HEAD:]
-    return blocks.to_bytes(acc)
+    return blocks.to_bytes(blocks.add_shaped(blocks.from_bytes(state), st, HEAD))
 
 
 def merge(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
-    if sa.size != sb.size:
-        raise ValueError("partial states of different shapes")
-    sa[0] += sb[0]
-    sa[HEAD:] += sb[HEAD:]
-    return blocks.to_bytes(sa)
+    return blocks.merge_states(a, b, lambda x, y: blocks.add_shaped(x, y, HEAD))
 
 
 def unpack(state):

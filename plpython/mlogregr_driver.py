@@ -11,7 +11,8 @@ import time
 
 import numpy as np
 
-from . import blocks, expressions, glm, glm_driver, identifiers, linregr, mlogregr, multinom, passes, registry, robust
+from . import (blocks, expressions, glm, glm_driver, glm_labels, glm_output, identifiers, linregr, mlogregr, multinom,
+               passes, registry, robust)
 
 PARAMS = {"max_iter": int, "max_num_iterations": int, "optimizer": glm._text, "tolerance": float, "precision": float}
 
@@ -37,7 +38,7 @@ def categories(plpy, fname, source_table, dependent, ref_category):
     src = identifiers.resolve_table(plpy, source_table, "source_table")
     cols = identifiers.table_columns(plpy, src["oid"])
     col, _, _ = expressions.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
-    labels = [str(v) for v in glm_driver.distinct_labels(plpy, fname, src["sql"], col)]
+    labels = [str(v) for v in glm_labels.distinct_labels(plpy, fname, src["sql"], col)]
     k = len(labels)
     if k < 2 or labels != [str(i) for i in range(k)]:
         shown = ", ".join(labels[:10]) + (", ..." if k > 10 else "")
@@ -116,10 +117,10 @@ def summary_fields(f, dependent, independent, grouping_cols, n_all, n_skip, extr
 
 
 def finish(plpy, schema, fname, f, columns, rows, dependent, independent, grouping_cols, t0, extra=()):
-    glm_driver.write_table(plpy, f["out"]["sql"], f["prep"], columns, rows)
+    glm_output.write_table(plpy, f["out"]["sql"], f["prep"], columns, rows)
     n_all = sum(g["n"] for g in f["fits"].values())
     n_skip = sum(s for _, _, s in f["groups"])
-    glm_driver.write_summary(plpy, f["summary"]["sql"],
+    glm_output.write_summary(plpy, f["summary"]["sql"],
                              summary_fields(f, dependent, independent, grouping_cols, n_all, n_skip, extra))
     ms = (time.perf_counter() - t0) * 1000.0
     registry.finish(plpy, schema, f["model_id"], {"groups": len(f["fits"]), "num_rows_processed": n_all,
@@ -262,7 +263,7 @@ def margins_of_model(plpy, schema, prep, summary_row, model_sql, out_sql, idx):
     sts = stats_pass(plpy, schema, prep, ref, {"": B})
     idx = list(range(d)) if idx is None else idx
     per_group = {key: margins_columns(f, st, V, idx) for key, st in sts.items()}
-    glm_driver.write_table(plpy, out_sql, prep, STAT_COLUMNS[:2] + [("variables", "integer[]")] + MARGIN_COLUMNS,
+    glm_output.write_table(plpy, out_sql, prep, STAT_COLUMNS[:2] + [("variables", "integer[]")] + MARGIN_COLUMNS,
                            margins_rows(f, per_group, [i + 1 for i in idx]))
     return f"margins: {out_sql} ({m} categories against reference {ref}) of {model_sql}"
 

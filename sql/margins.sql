@@ -41,24 +41,7 @@ COMMENT ON FUNCTION @extschema@.margins(text, text, text, text, text) IS
 
 -- margins() over a logregr model whose features include interaction terms (x_design '1, 2, 3, 2*2*3'):
 -- one pass of margins_design_agg at the model's coefficients (plpython/margins_design.py).
-CREATE OR REPLACE FUNCTION @extschema@.margins_design_transition(state bytea, x bytea, n integer, task bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel margins_design
-return margins_design.transition(state, x, n, task)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.margins_design_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel margins_design
-return margins_design.merge(a, b)
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.margins_design_agg(bytea, integer, bytea);
-CREATE AGGREGATE @extschema@.margins_design_agg(x bytea, n integer, task bytea) (
-    SFUNC = @extschema@.margins_design_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.margins_design_merge,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.margins_design_agg(bytea, integer, bytea) IS
-    'indb_ml: logistic marginal effects with interaction terms over packed blocks (task: coef, basis positions, exponents, chosen variables): [n, d, M, XᵀAX, Σ p(1-p) g, Jacobian sums]';
+--@aggregate margins_design_agg(x bytea, n integer, task bytea)
+--@    sfunc margins_design_transition = margins_design.transition
+--@    combinefunc margins_design_merge = margins_design.merge
+--@    comment 'indb_ml: logistic marginal effects with interaction terms over packed blocks (task: coef, basis positions, exponents, chosen variables): [n, d, M, XtAX, sum p(1-p) g, Jacobian sums]'

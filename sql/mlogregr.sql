@@ -10,27 +10,10 @@
 -- (plpython/mlogregr.py, plpython/mlogregr_driver.py). margins(model_table, ...) also takes an
 -- mlogregr_train model (sql/margins.sql).
 
-CREATE OR REPLACE FUNCTION @extschema@.mlogregr_stats_transition(state bytea, x bytea, y bytea, n integer, task bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel mlogregr
-return mlogregr.transition(state, x, y, n, task)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.mlogregr_stats_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel mlogregr
-return mlogregr.merge(a, b)
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.mlogregr_stats_agg(bytea, bytea, integer, bytea);
-CREATE AGGREGATE @extschema@.mlogregr_stats_agg(x bytea, y bytea, n integer, task bytea) (
-    SFUNC = @extschema@.mlogregr_stats_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.mlogregr_stats_merge,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.mlogregr_stats_agg(bytea, bytea, integer, bytea) IS
-    'indb_ml: multinomial-logit statistics over packed blocks at given coefficients (task: reference index, (K-1) x d coefficients): [n, d, K-1, information matrix, score outer products, score sum, marginal effects sum, their Jacobian]';
+--@aggregate mlogregr_stats_agg(x bytea, y bytea, n integer, task bytea)
+--@    sfunc mlogregr_stats_transition = mlogregr.transition
+--@    combinefunc mlogregr_stats_merge = mlogregr.merge
+--@    comment 'indb_ml: multinomial-logit statistics over packed blocks at given coefficients (task: reference index, (K-1) x d coefficients): [n, d, K-1, information matrix, score outer products, score sum, marginal effects sum, their Jacobian]'
 
 CREATE OR REPLACE FUNCTION @extschema@.mlogregr_train(
     source_table text,
