@@ -11,8 +11,8 @@ import time
 
 import numpy as np
 
-from . import (blocks, expressions, glm, glm_driver, glm_labels, glm_output, identifiers, linregr, mlogregr, multinom,
-               passes, registry, robust)
+from . import blocks, expressions, glm, glm_driver, glm_labels, glm_output, identifiers, linregr
+from . import mlogregr, multinom, passes, registry, robust
 
 PARAMS = {"max_iter": int, "max_num_iterations": int, "optimizer": glm._text, "tolerance": float, "precision": float}
 
