@@ -85,14 +85,14 @@ def stats_pass(plpy, schema, prep, ref, coefs):
 
 
 def category_rows(f, per_group):
-    """{group key: {column: feature-major vector or scalar}} -> [(key, row)] one per non-reference category."""
+    """{group key: {column: feature-major parameter vector (numpy) or scalar}} -> [(key, row)], one row
+    per non-reference category holding its slice of every vector."""
     rows = []
     for key, cols in per_group.items():
+        split = {name: mlogregr.by_category(v, f["m"]) for name, v in cols.items() if isinstance(v, np.ndarray)}
         for c_pos, c in enumerate(f["others"]):
             row = {"category": c, "ref_category": f["ref"]}
-            for name, v in cols.items():
-                row[name] = mlogregr.by_category(v, f["m"])[c_pos] if isinstance(v, np.ndarray) and v.ndim == 1 \
-                    and v.size == f["m"] * f["d"] else v
+            row.update({name: split[name][c_pos] if name in split else v for name, v in cols.items()})
             rows.append((key, row))
     return rows
 
