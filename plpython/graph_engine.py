@@ -101,6 +101,16 @@ def groups(deg, vertices, chunk=None):
     return [vertices[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
 
+def piece_groups(g, direction, vertices):
+    """Sorted ``vertices`` split by the CSR pieces (``vertex_ranges``) that hold their slices, so a pass over
+    a scattered frontier reads each piece once on the SQL engine and keeps per-edge temporaries small."""
+    vertices = np.asarray(vertices, dtype=np.int64)
+    ptr = g.out_ptr if direction == "out" else g.in_ptr
+    starts = [a for a, _ in vertex_ranges(ptr)] + [g.n]
+    cuts = np.searchsorted(vertices, starts)
+    return [vertices[i:j] for i, j in zip(cuts[:-1], cuts[1:]) if j > i]
+
+
 def out_nbrs(g, vertices):
     """(src, dst, weight) of the out-edges of ``vertices``."""
     vertices = np.asarray(vertices, dtype=np.int64)
