@@ -57,6 +57,12 @@ class Graph:
             lo, hi = int(ptr[a]), int(ptr[b])
             yield a, b, nbrs[lo:hi], None if w is None else w[lo:hi]
 
+    def piece(self, direction, a, b):
+        """(neighbours, weights) of the CSR slices of vertices [a, b): one contiguous range."""
+        ptr, _, nbrs, w = self._csr(direction)
+        lo, hi = int(ptr[a]), int(ptr[b])
+        return nbrs[lo:hi], None if w is None else w[lo:hi]
+
     def fetch(self, direction, vertices):
         """(per-vertex counts, neighbours, weights) of the CSR slices of ``vertices`` (order kept)."""
         ptr, deg, nbrs, w = self._csr(direction)
@@ -101,14 +107,24 @@ def groups(deg, vertices, chunk=None):
     return [vertices[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
 
 
-def piece_groups(g, direction, vertices):
-    """Sorted ``vertices`` split by the CSR pieces (``vertex_ranges``) that hold their slices, so a pass over
-    a scattered frontier reads each piece once on the SQL engine and keeps per-edge temporaries small."""
-    vertices = np.asarray(vertices, dtype=np.int64)
+def piece_blocks(g, direction, block_edges):
+    """Blocks of vertices [a, b) of about ``block_edges`` CSR edges each, in vertex order, as
+    ``(a, b, edges_of)``: ``edges_of(sorted vertices in [a, b))`` gives their (src, nbr) edges. A block's
+    CSR piece (``vertex_ranges``) is read at most once, when a block of it first asks, so a pass over a
+    scattered frontier reads each piece once on the SQL engine and holds one piece at a time."""
     ptr = g.out_ptr if direction == "out" else g.in_ptr
-    starts = [a for a, _ in vertex_ranges(ptr)] + [g.n]
-    cuts = np.searchsorted(vertices, starts)
-    return [vertices[i:j] for i, j in zip(cuts[:-1], cuts[1:]) if j > i]
+    deg = g.out_degree if direction == "out" else g.in_degree
+    for pa, pb in vertex_ranges(ptr):
+        piece = []
+
+        def edges_of(vertices, pa=pa, pb=pb, piece=piece):
+            if not piece:
+                piece.append(g.piece(direction, pa, pb)[0])
+            pos, counts = slices(ptr, deg, vertices)
+            return np.repeat(vertices, counts), piece[0][pos - ptr[pa]]
+        local = ptr[pa:pb + 1] - ptr[pa]
+        for a, b in vertex_ranges(local, max(int(block_edges), 1)):
+            yield pa + a, pa + b, edges_of
 
 
 def out_nbrs(g, vertices):
