@@ -108,23 +108,25 @@ def groups(deg, vertices, chunk=None):
 
 
 def piece_blocks(g, direction, block_edges):
-    """Blocks of vertices [a, b) of about ``block_edges`` CSR edges each, in vertex order, as
-    ``(a, b, edges_of)``: ``edges_of(sorted vertices in [a, b))`` gives their (src, nbr) edges. A block's
-    CSR piece (``vertex_ranges``) is read at most once, when a block of it first asks, so a pass over a
-    scattered frontier reads each piece once on the SQL engine and holds one piece at a time."""
+    """The CSR pieces (``vertex_ranges``) cut into blocks of about ``block_edges`` edges, in vertex order:
+    ``[((pa, pb), [(a, b), ...]), ...]``. A pass that visits the blocks in turn reads a piece once, when a
+    block of it first needs edges (``piece_edges``), so on the SQL engine a scattered frontier costs one
+    read per piece and one piece in memory at a time."""
+    ptr = g.out_ptr if direction == "out" else g.in_ptr
+    layout = []
+    for pa, pb in vertex_ranges(ptr):
+        local = ptr[pa:pb + 1] - ptr[pa]
+        layout.append(((pa, pb), [(pa + a, pa + b) for a, b in vertex_ranges(local, max(int(block_edges), 1))]))
+    return layout
+
+
+def piece_edges(g, direction, pa, nbrs, vertices):
+    """(per-vertex counts, neighbours) of sorted ``vertices`` of the piece starting at vertex ``pa`` whose
+    neighbours ``nbrs`` were read with ``g.piece``."""
     ptr = g.out_ptr if direction == "out" else g.in_ptr
     deg = g.out_degree if direction == "out" else g.in_degree
-    for pa, pb in vertex_ranges(ptr):
-        piece = []
-
-        def edges_of(vertices, pa=pa, pb=pb, piece=piece):
-            if not piece:
-                piece.append(g.piece(direction, pa, pb)[0])
-            pos, counts = slices(ptr, deg, vertices)
-            return np.repeat(vertices, counts), piece[0][pos - ptr[pa]]
-        local = ptr[pa:pb + 1] - ptr[pa]
-        for a, b in vertex_ranges(local, max(int(block_edges), 1)):
-            yield pa + a, pa + b, edges_of
+    pos, counts = slices(ptr, deg, vertices)
+    return counts, nbrs[pos - ptr[pa]]
 
 
 def out_nbrs(g, vertices):

@@ -96,6 +96,7 @@ def _dynamic(g, d, tol, max_iter, p, dangling, inv_out, on_round):
     inv_cost = 1.0 / np.maximum(g.out_degree, 1)
     share = np.where(dangling, 1.0, 1.0 - d)      # the part of a pushed change that teleports (to p)
     scale = d * inv_out
+    layout = ge.piece_blocks(g, "out", n)
     theta = None
     for rnd in range(2, max_iter + 1):
         if pending <= tol:
@@ -106,22 +107,24 @@ def _dynamic(g, d, tol, max_iter, p, dangling, inv_out, on_round):
             theta = PRIORITY_DECAY * top
         scheduled = touched = 0
         biggest = teleport = 0.0
-        for a, b, block in ge.piece_blocks(g, "out", n):
-            sched = a + np.flatnonzero(np.abs(r[a:b]) * inv_cost[a:b] > theta)
-            if sched.size == 0:
-                continue
-            rs = r[sched]
-            x[sched] += rs
-            r[sched] = 0.0
-            srcs, dsts = block(sched)
-            if dsts.size:
-                push = np.zeros(n)
-                push[sched] = rs * scale[sched]
-                r += np.bincount(dsts, weights=push[srcs], minlength=n)
-            teleport += float((rs * share[sched]).sum())
-            scheduled += sched.size
-            touched += dsts.size
-            biggest = max(biggest, float(np.abs(rs).max()))
+        for (pa, pb), blocks in layout:
+            nbrs = None
+            for a, b in blocks:
+                sched = a + np.flatnonzero(np.abs(r[a:b]) * inv_cost[a:b] > theta)
+                if sched.size == 0:
+                    continue
+                rs = r[sched]
+                x[sched] += rs
+                r[sched] = 0.0
+                if nbrs is None:
+                    nbrs = g.piece("out", pa, pb)[0]
+                counts, dsts = ge.piece_edges(g, "out", pa, nbrs, sched)
+                if dsts.size:
+                    r += np.bincount(dsts, weights=np.repeat(rs * scale[sched], counts), minlength=n)
+                teleport += float((rs * share[sched]).sum())
+                scheduled += sched.size
+                touched += dsts.size
+                biggest = max(biggest, float(np.abs(rs).max()))
         r += teleport * p
         theta *= PRIORITY_DECAY
         pending = float(np.abs(r).sum())
