@@ -20,6 +20,19 @@ import numpy as np
 from . import glm_solvers, optimizers
 
 
+def _answered(active, res):
+    """(key, group, combined state) of every active group the pass returned, its rows recorded; a group
+    the pass did not return (no rows) is done and leaves ``active``."""
+    for key in list(active):
+        g = active[key]
+        if key not in res:
+            g.done = True
+            del active[key]
+            continue
+        g.rows = int(res[key]["rows"])
+        yield key, g, res[key]
+
+
 def newton(drv):
     """Newton / IRLS: a Hessian pass per iteration, equilibrated pseudo-inverse step, halving uphill steps."""
     pb = drv.pb
@@ -29,15 +42,9 @@ def newton(drv):
     active = dict(drv.groups)
     while active:
         res, ms = drv.evaluate("hess", {k: g.w for k, g in active.items()})
-        for key in list(active):
-            g, s, mask = active[key], st_[key], masks[key]
-            if key not in res:
-                g.done = True
-                del active[key]
-                continue
-            r = res[key]
+        for key, g, r in _answered(active, res):
+            s, mask = st_[key], masks[key]
             n = r["rows"]
-            g.rows = int(n)
             loss = r["loss"] / n + drv.penalty_at(key, g.w, mask)
             if s["prev_loss"] is not None and not (loss <= s["prev_loss"] + 1e-12 * abs(s["prev_loss"])) \
                     and s["halvings"] < 40:
@@ -98,15 +105,9 @@ def lbfgs(drv, memory=10):
     while active:
         points = {k: to_w(S[k]["T"], S[k]["trial"]) for k in active}
         res, ms = drv.evaluate("grad", points)
-        for key in list(active):
-            g, s = active[key], S[key]
-            if key not in res:
-                g.done = True
-                del active[key]
-                continue
-            r = res[key]
+        for key, g, r in _answered(active, res):
+            s = S[key]
             n = r["rows"]
-            g.rows = int(n)
             w_t = points[key]
             loss_t = r["loss"] / n + drv.penalty_at(key, w_t, s["mask"])
             gw = r["grad"] / n + drv.penalty_grad(key, w_t, s["mask"])
@@ -187,18 +188,10 @@ def sgd(drv):
             s = S[key]
             params = optimizers.sgd_params(lr, pb.batch_size, epoch, seed, pb.l2, s["icpt"], pb.average)
             tasks[key] = drv.task("sgd", s["v"], params, s["T"])
-        states, ms = drv.run_tasks(tasks, ordered=True)
-        for key in list(active):
-            g, s = active[key], S[key]
-            st = optimizers.add_states(states.get(key, []), pb.dd, pb.k)
-            if st is None:
-                g.done = True
-                del active[key]
-                continue
-            if st["bad"] > 0 and drv.label_check is not None:
-                drv.label_check(key, int(st["bad"]))
+        res, ms = drv.evaluate_tasks(tasks, ordered=True)
+        for key, g, st in _answered(active, res):
+            s = S[key]
             n = st["rows"]
-            g.rows = int(n)
             v_new = st["vsum"] / n
             w_new = (s["T"] @ v_new.reshape(pb.dd, -1)).ravel()
             mask = s["mask"]
