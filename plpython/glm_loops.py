@@ -33,6 +33,17 @@ def _answered(active, res):
         yield key, g, res[key]
 
 
+def _standardised(drv):
+    """(key, T, constant column) of every group the stats pass saw, w = T v (glm_solvers.transform_from_stats);
+    a group it did not see (no rows) is done."""
+    trans = drv.stats()
+    for key, g in drv.groups.items():
+        if key not in trans:
+            g.done = True
+            continue
+        yield (key,) + tuple(trans[key])
+
+
 def newton(drv):
     """Newton / IRLS: a Hessian pass per iteration, equilibrated pseudo-inverse step, halving uphill steps."""
     pb = drv.pb
@@ -84,13 +95,8 @@ def newton(drv):
 def lbfgs(drv, memory=10):
     """L-BFGS in the standardised parametrisation w = T v: a gradient pass per evaluation, Armijo backtracking."""
     pb = drv.pb
-    trans = drv.stats()
     S = {}
-    for key, g in drv.groups.items():
-        if key not in trans:
-            g.done = True
-            continue
-        T, icpt = trans[key]
+    for key, T, icpt in _standardised(drv):
         S[key] = {"T": T, "mask": drv.penalty_mask(key),
                   "v": np.zeros(pb.p), "loss": None, "gv": None, "dir": None, "a": 1.0,
                   "s": [], "y": [], "trial": np.zeros(pb.p), "passes": 0}
@@ -166,14 +172,9 @@ def lbfgs(drv, memory=10):
 def sgd(drv):
     """SGD: one Bismarck epoch per pass in the standardised parametrisation, step lr * decay^epoch."""
     pb = drv.pb
-    trans = drv.stats()
     seed = int(float(drv.prep.get("shuffle_seed") or 0.0) * 2 ** 31)
     S = {}
-    for key, g in drv.groups.items():
-        if key not in trans:
-            g.done = True
-            continue
-        T, icpt = trans[key]
+    for key, T, icpt in _standardised(drv):
         if pb.add_intercept:
             icpt = pb.dd - 1
         S[key] = {"T": T, "icpt": -1 if pb.penalize_intercept else icpt, "v": np.zeros(pb.p), "loss": None,
