@@ -11,7 +11,9 @@ Preparing graphs is ``graph_prepare``; the SQL engine is ``graph_sql_engine``.
 import re
 import time
 
-from . import graph_prepare, identifiers, registry  # noqa: F401  (loaded together: see #@kernel lines)
+import numpy as np
+
+from . import array_text, graph_prepare, identifiers, registry  # noqa: F401  (loaded together: see #@kernel lines)
 
 EDGE_KEYS = ("src", "dest", "weight")
 INTEGER_TYPES = {"int2": 1, "int4": 2, "int8": 3}
@@ -149,29 +151,60 @@ def lookup_vertices(plpy, prep, values, fn, what):
 
 
 def write_vertex_table(plpy, prep, out, id_name, columns):
-    """CREATE TABLE out AS (original id, one column per (name, sqltype, values indexed by vid)).
+    """CREATE TABLE out (original id, one column per (name, sqltype, values indexed by vid)).
 
     sqltype 'vid' means the values are dense vertex numbers (-1 or None: NULL) shown as original ids.
     The original ids come from the prepared graph's ``ids`` array (vid order), so no join is needed
-    except to translate 'vid' columns.
+    except to translate 'vid' columns. float8, int4, int8 and vid columns travel as one text literal
+    each (``array_text``: no Python object per element).
     """
     q = plpy.quote_ident
-    sel, joins, args, types = [], [], [], []
-    for i, (name, t, _) in enumerate(columns):
+    sel, joins, args, ptypes, values = [], [], [], [], []
+    for i, (name, t, vals) in enumerate(columns):
+        sqlt = "int4" if t == "vid" else t
         if t == "vid":
             joins.append(f"LEFT JOIN {prep['v_sql']} j{i} ON j{i}.vid = u.c{i}")
             sel.append(f"j{i}.id AS {q(name)}")
-            types.append("int4")
         else:
             sel.append(f"u.c{i} AS {q(name)}")
-            types.append(t)
-        args.append(f"${i + 1}::{types[-1]}[]")
+        ptype, value = _array_param(plpy, sqlt, vals, null=-1 if t == "vid" else None)
+        args.append(f"${i + 1}::{'text::' if ptype == 'text' else ''}{sqlt}[]")
+        ptypes.append(ptype)
+        values.append(value)
     cols = ", ".join(f"c{i}" for i in range(len(columns)))
-    plan = plpy.prepare(
-        f"CREATE TABLE {out['sql']} AS SELECT u.id AS {q(id_name)}, {', '.join(sel)} "
-        f"FROM {prep['csr_sql']} c CROSS JOIN LATERAL unnest(c.ids, {', '.join(args)}) AS u(id, {cols}) "
-        f"{' '.join(joins)}", [f"{t}[]" for t in types])
-    plpy.execute(plan, [c[2].tolist() if hasattr(c[2], "tolist") else c[2] for c in columns])
+    query = (f"SELECT u.id AS {q(id_name)}, {', '.join(sel)} "
+             f"FROM {prep['csr_sql']} c CROSS JOIN LATERAL unnest(c.ids, {', '.join(args)}) AS u(id, {cols}) "
+             f"{' '.join(joins)}")
+    plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {query}", ptypes), values)
+
+
+_HEX_FLOATS = []     # [bool] once per backend: does float8 input read C99 hexadecimal floats exactly?
+
+
+def _hex_floats_ok(plpy):
+    if not _HEX_FLOATS:
+        probe = ["0x1.0000000000001p+0000", "-0x0.0000000000001p-1022", "0x1.fffffffffffffp+1023"]
+        expected = [1.0 + 2.0 ** -52, -5e-324, 1.7976931348623157e308]
+        try:
+            with plpy.subtransaction():
+                got = plpy.execute(plpy.prepare("SELECT $1::text[]::float8[] AS a", ["text[]"]), [probe])[0]["a"]
+            _HEX_FLOATS.append(list(got) == expected)
+        except plpy.SPIError:
+            _HEX_FLOATS.append(False)
+    return _HEX_FLOATS[0]
+
+
+def _array_param(plpy, sqltype, values, null=None):
+    """(parameter type, value) for one result column: an ``array_text`` literal when it can be built
+    without per-element Python, else a list."""
+    if isinstance(values, np.ndarray) or (sqltype in ("int4", "int8") and null is not None):
+        if sqltype in ("int4", "int8"):
+            if not isinstance(values, np.ndarray):
+                values = np.array([null if v is None else v for v in values], dtype=np.int64)
+            return "text", array_text.integers(values, null)
+        if sqltype == "float8" and _hex_floats_ok(plpy):
+            return "text", array_text.floats(values)
+    return f"{sqltype}[]", values.tolist() if hasattr(values, "tolist") else values
 
 
 def write_summary(plpy, summary, fields):
@@ -180,6 +213,25 @@ def write_summary(plpy, summary, fields):
     sel = ", ".join(f"${i + 1}::{t} AS {q(n)}" for i, (n, t, _) in enumerate(fields))
     plpy.execute(plpy.prepare(f"CREATE TABLE {summary['sql']} AS SELECT {sel}", [t for _, t, _ in fields]),
                  [v for _, _, v in fields])
+
+
+class Stages:
+    """Wall-clock milliseconds of a call's stages (freshness check, load, rounds, write), kept in the
+    model's metrics as ``stages_ms``: where the fixed cost of a call goes."""
+
+    def __init__(self):
+        self.t, self.ms = time.perf_counter(), {}
+
+    def mark(self, name):
+        now = time.perf_counter()
+        self.ms[name] = round(self.ms.get(name, 0.0) + (now - self.t) * 1000.0, 2)
+        self.t = now
+
+
+def mark(prep, name):
+    """Close stage ``name`` of the call (see ``Stages``)."""
+    if prep.get("stages") is not None:
+        prep["stages"].mark(name)
 
 
 class Rounds:
@@ -230,7 +282,10 @@ def begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table, edge
         id_name = output_id_name(vertex_id)
     except identifiers.NameError_ as exc:
         plpy.error(f"{fn}: {exc}")
-    prep = graph_prepare.ensure(plpy, schema, spec)
+    stages = Stages()
+    prep = graph_prepare.ensure(plpy, schema, spec, stages=stages)
+    stages.mark("prepare")
+    prep["stages"] = stages
     if prep["n_vertices"] == 0:
         plpy.error(f"{fn}: the graph of {spec['edges']['sql']} has no vertices (no edges with two non-NULL "
                    f"endpoints and no vertex table rows)")
@@ -247,6 +302,8 @@ def finish(plpy, schema, registry, algorithm, out, summary, prep, rounds, params
     metrics.setdefault("n_vertices", prep["n_vertices"])
     metrics.setdefault("n_edges", prep["n_edges"])
     metrics["reused_prepared_graph"] = prep["reused"]
+    if prep.get("stages") is not None:
+        metrics["stages_ms"] = prep["stages"].ms
     if prep.get("engine"):
         metrics.setdefault("engine", prep["engine"])
     registry.finish(plpy, schema, model_id, metrics, [out["sql"], summary["sql"]],

@@ -41,7 +41,7 @@ def _lookup(plpy, schema, key, fingerprint):
     return dict(found[0]) if found else None
 
 
-def ensure(plpy, schema, spec, reuse=True):
+def ensure(plpy, schema, spec, reuse=True, stages=None):
     """Prepare (or reuse) the graph described by ``spec``; returns the prepared_graphs row as a dict."""
     t0 = time.perf_counter()
     edges, vertices = spec["edges"], spec["vertices"]
@@ -51,6 +51,8 @@ def ensure(plpy, schema, spec, reuse=True):
     fp_e = fingerprint.source_fingerprint(plpy, edges, [spec["src"], spec["dest"], spec["weight"]], "edge_table")
     fp_v = fingerprint.source_fingerprint(plpy, vertices, [spec["vertex_id"]], "vertex_table") if vertices else ""
     fp = None if fp_e is None or fp_v is None else f"{fp_e}|{fp_v}"
+    if stages is not None:
+        stages.mark("fingerprint")
     if reuse and fp is not None:
         row = _lookup(plpy, schema, key, fp)
         if row:

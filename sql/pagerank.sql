@@ -90,6 +90,7 @@ if engine_name == "sql":
     g = graph_sql_engine.open_graph(plpy, prep)
 else:
     g = graph_prepare.load(plpy, prep, ("out_deg", "in_deg", "in_src") + (("out_dst",) if sched_name != "sync" else ()))
+graph.mark(prep, "load")
 p = pagerank.personalization_vector(g.n, pers)
 if sched_name == "chromatic":
     colors, _ = graph_prepare.colors(plpy, prep, g)
@@ -99,9 +100,11 @@ reader = graph_prepare.colour_class_reader(plpy, prep, g, colors) if colors is n
 rank, nrounds, converged = pagerank.pagerank(g, damping_factor, tolerance, max_iter, sched_name, p, colors, rounds,
                                              reader)
 del g
+graph.mark(prep, "rounds")
 if not converged:
     plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
 graph.write_vertex_table(plpy, prep, out, id_name, [("pagerank", "float8", rank)])
+graph.mark(prep, "write")
 metrics = {"rounds": nrounds, "converged": converged, "edges_touched": rounds.edges_touched,
            "schedule": sched_name, "num_colors": ncolors}
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,

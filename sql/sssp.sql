@@ -80,8 +80,7 @@ except sssp.NegativeCycle as exc:
 del g
 parent[sources] = sources          # MADlib: the source is its own parent
 reached = int(np.isfinite(dist).sum())
-par_list = [None if p < 0 else p for p in parent.tolist()]
-graph.write_vertex_table(plpy, prep, out, id_name, [(wname, "float8", dist), (pname, "vid", par_list)])
+graph.write_vertex_table(plpy, prep, out, id_name, [(wname, "float8", dist), (pname, "vid", parent)])
 q = plpy.quote_ident
 # MADlib keeps only the reached vertices (an unreachable one has no parent)
 plpy.execute(f"DELETE FROM {out['sql']} WHERE {q(pname)} IS NULL")
