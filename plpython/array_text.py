@@ -25,8 +25,9 @@ def _join(cells):
     return "{" + cells.tobytes()[:-1].decode("ascii") + "}"
 
 
-def floats(values):
-    """float64 array -> float8[] literal, exact (hexadecimal floats; 'NaN', 'Infinity' as words)."""
+def floats(values, nan_null=False):
+    """float64 array -> float8[] literal, exact (hexadecimal floats; 'NaN', 'Infinity' as words;
+    NaN as NULL with ``nan_null``)."""
     x = np.ascontiguousarray(values, dtype=np.float64).ravel()
     bits = x.view(np.uint64)
     ex = ((bits >> np.uint64(52)) & np.uint64(0x7FF)).astype(np.int64)
@@ -42,16 +43,21 @@ def floats(values):
     out[:, 19] = np.where(e < 0, 45, 43)
     a = np.abs(e)
     out[:, 20], out[:, 21], out[:, 22], out[:, 23] = 48 + a // 1000, 48 + a // 100 % 10, 48 + a // 10 % 10, 48 + a % 10
-    for i in np.flatnonzero(ex == 0x7FF):                          # NaN, +-Infinity: a handful at most
-        word = "NaN" if np.isnan(x[i]) else ("-Infinity" if x[i] < 0 else "Infinity")
-        out[i, :_FLOAT_WIDTH] = np.frombuffer(word.rjust(_FLOAT_WIDTH).encode(), dtype=np.uint8)
+    special = ex == 0x7FF                                          # NaN, +-Infinity
+    if special.any():
+        nan = special & (mant != 0)
+        for mask, word in ((nan, "NULL" if nan_null else "NaN"), (special & ~nan & (x > 0), "Infinity"),
+                           (special & ~nan & (x < 0), "-Infinity")):
+            out[mask, :_FLOAT_WIDTH] = np.frombuffer(word.rjust(_FLOAT_WIDTH).encode(), dtype=np.uint8)
     return _join(out)
 
 
-def integers(values, null=None):
-    """Integer array -> int8[] / int4[] literal; elements equal to ``null`` become NULL."""
+def integers(values, null=None, isnull=None):
+    """Integer array -> int8[] / int4[] literal; elements equal to ``null`` (or where the boolean
+    array ``isnull`` is true) become NULL."""
     v = np.asarray(values, dtype=np.int64).ravel()
-    isnull = np.zeros(v.size, dtype=bool) if null is None else v == null
+    if isnull is None:
+        isnull = np.zeros(v.size, dtype=bool) if null is None else v == null
     mag = np.abs(np.where(isnull, 0, v)).astype(np.uint64)
     digits = max(1, len(str(int(mag.max())))) if v.size else 1
     width = max(digits + 1, 4 if isnull.any() else 0)

@@ -150,32 +150,82 @@ def lookup_vertices(plpy, prep, values, fn, what):
     return [r["vid"] for r in rows]
 
 
-def write_vertex_table(plpy, prep, out, id_name, columns):
+WRITE_ROWS = 1 << 15      # result rows per INSERT: the text of one piece stays under ~1 MB
+
+
+def write_vertex_table(plpy, prep, out, id_name, columns, select=None, extra=()):
     """CREATE TABLE out (original id, one column per (name, sqltype, values indexed by vid)).
 
     sqltype 'vid' means the values are dense vertex numbers (-1 or None: NULL) shown as original ids.
-    The original ids come from the prepared graph's ``ids`` array (vid order), so no join is needed
-    except to translate 'vid' columns. float8, int4, int8 and vid columns travel as one text literal
-    each (``array_text``: no Python object per element).
+    A fourth item of a column is the value that stands for NULL (e.g. -1 in int4, NaN in float8).
+    The original ids come from the prepared graph's ``ids`` array (vid order): integer ids are
+    translated in numpy, other ids by a join with the vertex table. float8 and integer columns
+    travel as one text literal per piece of ``WRITE_ROWS`` vertices (``array_text``: no Python
+    object per element), so writing holds no per-vertex copy of the result beyond one piece.
+    ``select(items, first)`` may rewrite the select list (``items``: the id's, then each column's
+    item, as 'expression AS name'); ``extra`` are (type, value) parameters numbered from ``first``.
     """
     q = plpy.quote_ident
-    sel, joins, args, ptypes, values = [], [], [], [], []
-    for i, (name, t, vals) in enumerate(columns):
-        sqlt = "int4" if t == "vid" else t
+    ids = _integer_ids(plpy, prep) if any(c[1] == "vid" for c in columns) else None
+    sel, joins, specs = [], [], []
+    for i, (name, t, vals, *null) in enumerate(columns):
+        null = null[0] if null else None
         if t == "vid":
-            joins.append(f"LEFT JOIN {prep['v_sql']} j{i} ON j{i}.vid = u.c{i}")
-            sel.append(f"j{i}.id AS {q(name)}")
-        else:
-            sel.append(f"u.c{i} AS {q(name)}")
-        ptype, value = _array_param(plpy, sqlt, vals, null=-1 if t == "vid" else None)
-        args.append(f"${i + 1}::{'text::' if ptype == 'text' else ''}{sqlt}[]")
-        ptypes.append(ptype)
-        values.append(value)
-    cols = ", ".join(f"c{i}" for i in range(len(columns)))
-    query = (f"SELECT u.id AS {q(id_name)}, {', '.join(sel)} "
-             f"FROM {prep['csr_sql']} c CROSS JOIN LATERAL unnest(c.ids, {', '.join(args)}) AS u(id, {cols}) "
-             f"{' '.join(joins)}")
-    plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {query}", ptypes), values)
+            vals = np.array([-1 if v is None else v for v in vals], dtype=np.int64) if isinstance(vals, list) \
+                else np.asarray(vals, dtype=np.int64)
+            if ids is not None:            # the original ids themselves; -1 (no vertex) stays NULL
+                t, null, vals = prep["id_type"], None, _Masked(ids[np.maximum(vals, 0)], vals < 0)
+            else:
+                joins.append(f"LEFT JOIN {prep['v_sql']} j{i} ON j{i}.vid = u.c{i}")
+                sel.append(f"j{i}.id AS {q(name)}")
+                specs.append(("int4", vals, -1))
+                continue
+        sel.append(f"u.c{i} AS {q(name)}")
+        specs.append((t, vals, null))
+    n = int(prep["n_vertices"])
+    pieces = [(lo, min(n, lo + WRITE_ROWS)) for lo in range(0, n, WRITE_ROWS)] or [(0, 0)]
+    plans = {}
+    for k, (lo, hi) in enumerate(pieces):
+        params = [_array_param(plpy, t, vals[lo:hi], null) for t, vals, null in specs]
+        ptypes = tuple(p[0] for p in params)
+        if ptypes not in plans:
+            arr = ", ".join(f"${i + 3}::{'text::' if pt == 'text' else ''}{t}[]"
+                            for i, ((t, _, _), pt) in enumerate(zip(specs, ptypes)))
+            items = [f"u.id AS {q(id_name)}"] + sel
+            items = select(items, len(specs) + 3) if select else items
+            query = (f"SELECT {', '.join(items)} FROM {prep['csr_sql']} c "
+                     f"CROSS JOIN LATERAL unnest(c.ids[$1:$2], {arr}) AS u(id, "
+                     f"{', '.join(f'c{i}' for i in range(len(columns)))}) {' '.join(joins)}")
+            types = ["int4", "int4"] + list(ptypes) + [t for t, _ in extra]
+            if k == 0:
+                plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {query} WITH NO DATA", types),
+                             [1, 0] + [p[1] for p in params] + [v for _, v in extra])
+            plans[ptypes] = plpy.prepare(f"INSERT INTO {out['sql']} {query}", types)
+        plpy.execute(plans[ptypes], [lo + 1, hi] + [p[1] for p in params] + [v for _, v in extra])
+        del params
+
+
+class _Masked:
+    """Values with a NULL mask, sliceable like an array (for vid columns translated to integer ids)."""
+
+    def __init__(self, values, isnull):
+        self.values, self.isnull = values, isnull
+
+    def __getitem__(self, s):
+        return _Masked(self.values[s], self.isnull[s])
+
+
+def _integer_ids(plpy, prep):
+    """The original ids in vid order as int64 (read from the binary form of the ``ids`` array: no
+    Python object per id), or None when the ids are not integers."""
+    size = {"int2": 2, "int4": 4, "int8": 8}.get(prep["id_type"])
+    if size is None:
+        return None
+    raw = plpy.execute(f"SELECT pg_catalog.array_send(ids) AS b FROM {prep['csr_sql']}")[0]["b"]
+    if int.from_bytes(raw[:4], "big") == 0:           # no dimensions: an empty array
+        return np.zeros(0, dtype=np.int64)
+    rec = np.dtype([("len", ">i4"), ("v", f">i{size}")])
+    return np.frombuffer(raw, dtype=rec, offset=20)["v"].astype(np.int64)
 
 
 _HEX_FLOATS = []     # [bool] once per backend: does float8 input read C99 hexadecimal floats exactly?
@@ -197,14 +247,18 @@ def _hex_floats_ok(plpy):
 def _array_param(plpy, sqltype, values, null=None):
     """(parameter type, value) for one result column: an ``array_text`` literal when it can be built
     without per-element Python, else a list."""
-    if isinstance(values, np.ndarray) or (sqltype in ("int4", "int8") and null is not None):
-        if sqltype in ("int4", "int8"):
-            if not isinstance(values, np.ndarray):
-                values = np.array([null if v is None else v for v in values], dtype=np.int64)
-            return "text", array_text.integers(values, null)
-        if sqltype == "float8" and _hex_floats_ok(plpy):
-            return "text", array_text.floats(values)
-    return f"{sqltype}[]", values.tolist() if hasattr(values, "tolist") else values
+    if isinstance(values, _Masked):
+        return "text", array_text.integers(values.values, isnull=values.isnull)
+    if sqltype in ("int2", "int4", "int8"):
+        if not isinstance(values, np.ndarray):
+            values = np.array([null if v is None else v for v in values], dtype=np.int64)
+        return "text", array_text.integers(values, null)
+    if sqltype == "float8" and isinstance(values, np.ndarray) and _hex_floats_ok(plpy):
+        return "text", array_text.floats(values, nan_null=null is not None and np.isnan(null))
+    values = values.tolist() if hasattr(values, "tolist") else list(values)
+    if null is not None:
+        values = [None if v == null or (v != v and null != null) else v for v in values]
+    return f"{sqltype}[]", values
 
 
 def write_summary(plpy, summary, fields):
@@ -225,6 +279,9 @@ class Stages:
     def mark(self, name):
         now = time.perf_counter()
         self.ms[name] = round(self.ms.get(name, 0.0) + (now - self.t) * 1000.0, 2)
+        for _l in open("/proc/self/status"):  # DEVRSS
+            if _l.startswith("RssAnon:"):  # DEVRSS
+                self.ms["rss_" + name] = int(_l.split()[1]) // 1024  # DEVRSS
         self.t = now
 
 
@@ -249,10 +306,9 @@ class Rounds:
             unit="round", max_change=r["max_change"])
 
     def save(self, registry, schema, model_id):
-        for r in self.rows:
-            registry.iteration(self.plpy, schema, model_id, r["round"], loss=r["max_change"],
-                               rows=r["scheduled"], elapsed_ms=r["elapsed_ms"],
-                               info={k: v for k, v in r.items() if k not in ("round", "elapsed_ms")})
+        registry.iterations(self.plpy, schema, model_id, [
+            dict(iteration=r["round"], loss=r["max_change"], rows=r["scheduled"], elapsed_ms=r["elapsed_ms"],
+                 info={k: v for k, v in r.items() if k not in ("round", "elapsed_ms")}) for r in self.rows])
 
     @property
     def edges_touched(self):

@@ -222,7 +222,7 @@ def ensure_edges(plpy, prep):
     return E
 
 
-READ_BYTES = 16 << 20     # load a CSR column in pieces of this size, straight into its numpy array
+READ_BYTES = 1 << 20     # load a CSR column in pieces of this size, straight into its numpy array
 
 
 def read_column(plpy, table, column, count, dtype):
@@ -253,7 +253,13 @@ def load(plpy, prep, columns=CSR_COLUMNS):
     empty = np.zeros(0, dtype=np.int32)
     zeros = np.zeros(n, dtype=np.int32)
     return graph_engine.Graph(n, a.get("out_deg", zeros), a.get("out_dst", empty), a.get("in_deg", zeros),
-                              a.get("in_src", empty), a.get("out_w"), a.get("in_w"), prep["directed"])
+                              a.get("in_src", empty), a.get("out_w"), a.get("in_w"), prep["directed"], m)
+
+
+def colors_cached(plpy, prep, seed=0):
+    """Is the colouring of seed ``seed`` stored with the prepared graph (see ``colors``)?"""
+    return plpy.execute(plpy.prepare(f"SELECT colors IS NOT NULL AND color_seed = $1 AS ok FROM {prep['csr_sql']}",
+                                     ["int4"]), [seed])[0]["ok"]
 
 
 def colors(plpy, prep, g, seed=0):
@@ -265,10 +271,14 @@ def colors(plpy, prep, g, seed=0):
     if row["colors"] is not None and row["color_seed"] == seed:
         return np.frombuffer(row["colors"], dtype="<i4").astype(np.int64), None
     col, rounds = graph_color.color(g, seed)
-    _, cin, _ = graph_engine.in_nbrs(g, np.argsort(col, kind="stable"))
+    cin = np.empty(g.m, dtype="<i4")        # filled part by part: no per-edge positions of the whole graph
+    k = 0
+    for part in graph_engine.groups(g.in_degree, np.argsort(col, kind="stable")):
+        src = graph_engine.in_nbrs(g, part)[1]
+        cin[k:k + src.size] = src
+        k += src.size
     plpy.execute(plpy.prepare(f"UPDATE {prep['csr_sql']} SET colors = $1, color_seed = $2, cin_src = $3",
-                              ["bytea", "int4", "bytea"]),
-                 [col.astype("<i4").tobytes(), seed, np.ascontiguousarray(cin, dtype="<i4").tobytes()])
+                              ["bytea", "int4", "bytea"]), [col.astype("<i4").tobytes(), seed, cin[:k].tobytes()])
     return col, rounds
 
 

@@ -55,9 +55,9 @@ def label_propagation(g, seed_vertices, seed_classes, n_classes, tolerance=1e-8,
         ge.report(on_round, rnd, sched.size, touched, mx, mode, t0)
         if moved.size == 0:
             return F, rnd, True
-        _, dsts, _ = ge.out_nbrs(g, moved)
         nxt = np.zeros(n, dtype=bool)
-        nxt[dsts] = True
+        for part in ge.groups(g.out_degree, moved):      # by parts: no per-edge array of the whole graph
+            nxt[ge.out_nbrs(g, part)[1]] = True
         nxt &= ~is_seed
         sched = np.flatnonzero(nxt)
     return F, max_iter, False

@@ -271,10 +271,14 @@ if engine_name == "sql":
     g = graph_sql_engine.open_graph(plpy, prep)
 else:
     g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst", "in_deg", "in_src"))
+graph.mark(prep, "load")
 rounds = graph.Rounds(plpy, fn)
 colors, nrounds = graph_color.color(g, seed=seed or 0, on_round=rounds)
+del g
+graph.mark(prep, "rounds")
 ncolors = int(colors.max()) + 1
-graph.write_vertex_table(plpy, prep, out, id_name, [("color", "int4", colors.astype("int32"))])
+graph.write_vertex_table(plpy, prep, out, id_name, [("color", "int4", colors)])
+graph.mark(prep, "write")
 model_id = graph.finish(plpy, schema, registry, "graph_color", out, summary, prep, rounds,
                         {"seed": seed, "engine": engine_name},
                         {"num_colors": ncolors, "rounds": nrounds}, t0)
