@@ -227,7 +227,7 @@ def references(conn, table, name, source):
     print(f"[{name}] pgRouting 3.4 pgr_dijkstra one-to-all: {dt:.2f} s", flush=True)
 
 
-def bench_graph(conn, dsn, table, name, source, full=True):
+def bench_graph(conn, dsn, table, name, source, full=True, extras=True):
     conn.execute("SELECT indb_ml.graph_drop_prepared(%s)", [table])
     scan = min(timed(conn, f"SELECT count(*) FROM {table}")[0] for _ in range(3))
     dt, _ = timed(conn, f"SELECT indb_ml.graph_prepare(NULL, NULL, %s, {ARGS})", [table])
@@ -241,7 +241,7 @@ def bench_graph(conn, dsn, table, name, source, full=True):
         None, GROUP)
     algs = ALGORITHMS if full else [a for a in ALGORITHMS if a[0] in ("pagerank sync", "wcc")]
     bench_engines(conn, dsn, table, name, source, m, algs)
-    if full:
+    if full and extras:
         sweep(conn, table, name)
         references(conn, table, name, source)
 
@@ -253,6 +253,8 @@ def main():
     ap.add_argument("--edges", type=int, default=1_000_000)
     ap.add_argument("--big", action="store_true", help="also a 10M-edge synthetic graph, both engines")
     ap.add_argument("--skip-wiki", action="store_true")
+    ap.add_argument("--engines-only", action="store_true",
+                    help="only preparation and the algorithms in both engines (no sweep, networkx, pgRouting)")
     args = ap.parse_args()
     cluster = None
     dsn = args.dsn
@@ -270,13 +272,14 @@ def main():
                              dtype=np.int64)
                 w = np.random.default_rng(1).uniform(0.1, 10.0, len(e)).round(4)
                 load(conn, "bench_wiki_vote", e[:, 0], e[:, 1], w)
-                bench_graph(conn, dsn, "bench_wiki_vote", "wiki-Vote 7k/104k", 30)
+                bench_graph(conn, dsn, "bench_wiki_vote", "wiki-Vote 7k/104k", 30, extras=not args.engines_only)
             graphs = [(args.vertices, args.edges, True)] + ([(1_000_000, 10_000_000, False)] if args.big else [])
             for nv, ne, full in graphs:
                 s, d, w = power_law_graph(nv, ne)
                 load(conn, "bench_powerlaw", s, d, w)
                 src = int(np.bincount(s).argmax())
-                bench_graph(conn, dsn, "bench_powerlaw", f"power-law {nv // 1000}k/{len(s) / 1e6:.1f}M", src, full)
+                bench_graph(conn, dsn, "bench_powerlaw", f"power-law {nv // 1000}k/{len(s) / 1e6:.1f}M", src, full,
+                            not args.engines_only)
         print()
         print_table()
     finally:
