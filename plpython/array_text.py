@@ -14,6 +14,8 @@ No database access here.
 import numpy as np
 
 _HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+# byte -> its two hex digits, as one uint16 (memory order: high digit, low digit)
+_HEX2 = np.ascontiguousarray(np.stack([np.repeat(_HEX, 16), np.tile(_HEX, 16)], axis=1)).view(np.uint16).ravel()
 _FLOAT_WIDTH = 24          # sign, "0x1.", 13 hex digits, "p", exponent sign, 4 digits
 
 
@@ -31,13 +33,13 @@ def floats(values, nan_null=False):
     x = np.ascontiguousarray(values, dtype=np.float64).ravel()
     bits = x.view(np.uint64)
     ex = ((bits >> np.uint64(52)) & np.uint64(0x7FF)).astype(np.int64)
-    mant = bits & np.uint64((1 << 52) - 1)
+    mant = bits & np.uint64((1 << 52) - 1)          # (only to tell NaN from Infinity below)
     out = np.empty((x.size, _FLOAT_WIDTH + 1), dtype=np.uint8)
     out[:, 0] = np.where(bits >> np.uint64(63), 45, 32)            # '-' or ' '
     out[:, 1], out[:, 2], out[:, 4] = 48, 120, 46                  # '0x' '.'
     out[:, 3] = np.where(ex == 0, 48, 49)                          # 0.xxx (zero, subnormal) or 1.xxx
-    for k in range(13):
-        out[:, 5 + k] = _HEX[((mant >> np.uint64(4 * (12 - k))) & np.uint64(15)).astype(np.intp)]
+    # the 13 mantissa digits are hex digits 3..15 of the big-endian bits
+    out[:, 5:18] = np.take(_HEX2, x.astype(">f8").view(np.uint8)).view(np.uint8).reshape(-1, 16)[:, 3:]
     out[:, 18] = 112                                               # 'p'
     e = np.where(ex == 0, -1022, ex - 1023)
     out[:, 19] = np.where(e < 0, 45, 43)

@@ -244,9 +244,14 @@ def load(plpy, prep, columns=CSR_COLUMNS):
     """The prepared graph as a graph_engine.Graph: only the named CSR columns are read (no sorting)."""
     from . import graph_engine
     n, m = int(prep["n_vertices"]), int(prep["n_edges"])
+    # an undirected graph stores every edge both ways, so its two CSRs are the same arrays: read one
+    same = {} if prep["directed"] else {"in_deg": "out_deg", "in_src": "out_dst", "in_w": "out_w"}
     a = {}
-    for c in columns:
+    for c in sorted(columns, key=lambda c: c in same):
         if c.endswith("_w") and not prep["weight"]:
+            continue
+        if same.get(c) in a:
+            a[c] = a[same[c]]
             continue
         count = n if c.endswith("_deg") else m
         a[c] = read_column(plpy, prep["csr_sql"], c, count, graph_csr.FLOAT if c.endswith("_w") else graph_csr.INT)
@@ -262,10 +267,11 @@ def colors_cached(plpy, prep, seed=0):
                                      ["int4"]), [seed])[0]["ok"]
 
 
-def colors(plpy, prep, g, seed=0):
+def colors(plpy, prep, g, seed=0, release=False):
     """The colouring of a prepared graph, computed on first use and stored with it, together with the
     in-CSR regrouped by colour (``cin_src``: the in-edges of colour 0's vertices, then colour 1's, ...)
-    so that a chromatic sub-step reads one contiguous range. Returns (colors, rounds or None)."""
+    so that a chromatic sub-step reads one contiguous range. Returns (colors, rounds or None).
+    ``release``: free ``g``'s CSR arrays once they are no longer needed (before the bytes are written)."""
     from . import graph_color, graph_engine
     row = plpy.execute(f"SELECT colors, color_seed FROM {prep['csr_sql']}")[0]
     if row["colors"] is not None and row["color_seed"] == seed:
@@ -277,6 +283,8 @@ def colors(plpy, prep, g, seed=0):
         src = graph_engine.in_nbrs(g, part)[1]
         cin[k:k + src.size] = src
         k += src.size
+    if release:
+        g.drop_edges()
     plpy.execute(plpy.prepare(f"UPDATE {prep['csr_sql']} SET colors = $1, color_seed = $2, cin_src = $3",
                               ["bytea", "int4", "bytea"]), [col.astype("<i4").tobytes(), seed, cin[:k].tobytes()])
     return col, rounds

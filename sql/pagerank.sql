@@ -96,9 +96,9 @@ else:
 graph.mark(prep, "load")
 p = pagerank.personalization_vector(g.n, pers)
 if sched_name == "chromatic":
-    colors, _ = graph_prepare.colors(plpy, prep, g)
+    colors, _ = graph_prepare.colors(plpy, prep, g, release=engine_name != "sql")
     if engine_name != "sql":
-        g.drop_edges()
+        g.drop_edges()          # (colours stored earlier: both CSRs were not loaded)
     ncolors = int(colors.max()) + 1
     plpy.notice(f"{fn}: chromatic schedule with {ncolors} colours")
 reader = graph_prepare.colour_class_reader(plpy, prep, g, colors) if colors is not None else None
