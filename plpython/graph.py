@@ -11,9 +11,7 @@ Preparing graphs is ``graph_prepare``; the SQL engine is ``graph_sql_engine``.
 import re
 import time
 
-import numpy as np
-
-from . import array_text, graph_prepare, identifiers, registry  # noqa: F401  (loaded together: see #@kernel lines)
+from . import graph_prepare, graph_results, identifiers, registry  # noqa: F401  (loaded together: see #@kernel lines)
 
 EDGE_KEYS = ("src", "dest", "weight")
 INTEGER_TYPES = {"int2": 1, "int4": 2, "int8": 3}
@@ -150,115 +148,7 @@ def lookup_vertices(plpy, prep, values, fn, what):
     return [r["vid"] for r in rows]
 
 
-WRITE_ROWS = 1 << 15      # result rows per INSERT: the text of one piece stays under ~1 MB
-
-
-def write_vertex_table(plpy, prep, out, id_name, columns, select=None, extra=()):
-    """CREATE TABLE out (original id, one column per (name, sqltype, values indexed by vid)).
-
-    sqltype 'vid' means the values are dense vertex numbers (-1 or None: NULL) shown as original ids.
-    A fourth item of a column is the value that stands for NULL (e.g. -1 in int4, NaN in float8).
-    The original ids come from the prepared graph's ``ids`` array (vid order): integer ids are
-    translated in numpy, other ids by a join with the vertex table. float8 and integer columns
-    travel as one text literal per piece of ``WRITE_ROWS`` vertices (``array_text``: no Python
-    object per element), so writing holds no per-vertex copy of the result beyond one piece.
-    ``select(items, first)`` may rewrite the select list (``items``: the id's, then each column's
-    item, as 'expression AS name'); ``extra`` are (type, value) parameters numbered from ``first``.
-    """
-    q = plpy.quote_ident
-    ids = _integer_ids(plpy, prep) if any(c[1] == "vid" for c in columns) else None
-    sel, joins, specs = [], [], []
-    for i, (name, t, vals, *null) in enumerate(columns):
-        null = null[0] if null else None
-        if t == "vid":
-            vals = np.array([-1 if v is None else v for v in vals], dtype=np.int64) if isinstance(vals, list) \
-                else np.asarray(vals, dtype=np.int64)
-            if ids is not None:            # the original ids themselves; -1 (no vertex) stays NULL
-                t, null, vals = prep["id_type"], None, _Masked(ids[np.maximum(vals, 0)], vals < 0)
-            else:
-                joins.append(f"LEFT JOIN {prep['v_sql']} j{i} ON j{i}.vid = u.c{i}")
-                sel.append(f"j{i}.id AS {q(name)}")
-                specs.append(("int4", vals, -1))
-                continue
-        sel.append(f"u.c{i} AS {q(name)}")
-        specs.append((t, vals, null))
-    n = int(prep["n_vertices"])
-    pieces = [(lo, min(n, lo + WRITE_ROWS)) for lo in range(0, n, WRITE_ROWS)] or [(0, 0)]
-    plans = {}
-    for k, (lo, hi) in enumerate(pieces):
-        params = [_array_param(plpy, t, vals[lo:hi], null) for t, vals, null in specs]
-        ptypes = tuple(p[0] for p in params)
-        if ptypes not in plans:
-            arr = ", ".join(f"${i + 3}::{'text::' if pt == 'text' else ''}{t}[]"
-                            for i, ((t, _, _), pt) in enumerate(zip(specs, ptypes)))
-            items = [f"u.id AS {q(id_name)}"] + sel
-            items = select(items, len(specs) + 3) if select else items
-            query = (f"SELECT {', '.join(items)} FROM {prep['csr_sql']} c "
-                     f"CROSS JOIN LATERAL unnest(c.ids[$1:$2], {arr}) AS u(id, "
-                     f"{', '.join(f'c{i}' for i in range(len(columns)))}) {' '.join(joins)}")
-            types = ["int4", "int4"] + list(ptypes) + [t for t, _ in extra]
-            if k == 0:
-                plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {query} WITH NO DATA", types),
-                             [1, 0] + [p[1] for p in params] + [v for _, v in extra])
-            plans[ptypes] = plpy.prepare(f"INSERT INTO {out['sql']} {query}", types)
-        plpy.execute(plans[ptypes], [lo + 1, hi] + [p[1] for p in params] + [v for _, v in extra])
-        del params
-
-
-class _Masked:
-    """Values with a NULL mask, sliceable like an array (for vid columns translated to integer ids)."""
-
-    def __init__(self, values, isnull):
-        self.values, self.isnull = values, isnull
-
-    def __getitem__(self, s):
-        return _Masked(self.values[s], self.isnull[s])
-
-
-def _integer_ids(plpy, prep):
-    """The original ids in vid order as int64 (read from the binary form of the ``ids`` array: no
-    Python object per id), or None when the ids are not integers."""
-    size = {"int2": 2, "int4": 4, "int8": 8}.get(prep["id_type"])
-    if size is None:
-        return None
-    raw = plpy.execute(f"SELECT pg_catalog.array_send(ids) AS b FROM {prep['csr_sql']}")[0]["b"]
-    if int.from_bytes(raw[:4], "big") == 0:           # no dimensions: an empty array
-        return np.zeros(0, dtype=np.int64)
-    rec = np.dtype([("len", ">i4"), ("v", f">i{size}")])
-    return np.frombuffer(raw, dtype=rec, offset=20)["v"].astype(np.int64)
-
-
-_HEX_FLOATS = []     # [bool] once per backend: does float8 input read C99 hexadecimal floats exactly?
-
-
-def _hex_floats_ok(plpy):
-    if not _HEX_FLOATS:
-        probe = ["0x1.0000000000001p+0000", "-0x0.0000000000001p-1022", "0x1.fffffffffffffp+1023"]
-        expected = [1.0 + 2.0 ** -52, -5e-324, 1.7976931348623157e308]
-        try:
-            with plpy.subtransaction():
-                got = plpy.execute(plpy.prepare("SELECT $1::text[]::float8[] AS a", ["text[]"]), [probe])[0]["a"]
-            _HEX_FLOATS.append(list(got) == expected)
-        except plpy.SPIError:
-            _HEX_FLOATS.append(False)
-    return _HEX_FLOATS[0]
-
-
-def _array_param(plpy, sqltype, values, null=None):
-    """(parameter type, value) for one result column: an ``array_text`` literal when it can be built
-    without per-element Python, else a list."""
-    if isinstance(values, _Masked):
-        return "text", array_text.integers(values.values, isnull=values.isnull)
-    if sqltype in ("int2", "int4", "int8"):
-        if not isinstance(values, np.ndarray):
-            values = np.array([null if v is None else v for v in values], dtype=np.int64)
-        return "text", array_text.integers(values, null)
-    if sqltype == "float8" and isinstance(values, np.ndarray) and _hex_floats_ok(plpy):
-        return "text", array_text.floats(values, nan_null=null is not None and np.isnan(null))
-    values = values.tolist() if hasattr(values, "tolist") else list(values)
-    if null is not None:
-        values = [None if v == null or (v != v and null != null) else v for v in values]
-    return f"{sqltype}[]", values
+write_vertex_table = graph_results.write_vertex_table     # (drivers call it as graph.write_vertex_table)
 
 
 def write_summary(plpy, summary, fields):
@@ -279,9 +169,6 @@ class Stages:
     def mark(self, name):
         now = time.perf_counter()
         self.ms[name] = round(self.ms.get(name, 0.0) + (now - self.t) * 1000.0, 2)
-        for _l in open("/proc/self/status"):  # DEVRSS
-            if _l.startswith("RssAnon:"):  # DEVRSS
-                self.ms["rss_" + name] = int(_l.split()[1]) // 1024  # DEVRSS
         self.t = now
 
 
@@ -341,7 +228,7 @@ def begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table, edge
     stages = Stages()
     prep = graph_prepare.ensure(plpy, schema, spec, stages=stages)
     stages.mark("prepare")
-    prep["stages"] = stages
+    prep["stages"], prep["schema"] = stages, schema
     if prep["n_vertices"] == 0:
         plpy.error(f"{fn}: the graph of {spec['edges']['sql']} has no vertices (no edges with two non-NULL "
                    f"endpoints and no vertex table rows)")

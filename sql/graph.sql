@@ -288,3 +288,14 @@ return f"graph_color: {out['sql']}: {ncolors} colours in {nrounds} rounds (Jones
 $py$;
 COMMENT ON FUNCTION @extschema@.graph_color(text, text, text, text, text, integer, text) IS
     'indb_ml: proper vertex colouring of the undirected graph (Jones-Plassmann, seeded priorities); out_table(id, color)';
+
+-- One piece of a graph result being written by the calling function's CREATE TABLE AS (graph_results.py:
+-- write_vertex_table): text held by this backend under a random token for the length of that statement;
+-- NULL for any other token. Internal.
+CREATE OR REPLACE FUNCTION @extschema@._graph_result_piece(token text, piece integer, col integer)
+RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel graph_results
+return graph_results.result_piece(token, piece, col)
+$py$;
+COMMENT ON FUNCTION @extschema@._graph_result_piece(text, integer, integer) IS
+    'indb_ml internal: one piece of a graph result column while graph functions write their out_table';
