@@ -113,9 +113,9 @@ class Driver:
         """points {key: w} -> ({key: combined state dict}, ms); checks labels."""
         return self.evaluate_tasks({k: self.task(mode, w, params, transform) for k, w in points.items()})
 
-    def evaluate_tasks(self, tasks):
+    def evaluate_tasks(self, tasks, ordered=False):
         """One glm_pass over {key: task bytes} -> ({key: combined state dict}, ms); checks labels."""
-        states, ms = self.run_tasks(tasks)
+        states, ms = self.run_tasks(tasks, ordered)
         out = {}
         for key in tasks:
             st = optimizers.add_states(states.get(key, []), self.pb.dd, self.pb.k)

@@ -20,6 +20,30 @@ import numpy as np
 from . import glm_solvers, optimizers
 
 
+def _answered(active, res):
+    """(key, group, combined state) of every active group the pass returned, its rows recorded; a group
+    the pass did not return (no rows) is done and leaves ``active``."""
+    for key in list(active):
+        g = active[key]
+        if key not in res:
+            g.done = True
+            del active[key]
+            continue
+        g.rows = int(res[key]["rows"])
+        yield key, g, res[key]
+
+
+def _standardised(drv):
+    """(key, T, constant column) of every group the stats pass saw, w = T v (glm_solvers.transform_from_stats);
+    a group it did not see (no rows) is done."""
+    trans = drv.stats()
+    for key, g in drv.groups.items():
+        if key not in trans:
+            g.done = True
+            continue
+        yield (key,) + tuple(trans[key])
+
+
 def newton(drv):
     """Newton / IRLS: a Hessian pass per iteration, equilibrated pseudo-inverse step, halving uphill steps."""
     pb = drv.pb
@@ -29,15 +53,9 @@ def newton(drv):
     active = dict(drv.groups)
     while active:
         res, ms = drv.evaluate("hess", {k: g.w for k, g in active.items()})
-        for key in list(active):
-            g, s, mask = active[key], st_[key], masks[key]
-            if key not in res:
-                g.done = True
-                del active[key]
-                continue
-            r = res[key]
+        for key, g, r in _answered(active, res):
+            s, mask = st_[key], masks[key]
             n = r["rows"]
-            g.rows = int(n)
             loss = r["loss"] / n + drv.penalty_at(key, g.w, mask)
             if s["prev_loss"] is not None and not (loss <= s["prev_loss"] + 1e-12 * abs(s["prev_loss"])) \
                     and s["halvings"] < 40:
@@ -77,13 +95,8 @@ def newton(drv):
 def lbfgs(drv, memory=10):
     """L-BFGS in the standardised parametrisation w = T v: a gradient pass per evaluation, Armijo backtracking."""
     pb = drv.pb
-    trans = drv.stats()
     S = {}
-    for key, g in drv.groups.items():
-        if key not in trans:
-            g.done = True
-            continue
-        T, icpt = trans[key]
+    for key, T, icpt in _standardised(drv):
         S[key] = {"T": T, "mask": drv.penalty_mask(key),
                   "v": np.zeros(pb.p), "loss": None, "gv": None, "dir": None, "a": 1.0,
                   "s": [], "y": [], "trial": np.zeros(pb.p), "passes": 0}
@@ -98,15 +111,9 @@ def lbfgs(drv, memory=10):
     while active:
         points = {k: to_w(S[k]["T"], S[k]["trial"]) for k in active}
         res, ms = drv.evaluate("grad", points)
-        for key in list(active):
-            g, s = active[key], S[key]
-            if key not in res:
-                g.done = True
-                del active[key]
-                continue
-            r = res[key]
+        for key, g, r in _answered(active, res):
+            s = S[key]
             n = r["rows"]
-            g.rows = int(n)
             w_t = points[key]
             loss_t = r["loss"] / n + drv.penalty_at(key, w_t, s["mask"])
             gw = r["grad"] / n + drv.penalty_grad(key, w_t, s["mask"])
@@ -165,14 +172,9 @@ def lbfgs(drv, memory=10):
 def sgd(drv):
     """SGD: one Bismarck epoch per pass in the standardised parametrisation, step lr * decay^epoch."""
     pb = drv.pb
-    trans = drv.stats()
     seed = int(float(drv.prep.get("shuffle_seed") or 0.0) * 2 ** 31)
     S = {}
-    for key, g in drv.groups.items():
-        if key not in trans:
-            g.done = True
-            continue
-        T, icpt = trans[key]
+    for key, T, icpt in _standardised(drv):
         if pb.add_intercept:
             icpt = pb.dd - 1
         S[key] = {"T": T, "icpt": -1 if pb.penalize_intercept else icpt, "v": np.zeros(pb.p), "loss": None,
@@ -187,18 +189,10 @@ def sgd(drv):
             s = S[key]
             params = optimizers.sgd_params(lr, pb.batch_size, epoch, seed, pb.l2, s["icpt"], pb.average)
             tasks[key] = drv.task("sgd", s["v"], params, s["T"])
-        states, ms = drv.run_tasks(tasks, ordered=True)
-        for key in list(active):
-            g, s = active[key], S[key]
-            st = optimizers.add_states(states.get(key, []), pb.dd, pb.k)
-            if st is None:
-                g.done = True
-                del active[key]
-                continue
-            if st["bad"] > 0 and drv.label_check is not None:
-                drv.label_check(key, int(st["bad"]))
+        res, ms = drv.evaluate_tasks(tasks, ordered=True)
+        for key, g, st in _answered(active, res):
+            s = S[key]
             n = st["rows"]
-            g.rows = int(n)
             v_new = st["vsum"] / n
             w_new = (s["T"] @ v_new.reshape(pb.dd, -1)).ravel()
             mask = s["mask"]

@@ -26,6 +26,8 @@ PIECE = 1 << 18      # edges per SQL read (a kernel's parts of graph_engine.CHUN
 class StreamedGraph:
     """A prepared graph whose CSR slices are read through SQL on demand (driver code: holds ``plpy``)."""
 
+    piece_size = PIECE     # edges per piece of ``graph_engine.piece_blocks``: one SQL read each
+
     def __init__(self, plpy, prep):
         self.plpy, self.table = plpy, prep["csr_sql"]
         self.n, self.m = int(prep["n_vertices"]), int(prep["n_edges"])
@@ -81,6 +83,11 @@ class StreamedGraph:
             lo, hi = int(ptr[a]), int(ptr[b])
             nb, w = self._read(direction, lo, hi)
             yield a, b, nb, w
+
+    def piece(self, direction, a, b):
+        """(neighbours, weights) of vertices [a, b): one read of that byte range of the CSR."""
+        ptr = self._csr(direction)[0]
+        return self._read(direction, int(ptr[a]), int(ptr[b]))
 
     def fetch(self, direction, vertices):
         """(per-vertex counts, neighbours, weights) of ``vertices`` (order kept), reading only the
