@@ -62,7 +62,8 @@ def write_vertex_table(plpy, prep, out, id_name, columns, select=None, extra=())
     items = [f"u.id AS {q(id_name)}"] + sel
     if by_piece:
         items = select(items, 3) if select else items
-        arr = ", ".join(f"{prep['schema']}._graph_result_piece($2, k.k, {j})::{t}[]" for j, (t, _, _) in enumerate(specs))
+        arr = ", ".join(f"{prep['schema']}._graph_result_piece($2, k.k, {j})::{t}[]"
+                        for j, (t, _, _) in enumerate(specs))
         query = (f"SELECT {', '.join(items)} FROM (SELECT ids FROM {prep['csr_sql']} LIMIT 1) c "
                  f"CROSS JOIN LATERAL generate_series(0, $1 - 1) AS k(k) "
                  f"CROSS JOIN LATERAL unnest(c.ids[k.k * {W} + 1:k.k * {W} + {W}], {arr}) AS u(id, {cols}) "
@@ -71,7 +72,8 @@ def write_vertex_table(plpy, prep, out, id_name, columns, select=None, extra=())
         _PIECES[token] = [lambda k, t=t, v=v, null=null: _array_param(plpy, t, v[k * W:(k + 1) * W], null)[1]
                           for t, v, null in specs]
         try:
-            plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {query}", ["int4", "text"] + [t for t, _ in extra]),
+            plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {query}",
+                                      ["int4", "text"] + [t for t, _ in extra]),
                          [max(1, -(-n // W)), token] + [v for _, v in extra])
         finally:
             del _PIECES[token]

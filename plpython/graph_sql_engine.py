@@ -20,14 +20,11 @@ import numpy as np
 from . import graph_csr, graph_engine
 
 ge = graph_engine
-PIECE = 1 << 18      # edges per SQL read (a kernel's parts of graph_engine.CHUNK edges share the last piece read)
+PIECE = ge.PIECE      # edges per SQL read (a kernel's parts of graph_engine.CHUNK edges share the last piece read)
 
 
 class StreamedGraph:
     """A prepared graph whose CSR slices are read through SQL on demand (driver code: holds ``plpy``)."""
-
-    piece_size = PIECE     # edges per piece of ``graph_engine.piece_blocks``: one SQL read each
-
     def __init__(self, plpy, prep):
         self.plpy, self.table = plpy, prep["csr_sql"]
         self.n, self.m = int(prep["n_vertices"]), int(prep["n_edges"])
