@@ -101,7 +101,8 @@ graph.write_summary(plpy, summary, graph.summary_fields(prep, fn, model_id, [
     ("seed_labels_table", "text", seeds["sql"]), ("num_seeds", "int8", len(seed_of)),
     ("num_classes", "int4", len(classes)), ("num_labelled", "int8", labelled), ("rounds", "int4", nrounds),
     ("converged", "bool", converged), ("edges_touched", "int8", rounds.edges_touched)]))
-return (f"label_propagation: {out['sql']}: {labelled} of {prep['n_vertices']} vertices labelled from {len(seed_of)} seeds "
+return (f"label_propagation: {out['sql']}: {labelled} of {prep['n_vertices']} vertices labelled from "
+        f"{len(seed_of)} seeds "
         f"({len(classes)} labels) in {nrounds} rounds")
 $py$;
 COMMENT ON FUNCTION @extschema@.label_propagation(text, text, text, text, text, text, text, text, integer, double precision, boolean, text) IS

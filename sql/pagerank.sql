@@ -97,9 +97,7 @@ else:
 graph.mark(prep, "load")
 p = pagerank.personalization_vector(g.n, pers)
 if sched_name == "chromatic":
-    colors, _ = graph_prepare.colors(plpy, prep, g, release=engine_name != "sql")
-    if engine_name != "sql":
-        g.drop_edges()          # (colours stored earlier: both CSRs were not loaded)
+    colors, _ = graph_prepare.colors(plpy, prep, g, release=engine_name != "sql")     # frees both CSRs
     ncolors = int(colors.max()) + 1
     plpy.notice(f"{fn}: chromatic schedule with {ncolors} colours")
 reader = graph_prepare.colour_class_reader(plpy, prep, g, colors) if colors is not None else None
