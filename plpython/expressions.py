@@ -203,14 +203,18 @@ def render_expression(plpy, tokens, columns, table, what):
     return re.sub(r"\s+", " ", "".join(out)).strip()
 
 
-def expression_types(plpy, source_sql, exprs, what):
-    """One prepared SELECT of the expressions over the source (no rows read) -> their type names."""
+def expression_types(plpy, source_sql, exprs, what, formatted=False):
+    """One prepared SELECT of the expressions over the source (no rows read) -> their type names
+    ((typname, element typname) each, or format_type's text with ``formatted``)."""
     cols = ", ".join(f"({e}) AS e{i}" for i, e in enumerate(exprs))
     try:
         plan = plpy.prepare(f"SELECT {cols} FROM {source_sql} AS src LIMIT 0")
         oids = plpy.execute(plan).coltypes()
     except plpy.SPIError as exc:
         plpy.error(f"{what}: not a valid expression over {source_sql}: {str(exc).splitlines()[0]}")
+    if formatted:
+        return [plpy.execute(plpy.prepare("SELECT pg_catalog.format_type($1, NULL) AS t", ["oid"]), [oid])[0]["t"]
+                for oid in oids]
     names = []
     for oid in oids:
         row = plpy.execute(plpy.prepare("SELECT t.typname, e.typname AS elem FROM pg_catalog.pg_type t "

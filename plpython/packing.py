@@ -120,23 +120,29 @@ def by_pages(plpy, source, group_names):
     return not group_names and all(kind in HEAP_KINDS for _, _, kind in leaves(plpy, source))
 
 
-def fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed, part_value=None):
-    """Insert the blocks of every leaf of ``source`` into the packed table ``table_sql``."""
+def fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed, part_value=None,
+         group_sql=None):
+    """Insert the blocks of every leaf of ``source`` into the packed table ``table_sql``.
+
+    ``group_sql``: per grouping column, the checked SQL of its expression (grouping.py), None for a column."""
     # JIT would compile this query for ~0.1-0.8 s: the COST of the PL/Python functions makes it look
     # expensive, while the work is memcpy and numpy
     with session.settings(plpy, jit="off"):
         for oid, rel_sql, relkind in leaves(plpy, source):
             # part_value: a shard packs its share of a coordinator partition under that partition's oid
             query = _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, group_names,
-                                block_size, seed, part_value)
+                                block_size, seed, part_value, group_sql)
             if query:
                 plpy.execute(query)
 
 
 def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, group_names, block_size, seed,
-                part_value=None):
+                part_value=None, group_sql=None):
     """The INSERT that packs one leaf (None: nothing to pack)."""
     g_sel = "".join(f"{plpy.quote_ident(g)}, " for g in group_names)
+    # read from the source: a grouping expression under its name
+    g_src = "".join(f"{plpy.quote_ident(g)}, " if e is None else f"{e} AS {plpy.quote_ident(g)}, "
+                    for g, e in zip(group_names, group_sql or [None] * len(group_names)))
     window = ("PARTITION BY " + g_sel.rstrip(", ")) if group_names else ""
     # NULLs and empty arrays are filtered here (cheap); NaN and infinities per block in numpy (f8_clean)
     ok = "coalesce(xa IS NOT NULL AND cardinality(xa) > 0 AND array_position(xa, NULL) IS NULL"
@@ -148,7 +154,7 @@ def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, gr
                   f"{x_block} AS x, {y_block} AS y")
     salt = int(seed * 2 ** 31)
     # OFFSET 0 keeps the row check from being re-evaluated in every aggregate's FILTER
-    rows = f"SELECT {g_sel}xa, ya, {ok} AS ok FROM (SELECT {g_sel}{x_sql} AS xa, {y_inner} FROM {rel_sql} "
+    rows = f"SELECT {g_sel}xa, ya, {ok} AS ok FROM (SELECT {g_src}{x_sql} AS xa, {y_inner} FROM {rel_sql} "
     s_sel = "".join(f"s.{plpy.quote_ident(g)}, " for g in group_names)
     head = (f"INSERT INTO {table_sql} SELECT {s_sel}{int(oid if part_value is None else part_value)}::oid, {{b}}, hashint8extended({{b}}, {salt}), "
             f"coalesce(c.n, s.n), s.skipped + coalesce(c.dropped, 0), CASE WHEN c.n IS NULL THEN s.x ELSE c.x END, "

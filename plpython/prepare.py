@@ -13,7 +13,7 @@ per block.
 """
 import time
 
-from . import encoding, expressions, fingerprint, identifiers, packed_store, packing, progress
+from . import encoding, expressions, fingerprint, grouping, identifiers, packed_store, packing, progress
 
 DEFAULT_BLOCK_SIZE = 1000
 
@@ -105,9 +105,10 @@ def _label_sql(plpy, dependent, columns, table, label_values=None):
     return f"{col}{cast}"
 
 
-def _used_columns(plpy, independent, dependent, columns, group_names):
-    """Catalog names of every column the packing reads (already validated by _feature_sql/_label_sql)."""
-    used = set(group_names)
+def _used_columns(plpy, independent, dependent, columns, group_columns):
+    """Catalog names of every column the packing reads (already validated by _feature_sql/_label_sql;
+    ``group_columns``: those the grouping columns and expressions read)."""
+    used = set(group_columns)
     used.update(expressions.referenced_columns(independent, columns))
     used.update(expressions.referenced_columns(dependent, columns))
     return used
@@ -137,21 +138,20 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         columns = identifiers.table_columns(plpy, source["oid"])
         x_sql, feature_names, width = _feature_sql(plpy, independent, columns, source_name)
         y_sql = _label_sql(plpy, dependent, columns, source_name, label_values)
-        group_items = identifiers.parse_name_list(grouping_cols, "grouping_cols")
     except identifiers.NameError_ as exc:
         plpy.error(str(exc))
-    groups = []
-    for item in group_items:
-        name = identifiers.resolve_column(plpy, columns, item, source_name, "grouping_cols")
-        if name in [g for g, _ in groups]:
-            plpy.error(f"grouping column {name} is listed twice")
-        groups.append((name, columns[name]["type"]))
+    grouped = grouping.resolve(plpy, grouping_cols, columns, source_name)
+    groups = [(g["name"], g["type"]) for g in grouped]
     group_names = [g for g, _ in groups]
+    group_sql = [g["sql"] for g in grouped]
+    # the cache key records a grouping expression's rendered SQL with its name: another expression never
+    # reuses this copy
+    group_keys = [g["key"] for g in grouped]
 
-    used = _used_columns(plpy, independent, dependent, columns, group_names)
+    used = _used_columns(plpy, independent, dependent, columns, set().union(*[g["used"] for g in grouped]))
     # one packing per (role, source, expressions): concurrent first trainings wait here and reuse it
-    fingerprint.lock(plpy, "prepare", source["oid"], x_sql, y_sql, group_names, block_size)
-    key = [source["oid"], x_sql, y_sql, group_names, block_size]
+    fingerprint.lock(plpy, "prepare", source["oid"], x_sql, y_sql, group_keys, block_size)
+    key = [source["oid"], x_sql, y_sql, group_keys, block_size]
     mine = (f"owner = current_user AND source_oid = $1 AND x_expr = $2 AND y_expr = $3 "
             f"AND grouping_cols = $4 AND block_size = $5")
     suffix = "" if part_value is None else f":part={int(part_value)}"   # a shard's share of a coordinator partition
@@ -194,7 +194,8 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     packing.create(plpy, table_sql, groups, source)
     counter = fingerprint.counter(plpy) if inline else None
     try:
-        packing.fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed, part_value)
+        packing.fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed, part_value,
+                     group_sql)
     except plpy.SPIError as exc:
         message = str(exc)
         if "multidimensional arrays" in message:
@@ -229,7 +230,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         f"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *",
         ["int8", "oid", "text", "text", "text", "text[]", "int4", "text", "text", "int4", "int8", "int8", "int4",
          "float8", "float8"]),
-        [prepared_id, source["oid"], source["sql"], x_sql, y_sql, group_names, block_size, table_name,
+        [prepared_id, source["oid"], source["sql"], x_sql, y_sql, group_keys, block_size, table_name,
          fp, d, stats["n"], stats["skipped"], stats["blocks"], seed,
          (time.perf_counter() - t0) * 1000.0])[0]
     return _describe(plpy, schema, row, source, groups, feature_names, reused=False)

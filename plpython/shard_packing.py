@@ -18,7 +18,7 @@ shard only.
 import json
 import time
 
-from . import fingerprint, identifiers, packed_store, packing, shards
+from . import fingerprint, grouping, identifiers, packed_store, packing, shards
 
 # prepare imports this module (to dispatch sharded sources here): import it inside functions
 
@@ -159,16 +159,13 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
     _refuse_text_features(plpy, fname, independent, columns, source)
     x_sql, feature_names, width = prepare._feature_sql(plpy, independent, columns, source["sql"])
     y_sql = prepare._label_sql(plpy, dependent, columns, source["sql"], label_values)
-    try:
-        group_items = identifiers.parse_name_list(grouping_cols, "grouping_cols")
-    except identifiers.NameError_ as exc:
-        plpy.error(str(exc))
-    groups = []
-    for item in group_items:
-        name = identifiers.resolve_column(plpy, columns, item, source["sql"], "grouping_cols")
-        if name in [g for g, _ in groups]:
-            plpy.error(f"grouping column {name} is listed twice")
-        groups.append((name, columns[name]["type"]))
+    grouped = grouping.resolve(plpy, grouping_cols, columns, source["sql"])
+    for g in grouped:
+        if g["sql"] is not None:
+            plpy.error(f"{fname}: grouping_cols {grouping_cols!r}: grouping by an expression ({g['name']}) is not "
+                       f"supported on a sharded source ({source['sql']}); group by a column (e.g. a generated "
+                       f"column holding the expression)")
+    groups = [(g["name"], g["type"]) for g in grouped]
     group_names = [g for g, _ in groups]
     all_leaves = leaves(plpy, source["oid"])
     shard_leaves = [leaf for leaf in all_leaves if leaf["server"] is not None]

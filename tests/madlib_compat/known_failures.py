@@ -8,7 +8,6 @@ _VACUOUS = ("MADlib's assert selects no rows in MADlib too, so it is vacuous the
 KNOWN = {
     ("linear", 2): "the houses asserts pass; then MADlib's internal linregr_transition/merge_states on its bytea8 "
                    "state type, which is not exposed",
-    ("linear", 11): "grouping_cols as an expression (data->>'bedroom'): grouping columns must be columns",
     ("elastic_net", 0): "its last call is a one-class binomial model ('var_int < 0' false on every row): refused",
     ("pca", 32): "groups with arrays of different lengths: one feature width per table",
     ("pagerank", 1): "__iterations__ counts rounds of the default dynamic schedule (12 and 20); MADlib's "
