@@ -23,12 +23,16 @@ def check_two_classes(plpy, fname, prep, dependent, grouping_cols=None):
             plpy.error(f"{fname}: the label {dependent} of {src} has a single value: a model of one class is "
                        f"undefined; the training data needs both classes")
         return
-    g = ", ".join(prep["group_sql"])
+    # the grouping columns as the source computes them (an expression under a name of our own, grouping.py)
+    gs = prep.get("group_source_sql") or prep["group_sql"]
+    inner = ", ".join(f"{e} AS _indb_g{i}" for i, e in enumerate(gs))
+    g = ", ".join(f"s._indb_g{i}" for i in range(len(gs)))
     # groups whose rows were all skipped (NULL features) are not trained (as MADlib): not checked
-    trained = " AND ".join(f"p.{c} IS NOT DISTINCT FROM s.{c}" for c in prep["group_sql"])
-    bad = plpy.execute(f"SELECT ({g})::text AS k FROM {src} AS s WHERE {col} IS NOT NULL AND EXISTS "
+    trained = " AND ".join(f"p.{c} IS NOT DISTINCT FROM s._indb_g{i}" for i, c in enumerate(prep["group_sql"]))
+    bad = plpy.execute(f"SELECT ({g})::text AS k FROM (SELECT {col} AS _indb_label, {inner} FROM {src}) AS s "
+                       f"WHERE s._indb_label IS NOT NULL AND EXISTS "
                        f"(SELECT 1 FROM {prep['table']} AS p WHERE p.n > 0 AND {trained}) GROUP BY {g} "
-                       f"HAVING count(DISTINCT {col}) < 2 LIMIT 1")
+                       f"HAVING count(DISTINCT s._indb_label) < 2 LIMIT 1")
     if bad:
         plpy.error(f"{fname}: in group {bad[0]['k']} the label {dependent} of {src} has a single value: a model "
                    f"of one class is undefined; every group needs both classes")

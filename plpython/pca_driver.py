@@ -14,7 +14,7 @@ import time
 
 import numpy as np
 
-from . import blocks, identifiers, passes, pca, prepare, registry
+from . import blocks, grouping, identifiers, passes, pca, prepare, registry
 
 
 def _data_features(plpy, columns, row_id, group_names, fname):
@@ -54,11 +54,8 @@ def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols
     center = True if center is None else bool(center)
     src = identifiers.resolve_table(plpy, source_table, "source table")
     columns = identifiers.table_columns(plpy, src["oid"])
-    try:
-        group_items = identifiers.parse_name_list(grouping_cols, "grouping_cols")
-    except identifiers.NameError_ as exc:
-        plpy.error(f"{fname}: {exc}")
-    group_names = [identifiers.resolve_column(plpy, columns, g, source_table, "grouping_cols") for g in group_items]
+    # grouping columns and expressions (grouping.py); the columns they read are not features
+    group_names = set().union(*[g["used"] for g in grouping.resolve(plpy, grouping_cols, columns, source_table)])
     rid = None
     if row_id is not None:
         rid = identifiers.resolve_one_column(plpy, columns, row_id, source_table, "row_id", f"{fname}: ")

@@ -175,7 +175,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
             plpy.execute(plpy.prepare(
                 f"UPDATE {schema}.prepared_data SET last_used_at = clock_timestamp() WHERE prepared_id = $1",
                 ["int8"]), [row["prepared_id"]])
-            return _describe(plpy, schema, row, source, groups, feature_names, reused=True)
+            return _describe(plpy, schema, row, source, groups, feature_names, reused=True, group_source=group_sql)
     # this role's stale copies of the same packing are dropped (nobody else can be using them:
     # every user of this key of this role holds the lock above)
     stale = plpy.execute(plpy.prepare(f"DELETE FROM {schema}.prepared_data WHERE {mine} RETURNING table_name",
@@ -233,17 +233,20 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         [prepared_id, source["oid"], source["sql"], x_sql, y_sql, group_keys, block_size, table_name,
          fp, d, stats["n"], stats["skipped"], stats["blocks"], seed,
          (time.perf_counter() - t0) * 1000.0])[0]
-    return _describe(plpy, schema, row, source, groups, feature_names, reused=False)
+    return _describe(plpy, schema, row, source, groups, feature_names, reused=False, group_source=group_sql)
 
 
-def _describe(plpy, schema, row, source, groups, feature_names, reused):
+def _describe(plpy, schema, row, source, groups, feature_names, reused, group_source=None):
+    """``group_source``: per grouping column, the SQL reading it from the source (None: the column)."""
     d = row["n_features"]
+    group_source = group_source or [None] * len(groups)
     return {
         "prepared_id": row["prepared_id"],
         "table": f"{packed_store.data_schema(schema)}.{row['table_name']}",
         "source": source,
         "groups": groups,
         "group_sql": [plpy.quote_ident(g) for g, _ in groups],
+        "group_source_sql": [plpy.quote_ident(g) if e is None else e for (g, _), e in zip(groups, group_source)],
         "feature_names": feature_names or [f"x[{i + 1}]" for i in range(d)],
         "n_features": d,
         "n_rows": row["n_rows"],
