@@ -381,6 +381,16 @@ def test_grouped_linregr_and_logregr(coord):
         close(s[0], r[0]); assert s[1] == r[1]
 
 
+def test_grouping_expression_refused_on_a_sharded_source(coord, lab):
+    """grouping_cols as an expression (plpython/grouping.py) is not packed on shards: a clear error, and
+    nothing packed on the coordinator or the shards."""
+    before, shard1_before = coordinator_state(coord), shard_tables(lab, 0)
+    with pytest.raises(psycopg.Error, match=r"grouping by an expression \(cls % 2\) is not supported on a sharded"):
+        coord.execute(f"SELECT indb_ml.linregr_train('pts', 'sh_gexpr', 'y', '{FEATURES}', 'cls % 2')")
+    assert coordinator_state(coord) == before
+    assert shard_tables(lab, 0) == shard1_before
+
+
 def test_shard_down_during_training(coord, lab):
     call = f"SELECT indb_ml.logregr_train('pts', 'sh_mid', 'lbl', '{FEATURES}', NULL, 20, 'lbfgs')"
     coord.execute("DROP TABLE IF EXISTS sh_mid, sh_mid_summary")
