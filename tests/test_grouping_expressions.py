@@ -133,3 +133,23 @@ def test_hostile_grouping_refused_and_leaves_nothing(conn, group_tables, groupin
     assert tables_in(conn) == before
     assert conn.execute("SELECT count(*) FROM indb_ml.prepared_data").fetchone()[0] == n_prep
     assert conn.execute("SELECT v FROM gx_secret").fetchone()[0] == 42
+
+
+@pytest.mark.parametrize("call, field", [
+    ("SELECT indb_ml.elastic_net_train('{src}', '{out}', 'y', 'ARRAY[a, b]', 'gaussian', 0.5, 0.1, true, %s)",
+     "coef_all"),
+    ("SELECT indb_ml.svm_classification('{src}', '{out}', 'flag', 'ARRAY[1, a, b]', 'linear', NULL, %s, "
+     "'max_iter=20')", "coef"),
+    ("SELECT indb_ml.multinom('{src}', '{out}', '(a::int %% 3)', 'ARRAY[1, b]', '0', 'logit', %s)", "coef"),
+    ("SELECT indb_ml.ordinal('{src}', '{out}', '(a::int %% 3)', 'ARRAY[b, y]', '0<1<2', 'logit', %s)",
+     "coef_feature"),
+])
+def test_other_trainers_grouped_by_expression(conn, group_tables, call, field):
+    """The trainers that pack through prepare.ensure take grouping expressions too."""
+    _drop(conn, "gx_o1", "gx_o2")
+    conn.execute(call.format(src="gx_src", out="gx_o1"), [EXPR])
+    conn.execute(call.format(src="gx_mat", out="gx_o2"), [f'"{EXPR}"'])
+    e, m = _by_group(conn, "gx_o1", EXPR, field), _by_group(conn, "gx_o2", EXPR, field)
+    assert sorted(e) == sorted(m) == ["0", "1", "2"]
+    for k in e:
+        np.testing.assert_allclose(e[k], m[k], rtol=1e-10, atol=1e-12)
