@@ -159,6 +159,91 @@ def pad(rows, L, d):
     return out
 
 
+# ------------------------------------------------------------------ local search: one swap pass
+# state: [R, k, Z, d, n, current cost (R), base (R*Z), delta (R*k*Z)]
+
+
+def _swap_unpack(s):
+    R, k, Z, d = (int(v) for v in s[:4])
+    o = 5
+    cur = s[o:o + R]; o += R
+    base = s[o:o + R * Z].reshape(R, Z); o += R * Z
+    return R, k, Z, d, cur, base, s[o:o + R * k * Z].reshape(R, k, Z)
+
+
+def swap_transition(state, x_raw, n, centers_raw, cands_raw, runs):
+    """Local search (Lattanzi & Sohler 2019): per run, the k-means cost if candidate z replaced centre j,
+    for every z and j, in one pass. With D1/D2 the squared distances to the nearest/second nearest centre
+    and a the nearest, cost(z, j) = Σ min(D1, |x - c_z|²) + Σ_{a = j} [min(D2, |x - c_z|²) - min(D1, ...)]:
+    the state adds the first sum per z and the second per (j, z). NaN candidates are absent (NaN costs)."""
+    if x_raw is None or not n:
+        return state
+    X = blocks.matrix(x_raw, n)
+    d = X.shape[1]
+    R = int(runs)
+    C = blocks.vector(centers_raw).reshape(R, -1, d)
+    Zc = blocks.vector(cands_raw).reshape(R, -1, d)
+    k, Z = C.shape[1], Zc.shape[1]
+    xx = np.einsum("ij,ij->i", X, X)
+    D = (kmeans._scores(X, C.reshape(R * k, d)) + xx[:, None]).reshape(n, R, k)
+    np.maximum(D, 0.0, out=D)
+    a = D.argmin(axis=2)
+    if k > 1:
+        two = np.partition(D, 1, axis=2)
+        D1, D2 = two[:, :, 0], two[:, :, 1]
+    else:
+        D1, D2 = D[:, :, 0], np.full((n, R), np.inf)
+    flat = Zc.reshape(R * Z, d)
+    ok = np.isfinite(flat).all(axis=1)
+    dc = kmeans._scores(X, np.where(ok[:, None], flat, 0.0)) + xx[:, None]
+    np.maximum(dc, 0.0, out=dc)
+    dc[:, ~ok] = np.nan
+    dc = dc.reshape(n, R, Z)
+    m1 = np.minimum(D1[:, :, None], dc)
+    gain = np.minimum(D2[:, :, None], dc) - m1
+    idx = (np.arange(R)[None, :, None] * k + a[:, :, None]) * Z + np.arange(Z)[None, None, :]
+    if state is None:
+        s = np.zeros(5 + R + R * Z + R * k * Z)
+        s[:4] = R, k, Z, d
+    else:
+        s = blocks.from_bytes(state)
+        if (s[:4] != (R, k, Z, d)).any():
+            raise ValueError("k-means swap state and block disagree on runs, k, candidates or features")
+    _, _, _, _, cur, base, delta = _swap_unpack(s)
+    s[4] += n
+    cur += D1.sum(axis=0)
+    base += m1.sum(axis=0)
+    delta += np.bincount(idx.ravel(), weights=gain.ravel(), minlength=R * k * Z).reshape(R, k, Z)
+    return blocks.to_bytes(s)
+
+
+def swap_merge(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
+    if sa.size != sb.size or (sa[:4] != sb[:4]).any():
+        raise ValueError("partial k-means swap states of different shapes")
+    sa[4:] += sb[4:]
+    return blocks.to_bytes(sa)
+
+
+def swap_result(state):
+    """-> dict(current (R): the cost of the centres as they are, cost (R, Z, k): with candidate z in place
+    of centre j (NaN for absent candidates), n)."""
+    s = np.asarray(state, dtype=float)
+    R, k, Z, d, cur, base, delta = _swap_unpack(s)
+    return {"current": cur.copy(), "cost": base[:, :, None] + delta.transpose(0, 2, 1), "n": int(s[4])}
+
+
+def best_swap(current, cost):
+    """-> (z, j) of the swap that lowers one run's cost most (by more than 1e-9 relative), or None."""
+    c = np.where(np.isfinite(cost), cost, np.inf)
+    z, j = np.unravel_index(int(np.argmin(c)), c.shape)
+    return (int(z), int(j)) if c[z, j] < current * (1.0 - 1e-9) else None
+
+
 # ------------------------------------------------------------------ k-means|| : the local step
 
 

@@ -5,6 +5,7 @@
 -- Every pass is one parallel-safe aggregate over the prepared blocks that serves
 -- all n_init runs at once (the centroids of every run travel in one bytea):
 -- kmeans_sample_agg (D² sampling and candidate potentials: seeding),
+-- kmeans_swap_agg (seeding's last pass: the cost of every candidate/centre swap),
 -- kmeans_step_agg (one Lloyd iteration), kmeans_far_agg (only when a cluster
 -- went empty: the farthest rows re-seed it), kmeans_silhouette_agg (kmeans_auto).
 
@@ -47,6 +48,30 @@ CREATE AGGREGATE @extschema@.kmeans_sample_agg(
 );
 COMMENT ON AGGREGATE @extschema@.kmeans_sample_agg(bytea, integer, oid, integer, bytea, bytea, integer, integer, bigint, integer) IS
     'indb_ml: k-means seeding pass for several runs: per run and candidate centre, the potential if it were added and a D²-weighted sample of m rows';
+
+CREATE OR REPLACE FUNCTION @extschema@.kmeans_swap_transition(
+    state bytea, x bytea, n integer, centers bytea, cands bytea, runs integer)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
+#@kernel kmeans_seed
+return kmeans_seed.swap_transition(state, x, n, centers, cands, runs)
+$py$;
+
+CREATE OR REPLACE FUNCTION @extschema@.kmeans_swap_merge(a bytea, b bytea)
+RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
+#@kernel kmeans_seed
+return kmeans_seed.swap_merge(a, b)
+$py$;
+
+DROP AGGREGATE IF EXISTS @extschema@.kmeans_swap_agg(bytea, integer, bytea, bytea, integer);
+CREATE AGGREGATE @extschema@.kmeans_swap_agg(x bytea, n integer, centers bytea, cands bytea, runs integer) (
+    SFUNC = @extschema@.kmeans_swap_transition,
+    STYPE = bytea,
+    COMBINEFUNC = @extschema@.kmeans_swap_merge,
+    FINALFUNC = @extschema@.kmeans_state_final,
+    PARALLEL = SAFE
+);
+COMMENT ON AGGREGATE @extschema@.kmeans_swap_agg(bytea, integer, bytea, bytea, integer) IS
+    'indb_ml: k-means local search pass for several runs: per run, the cost of the centres with each candidate row in place of each centre';
 
 CREATE OR REPLACE FUNCTION @extschema@.kmeans_step_transition(state bytea, x bytea, n integer, centroids bytea, k integer)
 RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
