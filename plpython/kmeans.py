@@ -47,7 +47,7 @@ def assign(X, C):
     return g[:, 0], dist[:, 0]
 
 
-def assign_runs(X, C, k, M=None, cc=None):
+def assign_runs(X, C, k, M=None, cc=None, xx=None):
     """Rows against R runs of k centroids (C is (R*k, d)) -> (global labels (n, R), squared distances (n, R)).
 
     Global label r*k + j is centroid j of run r. The argmin uses the expansion
@@ -64,7 +64,8 @@ def assign_runs(X, C, k, M=None, cc=None):
     j = S.reshape(n, R, k).argmin(axis=2)
     g = j + np.arange(0, R * k, k)[None, :]
     dist = S[np.arange(n)[:, None], g]
-    xx = np.einsum("ij,ij->i", X, X)
+    if xx is None:
+        xx = np.einsum("ij,ij->i", X, X)
     dist += xx[:, None]
     _guard(X, C, g, dist, xx, cc)
     return g, dist

@@ -23,7 +23,7 @@ weighted k-means++ on the ~2k·rounds sampled rows (``local_kmeans``, no pass).
 The random numbers come from a generator seeded by (seed, round, partition,
 block), so the result does not depend on how blocks are spread over workers
 (partition 0 for a one-partition source, so not on its OID either).
-The same pass sums x and x² (the tolerance scale).
+The first pass (round 0) also sums x and x² (the tolerance scale).
 """
 import numpy as np
 
@@ -46,34 +46,51 @@ def _size(R, H, m, d):
 
 
 def _merge_top(keys, pts, bkeys, bpts, m):
-    """Keep the m largest keys of both (ties: existing first, then by position)."""
-    allk = np.concatenate([keys, bkeys])
-    order = np.argsort(-allk, kind="stable")[:m]
-    allp = np.concatenate([pts, bpts])
-    keys[:] = allk[order]
-    pts[:] = allp[order]
+    """Keep the m largest keys of both, for every (run, hypothesis) at once (ties: existing first, then by
+    position). keys (G, m), pts (G, m, d), bkeys (G, t), bpts (G, t, d); keys and pts updated in place."""
+    allk = np.concatenate([keys, bkeys], axis=1)
+    order = np.argsort(-allk, axis=1, kind="stable")[:, :m]
+    keys[:] = np.take_along_axis(allk, order, axis=1)
+    pts[:] = np.take_along_axis(np.concatenate([pts, bpts], axis=1), order[:, :, None], axis=1)
 
 
-def weights(X, centers, cands):
-    """-> (n, R, H) D² weights per run and hypothesis; H = 1 (no candidates) or L."""
+def _nearest_sq(X, C, xx):
+    """Squared distance of every row to each centre of C (m, d), centre-major: (m, n), clipped at 0."""
+    S = C @ X.T
+    S *= -2.0
+    S += np.einsum("ij,ij->i", C, C)[:, None]
+    S += xx
+    np.maximum(S, 0.0, out=S)
+    return S
+
+
+def weights(X, centers, cands, xx=None):
+    """-> (R, H, n) D² weights per run and hypothesis (H = 1: no candidates, or L), row index last.
+
+    D = distance to the nearest chosen centre, from the expansion |x|² - 2x·c + |c|² except where it may
+    have cancelled (|x|² + |c|² a million times the distance: recomputed from x - c); w = min(D², |x - c_j|²)
+    under hypothesis j; w = 1 when no centre is chosen yet."""
     n = X.shape[0]
     R = centers.shape[0] if centers is not None else (cands.shape[0] if cands is not None else 1)
+    if xx is None:
+        xx = np.einsum("ij,ij->i", X, X)
     if centers is None or centers.shape[1] == 0:
-        D = np.full((n, R), np.inf)
+        D = np.full((R, n), np.inf)
     else:
         c = centers.shape[1]
-        _, D = kmeans.assign_runs(X, centers.reshape(R * c, -1), c)
+        flat = centers.reshape(R * c, -1)
+        D = np.minimum.reduce(_nearest_sq(X, flat, xx).reshape(R, c, n), axis=1)
+        if not D.min() * 1e6 >= xx.max() + np.einsum("ij,ij->i", flat, flat).max():
+            _, Dx = kmeans.assign_runs(X, flat, c, xx=xx)
+            D = np.ascontiguousarray(Dx.T)
     if cands is None or cands.shape[1] == 0:
-        return np.where(np.isfinite(D), D, 1.0)[:, :, None]
+        return np.where(np.isfinite(D), D, 1.0)[:, None, :]
     L = cands.shape[1]
     flat = cands.reshape(R * L, -1)
     ok = np.isfinite(flat).all(axis=1)
-    sq = kmeans._scores(X, np.where(ok[:, None], flat, 0.0))
-    sq += np.einsum("ij,ij->i", X, X)[:, None]
-    np.maximum(sq, 0.0, out=sq)
-    sq[:, ~ok] = np.nan
-    sq = sq.reshape(n, R, L)
-    return np.minimum(D[:, :, None], sq)
+    sq = _nearest_sq(X, np.where(ok[:, None], flat, 0.0), xx)
+    sq[~ok] = np.nan
+    return np.minimum(D[:, None, :], sq.reshape(R, L, n))
 
 
 def sample_transition(state, x_raw, n, part, block, centers_raw, cands_raw, runs, m, seed, round_):
@@ -84,8 +101,11 @@ def sample_transition(state, x_raw, n, part, block, centers_raw, cands_raw, runs
     R = int(runs)
     centers = blocks.vector(centers_raw).reshape(R, -1, d) if centers_raw else None
     cands = blocks.vector(cands_raw).reshape(R, -1, d) if cands_raw else None
-    W = weights(X, centers, cands)
-    H = W.shape[2]
+    xx = np.einsum("ij,ij->i", X, X)
+    W = weights(X, centers, cands, xx)
+    H = W.shape[1]
+    if W.shape[0] != R:                 # nothing chosen yet: the same uniform weights for every run
+        W = np.broadcast_to(W, (R, H, n))
     if state is None:
         s = np.zeros(_size(R, H, m, d))
         s[:4] = R, H, m, d
@@ -96,22 +116,23 @@ def sample_transition(state, x_raw, n, part, block, centers_raw, cands_raw, runs
             raise ValueError(f"blocks have {int(s[3])} and {d} features: ragged feature arrays")
     _, _, _, _, pot, keys, pts, sx, sx2 = _unpack(s)
     s[4] += n
-    pot += W.sum(axis=0)
-    sx += X.sum(axis=0)
-    sx2 += np.einsum("ij,ij->j", X, X)
+    pot += W.sum(axis=2)
+    if int(round_) == 0:                # the first pass: the data's mean and variance (tolerance scale)
+        sx += X.sum(axis=0)
+        sx2 += np.einsum("ij,ij->j", X, X)
     if m:
         rng = np.random.default_rng([int(seed) & 0xFFFFFFFFFFFFFFFF, int(round_), int(part), int(block)])
         u = rng.random((n, R))
         u[u == 0.0] = np.finfo(float).tiny
-        with np.errstate(divide="ignore"):
-            K = np.where(W > 0, np.log(u)[:, :, None] / np.where(W > 0, W, 1.0), -np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            K = np.log(u).T[:, None, :] / W
+        K[~(W > 0)] = -np.inf          # weight 0 (a chosen centre) or NaN (an absent candidate): never drawn
+        K = K.reshape(R * H, n)
         top = min(m, n)
-        for r in range(R):
-            for h in range(H):
-                kk = K[:, r, h]
-                idx = np.argpartition(-kk, top - 1)[:top] if top < n else np.arange(n)
-                idx = idx[np.argsort(-kk[idx], kind="stable")]
-                _merge_top(keys[r, h], pts[r, h], kk[idx], X[idx], m)
+        idx = np.argpartition(K, n - top, axis=1)[:, n - top:] if top < n else np.broadcast_to(
+            np.arange(n), (R * H, n))
+        _merge_top(keys.reshape(R * H, m), pts.reshape(R * H, m, d), np.take_along_axis(K, idx, axis=1),
+                   X[idx], m)
     return blocks.to_bytes(s)
 
 
@@ -129,9 +150,9 @@ def sample_merge(a, b):
     pot += bpot
     sx += bsx
     sx2 += bsx2
-    for r in range(R):
-        for h in range(H):
-            _merge_top(keys[r, h], pts[r, h], bkeys[r, h].copy(), bpts[r, h].copy(), m)
+    if m:
+        _merge_top(keys.reshape(R * H, m), pts.reshape(R * H, m, d), bkeys.reshape(R * H, m),
+                   bpts.reshape(R * H, m, d), m)
     return blocks.to_bytes(sa)
 
 
@@ -185,23 +206,21 @@ def swap_transition(state, x_raw, n, centers_raw, cands_raw, runs):
     Zc = blocks.vector(cands_raw).reshape(R, -1, d)
     k, Z = C.shape[1], Zc.shape[1]
     xx = np.einsum("ij,ij->i", X, X)
-    D = (kmeans._scores(X, C.reshape(R * k, d)) + xx[:, None]).reshape(n, R, k)
-    np.maximum(D, 0.0, out=D)
-    a = D.argmin(axis=2)
-    if k > 1:
-        two = np.partition(D, 1, axis=2)
-        D1, D2 = two[:, :, 0], two[:, :, 1]
-    else:
-        D1, D2 = D[:, :, 0], np.full((n, R), np.inf)
+    D = _nearest_sq(X, C.reshape(R * k, d), xx).reshape(R, k, n)       # centre-major: (run, centre, row)
+    a = D.argmin(axis=1)
+    D1 = np.take_along_axis(D, a[:, None, :], axis=1)[:, 0, :]
+    np.put_along_axis(D, a[:, None, :], np.inf, axis=1)
+    D2 = np.minimum.reduce(D, axis=1)                                   # inf when k = 1
     flat = Zc.reshape(R * Z, d)
     ok = np.isfinite(flat).all(axis=1)
-    dc = kmeans._scores(X, np.where(ok[:, None], flat, 0.0)) + xx[:, None]
-    np.maximum(dc, 0.0, out=dc)
-    dc[:, ~ok] = np.nan
-    dc = dc.reshape(n, R, Z)
-    m1 = np.minimum(D1[:, :, None], dc)
-    gain = np.minimum(D2[:, :, None], dc) - m1
-    idx = (np.arange(R)[None, :, None] * k + a[:, :, None]) * Z + np.arange(Z)[None, None, :]
+    dc = _nearest_sq(X, np.where(ok[:, None], flat, 0.0), xx)
+    dc[~ok] = np.nan
+    dc = dc.reshape(R, Z, n)
+    m1 = np.minimum(D1[:, None, :], dc)
+    gain = np.minimum(D2[:, None, :], dc)
+    gain -= m1
+    A = np.zeros((R, k, n))
+    np.put_along_axis(A, a[:, None, :], 1.0, axis=1)                    # row x is nearest to centre j
     if state is None:
         s = np.zeros(5 + R + R * Z + R * k * Z)
         s[:4] = R, k, Z, d
@@ -211,9 +230,9 @@ def swap_transition(state, x_raw, n, centers_raw, cands_raw, runs):
             raise ValueError("k-means swap state and block disagree on runs, k, candidates or features")
     _, _, _, _, cur, base, delta = _swap_unpack(s)
     s[4] += n
-    cur += D1.sum(axis=0)
-    base += m1.sum(axis=0)
-    delta += np.bincount(idx.ravel(), weights=gain.ravel(), minlength=R * k * Z).reshape(R, k, Z)
+    cur += D1.sum(axis=1)
+    base += m1.sum(axis=2)
+    delta += np.matmul(A, gain.transpose(0, 2, 1))
     return blocks.to_bytes(s)
 
 
