@@ -10,22 +10,20 @@ Without --dsn a throwaway local cluster is started under a temporary directory.
 from __future__ import annotations
 
 import argparse
-import statistics
-import tempfile
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import psycopg
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import common  # noqa: E402
+
 
 def timed(fn, repeat):
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        out.append(time.perf_counter() - t0)
-    return statistics.median(out)
+    """Median seconds of ``repeat`` runs."""
+    return common.timed(fn, repeat)[0]
 
 
 def main():
@@ -34,19 +32,8 @@ def main():
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
-    cluster = None
-    dsn = args.dsn
-    if dsn is None:
-        from indb_ml import installer
-        from indb_ml.local import LocalCluster
-        cluster = LocalCluster(Path(tempfile.mkdtemp(prefix="indb_ml_bench_")), ephemeral=True)
-        dsn = cluster.start()
-        installer.install(dsn)
-    try:
+    with common.server(args.dsn) as dsn:
         run(dsn, args.rows, args.repeat)
-    finally:
-        if cluster is not None:
-            cluster.destroy()
 
 
 def run(dsn, n, repeat):
@@ -71,7 +58,6 @@ def run(dsn, n, repeat):
     res["prepare"] = timed(prep, 1)
     prep()
     table = c.execute("SELECT table_name FROM indb_ml.prepared_data ORDER BY prepared_id DESC LIMIT 1").fetchone()[0]
-    import sys
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "plpython"))
     task = bytes(_task(d + 1))
     res["gradient pass"] = timed(lambda: c.execute(
@@ -124,7 +110,6 @@ def _task(p):
     root = Path(__file__).resolve().parent.parent / "plpython"
     pkg = types.ModuleType("plk")
     pkg.__path__ = [str(root)]
-    import sys
     sys.modules["plk"] = pkg
     spec = importlib.util.spec_from_file_location("plk.optimizers", root / "optimizers.py")
     mod = importlib.util.module_from_spec(spec)

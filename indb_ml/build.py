@@ -8,6 +8,10 @@ Three sources become one script:
 * ``plpython/*.py`` - numpy kernels, embedded into the PL/Python function
   bodies that ask for them with a ``#@kernel name [name ...]`` line.
 
+An ``--@aggregate`` block in a ``sql/*.sql`` file declares a parallel
+PL/Python aggregate in one place; ``sql_aggregates`` expands it into its
+functions, ``CREATE AGGREGATE`` and ``COMMENT`` before the kernels are embedded.
+
 The server needs no file access: kernel source travels inside the function
 definitions, and a small loader registers each kernel once per backend in
 ``sys.modules`` under a name that carries a hash of all kernel sources (so an
@@ -24,7 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import resources
+from . import resources, sql_aggregates
 
 SCHEMA_RE = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 KERNEL_LINE_RE = re.compile(r"^(?P<indent>[ \t]*)#@kernel\s+(?P<names>[\w ]+?)\s*$", re.M)
@@ -115,14 +119,14 @@ def kernel_preamble(names: list[str], sources: dict[str, str], indent: str = "")
     return "\n".join(indent + line for line in lines)
 
 
-def render(text: str, schema: str, sources: dict[str, str]) -> str:
-    """Substitute the schema and expand ``#@kernel`` lines."""
+def render(text: str, schema: str, sources: dict[str, str], source: str = "<sql>") -> str:
+    """Expand ``--@aggregate`` blocks and ``#@kernel`` lines, substitute the schema."""
 
     def expand(match: re.Match) -> str:
         names = match.group("names").split()
         return kernel_preamble(names, sources, match.group("indent"))
 
-    text = KERNEL_LINE_RE.sub(expand, text)
+    text = KERNEL_LINE_RE.sub(expand, sql_aggregates.expand(text, source))
     if "$py$" in "".join(sources.values()):
         raise ValueError("a kernel contains '$py$', which would end its function body")
     return text.replace("@extschema@", schema)
@@ -139,7 +143,8 @@ def functions_script(schema: str) -> str:
     sources = kernel_sources()
     parts = []
     for path in sql_files():
-        parts.append(f"-- ===== sql/{path.name} =====\n" + render(path.read_text(), schema, sources))
+        parts.append(f"-- ===== sql/{path.name} =====\n" + render(path.read_text(), schema, sources,
+                                                                 f"sql/{path.name}"))
     return "\n\n".join(parts)
 
 

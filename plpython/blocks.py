@@ -78,3 +78,23 @@ def clean(x_raw, y_raw, n):
         return None, None, 0, n
     y_out = None if y_raw is None else to_bytes(vector(y_raw)[good])
     return to_bytes(X[good]), y_out, kept, n - kept
+
+
+def merge_states(a, b, combine):
+    """An aggregate's combine function over raw float64 states: a missing (NULL) side gives the
+    other, else ``combine(sa, sb)`` of the two arrays (``sa`` may be changed in place and returned)."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return to_bytes(combine(from_bytes(a), from_bytes(b)))
+
+
+def add_counted(acc, part, what="partial states", hint="", end=None):
+    """Add a state laid out [n, d, sums ...] into ``acc`` (in place): every entry but the feature
+    count d, which must agree (``end``: add only up to there). Returns ``acc``."""
+    if acc[1] != part[1]:
+        raise ValueError(f"{what} have {int(acc[1])} and {int(part[1])} features{hint}")
+    acc[0] += part[0]
+    acc[2:end] += part[2:end]
+    return acc

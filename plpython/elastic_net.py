@@ -15,7 +15,7 @@ import time
 
 import numpy as np
 
-from . import madlib_cv, elastic_net_cv, glm_driver, optimizers, registry
+from . import madlib_cv, elastic_net_cv, glm_driver, glm_labels, glm_output, glm_solvers, registry
 
 
 def _standardizer(st, d):
@@ -66,10 +66,10 @@ def _fit(plpy, schema, fname, prep, groups, model_id, family, alpha, lam, standa
                             optimizer="newton", max_iter=max_iter, tolerance=tolerance)
     drv = (madlib_cv.QuietDriver if quiet else glm_driver.Driver)(plpy, schema, prep, pb, model_id, groups)
     if family == "binomial":
-        drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent,
+        drv.label_check = glm_labels.label_checker(plpy, fname, prep, dependent,
                                                    "the binomial family needs boolean or 0/1 labels")
         if not quiet:
-            glm_driver.check_two_classes(plpy, fname, prep, dependent, grouping_col)
+            glm_labels.check_two_classes(plpy, fname, prep, dependent, grouping_col)
     l1, l2 = lam * alpha, lam * (1.0 - alpha)
     pen = np.ones(d + 1, dtype=bool)
     pen[d] = False
@@ -93,7 +93,7 @@ def _fit(plpy, schema, fname, prep, groups, model_id, family, alpha, lam, standa
             H = M @ r["hess"] @ M.T / n
             b = -(M @ r["grad"]) / n
             yty = 2.0 * r["loss"] / n
-            w, sweeps = optimizers.cd_quadratic(H, b, np.zeros(d + 1), l1, l2, pen, tol=tolerance * 1e-3,
+            w, sweeps = glm_solvers.cd_quadratic(H, b, np.zeros(d + 1), l1, l2, pen, tol=tolerance * 1e-3,
                                                 max_sweeps=max(max_iter, 1) * 100)
             obj = 0.5 * (w @ H @ w) - b @ w + 0.5 * yty + l1 * np.abs(w[:d]).sum() + 0.5 * l2 * (w[:d] @ w[:d])
             g.w = M.T @ w
@@ -136,7 +136,7 @@ def _fit(plpy, schema, fname, prep, groups, model_id, family, alpha, lam, standa
                     continue
                 Ht = M @ r["hess"] @ M.T / n
                 bvec = Ht @ wt[key] - gt
-                new, _ = optimizers.cd_quadratic(Ht, bvec, wt[key], l1, l2, pen, tol=tolerance * 1e-3)
+                new, _ = glm_solvers.cd_quadratic(Ht, bvec, wt[key], l1, l2, pen, tol=tolerance * 1e-3)
                 prev[key], base[key], direction[key], step[key] = obj, wt[key].copy(), new - wt[key], 1.0
                 wt[key] = new
                 results[key] = (g, wt[key])
@@ -201,13 +201,13 @@ def train(plpy, schema, source_table, out_table, dependent, independent, family,
                          "coef_nonzero": coef[nz], "coef_all": coef, "intercept": icpt,
                          "log_likelihood": -g.loss, "objective": g.loss, "standardize": bool(standardize),
                          "iteration_run": g.iterations, "converged": g.converged, "num_rows_processed": g.rows}
-    glm_driver.write_table(plpy, out["sql"], prep, [
+    glm_output.write_table(plpy, out["sql"], prep, [
         ("family", "text"), ("features", "text[]"), ("features_selected", "text[]"), ("coef_nonzero", "float8[]"),
         ("coef_all", "float8[]"), ("intercept", "float8"), ("log_likelihood", "float8"), ("objective", "float8"),
         ("standardize", "boolean"), ("iteration_run", "integer"), ("converged", "boolean"),
         ("num_rows_processed", "bigint")], out_rows)
     n_all = sum(r["num_rows_processed"] for r in out_rows.values())
-    glm_driver.write_summary(plpy, summary["sql"], [
+    glm_output.write_summary(plpy, summary["sql"], [
         ("method", "text", "elastic_net"), ("source_table", "text", prep["source"]["sql"]),
         ("out_table", "text", out["sql"]), ("dependent_varname", "text", dependent),
         ("independent_varname", "text", independent), ("family", "text", family), ("alpha", "float8", alpha),

@@ -127,6 +127,14 @@ def cached_model(plpy, GD, schema, name):
     return model
 
 
+def per_row(plpy, GD, schema, model_name, x, fn):
+    """What the per-row SQL functions (predict, predict_proba, ...) return: NULL for a NULL or
+    incomplete feature array, else ``fn`` of the (cached) model and x."""
+    if x is None or any(v is None for v in x):
+        return None
+    return fn(cached_model(plpy, GD, schema, model_name), x)
+
+
 def _margin(model, x):
     x = np.asarray(x, dtype=float)
     W = model["W"]
@@ -183,6 +191,12 @@ def predict_class(model, x):
     if link == "softmax":
         return str(model["labels"][int(np.argmax(m))])
     return None
+
+
+def score(model, x):
+    """The linear predictor x·coef (+ intercept) of a single-output model, else None."""
+    m = _margin(model, x)
+    return float(m) if m.ndim == 0 else None
 
 
 # ----------------------------------------------------------------------------- SQL-side metrics

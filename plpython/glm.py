@@ -11,13 +11,13 @@ import time
 
 import numpy as np
 
-from . import glm_driver, glm_families, glm_irls, linregr, optimizers, registry, stats
+from . import glm_driver, glm_families, glm_irls, glm_labels, glm_output, glm_solvers, linregr, registry, stats
 
 
 
 def inference(w, hess_sum, n, dispersion=1.0, df=None):
     """std_err, z (or t), p-values, condition number and covariance from the Hessian of the data loss."""
-    _, inv = optimizers.equilibrated_solve(hess_sum, np.zeros(len(w)))
+    _, inv = glm_solvers.equilibrated_solve(hess_sum, np.zeros(len(w)))
     vcov = inv * dispersion
     se = np.sqrt(np.clip(np.diag(vcov), 0, None))
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -110,7 +110,7 @@ def train(plpy, schema, source_table, model_table, dependent, independent, famil
                    "binomial": "the binomial family needs 0/1 or boolean labels",
                    "gamma": "the gamma family needs labels > 0",
                    "inverse_gaussian": "the inverse_gaussian family needs labels > 0"}.get(family, "")
-    drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent, expectation)
+    drv.label_check = glm_labels.label_checker(plpy, fname, prep, dependent, expectation)
     final = glm_irls.fit(drv, codes, family in glm_families.DISPERSION_ESTIMATED)
     results = _results(drv, groups, family, final)
     t_family = family in glm_families.DISPERSION_ESTIMATED
@@ -121,10 +121,10 @@ def train(plpy, schema, source_table, model_table, dependent, independent, famil
             ("converged", "boolean"), ("variance_covariance", "float8[]")]
     for r in results.values():
         r[stat_name] = r.pop("stats")
-    glm_driver.write_table(plpy, out["sql"], prep, cols, results)
+    glm_output.write_table(plpy, out["sql"], prep, cols, results)
     n_all = sum(r["num_rows_processed"] for r in results.values())
     n_skip = sum(s for _, _, s in groups)
-    glm_driver.write_summary(plpy, summary["sql"], [
+    glm_output.write_summary(plpy, summary["sql"], [
         ("method", "text", "glm"), ("source_table", "text", prep["source"]["sql"]), ("out_table", "text", out["sql"]),
         ("dependent_varname", "text", dependent), ("independent_varname", "text", independent),
         ("feature_names", "text[]", prep["feature_names"]), ("family", "text", family), ("link", "text", link),

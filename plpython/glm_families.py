@@ -154,7 +154,7 @@ def loglik(family, y, mu, psi):
     if family == 1:
         return float((y * np.log(mu) + (1.0 - y) * np.log1p(-mu)).sum())
     if family == 2:
-        return float((y * np.log(mu) - mu - _lgamma1p(y)).sum())
+        return float((y * np.log(mu) - mu - lgamma1p(y)).sum())
     if family == 3:
         c = (1.0 / psi) * np.log(y / psi) - np.log(y) - math.lgamma(1.0 / psi)
         return float(((-y / mu - np.log(mu)) / psi + c).sum())
@@ -162,8 +162,8 @@ def loglik(family, y, mu, psi):
     return float(((y / (2.0 * mu * mu) - 1.0 / mu) / (-psi) + c).sum())
 
 
-def _lgamma1p(y):
-    """lgamma(y + 1), y >= 0, vectorised (shift by 8, Stirling series): numpy has no lgamma."""
+def lgamma1p(y):
+    """lgamma(y + 1), y >= 0, vectorised (shift by 8, Stirling series): numpy has no lgamma, the server no scipy."""
     x = np.asarray(y, dtype=float) + 1.0
     z = x + 8.0
     shift = np.log(x * (x + 1) * (x + 2) * (x + 3)) + np.log((x + 4) * (x + 5) * (x + 6) * (x + 7))

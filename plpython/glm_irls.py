@@ -13,24 +13,14 @@ import time
 
 import numpy as np
 
-from . import glm_driver, glm_families, optimizers
+from . import glm_families, glm_solvers, optimizers
 
 STEP_FLOOR = 1e-12
 
 
 def _pass(drv, mode, points, params_of):
     tasks = {k: optimizers.make_task("glm", mode, drv.pb.d, 1, w, params_of(k)) for k, w in points.items()}
-    states, ms = glm_driver.run_pass(drv.plpy, drv.schema, drv.prep, tasks)
-    drv.pass_count += 1
-    out = {}
-    for key in points:
-        st = optimizers.add_states(states.get(key, []), drv.pb.dd, 1)
-        if st is None:
-            continue
-        if st["bad"] > 0 and drv.label_check is not None:
-            drv.label_check(key, int(st["bad"]))
-        out[key] = st
-    return out, ms
+    return drv.evaluate_tasks(tasks)
 
 
 def fit(drv, codes, estimated):
@@ -61,7 +51,7 @@ def fit(drv, codes, estimated):
             n = r["rows"]
             g.rows = int(n)
             ll = r["loss"]
-            step = optimizers.equilibrated_solve(r["hess"], -r["grad"])[0]
+            step = glm_solvers.equilibrated_solve(r["hess"], -r["grad"])[0]
             w[key] = w[key] + step
             pearson = pear[key]["loss"] if key in pear else None
             psi[key] = pearson / n if pearson is not None else 1.0

@@ -57,6 +57,12 @@ class Graph:
             lo, hi = int(ptr[a]), int(ptr[b])
             yield a, b, nbrs[lo:hi], None if w is None else w[lo:hi]
 
+    def piece(self, direction, a, b):
+        """(neighbours, weights) of the CSR slices of vertices [a, b): one contiguous range."""
+        ptr, _, nbrs, w = self._csr(direction)
+        lo, hi = int(ptr[a]), int(ptr[b])
+        return nbrs[lo:hi], None if w is None else w[lo:hi]
+
     def fetch(self, direction, vertices):
         """(per-vertex counts, neighbours, weights) of the CSR slices of ``vertices`` (order kept)."""
         ptr, deg, nbrs, w = self._csr(direction)
@@ -99,6 +105,28 @@ def groups(deg, vertices, chunk=None):
     cuts = np.searchsorted(ends, np.arange(chunk, total, chunk), side="right")
     bounds = np.concatenate(([0], cuts, [vertices.size]))
     return [vertices[a:b] for a, b in zip(bounds[:-1], bounds[1:]) if b > a]
+
+
+def piece_blocks(g, direction, block_edges):
+    """The CSR pieces (``vertex_ranges``) cut into blocks of about ``block_edges`` edges, in vertex order:
+    ``[((pa, pb), [(a, b), ...]), ...]``. A pass that visits the blocks in turn reads a piece once, when a
+    block of it first needs edges (``piece_edges``), so on the SQL engine a scattered frontier costs one
+    read per piece and one piece in memory at a time."""
+    ptr = g.out_ptr if direction == "out" else g.in_ptr
+    layout = []
+    for pa, pb in vertex_ranges(ptr):
+        local = ptr[pa:pb + 1] - ptr[pa]
+        layout.append(((pa, pb), [(pa + a, pa + b) for a, b in vertex_ranges(local, max(int(block_edges), 1))]))
+    return layout
+
+
+def piece_edges(g, direction, pa, nbrs, vertices):
+    """(per-vertex counts, neighbours) of sorted ``vertices`` of the piece starting at vertex ``pa`` whose
+    neighbours ``nbrs`` were read with ``g.piece``."""
+    ptr = g.out_ptr if direction == "out" else g.in_ptr
+    deg = g.out_degree if direction == "out" else g.in_degree
+    pos, counts = slices(ptr, deg, vertices)
+    return counts, nbrs[pos - ptr[pa]]
 
 
 def out_nbrs(g, vertices):

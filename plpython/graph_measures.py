@@ -9,14 +9,10 @@ from . import graph, identifiers
 
 def layout(plpy, fn, apsp_table):
     """-> (table, src, dest, weight, [grouping columns])."""
-    q = plpy.quote_ident
-    t = identifiers.resolve_table(plpy, apsp_table, f"{fn}: apsp_table")
-    cols = identifiers.table_columns(plpy, t["oid"])
-    summ = f"{q(t['schema'])}.{q(t['name'] + '_summary')}"
-    oid = plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1)::oid AS o", ["text"]), [summ])[0]["o"]
-    if oid is None or "src_column" not in identifiers.table_columns(plpy, oid):
+    t, cols, row = identifiers.summary_table(plpy, fn, apsp_table, "apsp_table", "graph_apsp",
+                                             ("src_column", "dest_column", "weight_column"))
+    if row is None:
         plpy.error(f"{fn}: {t['sql']} is not a graph_apsp output table (no {t['name']}_summary)")
-    row = plpy.execute(f"SELECT src_column, dest_column, weight_column FROM {summ} LIMIT 1")[0]
     names = (row["src_column"], row["dest_column"], row["weight_column"])
     if any(n not in cols for n in names):
         plpy.error(f"{fn}: {t['sql']} is not a graph_apsp output table")

@@ -77,6 +77,11 @@ class StreamedGraph:
             nb, w = self._read(direction, lo, hi)
             yield a, b, nb, w
 
+    def piece(self, direction, a, b):
+        """(neighbours, weights) of vertices [a, b): one read of that byte range of the CSR."""
+        ptr = self._csr(direction)[0]
+        return self._read(direction, int(ptr[a]), int(ptr[b]))
+
     def fetch(self, direction, vertices):
         """(per-vertex counts, neighbours, weights) of ``vertices`` (order kept), reading only the
         pieces that hold them."""

@@ -187,3 +187,21 @@ def sibling_table(plpy, out, suffix, what="output table"):
     if exists[0]["e"]:
         plpy.error(f"{what} {out['schema']}.{name} already exists; drop it or choose another name")
     return {"sql": sql, "schema": out["schema"], "name": name}
+
+
+def summary_table(plpy, fn, table, arg, what, fields):
+    """An output table of ``what`` (graph_apsp, wcc, ...) and the layout its ``<name>_summary`` records.
+
+    -> (table dict, its columns, the summary's first row of ``fields``, or None when the summary lacks
+    them or is empty). A missing summary is an error naming ``fn`` and the table."""
+    q = plpy.quote_ident
+    t = resolve_table(plpy, table, f"{fn}: {arg}")
+    cols = table_columns(plpy, t["oid"])
+    summ = f"{q(t['schema'])}.{q(t['name'] + '_summary')}"
+    oid = plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1)::oid AS o", ["text"]), [summ])[0]["o"]
+    if oid is None:
+        plpy.error(f"{fn}: {t['sql']} is not a {what} output table (no {t['name']}_summary)")
+    if not all(f in table_columns(plpy, oid) for f in fields):
+        return t, cols, None
+    rows = plpy.execute(f"SELECT {', '.join(q(f) for f in fields)} FROM {summ} LIMIT 1")
+    return t, cols, (rows[0] if rows else None)

@@ -35,26 +35,12 @@ def transition(state, x_raw, y_raw, n):
     block[o + d + 2:] = X.sum(axis=0)
     if state is None:
         return blocks.to_bytes(block)
-    acc = blocks.from_bytes(state)
-    if acc[1] != d:
-        raise ValueError(f"blocks have {int(acc[1])} and {d} features: ragged feature arrays")
-    acc[0] += block[0]
-    acc[2:] += block[2:]
-    return blocks.to_bytes(acc)
+    return blocks.to_bytes(blocks.add_counted(blocks.from_bytes(state), block, "blocks", ": ragged feature arrays"))
 
 
 def merge(a, b):
     """Combine two partial states (parallel workers, partitions, shards)."""
-    if a is None:
-        return b
-    if b is None:
-        return a
-    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
-    if sa[1] != sb[1]:
-        raise ValueError(f"partial states have {int(sa[1])} and {int(sb[1])} features")
-    sa[0] += sb[0]
-    sa[2:] += sb[2:]
-    return blocks.to_bytes(sa)
+    return blocks.merge_states(a, b, blocks.add_counted)
 
 
 def unpack_state(state):

@@ -12,7 +12,7 @@ import time
 
 import numpy as np
 
-from . import glm, glm_driver, registry
+from . import glm, glm_driver, glm_labels, glm_output, registry
 
 # MADlib's 'cg' (conjugate gradient) runs as L-BFGS here: a quasi-Newton method that needs the same
 # gradient passes and converges in fewer of them (docs/madlib.md)
@@ -43,9 +43,9 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
                             l2=sp.get("lambda", 0.0), madlib_irls=True,
                             standardize=standardize)
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
-    drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent,
+    drv.label_check = glm_labels.label_checker(plpy, fname, prep, dependent,
                                                "logistic regression needs boolean or 0/1 labels")
-    glm_driver.check_two_classes(plpy, fname, prep, dependent, grouping_cols)
+    glm_labels.check_two_classes(plpy, fname, prep, dependent, grouping_cols)
     drv.run()
     if pb.optimizer != "newton":
         drv.final("hess")
@@ -61,11 +61,11 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
             ("p_values", "float8[]"), ("odds_ratios", "float8[]"), ("condition_no", "float8"),
             ("num_rows_processed", "bigint"), ("num_missing_rows_skipped", "bigint"),
             ("num_iterations", "integer"), ("converged", "boolean"), ("variance_covariance", "float8[]")]
-    glm_driver.write_table(plpy, out["sql"], prep, cols, results)
+    glm_output.write_table(plpy, out["sql"], prep, cols, results)
     n_all = sum(r["num_rows_processed"] for r in results.values())
     n_skip = sum(s for _, _, s in groups)
     failed = sum(1 for g in drv.groups.values() if not g.converged)
-    glm_driver.write_summary(plpy, summary["sql"], [
+    glm_output.write_summary(plpy, summary["sql"], [
         ("method", "text", "logregr"), ("source_table", "text", prep["source"]["sql"]),
         ("out_table", "text", out["sql"]), ("dependent_varname", "text", dependent),
         ("independent_varname", "text", independent), ("feature_names", "text[]", prep["feature_names"]),

@@ -7,7 +7,7 @@ import re
 
 import numpy as np
 
-from . import blocks, glm_driver, identifiers, passes, prepare, robust
+from . import blocks, glm_output, identifiers, passes, prepare, robust
 
 LOGREGR_METHODS = ("logregr", "logistic", "logistic_regression", "logistic regression")
 
@@ -65,7 +65,7 @@ def margins(plpy, schema, model_table, out_table, x_design, source_table, margin
             continue
         me, se, z, p = robust.margins(blocks.from_bytes(st), coef, idx)
         results[key] = {"variables": variables, "margins": me, "std_err": se, "z_stats": z, "p_values": p}
-    glm_driver.write_table(plpy, out["sql"], prep, [("variables", "integer[]"), ("margins", "float8[]"),
+    glm_output.write_table(plpy, out["sql"], prep, [("variables", "integer[]"), ("margins", "float8[]"),
                                                     ("std_err", "float8[]"), ("z_stats", "float8[]"),
                                                     ("p_values", "float8[]")], results)
     return f"margins: {out['sql']} for {len(results)} group(s) of {model['sql']}"

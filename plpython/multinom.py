@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from . import expressions, glm, glm_driver, identifiers, linregr, optimizers, registry, stats
+from . import expressions, glm, glm_driver, glm_labels, glm_output, glm_solvers, identifiers, linregr, registry, stats
 
 
 def train(plpy, schema, source_table, out_table, dependent, independent, ref_category, link_func, grouping_col,
@@ -28,7 +28,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, ref_cat
     src = identifiers.resolve_table(plpy, source_table, "source table")
     cols = identifiers.table_columns(plpy, src["oid"])
     col, _, _ = expressions.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
-    labels = [str(v) for v in glm_driver.distinct_labels(plpy, fname, src["sql"], col)]
+    labels = [str(v) for v in glm_labels.distinct_labels(plpy, fname, src["sql"], col)]
     if len(labels) < 2:
         plpy.error(f"{fname}: the label needs at least 2 categories; {dependent!r} holds {', '.join(labels)}")
     # MADlib's default reference is '0'; a label without that value falls back to its first category
@@ -50,7 +50,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, ref_cat
     for key, f in fits.items():
         W = f["w"].reshape(d, k)
         Hf = f["hess"][np.ix_(free, free)]
-        _, inv = optimizers.equilibrated_solve(Hf, np.zeros(len(free)))
+        _, inv = glm_solvers.equilibrated_solve(Hf, np.zeros(len(free)))
         se_free = np.sqrt(np.clip(np.diag(inv), 0, None))
         se = np.zeros(d * k)
         se[free] = se_free
@@ -63,13 +63,13 @@ def train(plpy, schema, source_table, out_table, dependent, independent, ref_cat
                                "odds_ratios": np.exp(np.minimum(W[:, c], 700.0)),
                                "condition_no": linregr.condition_number(Hf), "num_rows_processed": f["n"],
                                "num_iterations": f["iterations"], "converged": f["converged"]}))
-    glm_driver.write_table(plpy, out["sql"], prep, [
+    glm_output.write_table(plpy, out["sql"], prep, [
         ("category", "text"), ("ref_category", "text"), ("coef", "float8[]"), ("log_likelihood", "float8"),
         ("std_err", "float8[]"), ("z_stats", "float8[]"), ("p_values", "float8[]"), ("odds_ratios", "float8[]"),
         ("condition_no", "float8"), ("num_rows_processed", "bigint"), ("num_iterations", "integer"),
         ("converged", "boolean")], rows)
     n_all = sum(f["n"] for f in fits.values())
-    glm_driver.write_summary(plpy, summary["sql"], [
+    glm_output.write_summary(plpy, summary["sql"], [
         ("method", "text", "multinom"), ("source_table", "text", prep["source"]["sql"]),
         ("out_table", "text", out["sql"]), ("dependent_varname", "text", dependent),
         ("independent_varname", "text", independent), ("feature_names", "text[]", prep["feature_names"]),
@@ -100,7 +100,7 @@ def _newton(drv, free, k, d, max_iter, tol):
             st = res[key]
             g.rows = int(st["rows"])
             H, grad = st["hess"][np.ix_(free, free)], st["grad"][free]
-            step = optimizers.equilibrated_solve(H, -grad)[0]
+            step = glm_solvers.equilibrated_solve(H, -grad)[0]
             ll = -st["loss"]
             drv.record(g, st["loss"] / max(st["rows"], 1), float(np.linalg.norm(grad)), float(np.linalg.norm(step)), ms)
             done = key in prev and abs(prev[key] - ll) < tol

@@ -1,4 +1,4 @@
-"""Shared numpy kernels of the GLM family: losses, gradient aggregates, optimizer steps.
+"""The glm_pass kernel of the GLM family: task encoding, per-family losses, transition and merge.
 
 One parallel-safe aggregate (``glm_pass`` in sql/glm.sql) serves every model:
 its constant ``task`` argument (raw float64 bytes, built by ``make_task``)
@@ -25,9 +25,8 @@ model carried in the state, partial models averaged weighted by rows).
 
 Every state starts with the header [mode, rows, bad_labels, loss, weight].
 Everything here is pure numpy: no database access (it runs in parallel workers).
+The step the drivers take from the summed states is in plpython/glm_solvers.py.
 """
-import math
-
 import numpy as np
 
 from . import blocks, glm_families
@@ -38,7 +37,6 @@ FAMILY_NAMES = {v: k for k, v in FAMILIES.items()}
 MODES = {"stats": 0, "grad": 1, "hess": 2, "sgd": 3}
 HEADER = 5
 _TASK_FIXED = 7   # family, mode, d, k, add_intercept, n_params, has_transform
-_HALF_LOG_2PI = 0.5 * math.log(2.0 * math.pi)
 
 
 # --------------------------------------------------------------------------- tasks
@@ -87,17 +85,6 @@ def state_payload(mode, dd, k):
 
 
 # --------------------------------------------------------------------------- families
-
-def lgamma1p(y):
-    """lgamma(y + 1) for y >= 0, vectorised without scipy (shift by 8, Stirling series)."""
-    x = np.asarray(y, dtype=float) + 1.0
-    z = x + 8.0
-    shift = np.log(x * (x + 1) * (x + 2) * (x + 3)) + np.log((x + 4) * (x + 5) * (x + 6) * (x + 7))
-    zi = 1.0 / z
-    zi2 = zi * zi
-    series = zi * (1.0 / 12 - zi2 * (1.0 / 360 - zi2 * (1.0 / 1260 - zi2 * (1.0 / 1680 - zi2 / 1188))))
-    return (z - 0.5) * np.log(z) - z + _HALF_LOG_2PI + series - shift
-
 
 def label_errors(family, y, params, k):
     """Count of labels the family cannot use."""
@@ -166,7 +153,7 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
             H = _weighted_gram(X, np.sqrt(e) / one_e)    # sqrt(p (1 - p)) = e^(-|m|/2) / (1 + e^-|m|)
     elif family == FAMILIES["poisson"]:
         mu = np.exp(np.minimum(m, 700.0))
-        loss = float((mu - y * m + lgamma1p(y)).sum()) if need_loss else 0.0
+        loss = float((mu - y * m + glm_families.lgamma1p(y)).sum()) if need_loss else 0.0
         r = mu - y
         if need_hess:
             H = _weighted_gram(X, np.sqrt(mu))
@@ -346,74 +333,3 @@ def add_states(parts, dd, k):
         if raw is not None:
             acc = merge(acc, bytes(raw))
     return None if acc is None else unpack_state(acc, dd, k)
-
-
-# --------------------------------------------------------------------------- optimizer math
-
-def equilibrated_solve(H, g):
-    """Solve H x = g for symmetric PSD H robustly: unit-diagonal scaling, then eigen pseudo-inverse.
-    Returns (x, H^+) so the caller can reuse the inverse for standard errors."""
-    scale = np.sqrt(np.abs(np.diag(H))).copy()
-    scale[scale == 0] = 1.0
-    A = H / np.outer(scale, scale)
-    wv, V = np.linalg.eigh(A)
-    cutoff = max(wv.max(), 0.0) * A.shape[0] * np.finfo(float).eps if wv.size else 0.0
-    keep = wv > cutoff
-    inv_w = np.zeros_like(wv)
-    inv_w[keep] = 1.0 / wv[keep]
-    inv = (V * inv_w) @ V.T / np.outer(scale, scale)
-    return inv @ g, inv
-
-
-def lbfgs_direction(g, s_hist, y_hist):
-    """Two-loop recursion: -H_k g from the stored (s, y) pairs (oldest first)."""
-    q = g.copy()
-    alphas = []
-    for s, yv in reversed(list(zip(s_hist, y_hist))):
-        rho = 1.0 / (yv @ s)
-        a = rho * (s @ q)
-        alphas.append((rho, a))
-        q -= a * yv
-    if s_hist:
-        s, yv = s_hist[-1], y_hist[-1]
-        q *= (s @ yv) / (yv @ yv)
-    for (s, yv), (rho, a) in zip(zip(s_hist, y_hist), reversed(alphas)):
-        b = rho * (yv @ q)
-        q += s * (a - b)
-    return -q
-
-
-def soft_threshold(z, t):
-    return np.sign(z) * np.maximum(np.abs(z) - t, 0.0)
-
-
-def cd_quadratic(H, b, w0, l1, l2, penalized, tol=1e-12, max_sweeps=10000):
-    """Coordinate descent for  min_w  1/2 w'Hw - b'w + sum_j pen_j (l1 |w_j| + l2/2 w_j^2).
-
-    ``penalized`` is a boolean mask (the intercept is not penalized). Returns (w, sweeps).
-    """
-    w = np.array(w0, dtype=float)
-    d = len(w)
-    Hw = H @ w
-    diag = np.diag(H).copy()
-    pen = np.asarray(penalized, dtype=bool)
-    sweeps = 0
-    for sweeps in range(1, max_sweeps + 1):
-        max_change = 0.0
-        for j in range(d):
-            hjj = diag[j]
-            if hjj <= 0 and not pen[j]:
-                continue
-            rho = b[j] - Hw[j] + hjj * w[j]
-            if pen[j]:
-                new = soft_threshold(rho, l1) / (hjj + l2) if hjj + l2 > 0 else 0.0
-            else:
-                new = rho / hjj
-            delta = new - w[j]
-            if delta != 0.0:
-                Hw += delta * H[:, j]
-                w[j] = new
-                max_change = max(max_change, abs(delta) * math.sqrt(max(hjj, 1e-300)))
-        if max_change <= tol:
-            break
-    return w, sweeps

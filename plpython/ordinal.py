@@ -83,11 +83,7 @@ def pass_block(state, x_raw, y_raw, n, task):
 
 
 def merge(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    return blocks.to_bytes(blocks.from_bytes(a) + blocks.from_bytes(b))
+    return blocks.merge_states(a, b, np.add)
 
 
 # ---------------------------------------------------------------------------------------- drivers
@@ -101,7 +97,7 @@ def _parse_order(plpy, fname, text):
 
 def train(plpy, schema, source_table, out_table, dependent, independent, category_order, link_func, grouping_col,
           optim_params, verbose):
-    from . import glm, glm_driver, registry, stats
+    from . import glm, glm_driver, glm_output, passes, registry, stats
     t0 = time.perf_counter()
     fname = "ordinal"
     link = (link_func or "logit").strip().lower()
@@ -117,7 +113,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, categor
         label_values=cats)
     d, K = prep["n_features"], len(cats)
     m = K - 1
-    key_sql = glm_driver.group_key_sql(prep, "p.")
+    key_sql = passes.group_key_sql(prep, "p.")
     results = {}
     for key, _, skipped in groups:
         params = np.concatenate([np.linspace(-1.0, 1.0, m), np.zeros(d)])
@@ -172,8 +168,8 @@ def train(plpy, schema, source_table, out_table, dependent, independent, categor
             ("std_err_feature", "float8[]"), ("z_stats_feature", "float8[]"), ("p_values_feature", "float8[]"),
             ("num_rows_processed", "bigint"), ("num_rows_skipped", "bigint"), ("num_iterations", "integer"),
             ("converged", "boolean")]
-    glm_driver.write_table(plpy, out["sql"], prep, cols, results)
-    glm_driver.write_summary(plpy, summary["sql"], [
+    glm_output.write_table(plpy, out["sql"], prep, cols, results)
+    glm_output.write_summary(plpy, summary["sql"], [
         ("method", "text", "ordinal"), ("source_table", "text", prep["source"]["sql"]),
         ("out_table", "text", out["sql"]), ("dependent_varname", "text", dependent),
         ("independent_varname", "text", independent), ("feature_names", "text[]", prep["feature_names"]),

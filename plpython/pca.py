@@ -63,11 +63,10 @@ def transition(state, x_raw, n):
 
 
 def merge(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
+    return blocks.merge_states(a, b, _merge_arrays)
+
+
+def _merge_arrays(sa, sb):
     if sa[0] != sb[0]:
         raise ValueError(f"partial states have {int(sa[0])} and {int(sb[0])} features")
     d, na, ma, Ma = _unpack(sa)
@@ -76,7 +75,7 @@ def merge(a, b):
     sa[1] = n
     sa[2:2 + d] = mean
     sa[2 + d:] = M2.ravel()
-    return blocks.to_bytes(sa)
+    return sa
 
 
 def solve(state, k, center=True, scale=False):

@@ -141,6 +141,19 @@ def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols
             f"{n_used} rows, {exec_ms:.0f} ms")
 
 
+def sparse_train(plpy, schema, source_table, out_table, row_id, col_id, val_id, row_dim, col_dim, components,
+                 grouping_cols, lanczos_iter, use_correlation, result_summary_table):
+    """pca_sparse_train (k components, or a proportion of variance): densify into a temporary table,
+    train on it, drop it whatever happens."""
+    fname = "pca_sparse_train"
+    dense = densify(plpy, fname, source_table, row_id, col_id, val_id, row_dim, col_dim, grouping_cols)
+    try:
+        return train(plpy, schema, fname, dense, out_table, "row_id", components, grouping_cols, lanczos_iter,
+                     use_correlation, result_summary_table, "row_vec")
+    finally:
+        plpy.execute(f"DROP TABLE IF EXISTS pg_temp.{dense}")
+
+
 def densify(plpy, fname, source_table, row_id, col_id, val_id, row_dim, col_dim, grouping_cols=None):
     """A sparse (row, col, value) table -> a temporary dense table (row_id, [groups,] row_vec); its name.
 

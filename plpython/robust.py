@@ -65,23 +65,11 @@ def transition(state, x_raw, y_raw, n, coef, family):
     st = block_state(X, y, coef, family)
     if state is None:
         return blocks.to_bytes(st)
-    acc = blocks.from_bytes(state)
-    acc[0] += st[0]
-    acc[2:] += st[2:]
-    return blocks.to_bytes(acc)
+    return blocks.to_bytes(blocks.add_counted(blocks.from_bytes(state), st, "blocks", ": ragged feature arrays"))
 
 
 def merge(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
-    if sa[1] != sb[1]:
-        raise ValueError(f"partial states have {int(sa[1])} and {int(sb[1])} features")
-    sa[0] += sb[0]
-    sa[2:] += sb[2:]
-    return blocks.to_bytes(sa)
+    return blocks.merge_states(a, b, blocks.add_counted)
 
 
 def unpack(state):

@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from . import blocks, glm_driver, linregr, passes, registry
+from . import blocks, glm_driver, glm_labels, glm_output, linregr, passes, registry
 
 LOGREGR_DEFAULTS = {"max_iter": 20, "optimizer": "irls", "tolerance": 1e-4}
 LOGREGR_OPTIMIZERS = {"irls": "newton", "newton": "newton", "lbfgs": "lbfgs", "cg": "lbfgs"}
@@ -35,9 +35,9 @@ def fit(plpy, schema, fname, family, source_table, out_table, dependent, indepen
     pb = glm_driver.Problem(fname, "logistic", prep["n_features"], optimizer=LOGREGR_OPTIMIZERS[opt],
                             max_iter=max_iter, tolerance=tolerance, verbose=verbose, madlib_irls=True)
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
-    drv.label_check = glm_driver.label_checker(plpy, fname, prep, dependent,
+    drv.label_check = glm_labels.label_checker(plpy, fname, prep, dependent,
                                                "logistic regression needs boolean or 0/1 labels")
-    glm_driver.check_two_classes(plpy, fname, prep, dependent, grouping_cols)
+    glm_labels.check_two_classes(plpy, fname, prep, dependent, grouping_cols)
     drv.run()
     coefs = {k: np.asarray(g.w, dtype=float) for k, g in drv.groups.items()}
     return (out, summary, prep, groups, model_id, coefs,
@@ -54,7 +54,7 @@ def robust_states(plpy, schema, prep, coefs, family):
 
 def finish(plpy, schema, fname, out, summary, prep, groups, model_id, results, cols, dependent, independent,
            grouping_cols, opt_params, t0):
-    glm_driver.write_table(plpy, out["sql"], prep, cols, results)
+    glm_output.write_table(plpy, out["sql"], prep, cols, results)
     n_all = sum(r for _, r, _ in groups)
     n_skip = sum(s for _, _, s in groups)
     fields = [("method", "text", fname), ("source_table", "text", prep["source"]["sql"]),
@@ -64,7 +64,7 @@ def finish(plpy, schema, fname, out, summary, prep, groups, model_id, results, c
               ("grouping_col", "text", grouping_cols), ("model_id", "int8", model_id)]
     if opt_params:
         fields.insert(6, ("optimizer_params", "text", opt_params))
-    glm_driver.write_summary(plpy, summary["sql"], fields)
+    glm_output.write_summary(plpy, summary["sql"], fields)
     ms = (time.perf_counter() - t0) * 1000.0
     registry.finish(plpy, schema, model_id, {"groups": len(results), "num_rows_processed": n_all,
                                              "num_missing_rows_skipped": n_skip},

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from . import expressions, glm_driver, identifiers, registry
+from . import expressions, glm_driver, glm_labels, glm_output, identifiers, registry
 
 
 def train(plpy, schema, source_table, out_table, dependent, independent, grouping_cols, lam, optimizer,
@@ -25,7 +25,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
     src = identifiers.resolve_table(plpy, source_table, "source table")
     cols = identifiers.table_columns(plpy, src["oid"])
     col, _, _ = expressions.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
-    labels = [str(v) for v in glm_driver.distinct_labels(plpy, fname, src["sql"], col)]
+    labels = [str(v) for v in glm_labels.distinct_labels(plpy, fname, src["sql"], col)]
     if len(labels) < 2:
         plpy.error(f"{fname}: the label needs at least 2 classes; dependent_varname {dependent!r} holds "
                    f"{', '.join(labels) if labels else 'no values'}")
@@ -46,12 +46,12 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
                      "num_missing_rows_skipped": skipped.get(key, 0), "num_iterations": g.iterations,
                      "converged": g.converged}
                for key, g in drv.groups.items()}
-    glm_driver.write_table(plpy, out["sql"], prep, [
+    glm_output.write_table(plpy, out["sql"], prep, [
         ("coef", "float8[]"), ("class_labels", "text[]"), ("loss", "float8"), ("log_likelihood", "float8"),
         ("num_rows_processed", "bigint"), ("num_missing_rows_skipped", "bigint"), ("num_iterations", "integer"),
         ("converged", "boolean")], results)
     n_all = sum(r["num_rows_processed"] for r in results.values())
-    glm_driver.write_summary(plpy, summary["sql"], [
+    glm_output.write_summary(plpy, summary["sql"], [
         ("method", "text", "softmax"), ("source_table", "text", prep["source"]["sql"]), ("out_table", "text", out["sql"]),
         ("dependent_varname", "text", dependent), ("independent_varname", "text", independent),
         ("feature_names", "text[]", prep["feature_names"]), ("class_labels", "text[]", labels),

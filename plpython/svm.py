@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from . import madlib_cv, glm_driver, registry, svm_cv, svm_kernels, svm_params
+from . import madlib_cv, glm_driver, glm_labels, glm_output, registry, svm_cv, svm_kernels, svm_params
 
 
 def _l1(s, prep, groups):
@@ -121,7 +121,7 @@ def train(plpy, schema, source_table, model_table, dependent, independent, kerne
         src = identifiers.resolve_table(plpy, source_table, "source table")
         cols = identifiers.table_columns(plpy, src["oid"])
         col, _, _ = expressions.value_expression(plpy, dependent, cols, source_table, f"{fname}: dependent_varname")
-        labels = glm_driver.distinct_labels(plpy, fname, src["sql"], col, limit=10)
+        labels = glm_labels.distinct_labels(plpy, fname, src["sql"], col, limit=10)
         if len(labels) != 2:
             plpy.error(f"{fname}: a binary classifier needs exactly 2 label values; dependent_varname {dependent!r} "
                        f"holds {len(labels)}: {', '.join(str(v) for v in labels)}")
@@ -172,7 +172,7 @@ def _write(plpy, schema, out, summary, prep, groups, drv, model_id, kind, labels
                      "num_rows_processed": g.rows - (1 if one_class else 0),
                      "num_rows_skipped": skipped.get(key, 0), "dep_var_mapping": labels}
                for key, g in drv.groups.items()}
-    glm_driver.write_table(plpy, out["sql"], prep, [
+    glm_output.write_table(plpy, out["sql"], prep, [
         ("coef", "float8[]"), ("loss", "float8"), ("norm_of_gradient", "float8"), ("num_iterations", "integer"),
         ("converged", "boolean"), ("num_rows_processed", "bigint"), ("num_rows_skipped", "bigint"),
         ("dep_var_mapping", "text[]")], results)
@@ -187,7 +187,7 @@ def _write(plpy, schema, out, summary, prep, groups, drv, model_id, kind, labels
         if s["lr"] is not None:
             optim += f", init_stepsize={s['lr']}, decay_factor={s['decay']}"
         reg = f"lambda={s['lambda']}, norm={s['norm']}, n_folds={n_folds}"
-    glm_driver.write_summary(plpy, summary["sql"], [
+    glm_output.write_summary(plpy, summary["sql"], [
         ("method", "text", method), ("version_number", "text", "indb_ml"),
         ("source_table", "text", prep["source"]["sql"]), ("model_table", "text", out["sql"]),
         ("dependent_varname", "text", None if one_class else dependent), ("independent_varname", "text", independent),

@@ -9,21 +9,11 @@ from . import graph_multicol, identifiers
 
 def layout(plpy, fn, wcc_table):
     """-> (table dict, id column, component column, [grouping columns], id type)."""
-    q = plpy.quote_ident
-    t = identifiers.resolve_table(plpy, wcc_table, f"{fn}: wcc_table")
-    cols = identifiers.table_columns(plpy, t["oid"])
-    summ = f"{q(t['schema'])}.{q(t['name'] + '_summary')}"
-    ok = plpy.execute(plpy.prepare("SELECT pg_catalog.to_regclass($1) IS NOT NULL AS e", ["text"]), [summ])[0]["e"]
-    if not ok:
-        plpy.error(f"{fn}: {t['sql']} is not a wcc output table (no {t['name']}_summary)")
-    scols = identifiers.table_columns(plpy, plpy.execute(plpy.prepare(
-        "SELECT pg_catalog.to_regclass($1)::oid AS o", ["text"]), [summ])[0]["o"])
-    if "vertex_id" not in scols or "component_column" not in scols:
+    t, cols, info = identifiers.summary_table(plpy, fn, wcc_table, "wcc_table", "wcc",
+                                              ("vertex_id", "component_column"))
+    if info is None or info["vertex_id"] not in cols or info["component_column"] not in cols:
         plpy.error(f"{fn}: {t['sql']} is not a wcc output table")
-    info = plpy.execute(f"SELECT vertex_id, component_column FROM {summ} LIMIT 1")
-    if not info or info[0]["vertex_id"] not in cols or info[0]["component_column"] not in cols:
-        plpy.error(f"{fn}: {t['sql']} is not a wcc output table")
-    idc, cc = info[0]["vertex_id"], info[0]["component_column"]
+    idc, cc = info["vertex_id"], info["component_column"]
     return t, idc, cc, [c for c in cols if c not in (idc, cc)], cols[idc]["type"]
 
 

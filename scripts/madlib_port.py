@@ -86,15 +86,9 @@ def statements(text):
             i = n if j < 0 else j + 1
             continue
         if c == "'":
-            j = i + 1
-            while True:
-                j = text.find("'", j)
-                if j + 1 < n and text[j + 1] == "'":
-                    j += 2
-                    continue
-                break
-            buf.append(text[i:j + 1])
-            i = j + 1
+            j = quoted_end(text, i)
+            buf.append(text[i:j])
+            i = j
             continue
         if c == "$":
             m = re.match(r"\$\w*\$", text[i:])
@@ -123,21 +117,26 @@ def statements(text):
     return out
 
 
+def quoted_end(text, i):
+    """The index just past the SQL string literal that opens at text[i] ('' inside is a quote)."""
+    j = i + 1
+    while True:
+        j = text.find("'", j)
+        if j + 1 < len(text) and text[j + 1] == "'":
+            j += 2
+            continue
+        return j + 1
+
+
 def split_top(text, sep_word):
     """Split on a keyword (AND) or ',' at parenthesis depth 0, outside quotes."""
     parts, depth, buf, i = [], 0, [], 0
     while i < len(text):
         c = text[i]
         if c == "'":
-            j = i + 1
-            while True:
-                j = text.find("'", j)
-                if j + 1 < len(text) and text[j + 1] == "'":
-                    j += 2
-                    continue
-                break
-            buf.append(text[i:j + 1])
-            i = j + 1
+            j = quoted_end(text, i)
+            buf.append(text[i:j])
+            i = j
             continue
         if c in "([":
             depth += 1
@@ -169,14 +168,7 @@ def parse_assert(stmt):
     while i < len(body):
         c = body[i]
         if c == "'":
-            j = i + 1
-            while True:
-                j = body.find("'", j)
-                if j + 1 < len(body) and body[j + 1] == "'":
-                    j += 2
-                    continue
-                break
-            i = j + 1
+            i = quoted_end(body, i)
             continue
         if c in "([":
             depth += 1

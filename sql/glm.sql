@@ -5,28 +5,10 @@
 -- its task argument says which family, which pass (stats / gradient / Hessian / SGD epoch) and which
 -- model; states are raw float64 bytea, combined by glm_pass_merge, so it runs in parallel workers.
 
-CREATE OR REPLACE FUNCTION @extschema@.glm_pass_transition(state bytea, x bytea, y bytea, n integer,
-                                                          shuffle_key bigint, task bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel optimizers
-return optimizers.transition(state, x, y, n, shuffle_key, task)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.glm_pass_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel optimizers
-return optimizers.merge(a, b)
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.glm_pass(bytea, bytea, integer, bigint, bytea);
-CREATE AGGREGATE @extschema@.glm_pass(x bytea, y bytea, n integer, shuffle_key bigint, task bytea) (
-    SFUNC = @extschema@.glm_pass_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.glm_pass_merge,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.glm_pass(bytea, bytea, integer, bigint, bytea) IS
-    'indb_ml: one pass of a GLM-family model over packed blocks (loss, gradient, Hessian or an SGD epoch); state = raw float64 [mode, rows, bad labels, loss, weight, payload]';
+--@aggregate glm_pass(x bytea, y bytea, n integer, shuffle_key bigint, task bytea)
+--@    sfunc glm_pass_transition = optimizers.transition
+--@    combinefunc glm_pass_merge = optimizers.merge
+--@    comment 'indb_ml: one pass of a GLM-family model over packed blocks (loss, gradient, Hessian or an SGD epoch); state = raw float64 [mode, rows, bad labels, loss, weight, payload]'
 
 CREATE OR REPLACE FUNCTION @extschema@.glm(
     source_table text,

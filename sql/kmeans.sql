@@ -22,125 +22,36 @@ RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
 return blocks.from_bytes(state).tolist()
 $py$;
 
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_sample_transition(
-    state bytea, x bytea, n integer, part oid, block integer, centers bytea, cands bytea, runs integer, m integer,
-    seed bigint, round integer)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel kmeans_seed
-return kmeans_seed.sample_transition(state, x, n, part, block, centers, cands, runs, m, seed, round)
-$py$;
+--@aggregate kmeans_sample_agg(x bytea, n integer, part oid, block integer, centers bytea, cands bytea, runs integer,
+--@                            m integer, seed bigint, round integer)
+--@    sfunc kmeans_sample_transition = kmeans_seed.sample_transition
+--@    combinefunc kmeans_sample_merge = kmeans_seed.sample_merge
+--@    finalfunc kmeans_state_final
+--@    comment 'indb_ml: k-means seeding pass for several runs: per run and candidate centre, the potential if it were added and a D²-weighted sample of m rows'
 
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_sample_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel kmeans_seed
-return kmeans_seed.sample_merge(a, b)
-$py$;
+--@aggregate kmeans_step_agg(x bytea, n integer, centroids bytea, k integer)
+--@    sfunc kmeans_step_transition = kmeans.step_transition
+--@    combinefunc kmeans_step_merge = kmeans.step_merge
+--@    finalfunc kmeans_state_final
+--@    comment 'indb_ml: one Lloyd pass over packed blocks for several runs of k centroids: per run and cluster the count, row sum and squared distances'
 
-DROP AGGREGATE IF EXISTS @extschema@.kmeans_sample_agg(bytea, integer, oid, integer, bytea, bytea, integer, integer, bigint, integer);
-CREATE AGGREGATE @extschema@.kmeans_sample_agg(
-    x bytea, n integer, part oid, block integer, centers bytea, cands bytea, runs integer, m integer, seed bigint,
-    round integer) (
-    SFUNC = @extschema@.kmeans_sample_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.kmeans_sample_merge,
-    FINALFUNC = @extschema@.kmeans_state_final,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.kmeans_sample_agg(bytea, integer, oid, integer, bytea, bytea, integer, integer, bigint, integer) IS
-    'indb_ml: k-means seeding pass for several runs: per run and candidate centre, the potential if it were added and a D²-weighted sample of m rows';
+--@aggregate kmeans_far_agg(x bytea, n integer, centroids bytea, k integer, m integer)
+--@    sfunc kmeans_far_transition = kmeans.far_transition
+--@    combinefunc kmeans_far_merge = kmeans.far_merge
+--@    finalfunc kmeans_state_final
+--@    comment 'indb_ml: per run of k centroids, the m rows farthest from their nearest centroid (re-seed empty clusters)'
 
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_swap_transition(
-    state bytea, x bytea, n integer, centers bytea, cands bytea, runs integer)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel kmeans_seed
-return kmeans_seed.swap_transition(state, x, n, centers, cands, runs)
-$py$;
+--@aggregate kmeans_swap_agg(x bytea, n integer, centers bytea, cands bytea, runs integer)
+--@    sfunc kmeans_swap_transition = kmeans_seed.swap_transition
+--@    combinefunc kmeans_swap_merge = kmeans_seed.swap_merge
+--@    finalfunc kmeans_state_final
+--@    comment 'indb_ml: k-means local search pass for several runs: per run, the cost of the centres with each candidate row in place of each centre'
 
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_swap_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel kmeans_seed
-return kmeans_seed.swap_merge(a, b)
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.kmeans_swap_agg(bytea, integer, bytea, bytea, integer);
-CREATE AGGREGATE @extschema@.kmeans_swap_agg(x bytea, n integer, centers bytea, cands bytea, runs integer) (
-    SFUNC = @extschema@.kmeans_swap_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.kmeans_swap_merge,
-    FINALFUNC = @extschema@.kmeans_state_final,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.kmeans_swap_agg(bytea, integer, bytea, bytea, integer) IS
-    'indb_ml: k-means local search pass for several runs: per run, the cost of the centres with each candidate row in place of each centre';
-
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_step_transition(state bytea, x bytea, n integer, centroids bytea, k integer)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel kmeans
-return kmeans.step_transition(state, x, n, centroids, k)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_step_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel kmeans
-return kmeans.step_merge(a, b)
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.kmeans_step_agg(bytea, integer, bytea, integer);
-CREATE AGGREGATE @extschema@.kmeans_step_agg(x bytea, n integer, centroids bytea, k integer) (
-    SFUNC = @extschema@.kmeans_step_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.kmeans_step_merge,
-    FINALFUNC = @extschema@.kmeans_state_final,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.kmeans_step_agg(bytea, integer, bytea, integer) IS
-    'indb_ml: one Lloyd pass over packed blocks for several runs of k centroids: per run and cluster the count, row sum and squared distances';
-
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_far_transition(state bytea, x bytea, n integer, centroids bytea, k integer, m integer)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel kmeans
-return kmeans.far_transition(state, x, n, centroids, k, m)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_far_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel kmeans
-return kmeans.far_merge(a, b)
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.kmeans_far_agg(bytea, integer, bytea, integer, integer);
-CREATE AGGREGATE @extschema@.kmeans_far_agg(x bytea, n integer, centroids bytea, k integer, m integer) (
-    SFUNC = @extschema@.kmeans_far_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.kmeans_far_merge,
-    FINALFUNC = @extschema@.kmeans_state_final,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.kmeans_far_agg(bytea, integer, bytea, integer, integer) IS
-    'indb_ml: per run of k centroids, the m rows farthest from their nearest centroid (re-seed empty clusters)';
-
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_silhouette_transition(state bytea, x bytea, n integer, centroids bytea, ks integer[])
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel kmeans
-return kmeans.silhouette_transition(state, x, n, centroids, ks)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.kmeans_silhouette_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel kmeans
-return kmeans.silhouette_merge(a, b)
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.kmeans_silhouette_agg(bytea, integer, bytea, integer[]);
-CREATE AGGREGATE @extschema@.kmeans_silhouette_agg(x bytea, n integer, centroids bytea, ks integer[]) (
-    SFUNC = @extschema@.kmeans_silhouette_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.kmeans_silhouette_merge,
-    FINALFUNC = @extschema@.kmeans_state_final,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.kmeans_silhouette_agg(bytea, integer, bytea, integer[]) IS
-    'indb_ml: simplified silhouette ((b - a) / max(a, b), a/b = distance to the nearest/second nearest centroid) of several clusterings (centroids concatenated, ks = their k) in one pass';
+--@aggregate kmeans_silhouette_agg(x bytea, n integer, centroids bytea, ks integer[])
+--@    sfunc kmeans_silhouette_transition = kmeans.silhouette_transition
+--@    combinefunc kmeans_silhouette_merge = kmeans.silhouette_merge
+--@    finalfunc kmeans_state_final
+--@    comment 'indb_ml: simplified silhouette ((b - a) / max(a, b), a/b = distance to the nearest/second nearest centroid) of several clusterings (centroids concatenated, ks = their k) in one pass'
 
 CREATE OR REPLACE FUNCTION @extschema@.kmeans(
     source_table text,

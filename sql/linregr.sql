@@ -4,34 +4,11 @@
 -- One pass of a parallel-safe aggregate over the prepared blocks collects
 -- XᵀX, Xᵀy, yᵀy and counts (per group); the solve runs once per group.
 
-CREATE OR REPLACE FUNCTION @extschema@.linregr_transition(state bytea, x bytea, y bytea, n integer)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel linregr
-return linregr.transition(state, x, y, n)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.linregr_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel linregr
-return linregr.merge(a, b)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.linregr_final(state bytea)
-RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
-#@kernel blocks
-return blocks.from_bytes(state).tolist()
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.linregr_agg(bytea, bytea, integer);
-CREATE AGGREGATE @extschema@.linregr_agg(x bytea, y bytea, n integer) (
-    SFUNC = @extschema@.linregr_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.linregr_merge,
-    FINALFUNC = @extschema@.linregr_final,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.linregr_agg(bytea, bytea, integer) IS
-    'indb_ml: sufficient statistics of OLS over packed blocks: [n, d, XtX, Xty, yty, sum y, sum x]';
+--@aggregate linregr_agg(x bytea, y bytea, n integer)
+--@    sfunc linregr_transition = linregr.transition
+--@    combinefunc linregr_merge = linregr.merge
+--@    finalfunc linregr_final float8[]
+--@    comment 'indb_ml: sufficient statistics of OLS over packed blocks: [n, d, XtX, Xty, yty, sum y, sum x]'
 
 DROP TYPE IF EXISTS @extschema@.linregr_result CASCADE;
 CREATE TYPE @extschema@.linregr_result AS (
@@ -146,22 +123,11 @@ COMMENT ON FUNCTION @extschema@.linregr_train(text, text, text, text, text, bool
     'indb_ml: ordinary least squares (MADlib-compatible). Writes out_table (coef, r2, std_err, t_stats, p_values, condition_no, num_rows_processed, num_missing_rows_skipped, variance_covariance, and with heteroskedasticity_option the Breusch-Pagan bp_stats, bp_p_value; one row per group) and out_table_summary';
 
 -- Breusch-Pagan second pass (heteroskedasticity_option): squared residuals regressed on X
-CREATE OR REPLACE FUNCTION @extschema@.linregr_bp_transition(state bytea, x bytea, y bytea, n integer, coef float8[])
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel linregr
-return linregr.bp_transition(state, x, y, n, coef)
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.linregr_bp_agg(bytea, bytea, integer, float8[]);
-CREATE AGGREGATE @extschema@.linregr_bp_agg(x bytea, y bytea, n integer, coef float8[]) (
-    SFUNC = @extschema@.linregr_bp_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.linregr_merge,
-    FINALFUNC = @extschema@.linregr_final,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.linregr_bp_agg(bytea, bytea, integer, float8[]) IS
-    'indb_ml: Breusch-Pagan sufficient statistics over packed blocks: [n, d, sum a, sum a^2, XtA, XtX], a = squared residual';
+--@aggregate linregr_bp_agg(x bytea, y bytea, n integer, coef float8[])
+--@    sfunc linregr_bp_transition = linregr.bp_transition
+--@    combinefunc linregr_merge
+--@    finalfunc linregr_final
+--@    comment 'indb_ml: Breusch-Pagan sufficient statistics over packed blocks: [n, d, sum a, sum a^2, XtA, XtX], a = squared residual'
 
 CREATE OR REPLACE FUNCTION @extschema@.linregr_bp_solve(state float8[])
 RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
@@ -187,16 +153,11 @@ RETURNS @extschema@.linregr_result LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE A
     SELECT * FROM @extschema@.linregr_solve(@extschema@.linregr_final(state))
 $$;
 
-DROP AGGREGATE IF EXISTS @extschema@.linregr(float8, float8[]);
-CREATE AGGREGATE @extschema@.linregr(y float8, x float8[]) (
-    SFUNC = @extschema@.linregr_row_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.linregr_merge,
-    FINALFUNC = @extschema@.linregr_row_final,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.linregr(float8, float8[]) IS
-    'indb_ml: MADlib''s aggregate form of OLS, (linregr(y, x)).* gives coef, r2, std_err, t_stats, p_values, condition_no; rows with NULL/NaN are skipped';
+--@aggregate linregr(y float8, x float8[])
+--@    sfunc linregr_row_transition
+--@    combinefunc linregr_merge
+--@    finalfunc linregr_row_final
+--@    comment 'indb_ml: MADlib''s aggregate form of OLS, (linregr(y, x)).* gives coef, r2, std_err, t_stats, p_values, condition_no; rows with NULL/NaN are skipped'
 
 CREATE OR REPLACE FUNCTION @extschema@.linregr_predict(coef float8[], x float8[])
 RETURNS float8 LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$

@@ -4,28 +4,10 @@
 -- ordinal_pass sums the log-likelihood, gradient and Hessian in (thresholds, coefficients) over the
 -- packed blocks (parallel safe); the driver takes Newton steps (plpython/ordinal.py).
 
-CREATE OR REPLACE FUNCTION @extschema@.ordinal_pass_transition(state bytea, x bytea, y bytea, n integer,
-                                                              task float8[])
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel ordinal
-return ordinal.pass_block(state, x, y, n, task)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.ordinal_pass_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel ordinal
-return ordinal.merge(a, b)
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.ordinal_pass(bytea, bytea, integer, float8[]);
-CREATE AGGREGATE @extschema@.ordinal_pass(x bytea, y bytea, n integer, task float8[]) (
-    SFUNC = @extschema@.ordinal_pass_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.ordinal_pass_merge,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.ordinal_pass(bytea, bytea, integer, float8[]) IS
-    'indb_ml: one pass of ordinal regression over packed blocks: [rows, log-likelihood, gradient, Hessian] in (thresholds, coefficients)';
+--@aggregate ordinal_pass(x bytea, y bytea, n integer, task float8[])
+--@    sfunc ordinal_pass_transition = ordinal.pass_block
+--@    combinefunc ordinal_pass_merge = ordinal.merge
+--@    comment 'indb_ml: one pass of ordinal regression over packed blocks: [rows, log-likelihood, gradient, Hessian] in (thresholds, coefficients)'
 
 CREATE OR REPLACE FUNCTION @extschema@.ordinal(
     source_table text,

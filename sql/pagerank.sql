@@ -3,8 +3,9 @@
 --   SELECT @extschema@.pagerank('v', 'id', 'edges', 'src=a, dest=b', 'pr_out',
 --                               tolerance => 1e-10, schedule => 'chromatic');
 --   SELECT @extschema@.pagerank('v', 'id', 'edges', 'src=a, dest=b', 'pr_out', NULL, NULL, NULL, 'user_id');
--- sync: Jacobi rounds over the whole graph; dynamic: residual push where only vertices whose pending
--- change exceeds the tolerance are scheduled (frontier or whole-graph pass chosen per round);
+-- sync: Jacobi rounds over the whole graph, stop when no vertex changed by more than the tolerance;
+-- dynamic: prioritised residual push (largest pending change per out-edge first, threshold halving per
+-- round), stops when the total pending change (L1) is at most the tolerance;
 -- chromatic: Gauss-Seidel one colour at a time (serializable under edge consistency).
 -- Dangling vertices (no out-edges) spread their rank like the personalization vector (networkx).
 

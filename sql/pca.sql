@@ -8,34 +8,11 @@
 -- states exactly (Chan et al.), so it runs in parallel workers; the
 -- eigendecomposition of the d x d matrix happens once, in the driver.
 
-CREATE OR REPLACE FUNCTION @extschema@.pca_transition(state bytea, x bytea, n integer)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel pca
-return pca.transition(state, x, n)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.pca_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel pca
-return pca.merge(a, b)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.pca_final(state bytea)
-RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$
-#@kernel blocks
-return blocks.from_bytes(state).tolist()
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.pca_cov_agg(bytea, integer);
-CREATE AGGREGATE @extschema@.pca_cov_agg(x bytea, n integer) (
-    SFUNC = @extschema@.pca_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.pca_merge,
-    FINALFUNC = @extschema@.pca_final,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.pca_cov_agg(bytea, integer) IS
-    'indb_ml: [d, n, mean (d), centred scatter matrix (d*d)] of packed blocks, merged exactly (parallel safe)';
+--@aggregate pca_cov_agg(x bytea, n integer)
+--@    sfunc pca_transition = pca.transition
+--@    combinefunc pca_merge = pca.merge
+--@    finalfunc pca_final float8[]
+--@    comment 'indb_ml: [d, n, mean (d), centred scatter matrix (d*d)] of packed blocks, merged exactly (parallel safe)'
 
 DROP FUNCTION IF EXISTS @extschema@.pca_train(text, text, text, integer, boolean, boolean);
 
@@ -83,13 +60,8 @@ CREATE OR REPLACE FUNCTION @extschema@.pca_sparse_train(
     use_correlation boolean DEFAULT false, result_summary_table text DEFAULT NULL
 ) RETURNS text LANGUAGE plpython3u AS $py$
 #@kernel pca_driver
-dense = pca_driver.densify(plpy, "pca_sparse_train", source_table, row_id, col_id, val_id, row_dim, col_dim,
-                           grouping_cols)
-try:
-    return pca_driver.train(plpy, "@extschema@", "pca_sparse_train", dense, out_table, "row_id", k, grouping_cols,
-                            lanczos_iter, use_correlation, result_summary_table, "row_vec")
-finally:
-    plpy.execute(f"DROP TABLE IF EXISTS pg_temp.{dense}")
+return pca_driver.sparse_train(plpy, "@extschema@", source_table, out_table, row_id, col_id, val_id, row_dim, col_dim,
+                               k, grouping_cols, lanczos_iter, use_correlation, result_summary_table)
 $py$;
 
 CREATE OR REPLACE FUNCTION @extschema@.pca_sparse_train(
@@ -98,13 +70,8 @@ CREATE OR REPLACE FUNCTION @extschema@.pca_sparse_train(
     use_correlation boolean DEFAULT false, result_summary_table text DEFAULT NULL
 ) RETURNS text LANGUAGE plpython3u AS $py$
 #@kernel pca_driver
-dense = pca_driver.densify(plpy, "pca_sparse_train", source_table, row_id, col_id, val_id, row_dim, col_dim,
-                           grouping_cols)
-try:
-    return pca_driver.train(plpy, "@extschema@", "pca_sparse_train", dense, out_table, "row_id", float(proportion),
-                            grouping_cols, lanczos_iter, use_correlation, result_summary_table, "row_vec")
-finally:
-    plpy.execute(f"DROP TABLE IF EXISTS pg_temp.{dense}")
+return pca_driver.sparse_train(plpy, "@extschema@", source_table, out_table, row_id, col_id, val_id, row_dim, col_dim,
+                               float(proportion), grouping_cols, lanczos_iter, use_correlation, result_summary_table)
 $py$;
 COMMENT ON FUNCTION @extschema@.pca_sparse_train(text, text, text, text, text, integer, integer, integer, text, integer, boolean, text) IS
     'indb_ml: PCA of a sparse (row, col, value) matrix with 1-based indices (MADlib''s signature): densified, then pca_train';

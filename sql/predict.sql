@@ -6,9 +6,7 @@
 CREATE OR REPLACE FUNCTION @extschema@.predict(model_name text, x float8[])
 RETURNS float8 LANGUAGE plpython3u STABLE AS $py$
 #@kernel evaluate
-if x is None or any(v is None for v in x):
-    return None
-return evaluate.predict(evaluate.cached_model(plpy, GD, "@extschema@", model_name), x)
+return evaluate.per_row(plpy, GD, "@extschema@", model_name, x, evaluate.predict)
 $py$;
 COMMENT ON FUNCTION @extschema@.predict(text, float8[]) IS
     'indb_ml: per-row prediction of a registered model: the mean response (regression) or the class (classification; numeric labels as themselves, other labels as their 0-based index)';
@@ -16,9 +14,7 @@ COMMENT ON FUNCTION @extschema@.predict(text, float8[]) IS
 CREATE OR REPLACE FUNCTION @extschema@.predict_proba(model_name text, x float8[])
 RETURNS float8[] LANGUAGE plpython3u STABLE AS $py$
 #@kernel evaluate
-if x is None or any(v is None for v in x):
-    return None
-return evaluate.predict_proba(evaluate.cached_model(plpy, GD, "@extschema@", model_name), x)
+return evaluate.per_row(plpy, GD, "@extschema@", model_name, x, evaluate.predict_proba)
 $py$;
 COMMENT ON FUNCTION @extschema@.predict_proba(text, float8[]) IS
     'indb_ml: class probabilities of a registered probabilistic classifier ([P(0), P(1)] for binary, class_labels order for softmax); NULL for others';
@@ -26,9 +22,7 @@ COMMENT ON FUNCTION @extschema@.predict_proba(text, float8[]) IS
 CREATE OR REPLACE FUNCTION @extschema@.predict_class(model_name text, x float8[])
 RETURNS text LANGUAGE plpython3u STABLE AS $py$
 #@kernel evaluate
-if x is None or any(v is None for v in x):
-    return None
-return evaluate.predict_class(evaluate.cached_model(plpy, GD, "@extschema@", model_name), x)
+return evaluate.per_row(plpy, GD, "@extschema@", model_name, x, evaluate.predict_class)
 $py$;
 COMMENT ON FUNCTION @extschema@.predict_class(text, float8[]) IS
     'indb_ml: the predicted class label (as text) of a registered classifier';
@@ -36,10 +30,7 @@ COMMENT ON FUNCTION @extschema@.predict_class(text, float8[]) IS
 CREATE OR REPLACE FUNCTION @extschema@.predict_score(model_name text, x float8[])
 RETURNS float8 LANGUAGE plpython3u STABLE AS $py$
 #@kernel evaluate
-if x is None or any(v is None for v in x):
-    return None
-m = evaluate._margin(evaluate.cached_model(plpy, GD, "@extschema@", model_name), x)
-return float(m) if m.ndim == 0 else None
+return evaluate.per_row(plpy, GD, "@extschema@", model_name, x, evaluate.score)
 $py$;
 COMMENT ON FUNCTION @extschema@.predict_score(text, float8[]) IS
     'indb_ml: the linear predictor x·coef (+ intercept) of a registered single-output model';

@@ -6,28 +6,10 @@
 -- The coefficients come from the OLS pass or the logregr IRLS driver; one more pass of the
 -- parallel-safe robust_agg over the packed blocks collects bread and meat (plpython/robust.py).
 
-CREATE OR REPLACE FUNCTION @extschema@.robust_transition(state bytea, x bytea, y bytea, n integer, coef bytea,
-                                                         family text)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$
-#@kernel robust
-return robust.transition(state, x, y, n, coef, family)
-$py$;
-
-CREATE OR REPLACE FUNCTION @extschema@.robust_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel robust
-return robust.merge(a, b)
-$py$;
-
-DROP AGGREGATE IF EXISTS @extschema@.robust_agg(bytea, bytea, integer, bytea, text);
-CREATE AGGREGATE @extschema@.robust_agg(x bytea, y bytea, n integer, coef bytea, family text) (
-    SFUNC = @extschema@.robust_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.robust_merge,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.robust_agg(bytea, bytea, integer, bytea, text) IS
-    'indb_ml: sandwich statistics over packed blocks at given coefficients (family linear|logistic): [n, d, bread, meat, sum p(1-p), sum p(1-p)(1-2p) x]';
+--@aggregate robust_agg(x bytea, y bytea, n integer, coef bytea, family text)
+--@    sfunc robust_transition = robust.transition
+--@    combinefunc robust_merge = robust.merge
+--@    comment 'indb_ml: sandwich statistics over packed blocks at given coefficients (family linear|logistic): [n, d, bread, meat, sum p(1-p), sum p(1-p)(1-2p) x]'
 
 CREATE OR REPLACE FUNCTION @extschema@.robust_variance_linregr(
     source_table text,
@@ -113,12 +95,6 @@ if len(coef) != len(x):
 return robust.row_transition(state, y, x, coef)
 $py$;
 
-CREATE OR REPLACE FUNCTION @extschema@.robust_linregr_row_merge(a bytea, b bytea)
-RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel robust
-return robust.row_merge(a, b)
-$py$;
-
 DROP TYPE IF EXISTS @extschema@.robust_linregr_result CASCADE;
 CREATE TYPE @extschema@.robust_linregr_result AS (
     coef float8[],
@@ -133,13 +109,8 @@ RETURNS @extschema@.robust_linregr_result LANGUAGE plpython3u IMMUTABLE STRICT P
 return robust.row_final(state)
 $py$;
 
-DROP AGGREGATE IF EXISTS @extschema@.robust_linregr(float8, float8[], float8[]);
-CREATE AGGREGATE @extschema@.robust_linregr(y float8, x float8[], coef float8[]) (
-    SFUNC = @extschema@.robust_linregr_row_transition,
-    STYPE = bytea,
-    COMBINEFUNC = @extschema@.robust_linregr_row_merge,
-    FINALFUNC = @extschema@.robust_linregr_row_final,
-    PARALLEL = SAFE
-);
-COMMENT ON AGGREGATE @extschema@.robust_linregr(float8, float8[], float8[]) IS
-    'indb_ml: MADlib''s aggregate form of the HC0 sandwich at given OLS coefficients, (robust_linregr(y, x, coef)).* gives coef, std_err, t_stats, p_values; rows with NULL/NaN are skipped';
+--@aggregate robust_linregr(y float8, x float8[], coef float8[])
+--@    sfunc robust_linregr_row_transition
+--@    combinefunc robust_linregr_row_merge = robust.row_merge
+--@    finalfunc robust_linregr_row_final
+--@    comment 'indb_ml: MADlib''s aggregate form of the HC0 sandwich at given OLS coefficients, (robust_linregr(y, x, coef)).* gives coef, std_err, t_stats, p_values; rows with NULL/NaN are skipped'

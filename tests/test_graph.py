@@ -203,6 +203,29 @@ def test_kernels_on_small_pieces_match_networkx(monkeypatch):
     assert all(abs(dist[parent[v]] + G[parent[v]][v]["weight"] - dist[v]) < 1e-12 for v in sp if v != 0)
 
 
+def test_piece_blocks_cover_the_graph(monkeypatch):
+    """Dynamic PageRank's blocks: consecutive vertex ranges inside the CSR pieces covering 0..n-1, and
+    ``piece_edges`` gives the out-edges of any vertices of a block from its piece."""
+    monkeypatch.setattr(ge, "CHUNK", 150)
+    G = nx.gnp_random_graph(200, 0.03, seed=7, directed=True)
+    e = np.array(list(G.edges))
+    g = ge.Graph.from_edges(200, e[:, 0], e[:, 1])
+    layout = ge.piece_blocks(g, "out", 40)
+    assert [p for p, _ in layout] == ge.vertex_ranges(g.out_ptr) and len(layout) > 1
+    blocks = [blk for _, bl in layout for blk in bl]
+    assert len(blocks) > len(layout) and blocks[0][0] == 0 and blocks[-1][1] == 200
+    assert all(b1[1] == b2[0] for b1, b2 in zip(blocks[:-1], blocks[1:]))
+    rng = np.random.default_rng(1)
+    for (pa, pb), bl in layout:
+        nbrs = g.piece("out", pa, pb)[0]
+        for a, b in bl:
+            assert pa <= a < b <= pb
+            vs = np.sort(rng.choice(np.arange(a, b), max(1, (b - a) // 2), replace=False))
+            counts, dst = ge.piece_edges(g, "out", pa, nbrs, vs)
+            want = sorted((int(u), int(v)) for u in vs for v in G.successors(int(u)))
+            assert sorted(zip(np.repeat(vs, counts).tolist(), dst.tolist())) == want
+
+
 def test_python_api(db_dsn, conn):
     from indb_ml import graph as G
     from indb_ml.client import Database

@@ -36,16 +36,24 @@ def test_pagerank_schedules_match_networkx(conn, loader, directed):
     assert rounds["chromatic"] < rounds["sync"], rounds
 
 
-def test_pagerank_dynamic_touches_fewer_edges(conn):
+@pytest.mark.parametrize("engine", ["memory", "sql"])
+def test_pagerank_dynamic_saves_edges_at_equal_accuracy(conn, engine):
+    """Dynamic (prioritised residual push) at sync's tolerance is at least as accurate as sync against a
+    tight networkx reference and touches at most 60% of sync's edges (measured 41-42% on wiki-Vote)."""
     table, g = wiki_vote(conn)
-    touched = {}
-    for schedule in ("sync", "dynamic"):
-        out = f"pr_touch_{schedule}"
-        conn.execute("DROP TABLE IF EXISTS {0}, {0}_summary".format(out))
-        conn.execute("SELECT indb_ml.pagerank(NULL, 'id', %s, 'src=src, dest=dst', %s, tolerance => 1e-9, "
-                     "schedule => %s)", [table, out, schedule])
-        touched[schedule] = conn.execute(f"SELECT edges_touched FROM {out}_summary").fetchone()[0]
-    assert touched["dynamic"] < touched["sync"]
+    ref = nx.pagerank(g, alpha=0.85, tol=1e-15, max_iter=10000)
+    for tol in (1e-7, 1e-9):
+        got = {}
+        for schedule in ("sync", "dynamic"):
+            out = f"pr_eq_{schedule}"
+            conn.execute("DROP TABLE IF EXISTS {0}, {0}_summary".format(out))
+            conn.execute("SELECT indb_ml.pagerank(NULL, 'id', %s, 'src=src, dest=dst', %s, tolerance => %s, "
+                         "max_iter => 500, schedule => %s, engine => %s)", [table, out, tol, schedule, engine])
+            edges, converged = conn.execute(f"SELECT edges_touched, converged FROM {out}_summary").fetchone()
+            assert converged is True
+            got[schedule] = (_l1(column(conn, out, "id", "pagerank"), ref), edges)
+        assert got["dynamic"][0] <= got["sync"][0], (tol, got)
+        assert got["dynamic"][1] <= 0.6 * got["sync"][1], (tol, got)
 
 
 def test_pagerank_notices_registry_and_personalization(conn):

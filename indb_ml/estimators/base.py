@@ -301,6 +301,17 @@ class InDatabaseEstimator(DisplayMixin):
         if not hasattr(self, "model_name_"):
             raise RuntimeError(f"this {type(self).__name__} is not fitted yet; call fit() first")
 
+    def _record_fit(self, db: Database, table: str, label: str, features, model_table: str) -> list[dict]:
+        """After a supervised training call: where the model came from, and its table's rows (one per group)."""
+        self.db_ = db
+        self.model_table_ = model_table
+        self.model_name_ = self._qualified(db, model_table)
+        self.features_ = list(features) if not isinstance(features, str) else features
+        self.table_ = table
+        self.label_ = label
+        self.groups_ = db.fetch_table(model_table)
+        return self.groups_
+
     def _qualified(self, db: Database, table: str) -> str:
         """The registry name of an output table: schema.table, both quoted as the server does
         (``pg_temp.name`` as given for temporary models: the registry keeps that spelling)."""

@@ -47,6 +47,16 @@ class _FactorBase(InDatabaseEstimator):
             return sql.SQL(self.features_)   # validated by the server at fit time
         return sql.SQL("ARRAY[{}]::float8[]").format(sql.SQL(", ").join(sql.Identifier(f) for f in self.features_))
 
+    def _per_row_call(self, schema: str, function: str) -> sql.Composable:
+        """``schema.function(%s, <features>)``: the model's per-row SQL function (%s = the model name)."""
+        return sql.SQL("{}.{}(%s, {})").format(sql.Identifier(schema), sql.Identifier(function), self._features_sql())
+
+    def _per_row_on_table(self, table: str, function: str) -> list:
+        """The model's per-row SQL function over every row of a table, in the table's order."""
+        query = sql.SQL("SELECT {} FROM {}").format(self._per_row_call(self.db_.schema, function),
+                                                    sql.SQL(_table_sql(self.db_, table)))
+        return [r[0] for r in self.db_.execute(query, [self.model_name_])]
+
 
 class KMeans(_FactorBase):
     """k-means (Lloyd) computed in the database, with scikit-learn's parameter names.
@@ -133,16 +143,13 @@ class KMeans(_FactorBase):
         """0-based labels for a matrix (locally) or for every row of a table (``kmeans_assign`` in SQL)."""
         self._check_fitted()
         if isinstance(X, str):
-            query = sql.SQL("SELECT {s}.kmeans_assign(%s, {f}) FROM {t}").format(
-                s=sql.Identifier(self.db_.schema), f=self._features_sql(), t=sql.SQL(_table_sql(self.db_, X)))
-            return np.array([r[0] for r in self.db_.execute(query, [self.model_name_])], dtype=np.int64)
+            return np.array(self._per_row_on_table(X, "kmeans_assign"), dtype=np.int64)
         X = self._X(X)
         d = ((X[:, None, :] - self.cluster_centers_[None, :, :]) ** 2).sum(axis=2)
         return d.argmin(axis=1)
 
     def _prediction_columns(self, schema):
-        return [("cluster", sql.SQL("{}.kmeans_assign(%s, {})").format(sql.Identifier(schema), self._features_sql()),
-                 [self.model_name_])]
+        return [("cluster", self._per_row_call(schema, "kmeans_assign"), [self.model_name_])]
 
     def score(self, X, y=None) -> float:
         """Negative sum of squared distances to the nearest centroid (scikit-learn's convention)."""
@@ -200,14 +207,11 @@ class PCA(_FactorBase):
         """Scores for a matrix (locally) or for every row of a table (``pca_project`` in SQL)."""
         self._check_fitted()
         if isinstance(X, str):
-            query = sql.SQL("SELECT {s}.pca_project(%s, {f}) FROM {t}").format(
-                s=sql.Identifier(self.db_.schema), f=self._features_sql(), t=sql.SQL(_table_sql(self.db_, X)))
-            return np.array([r[0] for r in self.db_.execute(query, [self.model_name_])], dtype=float)
+            return np.array(self._per_row_on_table(X, "pca_project"), dtype=float)
         return ((self._X(X) - self.mean_) / self.scale_) @ self.components_.T
 
     def _prediction_columns(self, schema):
-        return [("scores", sql.SQL("{}.pca_project(%s, {})").format(sql.Identifier(schema), self._features_sql()),
-                 [self.model_name_])]
+        return [("scores", self._per_row_call(schema, "pca_project"), [self.model_name_])]
 
     def inverse_transform(self, Z) -> np.ndarray:
         Z = as_matrix(Z)

@@ -31,14 +31,7 @@ class _LinearModel(InDatabaseEstimator):
         with self._progress(db, progress):
             self.summary_ = db.call(self.sql_function, table, model_table, self._label(label), expression,
                                     *args(grouping_cols))
-        self.db_ = db
-        self.model_table_ = model_table
-        self.model_name_ = self._qualified(db, model_table)
-        self.features_ = list(features) if not isinstance(features, str) else features
-        self.table_ = table
-        self.label_ = label
-        rows = db.fetch_table(model_table)
-        self.groups_ = rows
+        rows = self._record_fit(db, table, label, features, model_table)
         return rows
 
     def _split(self, coef, fit_intercept, features):

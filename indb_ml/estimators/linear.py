@@ -32,14 +32,7 @@ class LinearRegression(InDatabaseEstimator):
         label_sql = sql.Identifier(label).as_string(None) if not label.startswith('"') else label
         with self._progress(db):
             self.summary_ = db.call("linregr_train", table, model_table, label_sql, expression, grouping_cols)
-        self.db_ = db
-        self.model_table_ = model_table
-        self.model_name_ = self._qualified(db, model_table)
-        self.features_ = list(features) if not isinstance(features, str) else features
-        self.table_ = table
-        self.label_ = label
-        rows = db.fetch_table(model_table)
-        self.groups_ = rows
+        rows = self._record_fit(db, table, label, features, model_table)
         if grouping_cols:
             return self
         row = rows[0]

@@ -12,7 +12,7 @@ KNOWN = {
     ("elastic_net", 0): "its last call is a one-class binomial model ('var_int < 0' false on every row): refused",
     ("kmeans", 6): "fn_dist dist_norm1: k-means here is Lloyd's algorithm in Euclidean space",
     ("pca", 32): "groups with arrays of different lengths: one feature width per table",
-    ("pagerank", 1): "__iterations__ counts rounds of the default dynamic schedule (13 and 16); MADlib's "
+    ("pagerank", 1): "__iterations__ counts rounds of the default dynamic schedule (12 and 20); MADlib's "
                      "synchronous iterations are schedule => 'sync', which gives MADlib's 11 and 14 "
                      "(tests/test_pagerank.py)",
     ("pagerank", 3): "the ranking across groups differs only at group 2's vertices 5 and 6, which no "
