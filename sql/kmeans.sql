@@ -102,7 +102,7 @@ return (f"kmeans: {out['sql']}: k={k}, objective {f['objective']:.10g}{best} aft
         f"{train_ms:.0f} ms")
 $py$;
 COMMENT ON FUNCTION @extschema@.kmeans(text, text, text, integer, integer, float8, text, bigint, float8[], integer) IS
-    'indb_ml: k-means (Lloyd) with greedy k-means++ (default), kmeans++plain, kmeans|| or random seeding and n_init restarts sharing passes (best objective wins). Writes out_table (cluster_id 0..k-1, centroid, size, sse) and out_table_summary (objective, run_objectives, initial_centroids, iterations, passes, ...)';
+    'indb_ml: k-means (Lloyd) with greedy k-means++ + one local-search swap pass (default), kmeans++plain, kmeans|| or random seeding and n_init restarts sharing passes (best objective wins). Writes out_table (cluster_id 0..k-1, centroid, size, sse) and out_table_summary (objective, run_objectives, initial_centroids, iterations, passes, ...)';
 
 CREATE OR REPLACE FUNCTION @extschema@.kmeans_auto(
     source_table text,
