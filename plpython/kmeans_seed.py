@@ -16,7 +16,9 @@ are chosen yet). In one pass the state adds, per run and hypothesis,
 
 So greedy k-means++ (Arthur & Vassilvitskii; scikit-learn's 2 + ⌊ln k⌋
 candidates per step) scores step t's candidates and draws step t+1's in the
-same pass: k + 1 passes for k centres, all runs at once. Plain k-means++ is
+same pass: k + 1 passes for k centres, all runs at once; the last of them also draws
+the local-search candidates, and one more aggregate, ``swap``, scores every
+(candidate, centre) swap (k + 2 passes in all). Plain k-means++ is
 m = 1 without candidates (k passes); ``random`` is one pass with m = k and
 w = 1; k-means|| (Bahmani et al. 2012) is a few passes with m = 2k, then a
 weighted k-means++ on the ~2k·rounds sampled rows (``local_kmeans``, no pass).
