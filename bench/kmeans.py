@@ -32,8 +32,9 @@ from pathlib import Path
 import numpy as np
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(1, str(HERE.parent / "tests"))
+sys.path.insert(0, str(HERE.parent))          # this checkout's indb_ml (installed into the server), not the venv's
+sys.path.insert(1, str(HERE))
+sys.path.insert(2, str(HERE.parent / "tests"))
 from common import connect, server  # noqa: E402
 from report import add  # noqa: E402
 
