@@ -98,3 +98,14 @@ def add_counted(acc, part, what="partial states", hint="", end=None):
     acc[0] += part[0]
     acc[2:end] += part[2:end]
     return acc
+
+
+def add_shaped(acc, part, head=3):
+    """Add a state laid out [n, shape (head - 1 entries), sums ...] into ``acc`` (in place): the
+    count n and the sums add, the shape entries (e.g. d and K-1) must agree. Returns ``acc``."""
+    if acc.size != part.size or (acc[1:head] != part[1:head]).any():
+        raise ValueError(f"partial states of shapes {acc[1:head].astype(int).tolist()} and "
+                         f"{part[1:head].astype(int).tolist()}")
+    acc[0] += part[0]
+    acc[head:] += part[head:]
+    return acc

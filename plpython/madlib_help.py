@@ -72,6 +72,43 @@ USAGE = {
         "  delta-method standard errors); out_table_summary",
         "SELECT indb_ml.margins_logregr('patients', 'patients_margins', 'second_attack',\n"
         "                               'ARRAY[1, treatment, trait_anxiety]');"),
+    "mlogregr_train": (
+        "mlogregr_train(source_table, output_table, dependent_varname, independent_varname,\n"
+        "               ref_category DEFAULT 0, optimizer_params DEFAULT 'max_iter=20, optimizer=irls, tolerance=1e-4')",
+        "output_table: category, ref_category, coef, loglikelihood, std_err, z_stats, p_values, odd_ratios,\n"
+        "  condition_no, num_iterations (one row per category other than ref_category; labels 0..K-1);\n"
+        "output_table_summary: method, source_table, out_table, dependent_varname, independent_varname,\n"
+        "  optimizer_params, ref_category, num_categories, num_rows_processed, num_missing_rows_skipped,\n"
+        "  variance_covariance, coef",
+        "SELECT indb_ml.mlogregr_train('test3', 'test3_mlogr', 'cat', 'ARRAY[1, feat1, feat2]', 0,\n"
+        "                              'max_iter=20, optimizer=irls, tolerance=0.0001');"),
+    "mlogregr_predict": (
+        "mlogregr_predict(model_table, new_data_table, id_col_name, output_table, type DEFAULT 'response')",
+        "output_table: the id column and estimated_<dependent_varname> (type 'response'), or\n"
+        "  estimated_prob_0, ..., estimated_prob_<K-1> (type 'prob')",
+        "SELECT indb_ml.mlogregr_predict('test3_mlogr', 'test3', 'id', 'test3_pred', 'prob');"),
+    "robust_variance_mlogregr": (
+        "robust_variance_mlogregr(source_table, out_table, dependent_varname, independent_varname,\n"
+        "                         ref_category DEFAULT 0, grouping_cols DEFAULT NULL,\n"
+        "                         optimizer_params DEFAULT NULL, verbose_mode DEFAULT false)",
+        "out_table: grouping columns, category, ref_category, coef, std_err, z_stats, p_values\n"
+        "  (Huber-White HC0 sandwich); out_table_summary as mlogregr_train's",
+        "SELECT indb_ml.robust_variance_mlogregr('test3', 'test3_hw', 'cat', 'ARRAY[1, feat1, feat2]');"),
+    "clustered_variance_mlogregr": (
+        "clustered_variance_mlogregr(source_table, out_table, dependent_varname, independent_varname,\n"
+        "                            clustervar, ref_category DEFAULT 0, grouping_cols DEFAULT NULL,\n"
+        "                            optimizer_params DEFAULT NULL, verbose_mode DEFAULT false)",
+        "out_table: grouping columns, category, ref_category, coef, std_err, z_stats, p_values\n"
+        "  (cluster-robust); out_table_summary as mlogregr_train's",
+        "SELECT indb_ml.clustered_variance_mlogregr('abalone', 'abalone_cl', 'rings < 10', 'ARRAY[1, length]',\n"
+        "                                           'sex');"),
+    "margins_mlogregr": (
+        "margins_mlogregr(source_table, out_table, dependent_varname, independent_varname,\n"
+        "                 ref_category DEFAULT 0, grouping_cols DEFAULT NULL, marginal_vars integer[] DEFAULT NULL,\n"
+        "                 optimizer_params DEFAULT NULL, verbose_mode DEFAULT false)",
+        "out_table: grouping columns, category, ref_category, margins, std_err, z_stats, p_values\n"
+        "  (average marginal effects, delta-method standard errors); out_table_summary as mlogregr_train's",
+        "SELECT indb_ml.margins_mlogregr('test3', 'test3_me', 'cat', 'ARRAY[1, feat1, feat2]');"),
 }
 SUMMARY = "indb_ml.{f}: a drop-in for MADlib's {f}. Call {f}('usage') for the arguments, {f}('example') for an example."
 

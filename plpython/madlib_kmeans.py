@@ -2,30 +2,71 @@
 
 MADlib returns one composite row (centroids, cluster_variance, objective_fn, frac_reassigned,
 num_iterations) instead of writing a model table; these drivers call ``indb_ml.kmeans`` into a
-temporary table, read it back and drop it. Only the squared Euclidean geometry of Lloyd's
-algorithm is available: fn_dist squared_dist_norm2 or dist_norm2 (the same nearest centroid),
-agg_centroid avg. MADlib's min_frac_reassigned stopping rule is replaced by our centroid-shift
-tolerance; frac_reassigned is reported as NULL (not tracked).
+temporary table, read it back and drop it: fn_dist squared_dist_norm2 or dist_norm2 (the same
+nearest centroid), agg_centroid avg. MADlib's min_frac_reassigned stopping rule is replaced by our
+centroid-shift tolerance; frac_reassigned is reported as NULL (not tracked). fn_dist dist_norm1
+(from given initial centroids) runs MADlib's own iteration instead (``run_l1``: 1-norm assignments,
+mean centroids, its frac_reassigned stop), one kmeans_l1_agg pass per iteration.
 """
 import time
 
-from . import identifiers
+from . import blocks, identifiers
 
-_DISTANCES = {"squared_dist_norm2", "dist_norm2"}
+_DISTANCES = {"squared_dist_norm2", "dist_norm2", "dist_norm1"}
 
 
 def _short(name):
     return (name or "").strip().strip('"').split(".")[-1].lower()
 
 
-def check(plpy, fname, fn_dist, agg_centroid, max_num_iterations):
+def check(plpy, fname, fn_dist, agg_centroid, max_num_iterations, given_centroids=False):
+    if is_l1(fn_dist) and not given_centroids:
+        plpy.error(f"{fname}: fn_dist dist_norm1 needs given initial centroids here: kmeans(rel_source, expr_point, "
+                   f"initial_centroids, 'dist_norm1') (seeding is Euclidean)")
     if fn_dist is not None and _short(fn_dist) not in _DISTANCES:
-        plpy.error(f"{fname}: fn_dist {fn_dist!r} is not supported; only squared_dist_norm2 (or dist_norm2, "
-                   f"which gives the same assignments) - k-means here is Lloyd's algorithm in Euclidean space")
+        plpy.error(f"{fname}: fn_dist {fn_dist!r} is not supported; only squared_dist_norm2, dist_norm2 (the same "
+                   f"assignments) and dist_norm1 (with given initial centroids)")
     if agg_centroid is not None and _short(agg_centroid) != "avg":
         plpy.error(f"{fname}: agg_centroid {agg_centroid!r} is not supported; only avg")
     if max_num_iterations is not None and max_num_iterations < 1:
         plpy.error(f"{fname}: max_num_iterations must be >= 1, got {max_num_iterations}")
+
+
+def is_l1(fn_dist):
+    return _short(fn_dist) == "dist_norm1"
+
+
+def run_l1(plpy, schema, fname, rel_source, expr_point, initial, max_num_iterations, min_frac_reassigned):
+    """MADlib's k-means iteration with the 1-norm from given centroids: the iteration count starts at 1
+    with the initial state, each pass assigns by the 1-norm and moves the centroids to their clusters'
+    means, until max_num_iterations or frac_reassigned <= min_frac_reassigned. cluster_variance and
+    objective_fn are the 1-norm distances to the centroids the last pass assigned to (MADlib's)."""
+    import numpy as np
+    from . import kmeans_l1, passes, prepare
+    max_iter = 20 if max_num_iterations is None else int(max_num_iterations)
+    min_frac = 0.001 if min_frac_reassigned is None else float(min_frac_reassigned)
+    if not 0 <= min_frac <= 1:
+        plpy.error(f"{fname}: min_frac_reassigned must be a fraction between 0 and 1, got {min_frac}")
+    try:
+        C = np.asarray(initial, dtype=float)
+    except (TypeError, ValueError):
+        plpy.error(f"{fname}: the initial centroids must be a k x d array of numbers without NULLs")
+    prep = prepare.ensure(plpy, schema, rel_source, None, expr_point)
+    if C.ndim != 2 or C.shape[1] != prep["n_features"]:
+        plpy.error(f"{fname}: the initial centroids have shape {list(C.shape)}, the points "
+                   f"{prep['n_features']} coordinates")
+    if prep["n_rows"] < C.shape[0]:
+        plpy.error(f"{fname}: {C.shape[0]} centroids but only {prep['n_rows']} usable points in {rel_source}")
+    prep["caller"] = fname
+    P, it, res = None, 1, (C, [None] * C.shape[0], None, 1.0)
+    while it < max_iter and res[3] > min_frac:
+        states, _ = passes.run(plpy, prep, f"{schema}.kmeans_l1_agg(p.x, p.n, {{task}})",
+                               {"": kmeans_l1.task(C, P)})
+        res = kmeans_l1.update(blocks.from_bytes(passes.combine(states[""], kmeans_l1.merge)), C)
+        P, C = C, res[0]
+        it += 1
+    return {"centroids": C.tolist(), "cluster_variance": [None if v is None else float(v) for v in res[1]],
+            "objective_fn": res[2], "frac_reassigned": res[3], "num_iterations": it}
 
 
 def centroids_from_table(plpy, fname, rel, expr):

@@ -36,15 +36,11 @@ def train(plpy, schema, source_table, out_table, dependent, independent, ref_cat
     if ref not in labels:
         plpy.error(f"{fname}: ref_category {ref_category!r} is not a value of {dependent!r} ({', '.join(labels)})")
     k, r = len(labels), labels.index(ref)
-    out, summary, prep, groups, model_id = glm_driver.setup(
-        plpy, schema, fname, "multinom", source_table, out_table, dependent, independent, grouping_col,
-        {"ref_category": ref, "link": "logit", "max_iter": max_iter, "tolerance": tol, "label_values": labels,
-         "k": k, "kind": "classification"}, label_values=labels)
-    d = prep["n_features"]
-    free = np.array([j * k + c for j in range(d) for c in range(k) if c != r])
-    pb = glm_driver.Problem(fname, "softmax", d, k=k, max_iter=max_iter, tolerance=tol, verbose=verbose)
-    drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
-    fits = _newton(drv, free, k, d, max_iter, tol)
+    f = fit(plpy, schema, fname, "multinom", source_table, out_table, dependent, independent, grouping_col,
+            labels, r, max_iter, tol, {"ref_category": ref, "link": "logit", "max_iter": max_iter, "tolerance": tol,
+                                       "label_values": labels, "k": k, "kind": "classification"}, verbose)
+    out, summary, prep, groups, model_id, fits, free, d, drv = (
+        f["out"], f["summary"], f["prep"], f["groups"], f["model_id"], f["fits"], f["free"], f["d"], f["drv"])
     rows = []
     others = [c for c in range(k) if c != r]
     for key, f in fits.items():
@@ -82,6 +78,25 @@ def train(plpy, schema, source_table, out_table, dependent, independent, ref_cat
                                              "passes": drv.pass_count}, [out["sql"], summary["sql"]], train_ms)
     return (f"multinom ({k} categories, ref {ref}): {out['sql']} from {n_all} rows in {len(fits)} group(s), "
             f"{drv.pass_count} passes, {train_ms:.0f} ms")
+
+
+def fit(plpy, schema, fname, algorithm, source_table, out_table, dependent, independent, grouping_col, labels, r,
+        max_iter, tol, params, verbose):
+    """Validate, pack (labels as their index in ``labels``), start the registry row and fit every group.
+    -> dict out, summary, prep, groups, model_id, drv, d, k, free (indices of the non-reference
+    coefficients in the d×k softmax matrix: feature-major, as MADlib's), fits {group key: dict w, hess
+    (of the pass before the last step, as MADlib's IRLS), ll, n, iterations, converged}."""
+    k = len(labels)
+    out, summary, prep, groups, model_id = glm_driver.setup(
+        plpy, schema, fname, algorithm, source_table, out_table, dependent, independent, grouping_col, params,
+        label_values=labels)
+    d = prep["n_features"]
+    free = np.array([j * k + c for j in range(d) for c in range(k) if c != r])
+    pb = glm_driver.Problem(fname, "softmax", d, k=k, max_iter=max_iter, tolerance=tol, verbose=verbose)
+    drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
+    fits = _newton(drv, free, k, d, max_iter, tol)
+    return {"out": out, "summary": summary, "prep": prep, "groups": groups, "model_id": model_id, "drv": drv,
+            "d": d, "k": k, "free": free, "fits": fits}
 
 
 def _newton(drv, free, k, d, max_iter, tol):

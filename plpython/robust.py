@@ -87,14 +87,16 @@ def score_sum(state):
     return s[3 + 2 * d * d + d:3 + 2 * d * d + 2 * d]
 
 
-def _pinv(A):
+def pinv(A):
+    """Pseudo-inverse of a symmetric matrix, equilibrated to a unit diagonal first."""
     # equilibrate to a unit diagonal so badly scaled columns keep their accuracy
     dg = np.sqrt(np.clip(np.diag(A), 0, None))
     sc = np.where(dg > 0, 1.0 / np.where(dg > 0, dg, 1.0), 1.0)
     return sc[:, None] * np.linalg.pinv(A * sc[:, None] * sc[None, :], hermitian=True) * sc[None, :]
 
 
-def _tests(est, cov, df):
+def wald(est, cov, df=None):
+    """-> (std_err, z or t, two-sided p) of estimates with covariance cov; df None: normal, else Student t."""
     se = np.sqrt(np.clip(np.diag(cov), 0, None))
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se > 0, est / se, np.where(est == 0, 0.0, np.inf * np.sign(est)))
@@ -105,14 +107,29 @@ def _tests(est, cov, df):
     return se, z, p
 
 
+def hc0(bread, meat):
+    """The HC0 sandwich bread⁻¹ meat bread⁻¹ (pseudo-inverse, as MADlib)."""
+    inv = pinv(bread)
+    cov = inv @ meat @ inv
+    return (cov + cov.T) / 2.0
+
+
+def cluster_robust(bread, U, n):
+    """Cluster-robust covariance: bread⁻¹ (UᵀU) bread⁻¹ · G/(G-1)·(n-1)/(n-p), U one score sum per
+    cluster (G rows), p parameters (MADlib's clustered_errors.cpp, statsmodels cov_type='cluster')."""
+    G, p = U.shape
+    inv = pinv(bread)
+    factor = (G / (G - 1.0)) * ((n - 1.0) / (n - p)) if G > 1 and n > p else np.nan
+    cov = inv @ (U.T @ U) @ inv * factor
+    return (cov + cov.T) / 2.0
+
+
 def sandwich(state, coef, family):
     """-> (std_err, t or z, p-values, covariance) of the HC0 sandwich. Linear: Student t with
     n - d degrees of freedom (MADlib); logistic: normal."""
     n, d, bread, meat, _, _ = unpack(state)
-    inv = _pinv(bread)
-    cov = inv @ meat @ inv
-    cov = (cov + cov.T) / 2.0
-    se, z, p = _tests(np.asarray(coef, dtype=float), cov, n - d if family == "linear" else None)
+    cov = hc0(bread, meat)
+    se, z, p = wald(np.asarray(coef, dtype=float), cov, n - d if family == "linear" else None)
     return se, z, p, cov
 
 
@@ -126,12 +143,8 @@ def clustered(cluster_states, coef, family):
     n = sum(p[0] for p in parts)
     bread = sum(p[2] for p in parts)
     U = np.array([score_sum(s) for s in cluster_states]).reshape(-1, d)
-    G = U.shape[0]
-    inv = _pinv(bread)
-    factor = (G / (G - 1.0)) * ((n - 1.0) / (n - d)) if G > 1 and n > d else np.nan
-    cov = inv @ (U.T @ U) @ inv * factor
-    cov = (cov + cov.T) / 2.0
-    se, z, p = _tests(np.asarray(coef, dtype=float), cov, n - d if family == "linear" else None)
+    cov = cluster_robust(bread, U, n)
+    se, z, p = wald(np.asarray(coef, dtype=float), cov, n - d if family == "linear" else None)
     return se, z, p, cov
 
 
@@ -140,12 +153,12 @@ def margins(state, coef, indices=None):
     standard errors from the model covariance bread⁻¹. indices: 0-based variables to report."""
     n, d, bread, _, s1, s2 = unpack(state)
     b = np.asarray(coef, dtype=float)
-    V = _pinv(bread)
+    V = pinv(bread)
     me = b * s1 / n
     J = (np.eye(d) * s1 + np.outer(b, s2)) / n
     cov = J @ V @ J.T
     idx = list(range(d)) if indices is None else list(indices)
-    se, z, p = _tests(me[idx], cov[np.ix_(idx, idx)], None)
+    se, z, p = wald(me[idx], cov[np.ix_(idx, idx)], None)
     return me[idx], se, z, p
 
 

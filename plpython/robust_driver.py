@@ -117,18 +117,12 @@ def margins_logregr(plpy, schema, source_table, out_table, dependent, independen
                   independent, grouping_cols, opt_params, t0)
 
 
-def clustered_variance(plpy, schema, family, source_table, out_table, dependent, independent, clustervar,
-                       grouping_cols, max_iter=None, optimizer=None, tolerance=None, verbose=False):
-    """Fit per group, then pack the source grouped by (grouping columns, cluster columns) and run
-    robust_agg once over it: each cluster's state carries its score sum."""
-    from . import identifiers, prepare, robust
-    t0 = time.perf_counter()
-    fname = "clustered_variance_linregr" if family == "linear" else "clustered_variance_logregr"
-    if clustervar is None or not str(clustervar).strip():
-        plpy.error(f"{fname}: clustervar is empty: give the cluster column(s)")
-    out, summary, prep, groups, model_id, coefs, opt_params = fit(
-        plpy, schema, fname, family, source_table, out_table, dependent, independent, grouping_cols,
-        max_iter, optimizer, tolerance, verbose, {"clustervar": clustervar})
+def cluster_states(plpy, schema, fname, prep, source_table, dependent, independent, grouping_cols, clustervar,
+                   tasks, aggregate, merge, label_values=None):
+    """Pack the source grouped by (grouping columns, cluster columns) and run ``aggregate`` (SQL with a
+    {task} placeholder) once over it, each cluster with its group's task.
+    -> {group key: [one state (float array) per cluster]}."""
+    from . import identifiers, prepare
     try:
         group_items = identifiers.parse_name_list(grouping_cols, "grouping_cols")
         cluster_items = identifiers.parse_name_list(clustervar, "clustervar")
@@ -136,19 +130,38 @@ def clustered_variance(plpy, schema, family, source_table, out_table, dependent,
         plpy.error(f"{fname}: {e}")
     names = [n for _, n, _ in group_items]
     both = [src for _, _, src in group_items] + [src for _, n, src in cluster_items if n not in names]
-    prep2 = prepare.ensure(plpy, schema, source_table, dependent, independent, ", ".join(both))
+    prep2 = prepare.ensure(plpy, schema, source_table, dependent, independent, ", ".join(both),
+                           label_values=label_values)
     prep2["caller"] = fname
     k2_sql = passes.group_key_sql(prep2)
     k1_sql = passes.group_key_sql({"group_sql": prep2["group_sql"][:len(prep["group_sql"])]})
     owner = {r["k2"]: r["k1"] for r in plpy.execute(
         f"SELECT DISTINCT {k2_sql} AS k2, {k1_sql} AS k1 FROM {prep2['table']} WHERE n > 0")}
-    tasks = {k2: blocks.to_bytes(coefs[k1]) for k2, k1 in owner.items() if k1 in coefs}
-    states, _ = passes.run(plpy, prep2, f"{schema}.robust_agg(p.x, p.y, p.n, {{task}}, '{family}')", tasks)
+    states, _ = passes.run(plpy, prep2, f"{schema}.{aggregate}",
+                           {k2: tasks[k1] for k2, k1 in owner.items() if k1 in tasks})
     per_group = {}
     for k2, k1 in owner.items():
-        st = passes.combine(states.get(k2, []), robust.merge)
-        if st is not None and k1 in coefs:
+        st = passes.combine(states.get(k2, []), merge)
+        if st is not None and k1 in tasks:
             per_group.setdefault(k1, []).append(blocks.from_bytes(st))
+    return per_group
+
+
+def clustered_variance(plpy, schema, family, source_table, out_table, dependent, independent, clustervar,
+                       grouping_cols, max_iter=None, optimizer=None, tolerance=None, verbose=False):
+    """Fit per group, then pack the source grouped by (grouping columns, cluster columns) and run
+    robust_agg once over it: each cluster's state carries its score sum."""
+    from . import robust
+    t0 = time.perf_counter()
+    fname = "clustered_variance_linregr" if family == "linear" else "clustered_variance_logregr"
+    if clustervar is None or not str(clustervar).strip():
+        plpy.error(f"{fname}: clustervar is empty: give the cluster column(s)")
+    out, summary, prep, groups, model_id, coefs, opt_params = fit(
+        plpy, schema, fname, family, source_table, out_table, dependent, independent, grouping_cols,
+        max_iter, optimizer, tolerance, verbose, {"clustervar": clustervar})
+    tasks = {k: blocks.to_bytes(c) for k, c in coefs.items()}
+    per_group = cluster_states(plpy, schema, fname, prep, source_table, dependent, independent, grouping_cols,
+                               clustervar, tasks, f"robust_agg(p.x, p.y, p.n, {{task}}, '{family}')", robust.merge)
     stat = "t_stats" if family == "linear" else "z_stats"
     results = {}
     for key, coef in coefs.items():

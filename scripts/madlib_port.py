@@ -28,6 +28,7 @@ FILES = {
     "robust": "regress/test/robust.sql_in",
     "clustered": "regress/test/clustered.sql_in",
     "marginal": "regress/test/marginal.sql_in",
+    "multilogistic": "regress/test/multilogistic.sql_in",
     "glm_binomial": "glm/test/binomial.sql_in",
     "glm_gamma": "glm/test/gamma.sql_in",
     "glm_gaussian": "glm/test/gaussian.sql_in",

@@ -19,7 +19,9 @@ BEGIN
     FOREACH f IN ARRAY ARRAY['linregr_train', 'linregr_predict', 'logregr_train', 'logregr_predict',
                              'logregr_predict_prob', 'glm', 'robust_variance_linregr',
                              'robust_variance_logregr', 'clustered_variance_linregr',
-                             'clustered_variance_logregr', 'margins_logregr'] LOOP
+                             'clustered_variance_logregr', 'margins_logregr', 'mlogregr_train',
+                             'mlogregr_predict', 'robust_variance_mlogregr', 'clustered_variance_mlogregr',
+                             'margins_mlogregr'] LOOP
         EXECUTE format('CREATE OR REPLACE FUNCTION @extschema@.%I() RETURNS text LANGUAGE sql IMMUTABLE '
                        'AS $h$ SELECT @extschema@.madlib_help(%L, NULL) $h$', f, f);
         EXECUTE format('CREATE OR REPLACE FUNCTION @extschema@.%I(topic text) RETURNS text LANGUAGE sql IMMUTABLE '

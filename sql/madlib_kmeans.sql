@@ -5,6 +5,11 @@
 --   SELECT * FROM @extschema@.kmeans('points', 'coords', 'init_centroids', 'coords');
 --   SELECT * FROM @extschema@.kmeans('points', 'coords', ARRAY[[0,0],[5,5]]::float8[]);
 
+--@aggregate kmeans_l1_agg(x bytea, n integer, task bytea)
+--@    sfunc kmeans_l1_transition = kmeans_l1.transition
+--@    combinefunc kmeans_l1_merge = kmeans_l1.merge
+--@    comment 'indb_ml: one iteration of MADlib''s k-means with fn_dist dist_norm1 over packed blocks (task: k, d, centroids, previous centroids): [n, d, k, sums per cluster, counts, 1-norm distance sums, reassigned]'
+
 DROP TYPE IF EXISTS @extschema@.kmeans_result CASCADE;
 CREATE TYPE @extschema@.kmeans_result AS (
     centroids float8[],
@@ -46,9 +51,12 @@ CREATE OR REPLACE FUNCTION @extschema@.kmeans(
     max_num_iterations integer DEFAULT 20, min_frac_reassigned float8 DEFAULT 0.001
 ) RETURNS @extschema@.kmeans_result LANGUAGE plpython3u AS $py$
 #@kernel madlib_kmeans
-madlib_kmeans.check(plpy, "kmeans", fn_dist, agg_centroid, max_num_iterations)
+madlib_kmeans.check(plpy, "kmeans", fn_dist, agg_centroid, max_num_iterations, given_centroids=True)
 if not initial_centroids:
     plpy.error("kmeans: initial_centroids is empty")
+if madlib_kmeans.is_l1(fn_dist):
+    return madlib_kmeans.run_l1(plpy, "@extschema@", "kmeans", rel_source, expr_point, initial_centroids,
+                                max_num_iterations, min_frac_reassigned)
 return madlib_kmeans.run(plpy, "@extschema@", "kmeans", rel_source, expr_point, len(initial_centroids), "random",
                          max_num_iterations, initial_centroids)
 $py$;
@@ -61,8 +69,11 @@ CREATE OR REPLACE FUNCTION @extschema@.kmeans(
     max_num_iterations integer DEFAULT 20, min_frac_reassigned float8 DEFAULT 0.001
 ) RETURNS @extschema@.kmeans_result LANGUAGE plpython3u AS $py$
 #@kernel madlib_kmeans
-madlib_kmeans.check(plpy, "kmeans", fn_dist, agg_centroid, max_num_iterations)
+madlib_kmeans.check(plpy, "kmeans", fn_dist, agg_centroid, max_num_iterations, given_centroids=True)
 cents = madlib_kmeans.centroids_from_table(plpy, "kmeans", rel_initial_centroids, expr_centroid)
+if madlib_kmeans.is_l1(fn_dist):
+    return madlib_kmeans.run_l1(plpy, "@extschema@", "kmeans", rel_source, expr_point, cents, max_num_iterations,
+                                min_frac_reassigned)
 return madlib_kmeans.run(plpy, "@extschema@", "kmeans", rel_source, expr_point, len(cents), "random",
                          max_num_iterations, cents)
 $py$;

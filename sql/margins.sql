@@ -37,4 +37,11 @@ CREATE OR REPLACE FUNCTION @extschema@.margins(
 return margins_driver.margins(plpy, "@extschema@", model_table, out_table, x_design, source_table, marginal_vars)
 $py$;
 COMMENT ON FUNCTION @extschema@.margins(text, text, text, text, text) IS
-    'indb_ml: average marginal effects of a logregr_train model (MADlib-compatible; x_design NULL or the plain positions 1..d, no interaction or indicator terms; marginal_vars: 1-based positions, NULL = all). Writes out_table (grouping columns, variables, margins, std_err, z_stats, p_values)';
+    'indb_ml: average marginal effects of a logregr_train or mlogregr_train model (MADlib-compatible; x_design NULL or MADlib''s basis variables and interaction terms such as ''1, 2, 3, 2*2*3'' (logregr), no indicator terms; marginal_vars: basis identifiers, NULL = all). Writes out_table (grouping columns, [category, ref_category,] variables (1-based positions in independent_varname), margins, std_err, z_stats, p_values)';
+
+-- margins() over a logregr model whose features include interaction terms (x_design '1, 2, 3, 2*2*3'):
+-- one pass of margins_design_agg at the model's coefficients (plpython/margins_design.py).
+--@aggregate margins_design_agg(x bytea, n integer, task bytea)
+--@    sfunc margins_design_transition = margins_design.transition
+--@    combinefunc margins_design_merge = margins_design.merge
+--@    comment 'indb_ml: logistic marginal effects with interaction terms over packed blocks (task: coef, basis positions, exponents, chosen variables): [n, d, M, XtAX, sum p(1-p) g, Jacobian sums]'

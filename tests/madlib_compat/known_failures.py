@@ -10,7 +10,6 @@ KNOWN = {
                    "state type, which is not exposed",
     ("linear", 11): "grouping_cols as an expression (data->>'bedroom'): grouping columns must be columns",
     ("elastic_net", 0): "its last call is a one-class binomial model ('var_int < 0' false on every row): refused",
-    ("kmeans", 6): "fn_dist dist_norm1: k-means here is Lloyd's algorithm in Euclidean space",
     ("pca", 32): "groups with arrays of different lengths: one feature width per table",
     ("pagerank", 1): "__iterations__ counts rounds of the default dynamic schedule (12 and 20); MADlib's "
                      "synchronous iterations are schedule => 'sync', which gives MADlib's 11 and 14 "
@@ -26,14 +25,8 @@ KNOWN = {
                   "below vertex 6: 7 is unreachable there)",
 }
 
-_MLOGREGR = ("MADlib's multinomial-logistic variants (robust_variance_mlogregr, clustered_variance_mlogregr, "
-             "margins_mlogregr, mlogregr_train, and their help calls) are not provided; multinom is the "
-             "multinomial model here")
-_MARGINS = ("margins(model_table, ...) with interaction terms in x_design ('1, 2, 3, 2*2*3'): refused with a "
-            "clear error; margins() takes x_design NULL or the plain positions here")
-KNOWN.update({("robust", i): _MLOGREGR for i in (9, 10, 11, 12, 13, 14, 15, 18)})
-KNOWN.update({("clustered", i): _MLOGREGR for i in (2, 6)})
 KNOWN[("clustered", 3)] = ("a table whose 5 rows all have a NULL feature: refused with a clear error (as "
                            "linregr_train and logregr_train here); MADlib's case only expects the call to succeed")
-KNOWN.update({("marginal", i): _MLOGREGR for i in list(range(11, 23)) + [24, 28, 29]})
-KNOWN[("marginal", 27)] = _MARGINS
+KNOWN[("multilogistic", 11)] = ("mlogregr() (MADlib's deprecated value form) over a table whose 20 rows all have a "
+                                "NULL label or feature: refused with a clear error (as mlogregr_train and every "
+                                "trainer here); MADlib returns NULL, which its case only expects to succeed")

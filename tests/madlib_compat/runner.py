@@ -27,6 +27,7 @@ MODULES = {
     "regress_robust": ["robust"],
     "regress_clustered": ["clustered"],
     "regress_marginal": ["marginal"],
+    "regress_multilogistic": ["multilogistic"],
     "glm": ["glm_binomial", "glm_gamma", "glm_gaussian", "glm_inverse_gaussian", "glm_poisson",
             "glm_multinom", "glm_ordinal"],
     "elastic_net": ["elastic_net"],
