@@ -9,8 +9,10 @@ Per graph: preparation in bare scans of the edge table; every fixed-point algori
 engines (time, rounds, share of the call spent outside the rounds, peak private memory of the backend
 per edge, sql/memory ratio); the PageRank accuracy-vs-edge-work sweep (L1 to a reference converged to
 1e-15) for sync, dynamic and chromatic in both engines; networkx (unweighted, after export) and
-pgRouting (``CREATE EXTENSION pgrouting CASCADE``). Ends with one table: figure, value, target.
-Timings are noisy on a shared machine: compare the ratios, measured in the same run.
+pgRouting (``CREATE EXTENSION pgrouting CASCADE``). Every figure with a target is a row of
+bench/report.py's table (under ``make bench`` / bench/all.py: the one table of every benchmark;
+run alone: printed at the end). Timings are noisy on a shared machine: compare the ratios, measured
+in the same run.
 """
 from __future__ import annotations
 
@@ -26,10 +28,12 @@ import networkx as nx
 import numpy as np
 import psycopg
 
+from report import add, print_table  # noqa: E402  (bench/ is the script's own directory)
+
 ROOT = Path(__file__).resolve().parent.parent
 WIKI = ROOT / "data" / "snap_wiki_vote" / "wiki-Vote.txt.gz"
 ARGS = "'src=src, dest=dst'"
-SUMMARY: list[tuple[str, str, str]] = []
+GROUP = "graph"
 
 
 def power_law_graph(n=100_000, m=1_000_000, seed=42):
@@ -107,6 +111,13 @@ def rounds_ms(conn, out):
                         [mid]).fetchone()[0]
 
 
+def stages(conn, out):
+    """Where a call's time went (the model's metrics ``stages_ms``), as 'fingerprint 70, load 15, ...' ms."""
+    st = conn.execute(f"SELECT m.metrics->'stages_ms' FROM indb_ml.models m JOIN {out}_summary s USING (model_id)"
+                      ).fetchone()[0] or {}
+    return ", ".join(f"{k} {v:.0f}" for k, v in st.items() if not k.startswith("rss")) + " ms"
+
+
 def drop(conn, out):
     conn.execute(f"DROP TABLE IF EXISTS {out}, {out}_summary")
 
@@ -138,16 +149,21 @@ def bench_engines(conn, dsn, table, name, source, m, algorithms):
             drop(conn, out)
             dt, peak = call(dsn, q.format(source=int(source)), [table, out, engine])
             r = rounds_ms(conn, out) / 1000.0
+            where = stages(conn, out)
             times[alg, engine] = dt
             ratio = f", sql/memory {dt / times[alg, 'memory']:.2f}x [target <= 2]" if engine == "sql" else ""
             print(f"[{name}] {alg:18s} {engine:6s}: {dt:7.2f} s, rounds {r:6.2f} s, outside rounds "
-                  f"{1 - r / dt:4.0%}, peak {peak / m:5.1f} B/edge{ratio}", flush=True)
+                  f"{1 - r / dt:4.0%}, peak {peak / m:5.1f} B/edge{ratio} ({where})", flush=True)
             if engine == "memory" and alg == "pagerank sync":
-                SUMMARY.append((f"{name}: memory-engine fixed cost of a PageRank call", f"{1 - r / dt:.0%}", "<= 25%"))
+                fixed = 100.0 * (1 - r / dt)
+                add(f"{name}: memory-engine fixed cost of a PageRank call", dt, fixed, "% of the call", "<= 25",
+                    fixed <= 25, GROUP, where)
             if engine == "memory":
-                SUMMARY.append((f"{name}: memory engine peak per edge, {alg}", f"{peak / m:.0f} B", "<= 40 B"))
+                add(f"{name}: memory engine peak per edge, {alg}", dt, peak / m, "B/edge", "<= 40", peak / m <= 40,
+                    GROUP)
             if engine == "sql":
-                SUMMARY.append((f"{name}: sql / memory engine, {alg}", f"{dt / times[alg, 'memory']:.2f}x", "<= 2x"))
+                ratio = dt / times[alg, "memory"]
+                add(f"{name}: sql / memory engine, {alg}", dt, ratio, "x memory", "<= 2", ratio <= 2, GROUP)
     return times
 
 
@@ -192,11 +208,13 @@ def sweep(conn, table, name, engines=("memory", "sql")):
                 print(f"[{name}] {engine}: at L1 <= {l1:.1e} (sync tol {tol:.0e}, {work:,d} edges) {sched} needs "
                       f"{best[0]:,d} edges = {best[0] / work:.0%} of sync (its tol {best[1]:.1e})")
                 if tol == 1e-8:
+                    share = 100.0 * best[0] / work
                     if sched == "dynamic":
-                        print(f"[{name}] {engine}: dynamic edges at sync's accuracy: {best[0] / work:.0%} of sync "
+                        print(f"[{name}] {engine}: dynamic edges at sync's accuracy: {share:.0f}% of sync "
                               f"(target <= 60%)", flush=True)
-                    SUMMARY.append((f"{name}: {engine} {sched} PageRank edges at sync's L1 ({l1:.1e})",
-                                    f"{best[0] / work:.0%} of sync", "<= 60%" if sched == "dynamic" else "-"))
+                    add(f"{name}: {engine} {sched} PageRank edges at sync's L1 ({l1:.1e})", None, share,
+                        "% of sync's edges", "<= 60" if sched == "dynamic" else "",
+                        share <= 60 if sched == "dynamic" else None, GROUP)
     if len(runs) == 2:
         same = all([(w, r) for _, w, _, r in runs["memory"][s]] == [(w, r) for _, w, _, r in runs["sql"][s]]
                    for s in runs["memory"])
@@ -232,7 +250,7 @@ def references(conn, table, name, source):
     print(f"[{name}] pgRouting 3.4 pgr_dijkstra one-to-all: {dt:.2f} s", flush=True)
 
 
-def bench_graph(conn, dsn, table, name, source, full=True, sweep_only=False):
+def bench_graph(conn, dsn, table, name, source, full=True, sweep_only=False, extras=True):
     conn.execute("SELECT indb_ml.graph_drop_prepared(%s)", [table])
     scan = min(timed(conn, f"SELECT count(*) FROM {table}")[0] for _ in range(3))
     dt, _ = timed(conn, f"SELECT indb_ml.graph_prepare(NULL, NULL, %s, {ARGS})", [table])
@@ -241,13 +259,18 @@ def bench_graph(conn, dsn, table, name, source, full=True, sweep_only=False):
                      "ORDER BY graph_id DESC LIMIT 1", [table]).fetchone()[0]
     print(f"[{name}] graph_prepare: {dt:.2f} s = {dt / scan:.0f} bare scans of {scan * 1000:.0f} ms; "
           f"reuse check (fingerprint scan + lookup) {reuse * 1000:.0f} ms = {reuse / scan:.1f} scans", flush=True)
-    SUMMARY.append((f"{name}: graph preparation", f"{dt / scan:.0f} scans", "<= 30 scans"))
+    add(f"{name}: graph preparation", dt, dt / scan, "scans", "<= 30", dt / scan <= 30, GROUP)
+    add(f"{name}: reuse check of a prepared graph (fingerprint scan + lookup)", reuse, reuse / scan, "scans", "",
+        None, GROUP)
     if sweep_only:
         sweep(conn, table, name)
         return
+    # label propagation runs on the undirected graph (its default): prepared here too, so that no call below
+    # pays a preparation (peaks are per edge of the edge table, the same denominator for every algorithm)
+    conn.execute(f"SELECT indb_ml.graph_prepare(NULL, NULL, %s, {ARGS}, false)", [table])
     algs = ALGORITHMS if full else [a for a in ALGORITHMS if a[0] in ("pagerank sync", "wcc")]
     bench_engines(conn, dsn, table, name, source, m, algs)
-    if full:
+    if full and extras:
         sweep(conn, table, name)
         references(conn, table, name, source)
 
@@ -260,6 +283,8 @@ def main():
     ap.add_argument("--big", action="store_true", help="also a 10M-edge synthetic graph, both engines")
     ap.add_argument("--skip-wiki", action="store_true")
     ap.add_argument("--sweep-only", action="store_true", help="only preparation and the PageRank sweep")
+    ap.add_argument("--engines-only", action="store_true",
+                    help="only preparation and the algorithms in both engines (no sweep, networkx, pgRouting)")
     args = ap.parse_args()
     cluster = None
     dsn = args.dsn
@@ -277,7 +302,8 @@ def main():
                              dtype=np.int64)
                 w = np.random.default_rng(1).uniform(0.1, 10.0, len(e)).round(4)
                 load(conn, "bench_wiki_vote", e[:, 0], e[:, 1], w)
-                bench_graph(conn, dsn, "bench_wiki_vote", "wiki-Vote 7k/104k", 30, sweep_only=args.sweep_only)
+                bench_graph(conn, dsn, "bench_wiki_vote", "wiki-Vote 7k/104k", 30, sweep_only=args.sweep_only,
+                            extras=not args.engines_only)
             graphs = [(args.vertices, args.edges, True)] + ([(1_000_000, 10_000_000, False)]
                                                             if args.big and not args.sweep_only else [])
             for nv, ne, full in graphs:
@@ -285,10 +311,9 @@ def main():
                 load(conn, "bench_powerlaw", s, d, w)
                 src = int(np.bincount(s).argmax())
                 bench_graph(conn, dsn, "bench_powerlaw", f"power-law {nv // 1000}k/{len(s) / 1e6:.1f}M", src, full,
-                            args.sweep_only)
-        print("\n| figure | value | target |\n|---|---|---|")
-        for fig, val, target in SUMMARY:
-            print(f"| {fig} | {val} | {target} |")
+                            args.sweep_only, not args.engines_only)
+        print()
+        print_table()
     finally:
         if cluster is not None:
             cluster.destroy()

@@ -11,7 +11,7 @@ Preparing graphs is ``graph_prepare``; the SQL engine is ``graph_sql_engine``.
 import re
 import time
 
-from . import graph_prepare, identifiers, registry  # noqa: F401  (loaded together: see #@kernel lines)
+from . import graph_prepare, graph_results, identifiers, registry  # noqa: F401  (loaded together: see #@kernel lines)
 
 EDGE_KEYS = ("src", "dest", "weight")
 INTEGER_TYPES = {"int2": 1, "int4": 2, "int8": 3}
@@ -148,30 +148,7 @@ def lookup_vertices(plpy, prep, values, fn, what):
     return [r["vid"] for r in rows]
 
 
-def write_vertex_table(plpy, prep, out, id_name, columns):
-    """CREATE TABLE out AS (original id, one column per (name, sqltype, values indexed by vid)).
-
-    sqltype 'vid' means the values are dense vertex numbers (-1 or None: NULL) shown as original ids.
-    The original ids come from the prepared graph's ``ids`` array (vid order), so no join is needed
-    except to translate 'vid' columns.
-    """
-    q = plpy.quote_ident
-    sel, joins, args, types = [], [], [], []
-    for i, (name, t, _) in enumerate(columns):
-        if t == "vid":
-            joins.append(f"LEFT JOIN {prep['v_sql']} j{i} ON j{i}.vid = u.c{i}")
-            sel.append(f"j{i}.id AS {q(name)}")
-            types.append("int4")
-        else:
-            sel.append(f"u.c{i} AS {q(name)}")
-            types.append(t)
-        args.append(f"${i + 1}::{types[-1]}[]")
-    cols = ", ".join(f"c{i}" for i in range(len(columns)))
-    plan = plpy.prepare(
-        f"CREATE TABLE {out['sql']} AS SELECT u.id AS {q(id_name)}, {', '.join(sel)} "
-        f"FROM {prep['csr_sql']} c CROSS JOIN LATERAL unnest(c.ids, {', '.join(args)}) AS u(id, {cols}) "
-        f"{' '.join(joins)}", [f"{t}[]" for t in types])
-    plpy.execute(plan, [c[2].tolist() if hasattr(c[2], "tolist") else c[2] for c in columns])
+write_vertex_table = graph_results.write_vertex_table     # (drivers call it as graph.write_vertex_table)
 
 
 def write_summary(plpy, summary, fields):
@@ -180,6 +157,25 @@ def write_summary(plpy, summary, fields):
     sel = ", ".join(f"${i + 1}::{t} AS {q(n)}" for i, (n, t, _) in enumerate(fields))
     plpy.execute(plpy.prepare(f"CREATE TABLE {summary['sql']} AS SELECT {sel}", [t for _, t, _ in fields]),
                  [v for _, _, v in fields])
+
+
+class Stages:
+    """Wall-clock milliseconds of a call's stages (freshness check, load, rounds, write), kept in the
+    model's metrics as ``stages_ms``: where the fixed cost of a call goes."""
+
+    def __init__(self):
+        self.t, self.ms = time.perf_counter(), {}
+
+    def mark(self, name):
+        now = time.perf_counter()
+        self.ms[name] = round(self.ms.get(name, 0.0) + (now - self.t) * 1000.0, 2)
+        self.t = now
+
+
+def mark(prep, name):
+    """Close stage ``name`` of the call (see ``Stages``)."""
+    if prep.get("stages") is not None:
+        prep["stages"].mark(name)
 
 
 class Rounds:
@@ -197,10 +193,9 @@ class Rounds:
             unit="round", max_change=r["max_change"])
 
     def save(self, registry, schema, model_id):
-        for r in self.rows:
-            registry.iteration(self.plpy, schema, model_id, r["round"], loss=r["max_change"],
-                               rows=r["scheduled"], elapsed_ms=r["elapsed_ms"],
-                               info={k: v for k, v in r.items() if k not in ("round", "elapsed_ms")})
+        registry.iterations(self.plpy, schema, model_id, [
+            dict(iteration=r["round"], loss=r["max_change"], rows=r["scheduled"], elapsed_ms=r["elapsed_ms"],
+                 info={k: v for k, v in r.items() if k not in ("round", "elapsed_ms")}) for r in self.rows])
 
     @property
     def edges_touched(self):
@@ -230,7 +225,10 @@ def begin(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table, edge
         id_name = output_id_name(vertex_id)
     except identifiers.NameError_ as exc:
         plpy.error(f"{fn}: {exc}")
-    prep = graph_prepare.ensure(plpy, schema, spec)
+    stages = Stages()
+    prep = graph_prepare.ensure(plpy, schema, spec, stages=stages)
+    stages.mark("prepare")
+    prep["stages"], prep["schema"] = stages, schema
     if prep["n_vertices"] == 0:
         plpy.error(f"{fn}: the graph of {spec['edges']['sql']} has no vertices (no edges with two non-NULL "
                    f"endpoints and no vertex table rows)")
@@ -247,6 +245,8 @@ def finish(plpy, schema, registry, algorithm, out, summary, prep, rounds, params
     metrics.setdefault("n_vertices", prep["n_vertices"])
     metrics.setdefault("n_edges", prep["n_edges"])
     metrics["reused_prepared_graph"] = prep["reused"]
+    if prep.get("stages") is not None:
+        metrics["stages_ms"] = prep["stages"].ms
     if prep.get("engine"):
         metrics.setdefault("engine", prep["engine"])
     registry.finish(plpy, schema, model_id, metrics, [out["sql"], summary["sql"]],

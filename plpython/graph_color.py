@@ -39,21 +39,55 @@ def _both(g, vertices):
     return oc + ic, np.concatenate([od, isrc]).astype(np.int64)[order]
 
 
+def _edge_list(g):
+    """(s, t) int32 of every out-CSR edge but self-loops, filled piece by piece (8 bytes per edge)."""
+    s = np.empty(g.m, dtype=np.int32)
+    t = np.empty(g.m, dtype=np.int32)
+    k = 0
+    for es, ed, _ in ge.out_stream(g):
+        keep = es != ed
+        c = int(np.count_nonzero(keep))
+        s[k:k + c], t[k:k + c] = es[keep], ed[keep]
+        k += c
+    return s[:k], t[:k]
+
+
+def _first_free(g, n, col, winners):
+    """The colour each winner takes: the smallest colour none of its coloured neighbours has (by parts of
+    about CHUNK edges, so the per-edge temporaries stay small). Returns (colours, edges read)."""
+    out = np.zeros(winners.size, dtype=np.int64)
+    deg = g.out_degree + g.in_degree
+    a, read = 0, 0
+    for part in ge.groups(deg, winners):
+        b = a + part.size
+        counts, pn = _both(g, part)
+        read += pn.size
+        pv = np.repeat(np.arange(a, b), counts)
+        sel = (col[pn] >= 0) & (pn != part[pv - a])
+        pv, pc = pv[sel], col[pn[sel]]
+        if pv.size:
+            key = np.unique(pv * (n + 1) + pc)
+            kv, kc = key // (n + 1), key % (n + 1)
+            starts = np.flatnonzero(np.concatenate(([True], kv[1:] != kv[:-1])))
+            sizes = np.diff(np.concatenate((starts, [kv.size])))
+            rank = np.arange(kv.size) - np.repeat(starts, sizes)
+            cand = np.where(kc != rank, rank, np.repeat(sizes, sizes))
+            out[kv[starts]] = np.minimum.reduceat(cand, starts)
+        a = b
+    return out, read
+
+
 def color(g, seed=0, on_round=None):
     """Returns (colors int64[n], rounds).
 
     The rounds work on the list of edges between uncoloured vertices (built once from the out-CSR
-    pieces, shrinking every round): 16 bytes per edge while colouring, on either engine."""
+    pieces, compacted in place every round): 8 bytes per edge while colouring, on either engine."""
     n = g.n
     rng = np.random.default_rng(seed)
-    prio = rng.permutation(n)                         # distinct priorities
+    prio = rng.permutation(n).astype(np.int32)       # distinct priorities
     col = np.full(n, -1, dtype=np.int64)
-    parts = [(es, ed.astype(np.int64)) for es, ed, _ in ge.out_stream(g)]
-    s = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    t = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
-    del parts
-    keep = s != t
-    s, t = s[keep], t[keep]
+    s, t = _edge_list(g)
+    chunk = ge.CHUNK
     rnd, last = 0, None
     while True:
         t0 = time.perf_counter()
@@ -64,35 +98,32 @@ def color(g, seed=0, on_round=None):
         rest = np.flatnonzero(unc)
         if last is not None and last < SLOW_ROUND * (rest.size + last):
             rest = rest[np.argsort(-prio[rest])]
-            counts, nbrs = _both(g, rest)
-            ends = np.cumsum(counts)
-            for i, v in enumerate(rest):
-                nb = nbrs[ends[i] - counts[i]:ends[i]]
-                col[v] = _mex(col[nb[nb != v]])
-            ge.report(on_round, rnd, rest.size, nbrs.size, 0.0, "sequential", t0)
+            read = 0
+            for part in ge.groups(g.out_degree + g.in_degree, rest):     # in priority order, part by part
+                counts, nbrs = _both(g, part)
+                ends = np.cumsum(counts)
+                for i, v in enumerate(part):
+                    nb = nbrs[ends[i] - counts[i]:ends[i]]
+                    col[v] = _mex(col[nb[nb != v]])
+                read += nbrs.size
+            ge.report(on_round, rnd, rest.size, read, 0.0, "sequential", t0)
             break
-        live = unc[s] & unc[t]
-        s, t = s[live], t[live]
         loses = np.zeros(n, dtype=bool)
-        hi = prio[t] > prio[s]
-        loses[s[hi]] = True
-        loses[t[~hi]] = True
+        k = 0
+        for a in range(0, s.size, chunk):            # keep the edges between uncoloured vertices, in place
+            ss, tt = s[a:a + chunk], t[a:a + chunk]
+            live = unc[ss] & unc[tt]
+            ss, tt = ss[live], tt[live]
+            hi = prio[tt] > prio[ss]
+            loses[ss[hi]] = True
+            loses[tt[~hi]] = True
+            s[k:k + ss.size], t[k:k + tt.size] = ss, tt
+            k += ss.size
+        s, t = s[:k], t[:k]
         winners = np.flatnonzero(unc & ~loses)
-        counts, pn = _both(g, winners)
-        pv = np.repeat(winners, counts)
-        sel = (col[pn] >= 0) & (pn != pv)
-        pv, pc = pv[sel], col[pn[sel]]
-        newcol = np.zeros(n, dtype=np.int64)
-        if pv.size:
-            key = np.unique(pv * (n + 1) + pc)
-            kv, kc = key // (n + 1), key % (n + 1)
-            starts = np.flatnonzero(np.concatenate(([True], kv[1:] != kv[:-1])))
-            sizes = np.diff(np.concatenate((starts, [kv.size])))
-            rank = np.arange(kv.size) - np.repeat(starts, sizes)
-            cand = np.where(kc != rank, rank, np.repeat(sizes, sizes))
-            newcol[kv[starts]] = np.minimum.reduceat(cand, starts)
-        col[winners] = newcol[winners]
-        ge.report(on_round, rnd, winners.size, int(live.sum()) + pn.size, 0.0, "frontier", t0)
+        newcol, read = _first_free(g, n, col, winners)
+        col[winners] = newcol
+        ge.report(on_round, rnd, winners.size, k + read, 0.0, "frontier", t0)
         last = winners.size
     return col, rnd
 

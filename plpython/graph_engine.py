@@ -20,17 +20,18 @@ import numpy as np
 from . import graph_csr
 
 WHOLE_GRAPH_FRACTION = 0.4   # frontier edges above this share of all edges -> whole-graph pass
-CHUNK = 1 << 18              # edges per piece of a whole-graph pass
+CHUNK = 1 << 16              # edges per piece of a whole-graph pass
+PIECE = 1 << 18              # edges per piece of ``piece_blocks`` (both engines: same layout, same schedule) and
+                             # per SQL read of the sql engine
 
 
 class Graph:
     """Vertices 0..n-1; out-CSR (out_dst sorted by src, dst) and in-CSR (in_src sorted by dst, src)."""
-
-    def __init__(self, n, out_deg, out_dst, in_deg, in_src, out_w=None, in_w=None, directed=True):
+    def __init__(self, n, out_deg, out_dst, in_deg, in_src, out_w=None, in_w=None, directed=True, m=None):
         self.n = int(n)
         self.directed = bool(directed)     # False: both directions are stored, the two CSRs are equal
         self.out_dst, self.in_src = out_dst, in_src
-        self.m = int(len(out_dst) or len(in_src))     # a call may load only one direction
+        self.m = int(len(out_dst) or len(in_src)) if m is None else int(m)   # a call may load one direction or none
         self.out_degree = np.asarray(out_deg, dtype=np.int64)
         self.in_degree = np.asarray(in_deg, dtype=np.int64)
         self.out_ptr = graph_csr.ptr(self.out_degree)
@@ -68,6 +69,12 @@ class Graph:
         ptr, deg, nbrs, w = self._csr(direction)
         pos, counts = slices(ptr, deg, vertices)
         return counts, nbrs[pos], None if w is None else w[pos]
+
+    def drop_edges(self):
+        """Free both CSR arrays (a chromatic sweep reads its colour classes' in-edges from ``cin_src``);
+        degrees, pointers and ``m`` stay."""
+        self.out_dst = self.in_src = np.zeros(0, dtype=np.int32)
+        self.weight = self.in_weight = None
 
     def out_src(self):
         """The source of every out-CSR edge (built on demand: 4 bytes per edge)."""
@@ -108,13 +115,14 @@ def groups(deg, vertices, chunk=None):
 
 
 def piece_blocks(g, direction, block_edges):
-    """The CSR pieces (``vertex_ranges``) cut into blocks of about ``block_edges`` edges, in vertex order:
+    """The CSR pieces (``vertex_ranges`` of ``PIECE`` edges) cut into blocks of about ``block_edges`` edges,
+    in vertex order:
     ``[((pa, pb), [(a, b), ...]), ...]``. A pass that visits the blocks in turn reads a piece once, when a
     block of it first needs edges (``piece_edges``), so on the SQL engine a scattered frontier costs one
     read per piece and one piece in memory at a time."""
     ptr = g.out_ptr if direction == "out" else g.in_ptr
     layout = []
-    for pa, pb in vertex_ranges(ptr):
+    for pa, pb in vertex_ranges(ptr, PIECE):
         local = ptr[pa:pb + 1] - ptr[pa]
         layout.append(((pa, pb), [(pa + a, pa + b) for a, b in vertex_ranges(local, max(int(block_edges), 1))]))
     return layout

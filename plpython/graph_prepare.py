@@ -41,7 +41,7 @@ def _lookup(plpy, schema, key, fingerprint):
     return dict(found[0]) if found else None
 
 
-def ensure(plpy, schema, spec, reuse=True):
+def ensure(plpy, schema, spec, reuse=True, stages=None):
     """Prepare (or reuse) the graph described by ``spec``; returns the prepared_graphs row as a dict."""
     t0 = time.perf_counter()
     edges, vertices = spec["edges"], spec["vertices"]
@@ -51,6 +51,8 @@ def ensure(plpy, schema, spec, reuse=True):
     fp_e = fingerprint.source_fingerprint(plpy, edges, [spec["src"], spec["dest"], spec["weight"]], "edge_table")
     fp_v = fingerprint.source_fingerprint(plpy, vertices, [spec["vertex_id"]], "vertex_table") if vertices else ""
     fp = None if fp_e is None or fp_v is None else f"{fp_e}|{fp_v}"
+    if stages is not None:
+        stages.mark("fingerprint")
     if reuse and fp is not None:
         row = _lookup(plpy, schema, key, fp)
         if row:
@@ -220,7 +222,7 @@ def ensure_edges(plpy, prep):
     return E
 
 
-READ_BYTES = 16 << 20     # load a CSR column in pieces of this size, straight into its numpy array
+READ_BYTES = 1 << 20     # load a CSR column in pieces of this size, straight into its numpy array
 
 
 def read_column(plpy, table, column, count, dtype):
@@ -242,31 +244,49 @@ def load(plpy, prep, columns=CSR_COLUMNS):
     """The prepared graph as a graph_engine.Graph: only the named CSR columns are read (no sorting)."""
     from . import graph_engine
     n, m = int(prep["n_vertices"]), int(prep["n_edges"])
+    # an undirected graph stores every edge both ways, so its two CSRs are the same arrays: read one
+    same = {} if prep["directed"] else {"in_deg": "out_deg", "in_src": "out_dst", "in_w": "out_w"}
     a = {}
-    for c in columns:
+    for c in sorted(columns, key=lambda c: c in same):
         if c.endswith("_w") and not prep["weight"]:
+            continue
+        if same.get(c) in a:
+            a[c] = a[same[c]]
             continue
         count = n if c.endswith("_deg") else m
         a[c] = read_column(plpy, prep["csr_sql"], c, count, graph_csr.FLOAT if c.endswith("_w") else graph_csr.INT)
     empty = np.zeros(0, dtype=np.int32)
     zeros = np.zeros(n, dtype=np.int32)
     return graph_engine.Graph(n, a.get("out_deg", zeros), a.get("out_dst", empty), a.get("in_deg", zeros),
-                              a.get("in_src", empty), a.get("out_w"), a.get("in_w"), prep["directed"])
+                              a.get("in_src", empty), a.get("out_w"), a.get("in_w"), prep["directed"], m)
 
 
-def colors(plpy, prep, g, seed=0):
+def colors_cached(plpy, prep, seed=0):
+    """Is the colouring of seed ``seed`` stored with the prepared graph (see ``colors``)?"""
+    return plpy.execute(plpy.prepare(f"SELECT colors IS NOT NULL AND color_seed = $1 AS ok FROM {prep['csr_sql']}",
+                                     ["int4"]), [seed])[0]["ok"]
+
+
+def colors(plpy, prep, g, seed=0, release=False):
     """The colouring of a prepared graph, computed on first use and stored with it, together with the
     in-CSR regrouped by colour (``cin_src``: the in-edges of colour 0's vertices, then colour 1's, ...)
-    so that a chromatic sub-step reads one contiguous range. Returns (colors, rounds or None)."""
+    so that a chromatic sub-step reads one contiguous range. Returns (colors, rounds or None).
+    ``release``: free ``g``'s CSR arrays once they are no longer needed (before the bytes are written)."""
     from . import graph_color, graph_engine
     row = plpy.execute(f"SELECT colors, color_seed FROM {prep['csr_sql']}")[0]
     if row["colors"] is not None and row["color_seed"] == seed:
         return np.frombuffer(row["colors"], dtype="<i4").astype(np.int64), None
     col, rounds = graph_color.color(g, seed)
-    _, cin, _ = graph_engine.in_nbrs(g, np.argsort(col, kind="stable"))
+    cin = np.empty(g.m, dtype="<i4")        # filled part by part: no per-edge positions of the whole graph
+    k = 0
+    for part in graph_engine.groups(g.in_degree, np.argsort(col, kind="stable")):
+        src = graph_engine.in_nbrs(g, part)[1]
+        cin[k:k + src.size] = src
+        k += src.size
+    if release:
+        g.drop_edges()
     plpy.execute(plpy.prepare(f"UPDATE {prep['csr_sql']} SET colors = $1, color_seed = $2, cin_src = $3",
-                              ["bytea", "int4", "bytea"]),
-                 [col.astype("<i4").tobytes(), seed, np.ascontiguousarray(cin, dtype="<i4").tobytes()])
+                              ["bytea", "int4", "bytea"]), [col.astype("<i4").tobytes(), seed, cin[:k].tobytes()])
     return col, rounds
 
 

@@ -3,7 +3,7 @@
 The memory engine loads a prepared graph's CSR arrays whole. This engine
 keeps them in the prepared graph's table and reads, through SQL, only the
 pieces a round needs: a whole-graph pass streams the CSR in pieces of about
-``graph_engine.CHUNK`` edges (``substring`` of an uncompressed, EXTERNAL
+``PIECE`` edges (``substring`` of an uncompressed, EXTERNAL
 ``bytea`` reads just the TOAST chunks of that range), a frontier pass reads
 the pieces that hold the scheduled vertices. The backend holds the
 per-vertex state (degrees, values, the scheduled set: O(vertices)) and one
@@ -20,11 +20,11 @@ import numpy as np
 from . import graph_csr, graph_engine
 
 ge = graph_engine
+PIECE = ge.PIECE      # edges per SQL read (a kernel's parts of graph_engine.CHUNK edges share the last piece read)
 
 
 class StreamedGraph:
     """A prepared graph whose CSR slices are read through SQL on demand (driver code: holds ``plpy``)."""
-
     def __init__(self, plpy, prep):
         self.plpy, self.table = plpy, prep["csr_sql"]
         self.n, self.m = int(prep["n_vertices"]), int(prep["n_edges"])
@@ -35,6 +35,7 @@ class StreamedGraph:
         self.in_degree = graph_csr.unpack("in_deg", row["in_deg"]).astype(np.int64)
         self.out_ptr, self.in_ptr = graph_csr.ptr(self.out_degree), graph_csr.ptr(self.in_degree)
         self._plans = {}
+        self._last = None          # (direction, lo, hi, neighbours, weights) of the last piece read
         self.pieces_read = 0
         self.edges_read = 0
 
@@ -45,6 +46,8 @@ class StreamedGraph:
 
     def _read(self, direction, lo, hi):
         """Edges [lo, hi) of one CSR direction: (neighbours int32, weights float64 or None)."""
+        if self._last is not None and self._last[:3] == (direction, lo, hi):
+            return self._last[3:]
         _, _, col, wcol = self._csr(direction)
         plan = self._plans.get(direction)
         if plan is None:
@@ -57,6 +60,7 @@ class StreamedGraph:
         self.edges_read += hi - lo
         nb = graph_csr.unpack(col, row["nb"])
         w = graph_csr.unpack(wcol, row["w"]) if self.weighted else None
+        self._last = (direction, lo, hi, nb, w)
         return nb, w
 
     def read(self, column, lo, hi):
@@ -72,7 +76,7 @@ class StreamedGraph:
 
     def pieces(self, direction):
         ptr = self._csr(direction)[0]
-        for a, b in ge.vertex_ranges(ptr):
+        for a, b in ge.vertex_ranges(ptr, PIECE):
             lo, hi = int(ptr[a]), int(ptr[b])
             nb, w = self._read(direction, lo, hi)
             yield a, b, nb, w
@@ -93,7 +97,7 @@ class StreamedGraph:
         order = np.argsort(vertices, kind="stable")
         sv = vertices[order]
         nbs, ws = [], []
-        for a, b in ge.vertex_ranges(ptr):
+        for a, b in ge.vertex_ranges(ptr, PIECE):
             i, j = np.searchsorted(sv, [a, b])
             if j <= i or deg[sv[i:j]].sum() == 0:
                 continue

@@ -46,18 +46,21 @@ def label_propagation(g, seed_vertices, seed_classes, n_classes, tolerance=1e-8,
                 vals = F[srcs] if w is None else F[srcs] * w[:, None]
                 agg[a:b][nz] = np.add.reduceat(vals, starts[nz], axis=0)
             a = b
-        ws = wsum[sched]
-        new = np.where(ws[:, None] > 0, agg / np.where(ws > 0, ws, 1.0)[:, None], 0.0)
-        change = np.abs(new - F[sched]).max(axis=1) if n_classes else np.zeros(sched.size)
-        F[sched] = new
+        ws = wsum[sched][:, None]
+        np.divide(agg, ws, out=agg, where=ws > 0)       # in place; a row without in-weight stays 0
+        old = F[sched]
+        np.subtract(agg, old, out=old)
+        change = np.abs(old, out=old).max(axis=1) if n_classes else np.zeros(sched.size)
+        del old
+        F[sched] = agg
         mx = float(change.max()) if change.size else 0.0
         moved = sched[change > tolerance]
         ge.report(on_round, rnd, sched.size, touched, mx, mode, t0)
         if moved.size == 0:
             return F, rnd, True
-        _, dsts, _ = ge.out_nbrs(g, moved)
         nxt = np.zeros(n, dtype=bool)
-        nxt[dsts] = True
+        for part in ge.groups(g.out_degree, moved):      # by parts: no per-edge array of the whole graph
+            nxt[ge.out_nbrs(g, part)[1]] = True
         nxt &= ~is_seed
         sched = np.flatnonzero(nxt)
     return F, max_iter, False

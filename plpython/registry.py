@@ -63,6 +63,23 @@ def iteration(plpy, schema, model_id, iteration, group_key="", loss=None, grad_n
          None if rows is None else int(rows), num(elapsed_ms), _json(info)])
 
 
+def iterations(plpy, schema, model_id, rows, group_key=""):
+    """Many iterations in one INSERT (``rows``: dicts with iteration, loss, rows, elapsed_ms, info):
+    a call with a hundred rounds pays one statement, not a hundred."""
+    if not rows:
+        return
+    def num(v):
+        return None if v is None or not math.isfinite(float(v)) else float(v)
+    plpy.execute(plpy.prepare(
+        f"INSERT INTO {schema}.model_iterations (model_id, group_key, iteration, loss, rows, elapsed_ms, info) "
+        f"SELECT $1, $2, u.i, u.l, u.r, u.e, u.j::jsonb FROM unnest($3::int4[], $4::float8[], $5::int8[], "
+        f"$6::float8[], $7::text[]) AS u(i, l, r, e, j)",
+        ["int8", "text", "int4[]", "float8[]", "int8[]", "float8[]", "text[]"]),
+        [model_id, group_key or "", [int(r["iteration"]) for r in rows], [num(r.get("loss")) for r in rows],
+         [None if r.get("rows") is None else int(r["rows"]) for r in rows],
+         [num(r.get("elapsed_ms")) for r in rows], [_json(r.get("info")) for r in rows]])
+
+
 def update_params(plpy, schema, model_id, extra):
     """Merge keys into a model's params (e.g. a standardisation transform learnt during training)."""
     plpy.execute(plpy.prepare(f"UPDATE {schema}.models SET params = params || $2::jsonb WHERE model_id = $1",

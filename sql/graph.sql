@@ -271,10 +271,14 @@ if engine_name == "sql":
     g = graph_sql_engine.open_graph(plpy, prep)
 else:
     g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst", "in_deg", "in_src"))
+graph.mark(prep, "load")
 rounds = graph.Rounds(plpy, fn)
 colors, nrounds = graph_color.color(g, seed=seed or 0, on_round=rounds)
+del g
+graph.mark(prep, "rounds")
 ncolors = int(colors.max()) + 1
-graph.write_vertex_table(plpy, prep, out, id_name, [("color", "int4", colors.astype("int32"))])
+graph.write_vertex_table(plpy, prep, out, id_name, [("color", "int4", colors)])
+graph.mark(prep, "write")
 model_id = graph.finish(plpy, schema, registry, "graph_color", out, summary, prep, rounds,
                         {"seed": seed, "engine": engine_name},
                         {"num_colors": ncolors, "rounds": nrounds}, t0)
@@ -284,3 +288,14 @@ return f"graph_color: {out['sql']}: {ncolors} colours in {nrounds} rounds (Jones
 $py$;
 COMMENT ON FUNCTION @extschema@.graph_color(text, text, text, text, text, integer, text) IS
     'indb_ml: proper vertex colouring of the undirected graph (Jones-Plassmann, seeded priorities); out_table(id, color)';
+
+-- One piece of a graph result being written by the calling function's CREATE TABLE AS (graph_results.py:
+-- write_vertex_table): text held by this backend under a random token for the length of that statement;
+-- NULL for any other token. Internal.
+CREATE OR REPLACE FUNCTION @extschema@._graph_result_piece(token text, piece integer, col integer)
+RETURNS text LANGUAGE plpython3u AS $py$
+#@kernel graph_results
+return graph_results.result_piece(token, piece, col)
+$py$;
+COMMENT ON FUNCTION @extschema@._graph_result_piece(text, integer, integer) IS
+    'indb_ml internal: one piece of a graph result column while graph functions write their out_table';

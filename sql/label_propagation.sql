@@ -70,26 +70,28 @@ else:
     g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst", "in_deg", "in_src", "in_w"))
 if g.weighted and any(np.any(np.isnan(w) | (w < 0)) for _, _, _, w in g.pieces("in")):
     plpy.error(f"{fn}: edge weights must be non-negative and not NULL")
+graph.mark(prep, "load")
 rounds = graph.Rounds(plpy, fn)
 F, nrounds, converged = label_propagation.label_propagation(g, sv_ids, sv_cls, len(classes), tolerance, max_iter,
                                                        rounds)
+del g
+graph.mark(prep, "rounds")
 if not converged:
     plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
-best = F.argmax(axis=1)
-conf = F.max(axis=1)
 tot = F.sum(axis=1)
-best_list = [int(b) + 1 if t > 0 else None for b, t in zip(best, tot)]
-conf_list = [float(c / t) if t > 0 else None for c, t in zip(conf, tot)]
-tmp = {"sql": "pg_temp._indb_lp_out"}
-graph.write_vertex_table(plpy, prep, tmp, "vid_id", [("cls", "int4", best_list), ("confidence", "float8", conf_list),
-                                                     ("is_seed", "bool", [False] * g.n)])
-plpy.execute(plpy.prepare(f"""CREATE TABLE {out['sql']} AS
-    SELECT t.vid_id AS {q(id_name)}, ($1::text[])[t.cls]::{label_type} AS {q(lab)}, t.confidence,
-           t.vid_id IN (SELECT s.{q(sv)}::{prep['id_type']} FROM {seeds['sql']} s WHERE s.{q(lab)} IS NOT NULL)
-               AS is_seed
-    FROM pg_temp._indb_lp_out t""", ["text[]"]), [classes])
-plpy.execute("DROP TABLE pg_temp._indb_lp_out")
-labelled = sum(1 for b in best_list if b is not None)
+best = np.where(tot > 0, F.argmax(axis=1) + 1, 0).astype(np.int32)      # 1-based class; 0: unlabelled (NULL)
+conf = F.max(axis=1)
+np.divide(conf, tot, out=conf, where=tot > 0)
+conf[tot <= 0] = np.nan                                                  # NULL
+del F, tot
+seeded = f"(SELECT s.{q(sv)}::{prep['id_type']} FROM {seeds['sql']} s WHERE s.{q(lab)} IS NOT NULL)"
+graph.write_vertex_table(
+    plpy, prep, out, id_name, [("cls", "int4", best, 0), ("confidence", "float8", conf, np.nan)],
+    select=lambda items, k: [items[0], f"(${k}::text[])[u.c0]::{label_type} AS {q(lab)}", items[2],
+                             f"u.id IN {seeded} AS is_seed"],
+    extra=[("text[]", classes)])
+graph.mark(prep, "write")
+labelled = int(np.count_nonzero(best))
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,
                         {"seed_labels_table": seeds["sql"], "label_col": lab, "tolerance": tolerance,
                          "max_iter": max_iter, "engine": engine_name},
@@ -99,7 +101,8 @@ graph.write_summary(plpy, summary, graph.summary_fields(prep, fn, model_id, [
     ("seed_labels_table", "text", seeds["sql"]), ("num_seeds", "int8", len(seed_of)),
     ("num_classes", "int4", len(classes)), ("num_labelled", "int8", labelled), ("rounds", "int4", nrounds),
     ("converged", "bool", converged), ("edges_touched", "int8", rounds.edges_touched)]))
-return (f"label_propagation: {out['sql']}: {labelled} of {g.n} vertices labelled from {len(seed_of)} seeds "
+return (f"label_propagation: {out['sql']}: {labelled} of {prep['n_vertices']} vertices labelled from "
+        f"{len(seed_of)} seeds "
         f"({len(classes)} labels) in {nrounds} rounds")
 $py$;
 COMMENT ON FUNCTION @extschema@.label_propagation(text, text, text, text, text, text, text, text, integer, double precision, boolean, text) IS

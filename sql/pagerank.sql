@@ -84,25 +84,31 @@ if personalization_vertices is not None:
     pers = sorted(set(graph.lookup_vertices(plpy, prep, personalization_vertices, fn, "personalization vertex")))
 rounds = graph.Rounds(plpy, fn)
 colors, ncolors = None, None
-# both engines run the same kernels; the memory engine loads the CSR arrays it needs (sync and
-# chromatic gather over the in-CSR, dynamic also pushes over the out-CSR), the sql engine reads them
+# both engines run the same kernels; the memory engine loads the CSR arrays it needs (sync gathers
+# over the in-CSR, dynamic also pushes over the out-CSR, chromatic reads its colour classes' in-edges
+# from cin_src and needs both CSRs only to colour the graph on first use), the sql engine reads them
 # piece by piece through SQL each round
 if engine_name == "sql":
     g = graph_sql_engine.open_graph(plpy, prep)
 else:
-    g = graph_prepare.load(plpy, prep, ("out_deg", "in_deg", "in_src") + (("out_dst",) if sched_name != "sync" else ()))
+    g = graph_prepare.load(plpy, prep, ("out_deg", "in_deg") + (
+        ("in_src",) if sched_name == "sync" else ("in_src", "out_dst") if sched_name == "dynamic" or
+        not graph_prepare.colors_cached(plpy, prep) else ()))
+graph.mark(prep, "load")
 p = pagerank.personalization_vector(g.n, pers)
 if sched_name == "chromatic":
-    colors, _ = graph_prepare.colors(plpy, prep, g)
+    colors, _ = graph_prepare.colors(plpy, prep, g, release=engine_name != "sql")     # frees both CSRs
     ncolors = int(colors.max()) + 1
     plpy.notice(f"{fn}: chromatic schedule with {ncolors} colours")
 reader = graph_prepare.colour_class_reader(plpy, prep, g, colors) if colors is not None else None
 rank, nrounds, converged = pagerank.pagerank(g, damping_factor, tolerance, max_iter, sched_name, p, colors, rounds,
                                              reader)
 del g
+graph.mark(prep, "rounds")
 if not converged:
     plpy.warning(f"{fn}: did not converge to tolerance {tolerance:g} in {max_iter} rounds")
 graph.write_vertex_table(plpy, prep, out, id_name, [("pagerank", "float8", rank)])
+graph.mark(prep, "write")
 metrics = {"rounds": nrounds, "converged": converged, "edges_touched": rounds.edges_touched,
            "schedule": sched_name, "num_colors": ncolors}
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,

@@ -73,19 +73,21 @@ else:
     g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst", "out_w"))
 if g.weighted and any(np.any(~np.isfinite(w)) for _, _, _, w in g.pieces("out")):
     plpy.error(f"{fn}: edge weights in column {prep['weight']!r} must be finite numbers")
+graph.mark(prep, "load")
 try:
     dist, parent, nrounds = sssp.sssp(g, sources, on_round=rounds)
 except sssp.NegativeCycle as exc:
     plpy.error(f"{fn}: detected a negative cycle in the graph of {prep['edge_table']} ({exc})")
 del g
+graph.mark(prep, "rounds")
 parent[sources] = sources          # MADlib: the source is its own parent
 reached = int(np.isfinite(dist).sum())
-par_list = [None if p < 0 else p for p in parent.tolist()]
-graph.write_vertex_table(plpy, prep, out, id_name, [(wname, "float8", dist), (pname, "vid", par_list)])
+graph.write_vertex_table(plpy, prep, out, id_name, [(wname, "float8", dist), (pname, "vid", parent)])
 q = plpy.quote_ident
 # MADlib keeps only the reached vertices (an unreachable one has no parent)
 plpy.execute(f"DELETE FROM {out['sql']} WHERE {q(pname)} IS NULL")
 plpy.execute(f"CREATE UNIQUE INDEX ON {out['sql']} ({q(id_name)})")
+graph.mark(prep, "write")
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,
                         {"sources": source_vertices, "engine": engine_name},
                         {"rounds": nrounds, "reached": reached, "edges_touched": rounds.edges_touched}, t0)

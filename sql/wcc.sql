@@ -69,16 +69,19 @@ if engine_name == "sql":
     g = graph_sql_engine.open_graph(plpy, prep)
 else:
     g = graph_prepare.load(plpy, prep, ("out_deg", "out_dst") + (("in_deg", "in_src") if prep["directed"] else ()))
+graph.mark(prep, "load")
 state = {}
 label, nrounds, converged = wcc.wcc(g, max_iter=limit, on_round=rounds, label=label0, sched=sched0, state=state)
 del g
+graph.mark(prep, "rounds")
 pending = state.get("sched", np.zeros(0, dtype=np.int64)) if not converged else np.zeros(0, dtype=np.int64)
 if pending.size:
     wcc_warm.write_message(plpy, prep, message, id_name, cname, label, pending)
 sizes = np.bincount(label)
 ncomp, largest = int(np.count_nonzero(sizes)), int(sizes.max())
-graph.write_vertex_table(plpy, prep, out, id_name, [(cname, "vid", label.astype(np.int32))])
+graph.write_vertex_table(plpy, prep, out, id_name, [(cname, "vid", label)])
 plpy.execute(f"CREATE INDEX ON {out['sql']} ({plpy.quote_ident(cname)})")
+graph.mark(prep, "write")
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds, {"engine": engine_name},
                         {"rounds": nrounds, "num_components": ncomp, "largest_component_size": largest,
                          "edges_touched": rounds.edges_touched}, t0)

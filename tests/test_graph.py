@@ -206,12 +206,12 @@ def test_kernels_on_small_pieces_match_networkx(monkeypatch):
 def test_piece_blocks_cover_the_graph(monkeypatch):
     """Dynamic PageRank's blocks: consecutive vertex ranges inside the CSR pieces covering 0..n-1, and
     ``piece_edges`` gives the out-edges of any vertices of a block from its piece."""
-    monkeypatch.setattr(ge, "CHUNK", 150)
+    monkeypatch.setattr(ge, "PIECE", 150)
     G = nx.gnp_random_graph(200, 0.03, seed=7, directed=True)
     e = np.array(list(G.edges))
     g = ge.Graph.from_edges(200, e[:, 0], e[:, 1])
     layout = ge.piece_blocks(g, "out", 40)
-    assert [p for p, _ in layout] == ge.vertex_ranges(g.out_ptr) and len(layout) > 1
+    assert [p for p, _ in layout] == ge.vertex_ranges(g.out_ptr, 150) and len(layout) > 1
     blocks = [blk for _, bl in layout for blk in bl]
     assert len(blocks) > len(layout) and blocks[0][0] == 0 and blocks[-1][1] == 200
     assert all(b1[1] == b2[0] for b1, b2 in zip(blocks[:-1], blocks[1:]))
