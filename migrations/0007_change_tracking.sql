@@ -45,6 +45,9 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
         SELECT 1 FROM up WHERE coalesce(pg_catalog.has_any_column_privilege(up.oid, 'SELECT'), false))
 $$;
 
+COMMENT ON FUNCTION @extschema@._may_read_changes(oid) IS
+    'indb_ml: row-level security of source_changes: may the current role SELECT the relation or a parent of it';
+
 ALTER TABLE @extschema@.source_changes ENABLE ROW LEVEL SECURITY;
 CREATE POLICY readable ON @extschema@.source_changes FOR SELECT USING (@extschema@._may_read_changes(relid));
 REVOKE ALL ON @extschema@.source_changes FROM PUBLIC;

@@ -12,6 +12,9 @@ LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
     SELECT c.oid::regclass, c.relkind FROM tree t JOIN pg_catalog.pg_class c ON c.oid = t.oid ORDER BY c.oid
 $$;
 
+COMMENT ON FUNCTION @extschema@._source_tree(regclass) IS
+    'indb_ml: a relation and every partition / inheritance child of it (what reading it reads), with relkind';
+
 CREATE OR REPLACE FUNCTION @extschema@.track_changes(source regclass)
 RETURNS integer LANGUAGE plpgsql SECURITY INVOKER SET search_path = pg_catalog, pg_temp AS $$
 DECLARE
