@@ -8,8 +8,8 @@
 --   * the trigger function is SECURITY DEFINER (owned by the catalog owner) and inserts only
 --     TG_RELID, so writers need no privilege here and nobody else can insert, change or delete
 --     change rows (trigger functions cannot be called directly);
---   * row-level security: a role reads the change rows of relations it may SELECT (directly or
---     through a parent it may SELECT, as a partitioned source's leaves are read).
+--   * row-level security: a role reads the change rows of tracked relations it may SELECT
+--     (directly or through a parent it may SELECT, as a partitioned source's leaves are read).
 -- Runs as a superuser, both from the installer and inside CREATE/ALTER EXTENSION.
 
 CREATE TABLE @extschema@.source_changes (
@@ -35,21 +35,27 @@ COMMENT ON FUNCTION @extschema@._source_changed() IS
     'indb_ml: statement trigger of track_changes: appends (TG_RELID) to source_changes (SECURITY DEFINER, inserts only)';
 
 -- may the current role read the change rows of relation rel: it may SELECT some column of rel
--- or of a table rel is a partition / inheritance child of (the leaves a parent's reader reads)
+-- or of a table rel is a partition / inheritance child of (the leaves a parent's reader reads).
+-- No SET clause, so the planner inlines it into the policy (evaluated per change row); every name
+-- and operator is qualified, so a caller's search_path cannot change what it means.
 CREATE OR REPLACE FUNCTION @extschema@._may_read_changes(rel oid) RETURNS boolean
-LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE AS $$
     SELECT coalesce(pg_catalog.has_any_column_privilege(rel, 'SELECT'), false) OR EXISTS (
         WITH RECURSIVE up(oid) AS (
-            SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid = rel
-            UNION SELECT i.inhparent FROM pg_catalog.pg_inherits i JOIN up ON i.inhrelid = up.oid)
+            SELECT i.inhparent FROM pg_catalog.pg_inherits i WHERE i.inhrelid OPERATOR(pg_catalog.=) rel
+            UNION SELECT i.inhparent FROM pg_catalog.pg_inherits i JOIN up ON i.inhrelid OPERATOR(pg_catalog.=) up.oid)
         SELECT 1 FROM up WHERE coalesce(pg_catalog.has_any_column_privilege(up.oid, 'SELECT'), false))
 $$;
-
 COMMENT ON FUNCTION @extschema@._may_read_changes(oid) IS
     'indb_ml: row-level security of source_changes: may the current role SELECT the relation or a parent of it';
 
 ALTER TABLE @extschema@.source_changes ENABLE ROW LEVEL SECURITY;
-CREATE POLICY readable ON @extschema@.source_changes FOR SELECT USING (@extschema@._may_read_changes(relid));
+-- the readable tracked relations are found once per query (an uncorrelated subquery over the
+-- tracking triggers), not once per change row: a log read costs a hash probe per row
+CREATE POLICY readable ON @extschema@.source_changes FOR SELECT USING (
+    relid IN (SELECT g.tgrelid FROM pg_catalog.pg_trigger g
+              WHERE g.tgname OPERATOR(pg_catalog.=) 'indb_ml_track_changes'
+                AND @extschema@._may_read_changes(g.tgrelid)));
 REVOKE ALL ON @extschema@.source_changes FROM PUBLIC;
 REVOKE ALL ON SEQUENCE @extschema@.source_changes_id_seq FROM PUBLIC;
 GRANT SELECT ON @extschema@.source_changes TO PUBLIC;
