@@ -325,3 +325,26 @@ def test_a_reader_of_the_parent_sees_the_leaves_change_rows(analysts, alice, bob
     alice.execute(sql.SQL("GRANT SELECT ON ct_p TO {}").format(sql.Identifier(analysts["bob"].role)))
     assert bob.execute(seen, [leaf]).fetchone()[0] == 1
     assert bob.execute(seen, [other]).fetchone()[0] == 0
+
+
+# ------------------------------------------------------------------ uninstalling
+
+def test_uninstall_refuses_while_a_table_is_tracked(server_dsn):
+    from conftest import create_database, drop_database
+
+    from indb_ml import installer
+    dsn = create_database(server_dsn)
+    try:
+        installer.install(dsn, write_extension=False)
+        with psycopg.connect(dsn, autocommit=True) as c:
+            c.execute("CREATE TABLE ct_keep (a float8)")
+            c.execute("SELECT indb_ml.track_changes('ct_keep')")
+        with pytest.raises(installer.InstallError, match="indb_ml_track_changes"):
+            installer.uninstall(dsn)
+        with psycopg.connect(dsn, autocommit=True) as c:
+            c.execute("SELECT indb_ml.untrack_changes('ct_keep')")
+        installer.uninstall(dsn)
+        with psycopg.connect(dsn, autocommit=True) as c:
+            assert c.execute("SELECT to_regclass('ct_keep') IS NOT NULL").fetchone()[0]
+    finally:
+        drop_database(server_dsn, dsn)
