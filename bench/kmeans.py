@@ -14,8 +14,10 @@ the blocks per fit. Per Lloyd iteration: seconds against a bare scan of the
 same rows (``SELECT sum(x[2])``) measured in the same run. scikit-learn:
 KMeans(n_init=1) (greedy k-means++) per seed after a binary COPY export (export
 time apart). Then the same per-seed table on closer blobs (N(0, 1) noise around centres
-in [-10, 10)^d, where plain k-means++ merges clusters for some seeds), and k-means||
-against greedy k-means++ at k = 100 on a smaller table.
+in [-10, 10)^d, where plain k-means++ merges clusters for some seeds), k-means||
+against greedy k-means++ at k = 100 on a smaller table, and the k = 50 blobs of
+tests/kmeans_data.py (1,500 rows in 5-d): per seed 0..19, whether each method (one
+start) ends at the optimum. Figures go to bench/report.py's table (``make bench``).
 """
 from __future__ import annotations
 
@@ -29,8 +31,14 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))          # this checkout's indb_ml (installed into the server), not the venv's
+sys.path.insert(1, str(HERE))
+sys.path.insert(2, str(HERE.parent / "tests"))
 from common import connect, server  # noqa: E402
+from report import add  # noqa: E402
+
+GROUP = "k-means"
 
 METHODS = ["kmeans++plain", "kmeans++", "kmeans||"]
 
@@ -101,7 +109,6 @@ def bench(conn, rows, dims, k, seeds, max_iter, before, k_large, rows_large, row
     out = {"rows": rows, "dims": dims, "k": k, "seeds": seeds}
     out["make_table_seconds"] = make_blobs(conn, "bench_km_points", rows, dims, k)
     scans = [_timed(conn, "SELECT sum(x[2]) FROM bench_km_points")[0] for _ in range(3)]
-    out["bare_scan_seconds"] = statistics.median(scans)
     out["prepare_seconds"], _ = _timed(conn, "SELECT indb_ml.prepare('bench_km_points', NULL, 'x')")
     X, blob, out["export_seconds"] = export(conn, "bench_km_points")
     out["optimum"] = optimum(X, blob)
@@ -113,6 +120,8 @@ def bench(conn, rows, dims, k, seeds, max_iter, before, k_large, rows_large, row
         if schema == "indb_ml":
             iter_secs += [t for r in runs for t in r["iteration_seconds"]]
         table[label] = runs
+        # the bare scan again after each method's fits: the machine's load drifts over the run
+        scans += [_timed(conn, "SELECT sum(x[2]) FROM bench_km_points")[0] for _ in range(3)]
         print(json.dumps({label: [(r["objective"], round(r["seconds"], 2), r["passes"]) for r in runs]}), flush=True)
     from sklearn.cluster import KMeans
 
@@ -124,6 +133,7 @@ def bench(conn, rows, dims, k, seeds, max_iter, before, k_large, rows_large, row
                    "iterations": int(m.n_iter_)})
     table["scikit-learn KMeans(n_init=1)"] = sk
     out["fits"] = table
+    out["bare_scan_seconds"] = statistics.median(scans)
     out["lloyd_iteration_seconds_median"] = statistics.median(iter_secs)
     out["lloyd_iteration_over_bare_scan"] = out["lloyd_iteration_seconds_median"] / out["bare_scan_seconds"]
     # before / after on blobs close enough that plain k-means++ merges clusters (the issue's 200k x 20 case)
@@ -144,7 +154,25 @@ def bench(conn, rows, dims, k, seeds, max_iter, before, k_large, rows_large, row
     out["large"] = {"rows": rows_large, "k": k_large, "optimum": optimum(XL, blobL),
                     "fits": {m: fit(conn, "indb_ml", "bench_km_large", k_large, m, 0, max_iter)
                              for m in ("kmeans++", "kmeans||")}}
+    out["k50"] = blobs50(conn, 20, max_iter)
     return out
+
+
+def blobs50(conn, seeds, max_iter):
+    """The k = 50 blobs of the tests (tests/kmeans_data.py): objective / optimum per seed, one start each."""
+    from kmeans_data import blobs, load_array_table
+    from kmeans_data import optimum as blob_optimum
+    from sklearn.cluster import KMeans
+
+    X, lab, k = blobs("k50")
+    load_array_table(conn, "bench_km_k50", X)
+    best = blob_optimum(X, lab)
+    fits = {m: [fit(conn, "indb_ml", "bench_km_k50", k, m, s, max_iter)["objective"] / best for s in range(seeds)]
+            for m in METHODS}
+    fits["scikit-learn KMeans(n_init=1)"] = [
+        float(KMeans(k, n_init=1, random_state=s, max_iter=max_iter).fit(X).inertia_) / best for s in range(seeds)]
+    return {"rows": len(X), "k": k, "seeds": seeds, "fits": fits,
+            "hits": {m: sum(abs(r - 1) <= 1e-9 for r in v) for m, v in fits.items()}}
 
 
 def print_table(out):
@@ -169,6 +197,37 @@ def print_table(out):
     for m, r in L["fits"].items():
         print(f"  {m:10s} objective/optimum {r['objective'] / L['optimum']:.4f}  {r['seconds']:.2f} s  "
               f"{r['passes']} passes")
+    if "k50" in out:
+        K = out["k50"]
+        print(f"k = {K['k']} blobs ({K['rows']} rows, tests/kmeans_data.py), one start per seed 0..{K['seeds'] - 1}: "
+              f"objective / optimum, and seeds at the optimum")
+        for label, ratios in K["fits"].items():
+            print(f"  {label:32s} {K['hits'][label]:2d}/{K['seeds']}  " + " ".join(f"{r:.3f}" for r in ratios))
+    report(out)
+
+
+def report(out):
+    """The k-means rows of the common benchmark table (bench/report.py)."""
+    it, scan = out["lloyd_iteration_seconds_median"], out["bare_scan_seconds"]
+    size = f"{out['rows'] // 10**6}M" if out["rows"] % 10**6 == 0 else f"{out['rows'] // 1000}k"
+    add(f"k-means Lloyd iteration {size} x {out['dims']}, k = {out['k']}", it,
+        it / scan, "scans", "<= 2", it / scan <= 2, GROUP, f"bare scan {scan:.3f} s")
+    opt = out["optimum"]
+    for label, runs in out["fits"].items():
+        worst = max(r["objective"] for r in runs) / opt
+        secs = statistics.median(r["seconds"] for r in runs)
+        passes = statistics.median(r["passes"] for r in runs) if runs[0]["passes"] is not None else None
+        target = label in METHODS[1:]          # plain k-means++ and scikit-learn: for comparison
+        add(f"k-means {label}: worst objective / optimum over {len(runs)} seeds", secs, worst, "x optimum",
+            "1" if target else "", abs(worst - 1) <= 1e-9 if target else None, GROUP,
+            "" if passes is None else f"{passes:g} passes per fit")
+    if "k50" in out:
+        K = out["k50"]
+        for label, hits in K["hits"].items():
+            target = label in METHODS[1:]
+            add(f"k-means k = 50 blobs, {label}, one start: seeds at the optimum", None, hits / K["seeds"],
+                "share of seeds", ">= 0.95" if target else "", hits / K["seeds"] >= 0.95 if target else None, GROUP,
+                f"{hits}/{K['seeds']}")
 
 
 def main(argv=None):

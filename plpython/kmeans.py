@@ -25,18 +25,16 @@ from . import blocks
 # ------------------------------------------------------------------ distances
 
 
-def _scores(X, C):
-    """|c|² - 2x·c for every row and centroid (argmin = nearest centroid).
+def _scores(X, C, M=None, cc=None):
+    """|c|² - 2x·c for every row and centroid (argmin = nearest centroid): one BLAS product.
 
-    einsum, not ``@``: the server's numpy may use the reference BLAS, where einsum's
-    SIMD loops are 1.5-4x faster at these shapes (measured; see docs/factorization.md).
-    """
-    cc = np.einsum("ij,ij->i", C, C)
-    if C.shape[0] <= 16:
-        P = np.einsum("ij,kj->ik", X, C)
-    else:
-        P = np.einsum("ij,jk->ik", X, np.ascontiguousarray(C.T))
-    P *= -2.0
+    ``M`` = -2Cᵀ (contiguous) and ``cc`` = |c|² when the caller has them (``_centroids`` keeps them
+    for a pass). The server's numpy links the system BLAS; scripts/bootstrap.sh installs OpenBLAS
+    (Debian's reference BLAS makes these products several times slower)."""
+    if M is None:
+        M = np.ascontiguousarray(-2.0 * C.T)
+        cc = np.einsum("ij,ij->i", C, C)
+    P = X @ M
     P += cc
     return P
 
@@ -49,7 +47,7 @@ def assign(X, C):
     return g[:, 0], dist[:, 0]
 
 
-def assign_runs(X, C, k):
+def assign_runs(X, C, k, M=None, cc=None, xx=None):
     """Rows against R runs of k centroids (C is (R*k, d)) -> (global labels (n, R), squared distances (n, R)).
 
     Global label r*k + j is centroid j of run r. The argmin uses the expansion
@@ -59,27 +57,43 @@ def assign_runs(X, C, k):
     """
     n = X.shape[0]
     R = C.shape[0] // k
-    S = _scores(X, C).reshape(n, R, k)
-    j = S.argmin(axis=2)
-    xx = np.einsum("ij,ij->i", X, X)
-    dist = np.take_along_axis(S, j[:, :, None], axis=2)[:, :, 0]
+    if M is None:
+        M = np.ascontiguousarray(-2.0 * C.T)
+        cc = np.einsum("ij,ij->i", C, C)
+    S = _scores(X, C, M, cc)
+    j = S.reshape(n, R, k).argmin(axis=2)
+    g = j + np.arange(0, R * k, k)[None, :]
+    dist = S[np.arange(n)[:, None], g]
+    if xx is None:
+        xx = np.einsum("ij,ij->i", X, X)
     dist += xx[:, None]
-    g = j + (np.arange(R) * k)[None, :]
-    cc = np.einsum("ij,ij->i", C, C)
+    _guard(X, C, g, dist, xx, cc)
+    return g, dist
+
+
+def _guard(X, C, g, dist, xx, cc):
+    """Recompute from x - c the distances the expansion may have cancelled away (in place), clip at 0."""
     risky = (xx[:, None] + cc[g]) > 1e6 * dist
     if risky.any():
         rows, runs = np.nonzero(risky)
         diff = X[rows] - C[g[rows, runs]]
         dist[rows, runs] = np.einsum("ij,ij->i", diff, diff)
     np.maximum(dist, 0.0, out=dist)
-    return g, dist
+
+
+_last = [None, None, None]      # (d, k), derived arrays, bytes of the current pass's centroids
 
 
 def _centroids(centroids_raw, d, k):
+    """-> (C (R*k, d), -2Cᵀ, |c|²), derived once per pass (cached on the bytes)."""
+    if _last[0] is not None and _last[0] == (d, k) and _last[2] == centroids_raw:
+        return _last[1]
     C = blocks.vector(centroids_raw)
     if C.size % (d * k):
         raise ValueError(f"centroids have {C.size} values, not a multiple of k = {k} x {d} features")
-    return C.reshape(-1, d)
+    C = C.reshape(-1, d)
+    _last[:] = [(d, k), (C, np.ascontiguousarray(-2.0 * C.T), np.einsum("ij,ij->i", C, C)), bytes(centroids_raw)]
+    return _last[1]
 
 
 def group_sums(labels, X, m):
@@ -95,17 +109,30 @@ def group_sums(labels, X, m):
 
 
 # ------------------------------------------------------------------ Lloyd step
-# state: [R, k, d, n, objective (R), counts (R*k), sums (R*k*d), sse (R*k)]
+# state: [R, k, d, n, counts (R*k), sums (R*k*d), sse (R*k)]; a run's objective is the sum of its sse
 
 
 def _step_unpack(s):
     R, k, d = int(s[0]), int(s[1]), int(s[2])
     o = 4
-    obj = s[o:o + R]; o += R
     counts = s[o:o + R * k]; o += R * k
     sums = s[o:o + R * k * d].reshape(R * k, d); o += R * k * d
     sse = s[o:o + R * k]
-    return R, k, d, obj, counts, sums, sse
+    return R, k, d, counts, sums, sse
+
+
+# cluster sums as one product with a 0/1 matrix (k <= ONEHOT_K and at most ONEHOT_CELLS centroid x row
+# scores), else by sorted labels: the product wins up to k ~ 100-200 per run (measured, bench/kmeans.py)
+ONEHOT_K = 128
+ONEHOT_CELLS = 1 << 20
+_work = {}          # work arrays reused from block to block (no fresh allocation, no page faults per block)
+
+
+def _buffer(name, shape):
+    buf = _work.get(name)
+    if buf is None or buf.shape != shape:
+        buf = _work[name] = np.empty(shape)
+    return buf
 
 
 def step_transition(state, x_raw, n, centroids_raw, k):
@@ -113,25 +140,64 @@ def step_transition(state, x_raw, n, centroids_raw, k):
         return state
     X = blocks.matrix(x_raw, n)
     d = X.shape[1]
-    C = _centroids(centroids_raw, d, k)
-    R = C.shape[0] // k
-    g, dist = assign_runs(X, C, k)
-    if state is None:
-        s = np.zeros(4 + R + R * k * (d + 2))
-        s[0], s[1], s[2] = R, k, d
+    C, M, cc = _centroids(centroids_raw, d, k)
+    m = C.shape[0]
+    R = m // k
+    size = 4 + m * (d + 2)
+    if state is not None and len(state) != 8 * size:
+        raise ValueError("k-means state and block disagree on runs, k or the number of features")
+    v = _buffer("step", (size,))         # this block's share, laid out as the state
+    v[:4] = (R, k, d, n) if state is None else (0.0, 0.0, 0.0, n)
+    counts, sums, sse = v[4:4 + m], v[4 + m:4 + m + m * d].reshape(m, d), v[4 + m + m * d:]
+    if not (k <= ONEHOT_K and m * n <= ONEHOT_CELLS and _step_onehot(X, C, M, cc, R, k, counts, sums, sse)):
+        _step_sorted(X, C, M, cc, R, k, counts, sums, sse)
+    return v.tobytes() if state is None else (blocks.vector(state) + v).tobytes()
+
+
+def _step_onehot(X, C, M, cc, R, k, counts, sums, sse):
+    """A block's Lloyd sums for few centroids into counts, sums, sse -> False on a tie (nothing usable).
+
+    Scores come centroid-major ((R*k, n): the minimum per row is a fast reduction over the first axis);
+    the 0/1 matrix "row x is nearest to centroid c" is scores == minimum, and one product with it gives
+    every cluster's row sum. A row tied between two centroids (duplicate centroids): False, and the
+    caller takes the argmin path, which breaks ties by the lowest index."""
+    n = X.shape[0]
+    m = R * k
+    S = _buffer("scores", (m, n))
+    np.matmul(M.T, X.T, out=S)
+    S += cc[:, None]
+    S3 = S.reshape(R, k, n)
+    low = np.minimum.reduce(S3, axis=1)
+    H = _buffer("nearest", (m, n))
+    np.equal(S3, low[:, None, :], out=H.reshape(R, k, n), casting="unsafe")
+    np.add.reduce(H, axis=1, out=counts)
+    if counts.sum() != R * n:
+        return False
+    xx = np.einsum("ij,ij->i", X, X)
+    dist = low
+    dist += xx
+    # the expansion may cancel where |x|² + |c|² >> the distance: a cheap bound first, rows only if needed
+    if not dist.min() * 1e6 >= xx.max() + cc.max():
+        g = H.reshape(R, k, n).argmax(axis=1).T + np.arange(0, m, k)[None, :]
+        distT = np.ascontiguousarray(dist.T)
+        _guard(X, C, g, distT, xx, cc)
+        dist = np.ascontiguousarray(distT.T)
+    np.matmul(H, X, out=sums)
+    if R == 1:
+        np.matmul(H, dist[0], out=sse)
     else:
-        s = blocks.from_bytes(state)
-        if int(s[0]) != R or int(s[1]) != k or int(s[2]) != d:
-            raise ValueError("k-means state and block disagree on runs, k or the number of features")
-    _, _, _, obj, counts, sums, sse = _step_unpack(s)
-    s[3] += n
-    obj += dist.sum(axis=0)
+        np.matmul(H.reshape(R, k, n), dist[:, :, None], out=sse.reshape(R, k, 1))
+    return True
+
+
+def _step_sorted(X, C, M, cc, R, k, counts, sums, sse):
+    """A block's Lloyd sums by labels (argmin) and sorted row sums, into counts, sums, sse."""
+    g, dist = assign_runs(X, C, k, M, cc)
     flat = g.ravel()
-    counts += np.bincount(flat, minlength=R * k)
-    sse += np.bincount(flat, weights=dist.ravel(), minlength=R * k)
+    counts[:] = np.bincount(flat, minlength=R * k)
+    sse[:] = np.bincount(flat, weights=dist.ravel(), minlength=R * k)
     for r in range(R):
-        sums[r * k:(r + 1) * k] += group_sums(g[:, r] - r * k, X, k)
-    return blocks.to_bytes(s)
+        sums[r * k:(r + 1) * k] = group_sums(g[:, r] - r * k, X, k)
 
 
 def step_merge(a, b):
@@ -149,9 +215,10 @@ def step_merge(a, b):
 def step_result(state):
     """A finished Lloyd pass -> per run: dict(counts (k), sums (k, d), sse (k), objective), and n."""
     s = np.asarray(state, dtype=float)
-    R, k, d, obj, counts, sums, sse = _step_unpack(s)
+    R, k, d, counts, sums, sse = _step_unpack(s)
     runs = [{"counts": counts[r * k:(r + 1) * k].copy(), "sums": sums[r * k:(r + 1) * k].copy(),
-             "sse": sse[r * k:(r + 1) * k].copy(), "objective": float(obj[r])} for r in range(R)]
+             "sse": sse[r * k:(r + 1) * k].copy(), "objective": float(sse[r * k:(r + 1) * k].sum())}
+            for r in range(R)]
     return runs, int(s[3])
 
 
@@ -205,9 +272,9 @@ def far_transition(state, x_raw, n, centroids_raw, k, m):
         return state
     X = blocks.matrix(x_raw, n)
     d = X.shape[1]
-    C = _centroids(centroids_raw, d, k)
+    C, M, cc = _centroids(centroids_raw, d, k)
     R = C.shape[0] // k
-    g, dist = assign_runs(X, C, k)
+    g, dist = assign_runs(X, C, k, M, cc)
     if state is None:
         s = np.zeros(4 + R * m * (d + 2))
         s[:4] = R, k, d, m

@@ -34,7 +34,9 @@ class Passes:
                 "far": (f"{schema}.kmeans_far_agg(p.x, p.n, $1, $2, $3)", ["bytea", "int4", "int4"],
                         kmeans.far_merge),
                 "silhouette": (f"{schema}.kmeans_silhouette_agg(p.x, p.n, $1, $2)", ["bytea", "int4[]"],
-                               kmeans.silhouette_merge)}
+                               kmeans.silhouette_merge),
+                "swap": (f"{schema}.kmeans_swap_agg(p.x, p.n, $1, $2, $3)", ["bytea", "bytea", "int4"],
+                         kmeans_seed.swap_merge)}
         # the random stream follows (seed, partition, block): a one-partition source uses partition 0, not
         # its OID, so a seed gives the same centroids in every database holding the same table
         one_part = plpy.execute(f"SELECT count(DISTINCT part) <= 1 AS one FROM {table}")[0]["one"]
@@ -46,6 +48,8 @@ class Passes:
                                   ["bytea", "int4"])
         self._far = plpy.prepare(f"SELECT {schema}.kmeans_far_agg(x, n, $1, $2, $3) AS s FROM {table} WHERE n > 0",
                                  ["bytea", "int4", "int4"])
+        self._swap = plpy.prepare(f"SELECT {schema}.kmeans_swap_agg(x, n, $1, $2, $3) AS s FROM {table} "
+                                  f"WHERE n > 0", ["bytea", "bytea", "int4"])
         self._silh = plpy.prepare(f"SELECT {schema}.kmeans_silhouette_agg(x, n, $1, $2) AS s FROM {table} "
                                   f"WHERE n > 0", ["bytea", "int4[]"])
 
@@ -71,6 +75,10 @@ class Passes:
     def far(self, C, k, m):
         return kmeans.far_result(self._run(self._far, [blocks.to_bytes(C), k, m], "far"))
 
+    def swap(self, centers, cands, runs):
+        return kmeans_seed.swap_result(self._run(self._swap, [blocks.to_bytes(centers), blocks.to_bytes(cands), runs],
+                                                 "swap"))
+
     def silhouette(self, C, ks):
         return kmeans.silhouette_result(self._run(self._silh, [blocks.to_bytes(C), list(ks)], "silhouette"))
 
@@ -79,8 +87,13 @@ class TooFewPoints(Exception):
     pass
 
 
-def seed_runs(passes, init, k, R, seed, d):
-    """Initial centroids (R, k, d) for R runs, and the data's mean feature variance (tolerance scale)."""
+def seed_runs(passes, init, k, R, seed, d, local_search=True):
+    """Initial centroids (R, k, d) for R runs, and the data's mean feature variance (tolerance scale).
+
+    Greedy k-means++ ends with one local-search pass (``local_search``): the final pass draws 2 + ⌊ln k⌋
+    rows by D² under the chosen centres, one more pass scores every (row, centre) swap, and the best swap
+    is made if it lowers the cost. It mends greedy k-means++'s typical slip, the last centres landing in
+    covered clusters while a cluster near another one stays uncovered (k+2 passes instead of k+1)."""
     first = passes.sample(None, None, R, 1 if init != "random" else k, seed, 0)
     var = float(first["var"].mean())
     if init == "random":
@@ -105,7 +118,7 @@ def seed_runs(passes, init, k, R, seed, d):
     L = kmeans_seed.n_candidates(k)
     cands = None
     for t in range(1, k + 1):
-        res = passes.sample(C, cands, R, L if t < k else 0, seed, t)
+        res = passes.sample(C, cands, R, L if t < k or local_search else 0, seed, t)
         if cands is None:
             nxt = [res["samples"][r][0] for r in range(R)]
         else:
@@ -114,11 +127,17 @@ def seed_runs(passes, init, k, R, seed, d):
             if not np.isfinite(pot[np.arange(R), best]).all():
                 raise TooFewPoints(C.shape[1])
             C = np.concatenate([C, cands[np.arange(R), best][:, None, :]], axis=1)
-            nxt = [res["samples"][r][best[r]] for r in range(R)] if t < k else None
+            nxt = [res["samples"][r][best[r]] for r in range(R)] if t < k or local_search else None
         if nxt is not None:
-            if min(len(c) for c in nxt) == 0:
+            if t < k and min(len(c) for c in nxt) == 0:
                 raise TooFewPoints(C.shape[1])
             cands = np.array([kmeans_seed.pad(c, L, d) for c in nxt])
+    if local_search and np.isfinite(cands).any():
+        res = passes.swap(C, cands, R)
+        for r in range(R):
+            swap = kmeans_seed.best_swap(res["current"][r], res["cost"][r])
+            if swap is not None:
+                C[r, swap[1]] = cands[r, swap[0]]
     return C, var
 
 

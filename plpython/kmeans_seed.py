@@ -16,14 +16,16 @@ are chosen yet). In one pass the state adds, per run and hypothesis,
 
 So greedy k-means++ (Arthur & Vassilvitskii; scikit-learn's 2 + ⌊ln k⌋
 candidates per step) scores step t's candidates and draws step t+1's in the
-same pass: k + 1 passes for k centres, all runs at once. Plain k-means++ is
+same pass: k + 1 passes for k centres, all runs at once; the last of them also draws
+the local-search candidates, and one more aggregate, ``swap``, scores every
+(candidate, centre) swap (k + 2 passes in all). Plain k-means++ is
 m = 1 without candidates (k passes); ``random`` is one pass with m = k and
 w = 1; k-means|| (Bahmani et al. 2012) is a few passes with m = 2k, then a
 weighted k-means++ on the ~2k·rounds sampled rows (``local_kmeans``, no pass).
 The random numbers come from a generator seeded by (seed, round, partition,
 block), so the result does not depend on how blocks are spread over workers
 (partition 0 for a one-partition source, so not on its OID either).
-The same pass sums x and x² (the tolerance scale).
+The first pass (round 0) also sums x and x² (the tolerance scale).
 """
 import numpy as np
 
@@ -46,34 +48,51 @@ def _size(R, H, m, d):
 
 
 def _merge_top(keys, pts, bkeys, bpts, m):
-    """Keep the m largest keys of both (ties: existing first, then by position)."""
-    allk = np.concatenate([keys, bkeys])
-    order = np.argsort(-allk, kind="stable")[:m]
-    allp = np.concatenate([pts, bpts])
-    keys[:] = allk[order]
-    pts[:] = allp[order]
+    """Keep the m largest keys of both, for every (run, hypothesis) at once (ties: existing first, then by
+    position). keys (G, m), pts (G, m, d), bkeys (G, t), bpts (G, t, d); keys and pts updated in place."""
+    allk = np.concatenate([keys, bkeys], axis=1)
+    order = np.argsort(-allk, axis=1, kind="stable")[:, :m]
+    keys[:] = np.take_along_axis(allk, order, axis=1)
+    pts[:] = np.take_along_axis(np.concatenate([pts, bpts], axis=1), order[:, :, None], axis=1)
 
 
-def weights(X, centers, cands):
-    """-> (n, R, H) D² weights per run and hypothesis; H = 1 (no candidates) or L."""
+def _nearest_sq(X, C, xx):
+    """Squared distance of every row to each centre of C (m, d), centre-major: (m, n), clipped at 0."""
+    S = C @ X.T
+    S *= -2.0
+    S += np.einsum("ij,ij->i", C, C)[:, None]
+    S += xx
+    np.maximum(S, 0.0, out=S)
+    return S
+
+
+def weights(X, centers, cands, xx=None):
+    """-> (R, H, n) D² weights per run and hypothesis (H = 1: no candidates, or L), row index last.
+
+    D = distance to the nearest chosen centre, from the expansion |x|² - 2x·c + |c|² except where it may
+    have cancelled (|x|² + |c|² a million times the distance: recomputed from x - c); w = min(D², |x - c_j|²)
+    under hypothesis j; w = 1 when no centre is chosen yet."""
     n = X.shape[0]
     R = centers.shape[0] if centers is not None else (cands.shape[0] if cands is not None else 1)
+    if xx is None:
+        xx = np.einsum("ij,ij->i", X, X)
     if centers is None or centers.shape[1] == 0:
-        D = np.full((n, R), np.inf)
+        D = np.full((R, n), np.inf)
     else:
         c = centers.shape[1]
-        _, D = kmeans.assign_runs(X, centers.reshape(R * c, -1), c)
+        flat = centers.reshape(R * c, -1)
+        D = np.minimum.reduce(_nearest_sq(X, flat, xx).reshape(R, c, n), axis=1)
+        if not D.min() * 1e6 >= xx.max() + np.einsum("ij,ij->i", flat, flat).max():
+            _, Dx = kmeans.assign_runs(X, flat, c, xx=xx)
+            D = np.ascontiguousarray(Dx.T)
     if cands is None or cands.shape[1] == 0:
-        return np.where(np.isfinite(D), D, 1.0)[:, :, None]
+        return np.where(np.isfinite(D), D, 1.0)[:, None, :]
     L = cands.shape[1]
     flat = cands.reshape(R * L, -1)
     ok = np.isfinite(flat).all(axis=1)
-    sq = kmeans._scores(X, np.where(ok[:, None], flat, 0.0))
-    sq += np.einsum("ij,ij->i", X, X)[:, None]
-    np.maximum(sq, 0.0, out=sq)
-    sq[:, ~ok] = np.nan
-    sq = sq.reshape(n, R, L)
-    return np.minimum(D[:, :, None], sq)
+    sq = _nearest_sq(X, np.where(ok[:, None], flat, 0.0), xx)
+    sq[~ok] = np.nan
+    return np.minimum(D[:, None, :], sq.reshape(R, L, n))
 
 
 def sample_transition(state, x_raw, n, part, block, centers_raw, cands_raw, runs, m, seed, round_):
@@ -84,8 +103,11 @@ def sample_transition(state, x_raw, n, part, block, centers_raw, cands_raw, runs
     R = int(runs)
     centers = blocks.vector(centers_raw).reshape(R, -1, d) if centers_raw else None
     cands = blocks.vector(cands_raw).reshape(R, -1, d) if cands_raw else None
-    W = weights(X, centers, cands)
-    H = W.shape[2]
+    xx = np.einsum("ij,ij->i", X, X)
+    W = weights(X, centers, cands, xx)
+    H = W.shape[1]
+    if W.shape[0] != R:                 # nothing chosen yet: the same uniform weights for every run
+        W = np.broadcast_to(W, (R, H, n))
     if state is None:
         s = np.zeros(_size(R, H, m, d))
         s[:4] = R, H, m, d
@@ -96,22 +118,23 @@ def sample_transition(state, x_raw, n, part, block, centers_raw, cands_raw, runs
             raise ValueError(f"blocks have {int(s[3])} and {d} features: ragged feature arrays")
     _, _, _, _, pot, keys, pts, sx, sx2 = _unpack(s)
     s[4] += n
-    pot += W.sum(axis=0)
-    sx += X.sum(axis=0)
-    sx2 += np.einsum("ij,ij->j", X, X)
+    pot += W.sum(axis=2)
+    if int(round_) == 0:                # the first pass: the data's mean and variance (tolerance scale)
+        sx += X.sum(axis=0)
+        sx2 += np.einsum("ij,ij->j", X, X)
     if m:
         rng = np.random.default_rng([int(seed) & 0xFFFFFFFFFFFFFFFF, int(round_), int(part), int(block)])
         u = rng.random((n, R))
         u[u == 0.0] = np.finfo(float).tiny
-        with np.errstate(divide="ignore"):
-            K = np.where(W > 0, np.log(u)[:, :, None] / np.where(W > 0, W, 1.0), -np.inf)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            K = np.log(u).T[:, None, :] / W
+        K[~(W > 0)] = -np.inf          # weight 0 (a chosen centre) or NaN (an absent candidate): never drawn
+        K = K.reshape(R * H, n)
         top = min(m, n)
-        for r in range(R):
-            for h in range(H):
-                kk = K[:, r, h]
-                idx = np.argpartition(-kk, top - 1)[:top] if top < n else np.arange(n)
-                idx = idx[np.argsort(-kk[idx], kind="stable")]
-                _merge_top(keys[r, h], pts[r, h], kk[idx], X[idx], m)
+        idx = np.argpartition(K, n - top, axis=1)[:, n - top:] if top < n else np.broadcast_to(
+            np.arange(n), (R * H, n))
+        _merge_top(keys.reshape(R * H, m), pts.reshape(R * H, m, d), np.take_along_axis(K, idx, axis=1),
+                   X[idx], m)
     return blocks.to_bytes(s)
 
 
@@ -129,9 +152,9 @@ def sample_merge(a, b):
     pot += bpot
     sx += bsx
     sx2 += bsx2
-    for r in range(R):
-        for h in range(H):
-            _merge_top(keys[r, h], pts[r, h], bkeys[r, h].copy(), bpts[r, h].copy(), m)
+    if m:
+        _merge_top(keys.reshape(R * H, m), pts.reshape(R * H, m, d), bkeys.reshape(R * H, m),
+                   bpts.reshape(R * H, m, d), m)
     return blocks.to_bytes(sa)
 
 
@@ -157,6 +180,89 @@ def pad(rows, L, d):
     out = np.full((L, d), np.nan)
     out[:len(rows)] = rows
     return out
+
+
+# ------------------------------------------------------------------ local search: one swap pass
+# state: [R, k, Z, d, n, current cost (R), base (R*Z), delta (R*k*Z)]
+
+
+def _swap_unpack(s):
+    R, k, Z, d = (int(v) for v in s[:4])
+    o = 5
+    cur = s[o:o + R]; o += R
+    base = s[o:o + R * Z].reshape(R, Z); o += R * Z
+    return R, k, Z, d, cur, base, s[o:o + R * k * Z].reshape(R, k, Z)
+
+
+def swap_transition(state, x_raw, n, centers_raw, cands_raw, runs):
+    """Local search (Lattanzi & Sohler 2019): per run, the k-means cost if candidate z replaced centre j,
+    for every z and j, in one pass. With D1/D2 the squared distances to the nearest/second nearest centre
+    and a the nearest, cost(z, j) = Σ min(D1, |x - c_z|²) + Σ_{a = j} [min(D2, |x - c_z|²) - min(D1, ...)]:
+    the state adds the first sum per z and the second per (j, z). NaN candidates are absent (NaN costs)."""
+    if x_raw is None or not n:
+        return state
+    X = blocks.matrix(x_raw, n)
+    d = X.shape[1]
+    R = int(runs)
+    C = blocks.vector(centers_raw).reshape(R, -1, d)
+    Zc = blocks.vector(cands_raw).reshape(R, -1, d)
+    k, Z = C.shape[1], Zc.shape[1]
+    xx = np.einsum("ij,ij->i", X, X)
+    D = _nearest_sq(X, C.reshape(R * k, d), xx).reshape(R, k, n)       # centre-major: (run, centre, row)
+    a = D.argmin(axis=1)
+    D1 = np.take_along_axis(D, a[:, None, :], axis=1)[:, 0, :]
+    np.put_along_axis(D, a[:, None, :], np.inf, axis=1)
+    D2 = np.minimum.reduce(D, axis=1)                                   # inf when k = 1
+    flat = Zc.reshape(R * Z, d)
+    ok = np.isfinite(flat).all(axis=1)
+    dc = _nearest_sq(X, np.where(ok[:, None], flat, 0.0), xx)
+    dc[~ok] = np.nan
+    dc = dc.reshape(R, Z, n)
+    m1 = np.minimum(D1[:, None, :], dc)
+    gain = np.minimum(D2[:, None, :], dc)
+    gain -= m1
+    A = np.zeros((R, k, n))
+    np.put_along_axis(A, a[:, None, :], 1.0, axis=1)                    # row x is nearest to centre j
+    if state is None:
+        s = np.zeros(5 + R + R * Z + R * k * Z)
+        s[:4] = R, k, Z, d
+    else:
+        s = blocks.from_bytes(state)
+        if (s[:4] != (R, k, Z, d)).any():
+            raise ValueError("k-means swap state and block disagree on runs, k, candidates or features")
+    _, _, _, _, cur, base, delta = _swap_unpack(s)
+    s[4] += n
+    cur += D1.sum(axis=1)
+    base += m1.sum(axis=2)
+    delta += np.matmul(A, gain.transpose(0, 2, 1))
+    return blocks.to_bytes(s)
+
+
+def swap_merge(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
+    if sa.size != sb.size or (sa[:4] != sb[:4]).any():
+        raise ValueError("partial k-means swap states of different shapes")
+    sa[4:] += sb[4:]
+    return blocks.to_bytes(sa)
+
+
+def swap_result(state):
+    """-> dict(current (R): the cost of the centres as they are, cost (R, Z, k): with candidate z in place
+    of centre j (NaN for absent candidates), n)."""
+    s = np.asarray(state, dtype=float)
+    R, k, Z, d, cur, base, delta = _swap_unpack(s)
+    return {"current": cur.copy(), "cost": base[:, :, None] + delta.transpose(0, 2, 1), "n": int(s[4])}
+
+
+def best_swap(current, cost):
+    """-> (z, j) of the swap that lowers one run's cost most (by more than 1e-9 relative), or None."""
+    c = np.where(np.isfinite(cost), cost, np.inf)
+    z, j = np.unravel_index(int(np.argmin(c)), c.shape)
+    return (int(z), int(j)) if c[z, j] < current * (1.0 - 1e-9) else None
 
 
 # ------------------------------------------------------------------ k-means|| : the local step

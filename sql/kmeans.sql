@@ -5,6 +5,7 @@
 -- Every pass is one parallel-safe aggregate over the prepared blocks that serves
 -- all n_init runs at once (the centroids of every run travel in one bytea):
 -- kmeans_sample_agg (D² sampling and candidate potentials: seeding),
+-- kmeans_swap_agg (seeding's last pass: the cost of every candidate/centre swap),
 -- kmeans_step_agg (one Lloyd iteration), kmeans_far_agg (only when a cluster
 -- went empty: the farthest rows re-seed it), kmeans_silhouette_agg (kmeans_auto).
 
@@ -39,6 +40,12 @@ $py$;
 --@    combinefunc kmeans_far_merge = kmeans.far_merge
 --@    finalfunc kmeans_state_final
 --@    comment 'indb_ml: per run of k centroids, the m rows farthest from their nearest centroid (re-seed empty clusters)'
+
+--@aggregate kmeans_swap_agg(x bytea, n integer, centers bytea, cands bytea, runs integer)
+--@    sfunc kmeans_swap_transition = kmeans_seed.swap_transition
+--@    combinefunc kmeans_swap_merge = kmeans_seed.swap_merge
+--@    finalfunc kmeans_state_final
+--@    comment 'indb_ml: k-means local search pass for several runs: per run, the cost of the centres with each candidate row in place of each centre'
 
 --@aggregate kmeans_silhouette_agg(x bytea, n integer, centroids bytea, ks integer[])
 --@    sfunc kmeans_silhouette_transition = kmeans.silhouette_transition
@@ -95,7 +102,7 @@ return (f"kmeans: {out['sql']}: k={k}, objective {f['objective']:.10g}{best} aft
         f"{train_ms:.0f} ms")
 $py$;
 COMMENT ON FUNCTION @extschema@.kmeans(text, text, text, integer, integer, float8, text, bigint, float8[], integer) IS
-    'indb_ml: k-means (Lloyd) with greedy k-means++ (default), kmeans++plain, kmeans|| or random seeding and n_init restarts sharing passes (best objective wins). Writes out_table (cluster_id 0..k-1, centroid, size, sse) and out_table_summary (objective, run_objectives, initial_centroids, iterations, passes, ...)';
+    'indb_ml: k-means (Lloyd) with greedy k-means++ + one local-search swap pass (default), kmeans++plain, kmeans|| or random seeding and n_init restarts sharing passes (best objective wins). Writes out_table (cluster_id 0..k-1, centroid, size, sse) and out_table_summary (objective, run_objectives, initial_centroids, iterations, passes, ...)';
 
 CREATE OR REPLACE FUNCTION @extschema@.kmeans_auto(
     source_table text,

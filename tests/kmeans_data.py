@@ -53,7 +53,7 @@ class LocalPlpy:
                        for b, i in enumerate(range(0, len(X), size))]
 
     def prepare(self, sql, types):
-        return next(name for name in ("sample", "step", "far", "silhouette") if f"kmeans_{name}_agg" in sql)
+        return next(name for name in ("sample", "swap", "step", "far", "silhouette") if f"kmeans_{name}_agg" in sql)
 
     def execute(self, plan, args=None):
         if args is None:                       # the driver's one plain query: how many partitions
@@ -62,6 +62,8 @@ class LocalPlpy:
         for raw, n, part, b in self.blocks:
             if plan == "sample":
                 state = kmeans_seed.sample_merge(state, kmeans_seed.sample_transition(None, raw, n, part, b, *args))
+            elif plan == "swap":
+                state = kmeans_seed.swap_merge(state, kmeans_seed.swap_transition(None, raw, n, *args))
             else:
                 t = getattr(kmeans, f"{plan}_transition")(None, raw, n, *args)
                 state = getattr(kmeans, f"{plan}_merge")(state, t)

@@ -61,8 +61,8 @@ class _FactorBase(InDatabaseEstimator):
 class KMeans(_FactorBase):
     """k-means (Lloyd) computed in the database, with scikit-learn's parameter names.
 
-    ``init``: ``"k-means++"`` (greedy k-means++, 2 + ln k candidates per step; the
-    default), ``"k-means++plain"`` (one D² draw per centre), ``"k-means||"``
+    ``init``: ``"k-means++"`` (greedy k-means++, 2 + ln k candidates per step, then one
+    local-search swap pass; the default), ``"k-means++plain"`` (one D² draw per centre), ``"k-means||"``
     (scalable k-means++, for large k and tables), ``"random"`` or a k x d array.
     ``n_init``: restarts, all sharing each pass over the data; ``"auto"`` = 10 for
     ``"random"``, 1 otherwise (as scikit-learn). ``tol`` is relative to the mean
