@@ -254,7 +254,8 @@ def run(dsn, rows, big_rows, repeat, benches):
             check = lambda b: timed(lambda: b.q(f"SELECT {b.s}.prepare(%s, 'y', 'x')", [small]), repeat)  # noqa: E731
             for figure, measure in (
                     ("freshness check paid by a refit, tracked source (prepare, reused)", check),
-                    ("logistic IRLS refit, tracked source", lambda b: b.train(irls, [small], False, small, "bench_dp_m")),
+                    ("logistic IRLS refit, tracked source",
+                     lambda b: b.train(irls, [small], False, small, "bench_dp_m")),
                     ("linregr refit, tracked source", lambda b: b.train(lin, [small], False, small, "bench_dp_m"))):
                 here = b.scan(small)
                 secs = measure(b)

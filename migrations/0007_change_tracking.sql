@@ -32,7 +32,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION @extschema@._source_changed() IS
-    'indb_ml: statement trigger of track_changes: appends (TG_RELID) to source_changes (SECURITY DEFINER, inserts only)';
+    'indb_ml: statement trigger of track_changes: appends (TG_RELID) to source_changes '
+    '(SECURITY DEFINER, inserts only)';
 
 -- may the current role read the change rows of relation rel: it may SELECT some column of rel
 -- or of a table rel is a partition / inheritance child of (the leaves a parent's reader reads).

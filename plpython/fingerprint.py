@@ -20,9 +20,10 @@ PostgreSQL keeps no exact cheaper record of "this table changed" that an ordinar
 (pg_stat counters are asynchronous and not transactional; relfilenode changes only on rewrites;
 page LSNs and the visibility map need superuser functions), so the data half is one scan of
 the tuples - unless the table's owner opted in with ``track_changes``: a source every relation
-of which is tracked is read from its change log instead (``tracked``, ``change_log.py``). Packing sums the count and the xmin term per block while it reads the rows
-(``packing.py``), so a first packing pays no scan for its fingerprint: ``prepare`` composes it
-with ``compose`` (and ``last_ctid``).
+of which is tracked is read from its change log instead (``tracked``, ``change_log.py``).
+Packing sums the count and the xmin term per block while it reads the rows (``packing.py``),
+so a first packing pays no scan for its fingerprint: ``prepare`` composes it with ``compose``
+(and ``last_ctid``).
 
 ``None`` means never reuse: views and foreign tables (through postgres_fdw xmin reads 0), sources
 with a foreign partition, sources with row-level security (what a role sees may depend on
