@@ -42,6 +42,9 @@ SCHEMA = "indb_ml"
 RELEASES: list[tuple[str, int | None]] = [("0.1.0", 3), (__version__, None)]
 #: catalog tables whose rows the install script writes itself: pg_dump must not dump them too
 SCRIPT_FILLED_TABLES = ("schema_migrations", "install_info")
+#: not dumped either: the change log (migrations/0007) names relations by OID, which a restore does not
+#: keep; a restored database starts with an empty log (restored caches then never match: safe)
+UNDUMPED = SCRIPT_FILLED_TABLES + ("source_changes", "source_changes_id_seq")
 #: where training keeps packed copies and prepared graphs (migrations/0004): caches, not extension members
 DATA_SCHEMA = f"{SCHEMA}_data"
 
@@ -75,8 +78,8 @@ def _migration_part(after: int, upto: int) -> list[str]:
 
 
 def _config_dump_part() -> str:
-    """Mark every catalog table (and sequence) of the extension for pg_dump, except script-filled ones."""
-    skip = ", ".join(f"'{t}'" for t in SCRIPT_FILLED_TABLES)
+    """Mark every catalog table (and sequence) of the extension for pg_dump, except UNDUMPED ones."""
+    skip = ", ".join(f"'{t}'" for t in UNDUMPED)
     return f"""DO $ext$
 DECLARE r record;
 BEGIN

@@ -18,17 +18,19 @@ A fingerprint has two halves, both read with the caller's rights:
 
 PostgreSQL keeps no exact cheaper record of "this table changed" that an ordinary role may read
 (pg_stat counters are asynchronous and not transactional; relfilenode changes only on rewrites;
-page LSNs and the visibility map need superuser functions), so the data half stays one scan of
-the tuples. Packing sums the count and the xmin term per block while it reads the rows
-(``packing.py``), so a first packing pays no scan for its fingerprint: ``prepare`` composes it
-with ``compose`` (and ``last_ctid``).
+page LSNs and the visibility map need superuser functions), so the data half is one scan of
+the tuples - unless the table's owner opted in with ``track_changes``: a source every relation
+of which is tracked is read from its change log instead (``tracked``, ``change_log.py``).
+Packing sums the count and the xmin term per block while it reads the rows (``packing.py``),
+so a first packing pays no scan for its fingerprint: ``prepare`` composes it with ``compose``
+(and ``last_ctid``).
 
 ``None`` means never reuse: views and foreign tables (through postgres_fdw xmin reads 0), sources
 with a foreign partition, sources with row-level security (what a role sees may depend on
 settings), and any source read by a transaction that has already written something (it may have
 changed the source, and its own rows share one xmin; autocommit trainings are not affected).
 """
-from . import locks, session
+from . import change_log, locks, session
 
 _TWO32 = 1 << 32
 
@@ -112,15 +114,26 @@ def compose(defn, n, xmin_sum, last):
     return f"v3:{defn}:{int(n)}:{int(xmin_sum) % _TWO32}:{last}"
 
 
-def source_fingerprint(plpy, rel, columns, what="source table"):
+def tracked(plpy, schema, rel, defn):
+    """The whole fingerprint of a source every relation of which is tracked (``change_log.py``:
+    definition half + change-log reading, no scan), else None. Take it before reading the data."""
+    log = None if defn is None else change_log.reading(plpy, schema, rel)
+    return None if log is None else f"t1:{defn}:{log}"
+
+
+def source_fingerprint(plpy, rel, columns, what="source table", schema=None):
     """Fingerprint text of relation ``rel`` (a ``identifiers.resolve_table`` dict) as read through
-    ``columns`` (the used column names), or None when a copy of it must never be reused.
+    ``columns`` (the used column names), or None when a copy of it must never be reused. With the
+    install ``schema``, a fully tracked source is read from its change log instead of scanned.
 
     Errors when the caller may not SELECT a used column, so a copy is never served to a role
     that lost access to its source."""
     defn = definition(plpy, rel, columns, what)
     if defn is None:
         return None
+    fp = tracked(plpy, schema, rel, defn)
+    if fp is not None:
+        return fp
     # JIT would compile for longer than the scan takes
     with session.settings(plpy, jit="off"):
         before = counter(plpy)

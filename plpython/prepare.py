@@ -156,14 +156,16 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
             f"AND grouping_cols = $4 AND block_size = $5")
     suffix = "" if part_value is None else f":part={int(part_value)}"   # a shard's share of a coordinator partition
     defn = fingerprint.definition(plpy, source, used)
-    inline = defn is not None and packing.by_pages(plpy, source, group_names)
-    fp = None
+    # a tracked source's fingerprint is its change-log reading, taken here, before any data is read
+    fp = fingerprint.tracked(plpy, schema, source, defn)
+    fp = None if fp is None else fp + suffix
+    inline = fp is None and defn is not None and packing.by_pages(plpy, source, group_names)
     # the data half of the fingerprint is a scan of the source: paid only when there is a copy it
     # could match; a copy packed by heap page gets its fingerprint from the packing itself
-    if defn is not None and (not inline or (reuse and plpy.execute(plpy.prepare(
+    if fp is None and defn is not None and (not inline or (reuse and plpy.execute(plpy.prepare(
             f"SELECT EXISTS (SELECT 1 FROM {schema}.prepared_data WHERE {mine}) AS e",
             ["oid", "text", "text", "text[]", "int4"]), key)[0]["e"])):
-        fp = fingerprint.source_fingerprint(plpy, source, used)
+        fp = fingerprint.source_fingerprint(plpy, source, used, schema=schema)
         fp = None if fp is None else fp + suffix
     if reuse and fp is not None:
         found = plpy.execute(plpy.prepare(

@@ -185,7 +185,7 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
         if used is None:
             used = prepare._used_columns(plpy, independent, dependent, identifiers.table_columns(plpy, lsrc["oid"]),
                                          group_names)
-        fp = fingerprint.source_fingerprint(plpy, lsrc, used, "partition")
+        fp = fingerprint.source_fingerprint(plpy, lsrc, used, "partition", schema=schema)
         parts.append(f"{leaf['oid']}=local:{fp}" if fp is not None else None)
     # None (never reuse) when a shard or a local partition cannot be fingerprinted
     fp_all = None if None in parts or any(r["fingerprint"] is None for r in remote.values()) \
