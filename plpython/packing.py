@@ -16,7 +16,13 @@ calls ``fill``; this module decides how rows are cut into blocks, per source kin
   block per group and page run when there are many groups.
 
 A partitioned source is packed leaf by leaf, each leaf's blocks tagged with
-the leaf's oid in ``part``, so passes can run per partition.
+the leaf's oid in ``part``, so passes can run per partition. PostgreSQL checks
+privileges (and applies row-level security) on the table a query names only: when
+the caller may not read some leaf directly (SELECT on the used columns, ``ctid``
+and ``xmin``), or row-level security is active on the source or a leaf, the whole
+source is read once THROUGH the parent as a stream (``part`` = ``tableoid``), which
+reads exactly the rows ``SELECT ... FROM parent`` does. An inheritance parent with
+children is always streamed through itself (its own pages do not cover its children).
 
 Blocks are built without ``array_send``: ``array_agg`` builds a float8 array
 (a memcpy per row) and ``f8_block`` (sql/core.sql) returns its data part as
@@ -61,6 +67,25 @@ def leaves(plpy, source):
         "FROM pg_catalog.pg_partition_tree($1) t JOIN pg_catalog.pg_class c ON c.oid = t.relid "
         "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE t.isleaf ORDER BY c.oid",
         ["regclass"]), [source["oid"]])]
+
+
+_DIRECT = """
+SELECT coalesce(bool_and(pg_catalog.has_column_privilege(l.oid, u, 'SELECT')
+                         AND NOT pg_catalog.row_security_active(l.oid)), true)
+       AND NOT pg_catalog.row_security_active($1::oid) AS direct
+FROM unnest($2::oid[]) AS l(oid) CROSS JOIN unnest($3::text[]) AS u
+"""
+
+
+def via_parent(plpy, source, used):
+    """Must the source be read through itself rather than leaf by leaf? (module docstring)"""
+    if source["relkind"] == "p":
+        oids = [oid for oid, _, _ in leaves(plpy, source)]
+        cols = sorted({c for c in used if c} | {"ctid", "xmin"})
+        return not plpy.execute(plpy.prepare(_DIRECT, ["oid", "oid[]", "text[]"]), [source["oid"], oids, cols])[0][
+            "direct"]
+    return source["relkind"] == "r" and plpy.execute(plpy.prepare(
+        "SELECT relhassubclass AS h FROM pg_catalog.pg_class WHERE oid = $1", ["oid"]), [source["oid"]])[0]["h"]
 
 
 def _pages_per_block(plpy, oid, rel_sql, block_size):
@@ -114,20 +139,29 @@ def set_workers(plpy, table_sql):
             plpy.execute(f"ALTER TABLE {r['rel']} SET (parallel_workers = {workers})")
 
 
-def by_pages(plpy, source, group_names):
+def by_pages(plpy, source, group_names, used):
     """Is every leaf of ``source`` packed by heap page? Then the packed blocks carry the source's
     xmin term (``src_xmin``, fingerprint.py; the row count is ``n + n_skipped``)."""
-    return not group_names and all(kind in HEAP_KINDS for _, _, kind in leaves(plpy, source))
+    return (not group_names and all(kind in HEAP_KINDS for _, _, kind in leaves(plpy, source))
+            and not via_parent(plpy, source, used))
 
 
 def fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed, part_value=None,
-         group_sql=None):
+         group_sql=None, used=()):
     """Insert the blocks of every leaf of ``source`` into the packed table ``table_sql``.
 
-    ``group_sql``: per grouping column, the checked SQL of its expression (grouping.py), None for a column."""
+    ``group_sql``: per grouping column, the checked SQL of its expression (grouping.py), None for a column.
+    ``used``: the source columns read (whether each leaf may be read directly, ``via_parent``)."""
     # JIT would compile this query for ~0.1-0.8 s: the COST of the PL/Python functions makes it look
     # expensive, while the work is memcpy and numpy
     with session.settings(plpy, jit="off"):
+        if via_parent(plpy, source, used):
+            # one stream through the source; a partitioned one's rows tagged with their leaf
+            query = _leaf_query(plpy, schema, table_sql, source["oid"], source["sql"], "v", x_sql, y_sql,
+                                group_names, block_size, seed, part_value, group_sql,
+                                by_leaf=source["relkind"] == "p" and part_value is None)
+            plpy.execute(query)
+            return
         for oid, rel_sql, relkind in leaves(plpy, source):
             # part_value: a shard packs its share of a coordinator partition under that partition's oid
             query = _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, group_names,
@@ -137,13 +171,18 @@ def fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size,
 
 
 def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, group_names, block_size, seed,
-                part_value=None, group_sql=None):
-    """The INSERT that packs one leaf (None: nothing to pack)."""
+                part_value=None, group_sql=None, by_leaf=False):
+    """The INSERT that packs one leaf (None: nothing to pack). ``by_leaf``: ``rel_sql`` is a partitioned
+    table read as a stream, ``part`` its rows' ``tableoid`` (blocks never span two leaves)."""
     g_sel = "".join(f"{plpy.quote_ident(g)}, " for g in group_names)
     # read from the source: a grouping expression under its name
     g_src = "".join(f"{plpy.quote_ident(g)}, " if e is None else f"{e} AS {plpy.quote_ident(g)}, "
                     for g, e in zip(group_names, group_sql or [None] * len(group_names)))
     window = ("PARTITION BY " + g_sel.rstrip(", ")) if group_names else ""
+    part = f"{int(oid if part_value is None else part_value)}::oid"
+    if by_leaf:
+        # numbered across leaves (no sort); a block is cut where a leaf ends by grouping on the leaf too
+        g_sel, g_src, part = g_sel + "_indb_part, ", g_src + "tableoid AS _indb_part, ", "s._indb_part"
     # NULLs and empty arrays are filtered here (cheap); NaN and infinities per block in numpy (f8_clean)
     ok = "coalesce(xa IS NOT NULL AND cardinality(xa) > 0 AND array_position(xa, NULL) IS NULL"
     ok += " AND ya IS NOT NULL, false)" if y_sql else ", false)"
@@ -156,7 +195,7 @@ def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, gr
     # OFFSET 0 keeps the row check from being re-evaluated in every aggregate's FILTER
     rows = f"SELECT {g_sel}xa, ya, {ok} AS ok FROM (SELECT {g_src}{x_sql} AS xa, {y_inner} FROM {rel_sql} "
     s_sel = "".join(f"s.{plpy.quote_ident(g)}, " for g in group_names)
-    head = (f"INSERT INTO {table_sql} SELECT {s_sel}{int(oid if part_value is None else part_value)}::oid, {{b}}, hashint8extended({{b}}, {salt}), "
+    head = (f"INSERT INTO {table_sql} SELECT {s_sel}{part}, {{b}}, hashint8extended({{b}}, {salt}), "
             f"coalesce(c.n, s.n), s.skipped + coalesce(c.dropped, 0), CASE WHEN c.n IS NULL THEN s.x ELSE c.x END, "
             f"CASE WHEN c.n IS NULL THEN s.y ELSE c.y END FROM ")
     tail = f" CROSS JOIN LATERAL {schema}.f8_clean(s.x, s.y, s.n) AS c WHERE s.n + s.skipped > 0"

@@ -159,7 +159,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     # a tracked source's fingerprint is its change-log reading, taken here, before any data is read
     fp = fingerprint.tracked(plpy, schema, source, defn)
     fp = None if fp is None else fp + suffix
-    inline = fp is None and defn is not None and packing.by_pages(plpy, source, group_names)
+    inline = fp is None and defn is not None and packing.by_pages(plpy, source, group_names, used)
     # the data half of the fingerprint is a scan of the source: paid only when there is a copy it
     # could match; a copy packed by heap page gets its fingerprint from the packing itself
     if fp is None and defn is not None and (not inline or (reuse and plpy.execute(plpy.prepare(
@@ -197,7 +197,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     counter = fingerprint.counter(plpy) if inline else None
     try:
         packing.fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed, part_value,
-                     group_sql)
+                     group_sql, used)
     except plpy.SPIError as exc:
         message = str(exc)
         if "multidimensional arrays" in message:
