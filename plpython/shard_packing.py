@@ -167,6 +167,10 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
                        f"column holding the expression)")
     groups = [(g["name"], g["type"]) for g in grouped]
     group_names = [g for g, _ in groups]
+    # the shards read their rows with the user mapping's rights: the caller must still be able to read
+    # the used columns through the parent here, as SELECT ... FROM parent would require
+    used = prepare._used_columns(plpy, independent, dependent, columns, group_names)
+    fingerprint.definition(plpy, source, used)
     all_leaves = leaves(plpy, source["oid"])
     shard_leaves = [leaf for leaf in all_leaves if leaf["server"] is not None]
     local_leaves = [leaf for leaf in all_leaves if leaf["server"] is None]
@@ -179,12 +183,8 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
     for leaf in shard_leaves:
         r = remote[leaf["oid"]]
         parts.append(f"{leaf['oid']}={leaf['server']}:{r['table_name']}:{r['fingerprint']}")
-    used = None
     for leaf in local_leaves:
         lsrc = identifiers.resolve_table(plpy, leaf["sql"], "partition")
-        if used is None:
-            used = prepare._used_columns(plpy, independent, dependent, identifiers.table_columns(plpy, lsrc["oid"]),
-                                         group_names)
         fp = fingerprint.source_fingerprint(plpy, lsrc, used, "partition", schema=schema)
         parts.append(f"{leaf['oid']}=local:{fp}" if fp is not None else None)
     # None (never reuse) when a shard or a local partition cannot be fingerprinted

@@ -132,6 +132,26 @@ def test_remote_scans_reads_an_explain_plan():
 # ------------------------------------------------------------------------- registration
 
 
+def test_a_role_without_select_on_the_sharded_parent_is_refused(coord):
+    """The shards read with the user mapping's rights; the coordinator still requires SELECT through the parent."""
+    coord.execute("CREATE ROLE sh_reader NOLOGIN")
+    try:
+        coord.execute("GRANT indb_ml_user TO sh_reader")
+        coord.execute("CREATE SCHEMA sh_reader AUTHORIZATION sh_reader")
+        coord.execute("GRANT USAGE ON SCHEMA public TO sh_reader")
+        coord.execute("SET ROLE sh_reader")
+        try:
+            with pytest.raises(psycopg.Error, match=r"permission denied.*pts"):
+                coord.execute(f"SELECT indb_ml.linregr_train('public.pts', 'sh_reader.m', 'y', '{FEATURES}')")
+        finally:
+            coord.execute("RESET ROLE")
+    finally:
+        coord.execute("DROP SCHEMA IF EXISTS sh_reader CASCADE")
+        coord.execute("REVOKE USAGE ON SCHEMA public FROM sh_reader")
+        coord.execute("REVOKE indb_ml_user FROM sh_reader")
+        coord.execute("DROP ROLE sh_reader")
+
+
 def test_shards_view_and_options(coord, lab):
     rows = coord.execute("SELECT server_name, host, port, remote_version, remote_numpy FROM indb_ml.shards "
                          "ORDER BY 1").fetchall()
@@ -490,3 +510,4 @@ def test_drop_shard_drops_packed_tables(coord, lab):
     assert any("not registered shards (shard2)" in n for n in coord.notices)
     close(coord.execute("SELECT coef FROM sh_drop2").fetchone()[0], coord.execute("SELECT coef FROM sh_drop").fetchone()[0])
     coord.execute("SELECT indb_ml.add_shard('shard2')")
+
