@@ -319,6 +319,22 @@ def test_real_data_within_one_percent_of_sklearn_best_of_ten(conn, cal_std):
         assert objective <= sk * 1.01, (init, n_init, objective / sk)
 
 
+def test_mnist_like_digits_within_one_percent_of_sklearn_best_of_ten(conn):
+    """scikit-learn's bundled handwritten digits (1,797 images of 8x8 pixels, 64 dense features, the
+    small MNIST-like set; no download), k = 10: within 1% of KMeans(n_init=10)'s best, one start and ten."""
+    from sklearn.datasets import load_digits
+
+    X = load_digits().data.astype(np.float64)
+    load_array_table(conn, "km_digits", X)
+    sk = SkKMeans(10, n_init=10, random_state=0).fit(X).inertia_
+    for init, n_init in (("kmeans++", 1), ("kmeans++", 10), ("kmeans||", 10)):
+        _drop(conn, "km_dig", "km_dig_summary")
+        conn.execute(f"SELECT indb_ml.kmeans('km_digits', 'km_dig', 'x', 10, max_iter => 300, "
+                     f"init => '{init}', n_init => {n_init})")
+        objective = conn.execute("SELECT objective FROM km_dig_summary").fetchone()[0]
+        assert objective <= sk * 1.01, (init, n_init, objective / sk)
+
+
 @pytest.mark.parametrize("rule", ["silhouette", "elbow"])
 def test_kmeans_auto_picks_the_number_of_blobs(conn, blob_tables, rule):
     X, lab, k = blob_tables["auto"]
