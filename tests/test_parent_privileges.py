@@ -10,6 +10,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+from test_change_tracking import source_reads
 from test_multi_user import alice, analysts, bob  # noqa: F401 (fixtures)
 
 _MODELS = {
@@ -79,6 +80,9 @@ def test_a_reader_of_the_parent_only_trains_like_the_owner(analysts, alice, bob,
     # bob's refit reuses his copy; alice's INSERT into a leaf invalidates it
     again, reused = _fit(bob, "linregr", qualified, f"{name}_r1")
     assert reused
+    if tracked:   # bob's freshness check reads the change log, none of the source's rows
+        assert source_reads(bob, qualified, "SELECT indb_ml.linregr_train(%s, %s, 'y', 'ARRAY[1, a, b]')",
+                            [qualified, f"{name}_r1b"]) == (0, 0)
     alice.execute(sql.SQL("INSERT INTO {} VALUES (1, 5, 5, 100)").format(sql.Identifier(f"{name}_1")))
     after, reused = _fit(bob, "linregr", qualified, f"{name}_r2")
     assert not reused
