@@ -117,3 +117,18 @@ def test_row_level_security_on_the_parent_applies_to_a_leaf_reader(analysts, ali
     his, _ = _fit(bob, "linregr", qualified, "pp_rls_b")
     mine, _ = _fit(alice, "linregr", "pp_rls_half", "pp_rls_a")
     np.testing.assert_allclose(his, mine, rtol=1e-10)
+
+
+def test_an_empty_inheritance_parent_trains_on_its_children(alice):
+    """The parent's own pages do not cover its children: all rows count, however they are spread."""
+    rng = np.random.default_rng(5)
+    a, b = rng.normal(size=500), rng.normal(size=500)
+    y = 1 + 2 * a - 3 * b + rng.normal(scale=0.5, size=500)
+    alice.execute("CREATE TABLE pp_empty (k int, a float8, b float8, y float8)")
+    alice.execute("CREATE TABLE pp_empty_c () INHERITS (pp_empty)")
+    with alice.cursor().copy("COPY pp_empty_c FROM STDIN") as cp:
+        for i in range(500):
+            cp.write_row((i, a[i], b[i], y[i]))
+    coef, _ = _fit(alice, "linregr", "pp_empty", "pp_empty_m")
+    X = np.column_stack([np.ones(500), a, b])
+    np.testing.assert_allclose(coef, np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-10)
