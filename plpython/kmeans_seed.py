@@ -138,14 +138,17 @@ def sample_transition(state, x_raw, n, part, block, centers_raw, cands_raw, runs
     return blocks.to_bytes(s)
 
 
-def sample_merge(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
+def _same_shape(sa, sb, what):
     if sa.size != sb.size or (sa[:4] != sb[:4]).any():
-        raise ValueError("partial k-means sampling states of different shapes")
+        raise ValueError(f"partial k-means {what} states of different shapes")
+
+
+def sample_merge(a, b):
+    return blocks.merge_states(a, b, _sample_combine)
+
+
+def _sample_combine(sa, sb):
+    _same_shape(sa, sb, "sampling")
     R, H, m, d, pot, keys, pts, sx, sx2 = _unpack(sa)
     _, _, _, _, bpot, bkeys, bpts, bsx, bsx2 = _unpack(sb)
     sa[4] += sb[4]
@@ -155,7 +158,7 @@ def sample_merge(a, b):
     if m:
         _merge_top(keys.reshape(R * H, m), pts.reshape(R * H, m, d), bkeys.reshape(R * H, m),
                    bpts.reshape(R * H, m, d), m)
-    return blocks.to_bytes(sa)
+    return sa
 
 
 def sample_result(state):
@@ -239,15 +242,13 @@ def swap_transition(state, x_raw, n, centers_raw, cands_raw, runs):
 
 
 def swap_merge(a, b):
-    if a is None:
-        return b
-    if b is None:
-        return a
-    sa, sb = blocks.from_bytes(a), blocks.from_bytes(b)
-    if sa.size != sb.size or (sa[:4] != sb[:4]).any():
-        raise ValueError("partial k-means swap states of different shapes")
+    return blocks.merge_states(a, b, _swap_combine)
+
+
+def _swap_combine(sa, sb):
+    _same_shape(sa, sb, "swap")
     sa[4:] += sb[4:]
-    return blocks.to_bytes(sa)
+    return sa
 
 
 def swap_result(state):
