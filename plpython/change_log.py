@@ -19,13 +19,17 @@ differ (the copy looks stale: safe), where a reading taken after could include a
 missed.
 """
 
-# tgtype 60 = INSERT 4 | DELETE 8 | UPDATE 16 | TRUNCATE 32, with row (1), before (2), instead (64) unset;
-# {schema} is the install schema (a plain identifier), filled in per call
-_READING = """
+# the relation $1 and every partition / inheritance child it reads (what reading it reads), as CTE "tree";
+# the fingerprint's queries start from it too
+SOURCE_TREE = """
 WITH RECURSIVE tree(oid) AS (
     SELECT $1::oid
     UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree t ON i.inhparent = t.oid)
-SELECT bool_and(g.oid IS NOT NULL) AS tracked,
+"""
+
+# tgtype 60 = INSERT 4 | DELETE 8 | UPDATE 16 | TRUNCATE 32, with row (1), before (2), instead (64) unset;
+# {schema} is the install schema (a plain identifier), filled in per call
+_READING = SOURCE_TREE + """SELECT bool_and(g.oid IS NOT NULL) AS tracked,
        string_agg(c.oid::text || ':' || coalesce(g.oid::text || '/' || g.xmin::text, '-') || ':'
                   || l.n::text || ':' || l.s::text || ':' || l.m::text, ';' ORDER BY c.oid) AS log
 FROM tree t JOIN pg_catalog.pg_class c ON c.oid = t.oid

@@ -34,11 +34,7 @@ from . import change_log, locks, session
 
 _TWO32 = 1 << 32
 
-_DEFINITION = """
-WITH RECURSIVE tree(oid) AS (
-    SELECT $1::oid
-    UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree t ON i.inhparent = t.oid)
-SELECT bool_or(c.relkind NOT IN ('r', 'p', 'm')) AS unsupported,
+_DEFINITION = change_log.SOURCE_TREE + """SELECT bool_or(c.relkind NOT IN ('r', 'p', 'm')) AS unsupported,
        bool_or(c.relrowsecurity) AS rls,
        pg_catalog.pg_current_xact_id_if_assigned() IS NOT NULL AS writing,
        (SELECT coalesce(bool_and(pg_catalog.has_column_privilege($1::oid, u, 'SELECT')), true)
@@ -76,11 +72,7 @@ def definition(plpy, rel, columns, what="source table"):
     return d["definition"]
 
 
-_PAGES = """
-WITH RECURSIVE tree(oid) AS (
-    SELECT $1::oid
-    UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree t ON i.inhparent = t.oid)
-SELECT coalesce(max(pg_catalog.pg_relation_size(c.oid) / current_setting('block_size')::int8), 0) AS p
+_PAGES = change_log.SOURCE_TREE + """SELECT coalesce(max(pg_catalog.pg_relation_size(c.oid) / current_setting('block_size')::int8), 0) AS p
 FROM tree t JOIN pg_catalog.pg_class c ON c.oid = t.oid WHERE c.relkind IN ('r', 'm')
 """
 
