@@ -109,17 +109,30 @@ def columns_sql(plpy, groups):
 
 def create(plpy, table_sql, groups, source):
     """Create the packed table: list-partitioned by ``part`` (one partition per leaf) when the
-    source is partitioned, so a pass can aggregate partition by partition."""
+    source is partitioned, so a pass can aggregate partition by partition.
+
+    UNLOGGED: a packed copy is a cache of its source, and writing it through the WAL cost as much
+    as writing it (a byte of WAL per packed byte; at 4M rows enough WAL to force checkpoints).
+    Crash recovery empties an unlogged table: ``prepare`` then finds fewer blocks than it recorded
+    and packs again (``intact``). A partitioned table itself has no storage (and cannot be
+    UNLOGGED): its partitions are."""
     columns = columns_sql(plpy, groups)
     if source["relkind"] != "p":
-        plpy.execute(f"CREATE TABLE {table_sql} {columns}")
+        plpy.execute(f"CREATE UNLOGGED TABLE {table_sql} {columns}")
     else:
         plpy.execute(f"CREATE TABLE {table_sql} {columns} PARTITION BY LIST (part)")
         for i, (oid, _, _) in enumerate(leaves(plpy, source)):
-            plpy.execute(f"CREATE TABLE {partition_name(plpy, table_sql, i)} PARTITION OF {table_sql} "
+            plpy.execute(f"CREATE UNLOGGED TABLE {partition_name(plpy, table_sql, i)} PARTITION OF {table_sql} "
                          f"FOR VALUES IN ({int(oid)})")
     # random float64 does not compress: store out of line without trying
     plpy.execute(f"ALTER TABLE {table_sql} ALTER COLUMN x SET STORAGE EXTERNAL, ALTER COLUMN y SET STORAGE EXTERNAL")
+
+
+def intact(plpy, table_sql, n_blocks):
+    """Does the packed table still hold the blocks recorded when it was packed? Not after crash
+    recovery (or a standby's promotion) emptied it (UNLOGGED, ``create``): then it must be packed
+    again. Recovery empties every unlogged relation whole, so one row tells: O(1)."""
+    return not n_blocks or plpy.execute(f"SELECT EXISTS (SELECT 1 FROM {table_sql}) AS e")[0]["e"]
 
 
 def partition_name(plpy, table_sql, i):

@@ -172,7 +172,9 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
             f"SELECT * FROM {schema}.prepared_data WHERE {mine} AND fingerprint = $6 "
             f"AND {packed_store.owned_by_me_sql(schema, 'table_name')} ORDER BY prepared_id DESC LIMIT 1",
             ["oid", "text", "text", "text[]", "int4", "text"]), key + [fp])
-        if found:
+        # an UNLOGGED copy emptied by crash recovery is stale: dropped below and packed again
+        packed_sql = found and f"{packed_store.data_schema(schema)}.{plpy.quote_ident(found[0]['table_name'])}"
+        if found and packing.intact(plpy, packed_sql, found[0]["n_blocks"]):
             row = found[0]
             plpy.execute(plpy.prepare(
                 f"UPDATE {schema}.prepared_data SET last_used_at = clock_timestamp() WHERE prepared_id = $1",
