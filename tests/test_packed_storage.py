@@ -9,7 +9,7 @@ import psycopg
 from psycopg import sql
 
 from indb_ml import installer
-from indb_ml.local import LocalCluster, find_bindir
+from indb_ml.local import LocalCluster
 
 
 def make(conn, table, n, d=20, seed=0, partitioned=False):
@@ -89,7 +89,7 @@ def test_a_copy_emptied_by_crash_recovery_is_packed_again():
                 fits.append(conn.execute(f"SELECT m.coef, s.reused_prepared_data, s.num_rows_processed "
                                          f"FROM ps_crash_{i} m, ps_crash_{i}_summary s").fetchone())
             assert [f[1] for f in fits] == [False, True]
-        cluster._run([str(find_bindir() / "pg_ctl"), "-D", str(cluster.datadir), "-m", "immediate", "-w", "stop"])
+        cluster.stop(mode="immediate")
         dsn = cluster.start()
         with psycopg.connect(dsn, autocommit=True) as conn:
             name = conn.execute("SELECT table_name FROM indb_ml.prepared_data").fetchone()[0]
