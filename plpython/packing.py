@@ -113,8 +113,8 @@ def create(plpy, table_sql, groups, source):
 
     UNLOGGED: a packed copy is a cache of its source, and writing it through the WAL cost as much
     as writing it (a byte of WAL per packed byte; at 4M rows enough WAL to force checkpoints).
-    Crash recovery empties an unlogged table: ``prepare`` then finds fewer blocks than it recorded
-    and packs again (``intact``). A partitioned table itself has no storage (and cannot be
+    Crash recovery empties an unlogged table: ``prepare`` then finds no block where it recorded
+    some and packs again (``intact``). A partitioned table itself has no storage (and cannot be
     UNLOGGED): its partitions are."""
     columns = columns_sql(plpy, groups)
     if source["relkind"] != "p":
