@@ -9,9 +9,9 @@ Floats travel as integers too (``float_parts``): each float64 is ``mantissa * sc
 integer mantissa of at most 53 bits (an ``int8[]`` literal) and the index of its power-of-two
 scale in a short list of the distinct scales; ``mantissa::float8 * scales[index]`` rebuilds it
 bit for bit (both factors are exact and so is their product), zeros, subnormals, -0.0,
-+-Infinity and NaN included. Measured at 98.6k values: the server reads both integer literals
-in about half the time ``float8[]`` input takes for C99 hexadecimal floats (glibc's ``strtod``),
-and numpy builds them in half the time.
++-Infinity and NaN included. Measured at 98.6k values (loaded machine): the server reads the
+mantissas in 42 ms and the indexes in 14 ms, against 48-124 ms for ``float8[]`` input of the same
+values as C99 hexadecimal floats (glibc's ``strtod``).
 No database access here.
 """
 import numpy as np
