@@ -83,9 +83,11 @@ def write_vertex_table(plpy, prep, out, id_name, columns, select=None, extra=(),
     unnest = ([] if rows is not None else [f"unnest(c.ids[k.k * {W} + 1:k.k * {W} + {W}]) AS id"]) + [
         f"unnest({prep['schema']}._graph_result_piece($2, k.k, {j})::{t}[]) AS {a}"
         for j, (a, t, _) in enumerate(srcs)]
+    # ``ids || '{}'`` detoasts the id array once (a slice of the stored column would decompress it per piece)
+    c = "ids || '{}' AS ids" if rows is None else "1 AS one"
     query = (f"SELECT {', '.join(items)} FROM (SELECT {', '.join(unnest)} "
-             f"FROM (SELECT ids FROM {prep['csr_sql']} LIMIT 1) c CROSS JOIN generate_series(0, $1 - 1) AS k(k)) u "
-             f"{' '.join(joins)}")
+             f"FROM (SELECT {c} FROM {prep['csr_sql']} LIMIT 1) c "
+             f"CROSS JOIN generate_series(0, $1 - 1) AS k(k)) u {' '.join(joins)}")
     token = secrets.token_hex(16)
     _PIECES[token] = [lambda k, f=f: f(k * W, min(N, (k + 1) * W)) for _, _, f in srcs]
     try:
