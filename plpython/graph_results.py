@@ -1,8 +1,9 @@
 """Writing a graph result table (driver helper, takes ``plpy``): one row per vertex, original ids.
 
 A column of per-vertex numbers would cost about 2 us per value as a ``float8[]`` parameter (a
-Python object, then text, per element), and 0.5-1.2 us as ``float8`` text (hexadecimal or decimal:
-``strtod``). Here every column travels as ``int8``/``int4`` text built in numpy (``array_text``):
+Python object, then text, per element). ``float8`` text is no way out: exact decimal literals need Python's
+``repr`` per value, and C99 hexadecimal ones take ``strtod`` 0.5-1.2 us each. Here every column
+travels as ``int8``/``int4`` text built in numpy (``array_text``, read at ~0.1 us a value):
 integers as they are, floats as exact integer mantissas and the index of their power-of-two scale
 (``array_text.float_parts``; ``m::float8 * scales[k]`` in SQL). The single CREATE TABLE AS asks for
 the text piece by piece (``WRITE_ROWS`` rows a piece, ``_graph_result_piece`` -> ``result_piece``)
