@@ -27,37 +27,32 @@ def result_piece(token, k, j):
     return None if enc is None or not 0 <= j < len(enc) else enc[j](int(k))
 
 
-def write_vertex_table(plpy, prep, out, id_name, columns, select=None, extra=(), rows=None):
+def write_vertex_table(plpy, prep, out, id_name, columns, select=None, extra=(), skip_null=None):
     """CREATE TABLE out AS (original id, one column per (name, sqltype, values indexed by vid)).
 
     Values are numpy arrays. sqltype 'vid' means dense vertex numbers (negative: NULL) shown as
     original ids; 'int2'/'int4'/'int8' and 'float8' are written as they are. A fourth item of a
-    column is the value that stands for NULL (e.g. -1 in int4, NaN in float8). ``rows`` (sorted
-    vids) writes only those vertices (default: all, in vid order). Integer ids are translated in
-    numpy from the prepared graph's ``ids`` array; other ids are read from it in SQL (all rows) or
-    joined from the vertex table (``rows``). ``select(items, first)`` may rewrite the select list
+    column is the value that stands for NULL (e.g. -1 in int4, NaN in float8). ``skip_null``: the
+    name of a column whose NULL rows are not written (filtered before the insert: no second pass).
+    The id column is read from the prepared graph's ``ids`` array in SQL; vertex-number columns are
+    translated in numpy for integer ids, joined with the vertex table otherwise.
+    ``select(items, first)`` may rewrite the select list
     (``items``: the id's, then each column's item, as 'expression AS name'; a column's raw value
     is ``u.c<i>``); ``extra`` are (type, value) parameters numbered from ``first``.
     """
     q = plpy.quote_ident
     n = int(prep["n_vertices"])
     idt = prep["id_type"]
-    ids = _integer_ids(plpy, prep) if rows is not None or any(c[1] == "vid" for c in columns) else None
-    pick = (lambda v: v) if rows is None else (lambda v: v[rows])
+    ids = _integer_ids(plpy, prep) if any(c[1] == "vid" for c in columns) else None
     srcs, joins, items, scales = [], [], [], []     # srcs: (alias, sql array type, encoder of rows lo:hi)
-    if rows is None:
-        idsrc = None                                # unnest(c.ids[...]): any id type, no Python
-    elif ids is not None:
-        srcs.append(("id", idt, _int_encoder(ids[rows])))
-    else:
-        srcs.append(("vid", "int4", _int_encoder(np.asarray(rows, dtype=np.int64))))
-        joins.append(f"JOIN {prep['v_sql']} jid ON jid.vid = u.vid")
-    items.append(f"{'jid.id' if rows is not None and ids is None else 'u.id'} AS {q(id_name)}")
+    items.append(f"u.id AS {q(id_name)}")
+    where = ""
     for i, (name, t, vals, *null) in enumerate(columns):
         null = null[0] if null else None
         if not isinstance(vals, np.ndarray):
             raise TypeError(f"write_vertex_table: column {name!r} must be a numpy array")
-        vals = pick(vals)
+        if name == skip_null:
+            where = f"WHERE u.c{i} IS NOT NULL"
         if t == "vid":
             v = vals.astype(np.int64, copy=False)
             if ids is not None:                     # the original ids themselves; negative stays NULL
@@ -77,24 +72,24 @@ def write_vertex_table(plpy, prep, out, id_name, columns, select=None, extra=(),
             items.append(f"u.c{i}::float8 * (${2 + len(scales)}::float8[])[u.k{i}] AS {q(name)}")
         else:
             raise TypeError(f"write_vertex_table: column {name!r}: unsupported type {t!r}")
+    if skip_null is not None and not where:
+        raise ValueError(f"write_vertex_table: skip_null {skip_null!r} is not a column")
     first = 3 + len(scales)
     items = select(items, first) if select else items
     W = WRITE_ROWS
-    N = n if rows is None else len(rows)
-    unnest = ([] if rows is not None else [f"unnest(c.ids[k.k * {W} + 1:k.k * {W} + {W}]) AS id"]) + [
+    unnest = [f"unnest(c.ids[k.k * {W} + 1:k.k * {W} + {W}]) AS id"] + [
         f"unnest({prep['schema']}._graph_result_piece($2, k.k, {j})::{t}[]) AS {a}"
         for j, (a, t, _) in enumerate(srcs)]
     # ``ids || '{}'`` detoasts the id array once (a slice of the stored column would decompress it per piece)
-    c = "ids || '{}' AS ids" if rows is None else "1 AS one"
     query = (f"SELECT {', '.join(items)} FROM (SELECT {', '.join(unnest)} "
-             f"FROM (SELECT {c} FROM {prep['csr_sql']} LIMIT 1) c "
-             f"CROSS JOIN generate_series(0, $1 - 1) AS k(k)) u {' '.join(joins)}")
+             f"FROM (SELECT ids || '{{}}' AS ids FROM {prep['csr_sql']} LIMIT 1) c "
+             f"CROSS JOIN generate_series(0, $1 - 1) AS k(k)) u {' '.join(joins)} {where}")
     token = secrets.token_hex(16)
-    _PIECES[token] = [lambda k, f=f: f(k * W, min(N, (k + 1) * W)) for _, _, f in srcs]
+    _PIECES[token] = [lambda k, f=f: f(k * W, min(n, (k + 1) * W)) for _, _, f in srcs]
     try:
         plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {query}",
                                   ["int4", "text"] + ["float8[]"] * len(scales) + [t for t, _ in extra]),
-                     [max(1, -(-N // W)), token] + scales + [v for _, v in extra])
+                     [max(1, -(-n // W)), token] + scales + [v for _, v in extra])
     finally:
         del _PIECES[token]
 

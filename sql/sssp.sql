@@ -85,7 +85,7 @@ reached = int(np.isfinite(dist).sum())
 q = plpy.quote_ident
 # MADlib keeps only the reached vertices (an unreachable one has no parent): only they are written
 graph.write_vertex_table(plpy, prep, out, id_name, [(wname, "float8", dist), (pname, "vid", parent)],
-                         rows=np.flatnonzero(parent >= 0))
+                         skip_null=pname)
 plpy.execute(f"CREATE UNIQUE INDEX ON {out['sql']} ({q(id_name)})")
 graph.mark(prep, "write")
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,
