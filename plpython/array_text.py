@@ -21,19 +21,18 @@ _SPECIALS = (np.inf, -np.inf, np.nan, -0.0)      # carried whole by the scale, m
 _E_MIN, _E_MAX = -1074, 971                     # exponents of the scales (x = mantissa * 2**e)
 
 
-def float_parts(values, nan_null=False):
-    """float64 array -> (mantissas int64, 1-based scale indexes int64, isnull bool, scales as Python
-    floats): ``mantissa * scales[index - 1] == value`` bit for bit; NaN is NULL with ``nan_null``.
-    Write the first two with ``integers`` (``int8[]``, ``int4[]``); pass the scales as a ``float8[]``
-    parameter (a Python float travels as its shortest repr: exact). At most ~2000 distinct scales,
-    typically a few dozen."""
+_KEYS = _E_MAX - _E_MIN + 1 + len(_SPECIALS)
+
+
+def float_keys(values, nan_null=False):
+    """float64 array -> (mantissas int64, scale keys int64, isnull bool): ``value == mantissa *
+    scale_of(key)``; ``scale_table`` numbers the keys in use. NaN is NULL with ``nan_null``."""
     x = np.ascontiguousarray(values, dtype=np.float64).ravel()
     plain = np.isfinite(x) & ~((x == 0) & np.signbit(x))
     _, e = np.frexp(np.where(plain, x, 1.0))
     ex = np.maximum(e.astype(np.int64) - 53, _E_MIN)     # subnormals share the least exponent
     mant = np.ldexp(np.where(plain, x, 0.0), -ex).astype(np.int64)   # an integer below 2**53: exact
     key = ex - _E_MIN                                    # 0 .. _E_MAX - _E_MIN
-    del ex, e
     isnull = np.zeros(x.size, dtype=bool)
     if not plain.all():
         top = _E_MAX - _E_MIN + 1
@@ -42,11 +41,31 @@ def float_parts(values, nan_null=False):
             key[hit], mant[hit] = top + j, 1
         if nan_null:
             isnull = np.isnan(x)
-    used = np.flatnonzero(np.bincount(key, minlength=_E_MAX - _E_MIN + 1 + len(_SPECIALS)))
-    index = np.zeros(_E_MAX - _E_MIN + 1 + len(_SPECIALS), dtype=np.int64)
-    index[used] = np.arange(1, used.size + 1)
-    scales = [2.0 ** int(k + _E_MIN) if k + _E_MIN <= _E_MAX else float(_SPECIALS[k + _E_MIN - _E_MAX - 1])
-              for k in used]
+    return mant, key, isnull
+
+
+def keys_used(keys):
+    """Boolean mask of the scale keys present (OR the masks of several pieces)."""
+    return np.bincount(keys, minlength=_KEYS).astype(bool)
+
+
+def scale_table(used):
+    """(key -> 1-based index into the scales, scales as Python floats) for the keys in ``used``."""
+    keys = np.flatnonzero(used)
+    index = np.zeros(_KEYS, dtype=np.int64)
+    index[keys] = np.arange(1, keys.size + 1)
+    return index, [2.0 ** int(k + _E_MIN) if k + _E_MIN <= _E_MAX else float(_SPECIALS[k + _E_MIN - _E_MAX - 1])
+                   for k in keys]
+
+
+def float_parts(values, nan_null=False):
+    """float64 array -> (mantissas int64, 1-based scale indexes int64, isnull bool, scales as Python
+    floats): ``mantissa * scales[index - 1] == value`` bit for bit; NaN is NULL with ``nan_null``.
+    Write the first two with ``integers`` (``int8[]``, ``int4[]``); pass the scales as a ``float8[]``
+    parameter (a Python float travels as its shortest repr: exact). At most ~2000 distinct scales,
+    typically a few dozen. (A column written in pieces: ``float_keys`` per piece, one ``scale_table``.)"""
+    mant, key, isnull = float_keys(values, nan_null)
+    index, scales = scale_table(keys_used(key))
     return mant, index[key], isnull, scales
 
 

@@ -66,7 +66,7 @@ def write_vertex_table(plpy, prep, out, id_name, columns, select=None, extra=(),
             srcs.append((f"c{i}", t, _int_encoder(vals, null=null)))
             items.append(f"u.c{i} AS {q(name)}")
         elif t == "float8":
-            mant, index, sc = _float_encoders(vals, null is not None and np.isnan(null))
+            mant, index, sc = _float_encoders(vals, null is not None and np.isnan(null), WRITE_ROWS)
             scales.append(sc)
             srcs += [(f"c{i}", "int8", mant), (f"k{i}", "int4", index)]
             items.append(f"u.c{i}::float8 * (${2 + len(scales)}::float8[])[u.k{i}] AS {q(name)}")
@@ -99,10 +99,29 @@ def _int_encoder(values, null=None, isnull=None):
     return lambda lo, hi: array_text.integers(v[lo:hi], null, None if isnull is None else isnull[lo:hi])
 
 
-def _float_encoders(values, nan_null):
-    """(mantissa encoder, scale-index encoder, scales) of a float8 column: one list of scales for all pieces."""
-    mant, index, isnull, scales = array_text.float_parts(values, nan_null)
-    return _int_encoder(mant, isnull=isnull), _int_encoder(index), scales
+def _float_encoders(values, nan_null, W):
+    """(mantissa encoder, scale-index encoder, scales) of a float8 column: one list of scales for all pieces,
+    mantissas and keys computed a piece at a time (no per-vertex int64 copies of the whole column)."""
+    x = np.ascontiguousarray(values, dtype=np.float64)
+    used = np.zeros(0, dtype=bool)
+    for lo in range(0, x.size, W):
+        u = array_text.keys_used(array_text.float_keys(x[lo:lo + W])[1])
+        used = u if not used.size else used | u
+    index, scales = array_text.scale_table(used)
+    last = {}                                   # (lo, hi) -> the piece's parts: the two encoders share them
+
+    def parts(lo, hi):
+        if (lo, hi) not in last:
+            last.clear()
+            mant, key, isnull = array_text.float_keys(x[lo:hi], nan_null)
+            last[lo, hi] = (mant, index[key], isnull)
+        return last[lo, hi]
+
+    def mantissas(lo, hi):
+        mant, _, isnull = parts(lo, hi)
+        return array_text.integers(mant, isnull=isnull)
+
+    return mantissas, lambda lo, hi: array_text.integers(parts(lo, hi)[1]), scales
 
 
 def _integer_ids(plpy, prep):

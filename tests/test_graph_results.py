@@ -13,7 +13,7 @@ SPECIAL = [0.0, -0.0, 5e-324, -5e-324, 2.5e-310, 2.2250738585072014e-308, 1.7976
 # columns given as float8[] / int8[] parameters (exact in both directions), the result read back by the test.
 WRITE_FN = r"""
 CREATE OR REPLACE FUNCTION pg_temp.gr_write(edge_table text, out_name text, f float8[], i int8[], v int8[],
-                                            nan_null boolean, skip boolean)
+                                            nan_null boolean, skip boolean, piece int)
 RETURNS void LANGUAGE plpython3u AS $py$
 import sys
 import numpy as np
@@ -27,8 +27,14 @@ fl = np.array([np.nan if x is None else x for x in f], dtype=np.float64)
 cols = [("f", "float8", fl) + ((np.nan,) if nan_null else ()),
         ("i", "int8", np.array([-1 if x is None else x for x in i], dtype=np.int64), -1),
         ("v", "vid", np.array(v, dtype=np.int64))]
-mods['graph_results'].write_vertex_table(plpy, prep, {"sql": plpy.quote_ident(out_name)}, "id", cols,
-                                        skip_null="v" if skip else None)
+gr = mods['graph_results']
+rows_per_piece = gr.WRITE_ROWS
+gr.WRITE_ROWS = piece or rows_per_piece         # several pieces: scales shared, ids sliced per piece
+try:
+    gr.write_vertex_table(plpy, prep, {"sql": plpy.quote_ident(out_name)}, "id", cols,
+                          skip_null="v" if skip else None)
+finally:
+    gr.WRITE_ROWS = rows_per_piece
 $py$;
 """
 
@@ -54,8 +60,8 @@ def _graph(conn, id_type, offset, n=300):
 
 
 @pytest.mark.parametrize("id_type, offset", [("int4", 0), ("int8", 9_000_000_000_000_000), ("text", 7)])
-@pytest.mark.parametrize("subset", [False, True])
-def test_write_vertex_table_exact(conn, id_type, offset, subset):
+@pytest.mark.parametrize("subset, piece", [(False, None), (True, None), (False, 64), (True, 37)])
+def test_write_vertex_table_exact(conn, id_type, offset, subset, piece):
     ids = _graph(conn, id_type, offset)
     n = len(ids)
     rng = np.random.default_rng(11)
@@ -67,9 +73,9 @@ def test_write_vertex_table_exact(conn, id_type, offset, subset):
     rows = np.flatnonzero(v >= 0) if subset else None       # skip_null='v': the rows with a vertex in v
     for nan_null in (True, False):
         conn.execute("DROP TABLE IF EXISTS gr_out")
-        conn.execute("SELECT pg_temp.gr_write('gr_edges', 'gr_out', %s, %s, %s, %s, %s)",
+        conn.execute("SELECT pg_temp.gr_write('gr_edges', 'gr_out', %s, %s, %s, %s, %s, %s)",
                      [[None if x is None else float(x) for x in f], [int(x) for x in i], [int(x) for x in v],
-                      nan_null, subset])
+                      nan_null, subset, piece])
         types = dict(conn.execute("SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute "
                                   "WHERE attrelid = 'gr_out'::regclass AND attnum > 0").fetchall())
         idname = {"int4": "integer", "int8": "bigint", "text": "text"}[id_type]
