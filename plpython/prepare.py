@@ -196,7 +196,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     table_sql = f"{packed_store.data_schema(schema)}.{table_name}"
     seed = shuffle_seed(plpy) if seed is None else float(seed)
     packing.create(plpy, table_sql, groups, source)
-    counter = fingerprint.counter(plpy) if inline else None
+    counter = fingerprint.packing_counter(plpy) if inline else None
     try:
         packing.fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed, part_value,
                      group_sql, used)
@@ -216,12 +216,10 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         f"coalesce(sum(length(x)), 0) AS bytes, coalesce(sum(src_xmin), 0) AS src_xmin "
         f"FROM {table_sql} WHERE n > 0 OR n_skipped > 0")[0]
     if inline:
-        # the fingerprint of exactly the rows packed, in the packing's snapshot; None (this copy is never
-        # reused) in the rare case that the multixact counter moved while packing (fingerprint.py)
+        # the fingerprint of exactly the rows packed, in the packing's snapshot (fingerprint.py)
         rows = int(stats["n"]) + int(stats["skipped"])
-        fp = None if fingerprint.counter(plpy) != counter else fingerprint.compose(
-            defn, rows, int(stats["src_xmin"]) - rows * counter,
-            fingerprint.last_ctid(plpy, source) if rows else None) + suffix
+        fp = fingerprint.compose(defn, rows, int(stats["src_xmin"]) - rows * counter,
+                                 fingerprint.last_ctid(plpy, source) if rows else None) + suffix
     if stats["dmin"] is not None and stats["dmin"] != stats["dmax"]:
         plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
                    f"in {source_name}: {stats['dmin']} and {stats['dmax']} features")
