@@ -113,11 +113,23 @@ def label_errors(family, y, params, k):
     return 0
 
 
-def _weighted_gram(X, root_w):
-    """Xᵀ diag(w) X as Zᵀ Z with Z = diag(sqrt w) X: numpy computes Zᵀ Z with one symmetric rank-k
-    BLAS call (syrk), half the work of a general product."""
-    Z = X * root_w[:, None]
-    return Z.T @ Z
+_work = {}   # work arrays reused from block to block (no fresh n x d allocation, no page faults per block)
+
+
+def _buffer(name, shape):
+    buf = _work.get(name)
+    if buf is None or buf.shape != shape:
+        buf = _work[name] = np.empty(shape)
+    return buf
+
+
+def _weighted_gram(X, wt):
+    """Xᵀ diag(w) X as (diag(w) X)ᵀ X: the weighted rows go into a reused buffer and one general
+    product (gemm) takes them; measured faster here than Zᵀ Z with Z = diag(√w) X (syrk, plus a square
+    root per row). The result is symmetric to rounding; unpack_state symmetrises the summed Hessian."""
+    Z = _buffer("weighted", X.shape)
+    np.multiply(X, wt[:, None], out=Z)
+    return Z.T @ X
 
 
 def _sigmoid(m):
@@ -152,23 +164,33 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
         return loss, G.ravel(), H
     if family == FAMILIES["glm"]:
         return glm_families.evaluate(X, y, W, params, need_hess)
-    m = X @ W
     H = None
     if family == FAMILIES["logistic"]:
+        if not W.any():
+            return _logistic_at_zero(X, y, need_hess)
+        m = X @ W
         # one exp for both: log(1 + e^m) = max(m, 0) + log1p(e^-|m|), sigmoid(m) from the same e^-|m|
-        e = np.exp(-np.abs(m))
-        one_e = 1.0 + e
-        loss = float((np.maximum(m, 0.0) + np.log1p(e) - y * m).sum()) if need_loss else 0.0
-        p = np.where(m >= 0, 1.0, e) / one_e
-        r = p - y
+        a = np.abs(m)
+        e = np.negative(a)
+        np.exp(e, out=e)
+        one_e = e + 1.0
+        # sum of max(m, 0) = (sum of m + sum of |m|) / 2
+        loss = float(np.log1p(e).sum() + 0.5 * (m.sum() + a.sum()) - y @ m) if need_loss else 0.0
+        r = np.where(m >= 0, 1.0, e)
+        r /= one_e
+        r -= y                                            # sigmoid(m) - y
         if need_hess:
-            H = _weighted_gram(X, np.sqrt(e) / one_e)    # sqrt(p (1 - p)) = e^(-|m|/2) / (1 + e^-|m|)
-    elif family == FAMILIES["poisson"]:
+            one_e *= one_e
+            np.divide(e, one_e, out=e)                    # p (1 - p) = e^-|m| / (1 + e^-|m|)^2
+            H = _weighted_gram(X, e)
+        return loss, r @ X, H
+    m = X @ W
+    if family == FAMILIES["poisson"]:
         mu = np.exp(np.minimum(m, 700.0))
         loss = float((mu - y * m + glm_families.lgamma1p(y)).sum()) if need_loss else 0.0
         r = mu - y
         if need_hess:
-            H = _weighted_gram(X, np.sqrt(mu))
+            H = _weighted_gram(X, mu)
     elif family == FAMILIES["gaussian"]:
         r = m - y
         loss = 0.5 * float(r @ r)
@@ -201,6 +223,15 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
     else:
         raise ValueError(f"unknown family code {family}")
     return loss, X.T @ r, H
+
+
+def _logistic_at_zero(X, y, need_hess):
+    """The logistic loss, gradient and Hessian at w = 0 (where IRLS starts): every row has m = 0,
+    loss log 2, sigmoid 1/2 and weight 1/4, so the Hessian is XᵀX / 4 - no exp, no weighting."""
+    n = X.shape[0]
+    r = 0.5 - y
+    H = (X.T @ X) * 0.25 if need_hess else None
+    return n * float(np.log(2.0)), r @ X, H
 
 
 # --------------------------------------------------------------------------- aggregate
@@ -331,7 +362,8 @@ def unpack_state(raw, dd, k):
         out["grad"] = body[:p].copy()
     elif mode == MODES["hess"]:
         out["grad"] = body[:p].copy()
-        out["hess"] = body[p:p + p * p].reshape(p, p).copy()
+        H = body[p:p + p * p].reshape(p, p)
+        out["hess"] = (H + H.T) * 0.5      # partial sums of (diag(w) X)ᵀ X are symmetric only to rounding
     else:
         out["v"] = body[:p].copy()
         out["vsum"] = body[p:2 * p].copy()
