@@ -33,7 +33,8 @@ def main():
     ap.add_argument("--only", help="comma-separated subset of " + ", ".join(SCRIPTS))
     args = ap.parse_args()
     names = args.only.split(",") if args.only else list(SCRIPTS)
-    from common import server
+    from common import server, startup_row
+    from report import ENV as ENV_REPORT
     from report import load, print_table
 
     report_file = Path(tempfile.mkdtemp(prefix="indb_ml_bench_report_")) / "rows.jsonl"
@@ -41,6 +42,8 @@ def main():
     t0 = time.perf_counter()
     failed = []
     with server(args.dsn) as dsn:
+        os.environ[ENV_REPORT] = str(report_file)
+        startup_row(dsn)
         for name in names:
             print(f"\n== bench/{name}.py", flush=True)
             rc = subprocess.call([sys.executable, str(HERE / f"{name}.py"), "--dsn", dsn, *SCRIPTS[name]], env=env)

@@ -22,10 +22,30 @@ def server(dsn: str | None):
     cluster = LocalCluster(Path(tempfile.mkdtemp(prefix="indb_ml_bench_")), ephemeral=True)
     try:
         admin = cluster.start()
+        print(f"bench: local cluster, preload library {cluster.preload_status}", flush=True)
         installer.install(admin, write_extension=False)
         yield admin
     finally:
         cluster.destroy()
+
+
+def startup_row(dsn: str, group: str = "server") -> None:
+    """Report whether the server preloads PL/Python + numpy, and what a new connection's first
+    PL/Python call costs (median of 3 connections): the per-process start every parallel worker pays."""
+    from report import add
+
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        libs = conn.execute("SHOW shared_preload_libraries").fetchone()[0]
+
+    def first_call():
+        with psycopg.connect(dsn, autocommit=True) as c:
+            c.execute("CREATE FUNCTION pg_temp.f() RETURNS int LANGUAGE plpython3u AS 'import numpy\nreturn 1'")
+            t = time.perf_counter()
+            c.execute("SELECT pg_temp.f()")
+            return time.perf_counter() - t
+    secs = statistics.median(first_call() for _ in range(3))
+    add("first PL/Python call (imports numpy) in a new connection", secs, None, "", "", None, group,
+        "shared_preload_libraries = " + (repr(libs) if libs else "'' (no preload library)"))
 
 
 def timed(fn, repeat: int = 3) -> tuple[float, list[float]]:

@@ -71,6 +71,21 @@ def cmd_extension_files(args) -> int:
     return 0
 
 
+def cmd_preload_library(args) -> int:
+    from pathlib import Path
+
+    from . import preload
+    from .local import find_bindir
+
+    bindir = Path(args.pg_bindir) if args.pg_bindir else find_bindir()
+    path = preload.install(bindir) if args.install else preload.build(bindir, Path(args.out))
+    print(path)
+    print(f"then, in postgresql.conf: shared_preload_libraries = '{preload.NAME}'"
+          + ("" if args.install else f" (after copying {path.name} into `pg_config --pkglibdir`)")
+          + ", and restart the server", file=sys.stderr)
+    return 0
+
+
 def cmd_uninstall(args) -> int:
     from . import installer
 
@@ -126,6 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
                                                    "`pg_config --sharedir`/extension)")
     files.add_argument("--out", required=True, help="folder to write into")
     files.set_defaults(func=cmd_extension_files)
+    lib = sub.add_parser("preload-library", help="build the optional indb_ml_preload library (PL/Python and numpy "
+                                                 "started once in the postmaster, so backends and parallel "
+                                                 "workers start without importing numpy) with PGXS")
+    where = lib.add_mutually_exclusive_group(required=True)
+    where.add_argument("--out", help="folder to write indb_ml_preload.so into")
+    where.add_argument("--install", action="store_true", help="copy it into the server's `pg_config --pkglibdir`")
+    lib.add_argument("--pg-bindir", help="the server's bin folder (default: the newest /usr/lib/postgresql/*/bin)")
+    lib.set_defaults(func=cmd_preload_library)
     demo = sub.add_parser("demo", help="the whole product on shipped data: regression, classification, "
                                        "graphs, recommendations (about a minute)")
     demo.add_argument("--dsn", help="run against this database instead of the local cluster")
@@ -137,11 +160,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .installer import InstallError
     from .local import LocalClusterError
+    from .preload import PreloadUnavailable
     from .resources import LayoutError
 
     try:
         return args.func(args) or 0
-    except (InstallError, LocalClusterError, LayoutError, ValueError) as exc:
+    except (InstallError, LocalClusterError, LayoutError, PreloadUnavailable, OSError, ValueError) as exc:
         print(f"indb-ml: {exc}", file=sys.stderr)
         return 2
 

@@ -21,8 +21,9 @@ import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 SUPERUSER = "indb_admin"
@@ -79,6 +80,12 @@ def server_environment() -> dict[str, str]:
     return env
 
 
+def preload_cache_dir() -> Path:
+    """Where preload library builds are kept between runs (per source, server and Python)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "indb_ml" / "preload"
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
@@ -119,6 +126,11 @@ class LocalCluster:
     home: Path
     ephemeral: bool = False
     private_extensions: bool = True
+    #: load indb_ml_preload (PL/Python + numpy started in the postmaster) when it builds here;
+    #: None: unless INDB_ML_PRELOAD=0
+    preload: bool | None = None
+    #: why the last start did or did not preload (``preload_option`` sets it)
+    preload_status: str = field(default="not started", compare=False)
 
     @property
     def tree_root(self) -> Path:
@@ -259,11 +271,39 @@ class LocalCluster:
                 pw = pwd.getpwnam(self.os_user())
                 os.chown(self.logfile, pw.pw_uid, pw.pw_gid)
         proc = self._run([str(bindir / "pg_ctl"), "-D", str(self.datadir), "-l", str(self.logfile),
-                          "-o", f"-p {port}", "-w", "-t", str(int(timeout)), "start"], check=False)
+                          "-o", f"-p {port}{self.preload_option()}", "-w", "-t", str(int(timeout)), "start"],
+                         check=False)
         if proc.returncode != 0:
             log = self.logfile.read_text()[-3000:] if self.logfile.exists() else ""
             raise LocalClusterError(f"the local cluster did not start:\n{proc.stdout}{proc.stderr}\n{log}")
         return self.dsn()
+
+    def preload_option(self) -> str:
+        """`` -c shared_preload_libraries=<our copy>`` when the preload library is wanted and builds,
+        else ``""``; ``preload_status`` says which and why."""
+        wanted = self.preload if self.preload is not None else os.environ.get("INDB_ML_PRELOAD", "1") != "0"
+        if not wanted:
+            self.preload_status = "off (not asked for)"
+            return ""
+        from . import preload
+
+        try:
+            built = preload.cached_build(find_bindir(), preload_cache_dir())
+        except preload.PreloadUnavailable as exc:
+            self.preload_status = f"off: {exc}"
+            print(f"indb_ml: starting without {preload.NAME}: {exc}", file=sys.stderr)
+            return ""
+        libdir = self.home / "lib"
+        libdir.mkdir(exist_ok=True)
+        os.chmod(libdir, 0o755)
+        shutil.copy(built, libdir / built.name)
+        os.chmod(libdir / built.name, 0o755)
+        path = str(libdir / preload.NAME)
+        if any(c.isspace() or c in "'\\\"" for c in path):
+            self.preload_status = f"off: the path {path!r} cannot be passed to the server"
+            return ""
+        self.preload_status = f"on ({built})"
+        return f" -c shared_preload_libraries={path}"
 
     def stop(self) -> bool:
         if not self.running():

@@ -3,6 +3,7 @@
 #   - PostgreSQL server binaries (>= 14), PL/Python for them, numpy for the server's Python and an
 #     optimized BLAS under it (OpenBLAS, serial)
 #     (Debian packages, via apt-get; as root, or through sudo);
+#   - what building the optional preload library needs (gcc, the server headers, python3-dev);
 #   - a virtualenv in .venv with this project installed editable, with its test extras.
 # Idempotent: what is already there is left alone.
 set -euo pipefail
@@ -48,6 +49,12 @@ if [ "${INDB_ML_BENCH:-0}" = 1 ] && [ ! -e "/usr/share/postgresql/$major/extensi
     missing+=("postgresql-$major-pgrouting")
 fi
 command -v make >/dev/null 2>&1 || missing+=("make")
+# the preload library (extension/preload, built by indb_ml.preload when a local cluster starts): a C
+# compiler, the server headers (PGXS) and the headers of the Python that PL/Python embeds
+command -v gcc >/dev/null 2>&1 || missing+=("gcc")
+[ -e /usr/include/stdio.h ] || missing+=("libc6-dev")
+[ -e "/usr/include/postgresql/$major/server/postgres.h" ] || missing+=("postgresql-server-dev-$major")
+[ -x /usr/bin/python3-config ] || missing+=("python3-dev")
 if ! python3 -m venv --help >/dev/null 2>&1 || ! python3 -c 'import ensurepip' >/dev/null 2>&1; then
     missing+=("python3-venv")
 fi

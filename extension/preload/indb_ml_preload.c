@@ -1,0 +1,68 @@
+/*
+ * indb_ml_preload: start PL/Python's interpreter in the postmaster, with numpy imported.
+ *
+ * PL/Python starts Python lazily, in each backend and in each parallel worker, on its first
+ * call; the kernels then import numpy. Together that costs 0.1-0.15 s per process, paid again
+ * by every parallel worker of every pass, which is as long as a whole pass over a million rows.
+ * Loaded through shared_preload_libraries, this library does that work once in the postmaster;
+ * backends and workers are forked with the interpreter and numpy already in memory.
+ *
+ * It does what PL/Python's own first call does (register the built-in `plpy` module, then
+ * initialise Python), so PL/Python's later initialisation finds an interpreter that looks
+ * like its own. Python's signal handlers are not installed (Py_InitializeEx(0)): signals stay
+ * PostgreSQL's. Python 3.12 and later refuse to register a built-in module after the
+ * interpreter has started, which PL/Python does on its first call, so there the library
+ * logs that it does nothing.
+ */
+#include <Python.h>
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "miscadmin.h"
+
+PG_MODULE_MAGIC;
+
+void		_PG_init(void);
+
+typedef PyObject *(*module_init) (void);
+
+void
+_PG_init(void)
+{
+	module_init init_plpy;
+	PyObject   *numpy;
+
+	if (!process_shared_preload_libraries_in_progress)
+	{
+		ereport(LOG,
+				(errmsg("indb_ml_preload does nothing unless it is listed in shared_preload_libraries")));
+		return;
+	}
+#if PY_VERSION_HEX >= 0x030C0000
+	ereport(LOG,
+			(errmsg("indb_ml_preload: Python %s cannot be started before PL/Python; nothing preloaded",
+					PY_VERSION)));
+	return;
+#else
+	if (Py_IsInitialized())
+		return;
+
+	/* PL/Python's module initialiser; loading plpython3 here also keeps it loaded in every child */
+	init_plpy = (module_init) load_external_function("$libdir/plpython3", "PyInit_plpy", true, NULL);
+	if (PyImport_AppendInittab("plpy", init_plpy) != 0)
+		ereport(FATAL, (errmsg("indb_ml_preload: could not register the plpy module")));
+	Py_InitializeEx(0);
+
+	numpy = PyImport_ImportModule("numpy");
+	if (numpy == NULL)
+	{
+		PyErr_Clear();
+		ereport(WARNING,
+				(errmsg("indb_ml_preload: numpy could not be imported; PL/Python will import it per process")));
+		return;
+	}
+	Py_DECREF(numpy);
+	ereport(LOG, (errmsg("indb_ml_preload: Python %s and numpy loaded in the postmaster", PY_VERSION)));
+#endif
+}
