@@ -46,10 +46,16 @@ def settings(prep, ordered=False, max_workers=None):
 
 def worker_cap(plpy, prep):
     """The parallel workers a pass over ``prep`` gets here: by its packed bytes and whether the server
-    preloads numpy (workers.py), never more than the caller's max_parallel_workers_per_gather."""
-    cap = workers.for_bytes(workers.packed_bytes(prep), workers.preloaded(plpy))
-    mine = int(plpy.execute("SELECT current_setting('max_parallel_workers_per_gather')::int AS v")[0]["v"])
-    return min(cap, mine)
+    preloads numpy (workers.py); ``run`` keeps the caller's max_parallel_workers_per_gather if lower."""
+    return workers.for_bytes(workers.packed_bytes(prep), workers.preloaded(plpy))
+
+
+def run_settings(plpy, prep, ordered=False):
+    """``settings`` for session.settings: the worker cap applied to the caller's own value."""
+    out = settings(prep, ordered, worker_cap(plpy, prep))
+    cap = out["max_parallel_workers_per_gather"]
+    out["max_parallel_workers_per_gather"] = lambda mine: min(cap, int(mine))
+    return out
 
 
 def group_key_sql(prep, alias=""):
@@ -105,7 +111,7 @@ def run(plpy, prep, aggregate, tasks=None, ordered=False):
     t0 = time.perf_counter()
     sql = query(plpy, prep, aggregate, tasks, ordered)
     out = {}
-    with session.settings(plpy, **settings(prep, ordered, worker_cap(plpy, prep))):
+    with session.settings(plpy, **run_settings(plpy, prep, ordered)):
         for row in plpy.execute(sql):
             out.setdefault(row["gkey"], []).append(row["st"])
     return out, (time.perf_counter() - t0) * 1000.0

@@ -28,9 +28,17 @@ def for_bytes(nbytes, preloaded):
 def preloaded(plpy):
     """Does this server preload PL/Python and numpy (``indb_ml_preload`` in shared_preload_libraries)?"""
     if not _preloaded:
-        libs = plpy.execute("SELECT current_setting('shared_preload_libraries') AS v")[0]["v"]
-        _preloaded.append(PRELOAD_LIBRARY in [s.strip().strip('"') for s in libs.split(",")])
+        _preloaded.append(lists_preload(plpy.execute("SELECT current_setting('shared_preload_libraries') AS v")[0]["v"]))
     return _preloaded[0]
+
+
+def lists_preload(setting):
+    """Does a shared_preload_libraries value name the preload library (by name, path or $libdir/name.so)?"""
+    for entry in setting.split(","):
+        name = entry.strip().strip('"').rsplit("/", 1)[-1]
+        if name in (PRELOAD_LIBRARY, PRELOAD_LIBRARY + ".so"):
+            return True
+    return False
 
 
 def packed_bytes(prep):

@@ -6,13 +6,19 @@ MB = 1 << 20
 
 
 class ServerPlpy:
-    """plpy.execute over a real connection (rows as dicts), for driver helpers that only read settings."""
+    """plpy.execute / plpy.prepare over a real connection (rows as dicts), for driver helpers that only
+    read and set parameters."""
 
     def __init__(self, conn):
         self.conn = conn
 
-    def execute(self, query):
-        cur = self.conn.execute(query)
+    def prepare(self, query, types):
+        for i in range(len(types), 0, -1):
+            query = query.replace(f"${i}", "%s")
+        return query
+
+    def execute(self, query, args=None):
+        cur = self.conn.execute(query, args)
         names = [c.name for c in cur.description]
         return [dict(zip(names, row)) for row in cur.fetchall()]
 
@@ -41,25 +47,46 @@ def test_pass_settings_carry_the_cap():
     assert passes.settings(plain, ordered=True)["parallel_leader_participation"] == "off"
 
 
+def test_preload_named_in_the_setting():
+    assert workers.lists_preload("/tmp/x/lib/indb_ml_preload")
+    assert workers.lists_preload("pg_stat_statements, '$libdir/indb_ml_preload.so'".replace("'", '"'))
+    assert workers.lists_preload("indb_ml_preload")
+    assert not workers.lists_preload("")
+    assert not workers.lists_preload("plpython3, indb_ml_preload_old")
+
+
 def test_preload_read_from_the_server(conn):
     libs = conn.execute("SELECT current_setting('shared_preload_libraries')").fetchone()[0]
     workers._preloaded.clear()
     try:
-        assert workers.preloaded(ServerPlpy(conn)) == (workers.PRELOAD_LIBRARY in libs)
+        assert workers.preloaded(ServerPlpy(conn)) == ("indb_ml_preload" in libs)
     finally:
         workers._preloaded.clear()
 
 
-def test_worker_cap_never_above_the_callers_setting(conn):
-    big = {"n_rows": 40_000_000, "n_features": 20}          # 6.7 GB of blocks: the most workers either way
+def test_pass_settings_given_back_and_never_above_the_callers_cap(conn):
+    """passes.run_settings through session.settings, in one transaction: the cap by bytes, lowered to
+    the caller's own max_parallel_workers_per_gather, and every value given back on the way out."""
+    from plpython import session
+
+    big = {"group_sql": [], "source": {"relkind": "r"}, "n_rows": 40_000_000, "n_features": 20}  # 6.7 GB
+    small = dict(big, n_rows=1000)
     plpy = ServerPlpy(conn)
+
+    def inside(prep, mine):
+        with conn.transaction():
+            conn.execute(f"SET LOCAL max_parallel_workers_per_gather = {mine}")
+            with session.settings(plpy, **passes.run_settings(plpy, prep)):
+                got = conn.execute("SELECT current_setting('max_parallel_workers_per_gather'), "
+                                   "current_setting('jit')").fetchone()
+            after = conn.execute("SELECT current_setting('max_parallel_workers_per_gather'), "
+                                 "current_setting('jit')").fetchone()
+        return got, after
     try:
-        conn.execute("SET max_parallel_workers_per_gather = 1")
-        assert passes.worker_cap(plpy, big) == 1
-        conn.execute("SET max_parallel_workers_per_gather = 0")
-        assert passes.worker_cap(plpy, big) == 0
-        conn.execute("SET max_parallel_workers_per_gather = 8")
-        assert passes.worker_cap(plpy, {"n_rows": 1000, "n_features": 20}) == 0
+        jit = conn.execute("SHOW jit").fetchone()[0]
+        assert inside(big, 1) == (("1", "off"), ("1", jit))
+        assert inside(big, 0) == (("0", "off"), ("0", jit))
+        assert inside(big, 8)[0][0] == str(min(8, workers.for_bytes(workers.packed_bytes(big), workers.preloaded(plpy))))
+        assert inside(small, 8) == (("0", "off"), ("8", jit))
     finally:
-        conn.execute("RESET max_parallel_workers_per_gather")
         workers._preloaded.clear()
