@@ -85,14 +85,15 @@ def _parse_task(raw):
     return family, mode, d, k, bool(ai), params, w, T
 
 
-def state_payload(mode, dd, k):
+def state_payload(mode, dd, k, extra=0):
+    """Length of the state after the header; ``extra``: slots after a Hessian (Pearson's χ² of glm)."""
     p = dd * k
     if mode == MODES["stats"]:
         return 2 * dd
     if mode == MODES["grad"]:
         return p
     if mode == MODES["hess"]:
-        return p + p * p
+        return p + p * p + extra
     return 2 * p   # sgd: current model, iterate sum
 
 
@@ -136,8 +137,9 @@ def _sigmoid(m):
     return np.exp(-np.logaddexp(0.0, -m))
 
 
-def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
-    """Sum of losses, gradient (d x k for softmax, d otherwise) and optionally the Hessian."""
+def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True, pearson=None):
+    """Sum of losses, gradient (d x k for softmax, d otherwise) and optionally the Hessian
+    (``pearson``: where glm adds Pearson's χ² when its task asks, see glm_families)."""
     if family == FAMILIES["softmax"]:
         M = X @ W.reshape(-1, k)
         mx = M.max(axis=1, keepdims=True)
@@ -163,7 +165,7 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
             H = H.reshape(dd * k, dd * k)
         return loss, G.ravel(), H
     if family == FAMILIES["glm"]:
-        return glm_families.evaluate(X, y, W, params, need_hess)
+        return glm_families.evaluate(X, y, W, params, need_hess, pearson)
     H = None
     if family == FAMILIES["logistic"]:
         if not W.any():
@@ -254,8 +256,9 @@ def transition(state, x_raw, y_raw, n, shuffle_key, task):
     y = blocks.vector(y_raw) if y_raw is not None else np.zeros(n)
     dd = d + ai
     p = dd * k
+    extra = 1 if family == FAMILIES["glm"] and mode == MODES["hess"] and glm_families.with_pearson(params) else 0
     if state is None:
-        acc = np.zeros(HEADER + state_payload(mode, dd, k))
+        acc = np.zeros(HEADER + state_payload(mode, dd, k, extra))
         acc[0] = mode
         if mode == MODES["sgd"]:
             acc[HEADER:HEADER + p] = w
@@ -275,10 +278,10 @@ def transition(state, x_raw, y_raw, n, shuffle_key, task):
         acc[3] += loss
         acc[HEADER:HEADER + p] += g
     elif mode == MODES["hess"]:
-        loss, g, H = evaluate(family, X, y, w, params, k, need_hess=True)
+        loss, g, H = evaluate(family, X, y, w, params, k, need_hess=True, pearson=acc[-1:] if extra else None)
         acc[3] += loss
         acc[HEADER:HEADER + p] += g
-        acc[HEADER + p:] += H.ravel()
+        acc[HEADER + p:HEADER + p + p * p] += H.ravel()
     else:
         _sgd_block(acc, family, X, y, params, k, p, T, shuffle_key)
     acc[4] = acc[1]
@@ -362,6 +365,8 @@ def unpack_state(raw, dd, k):
         out["grad"] = body[:p].copy()
     elif mode == MODES["hess"]:
         out["grad"] = body[:p].copy()
+        if body.size > p + p * p:
+            out["pearson"] = float(body[p + p * p])
         H = body[p:p + p * p].reshape(p, p)
         out["hess"] = (H + H.T) * 0.5      # partial sums of (diag(w) X)ᵀ X are symmetric only to rounding
     else:
