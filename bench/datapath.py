@@ -137,7 +137,7 @@ class Bench:
 
     def preloaded(self):
         libs = self.q("SELECT current_setting('shared_preload_libraries')")[0][0]
-        return self.workers is not None and self.workers.PRELOAD_LIBRARY in [x.strip() for x in libs.split(",")]
+        return self.workers is not None and self.workers.lists_preload(libs)
 
     def worker_cap(self, packed):
         """The workers passes.worker_cap gives a pass over ``packed`` on this server."""
