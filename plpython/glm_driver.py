@@ -96,6 +96,8 @@ class Driver:
         self.total_rows = {key: rows for key, rows, _ in groups}
         self.pass_count = 0
         self.label_check = None   # callback(group key) -> raises with the values found
+        # a pass over every group found every label usable: later passes (same blocks) skip the count
+        self.labels_checked = False
 
     # ---- helpers
     def mask(self, icpt):
@@ -107,7 +109,7 @@ class Driver:
     def task(self, mode, w, params=(), transform=None):
         pb = self.pb
         return optimizers.make_task(pb.family, mode, pb.d, pb.k, w, list(pb.family_params) + list(params),
-                                    pb.add_intercept, transform)
+                                    pb.add_intercept, transform, check_labels=not self.labels_checked)
 
     def evaluate(self, mode, points, params=(), transform=None):
         """points {key: w} -> ({key: combined state dict}, ms); checks labels."""
@@ -124,6 +126,9 @@ class Driver:
             if st["bad"] > 0 and self.label_check is not None:
                 self.label_check(key, int(st["bad"]))
             out[key] = st
+        if all(out[k]["mode"] != optimizers.MODES["stats"] and out[k]["bad"] == 0 for k in out) \
+                and set(self.groups) <= set(out):
+            self.labels_checked = True
         return out, ms
 
     def run_tasks(self, tasks, ordered=False):

@@ -36,22 +36,24 @@ FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4
 FAMILY_NAMES = {v: k for k, v in FAMILIES.items()}
 MODES = {"stats": 0, "grad": 1, "hess": 2, "sgd": 3}
 HEADER = 5
-_TASK_FIXED = 7   # family, mode, d, k, add_intercept, n_params, has_transform
+_TASK_FIXED = 8   # family, mode, d, k, add_intercept, n_params, has_transform, labels_known_good
 
 
 # --------------------------------------------------------------------------- tasks
 
-def make_task(family, mode, d, k, w, params=(), add_intercept=False, transform=None):
+def make_task(family, mode, d, k, w, params=(), add_intercept=False, transform=None, check_labels=True):
     """The constant argument of glm_pass: what to compute, at which model.
 
     ``d`` is the number of packed features; with ``add_intercept`` the kernel
     appends a column of ones, so the model has (d + 1) * k coefficients.
     ``transform`` (SGD only): a (p x p) matrix T with model w = T v; the SGD
     epoch updates v (a better-conditioned parametrisation) and returns v.
+    ``check_labels=False``: an earlier pass of the same fit over the same blocks found every label
+    usable, so the kernel skips counting them (the bad-label count stays 0).
     """
     params = [float(p) for p in params]
     head = [FAMILIES[family], MODES[mode], d, k, 1.0 if add_intercept else 0.0, len(params),
-            0.0 if transform is None else 1.0]
+            0.0 if transform is None else 1.0, 0.0 if check_labels else 1.0]
     parts = [np.asarray(head, dtype=float), np.asarray(params, dtype=float),
              np.asarray(w, dtype=float).ravel()]
     if transform is not None:
@@ -73,7 +75,7 @@ def parse_task(raw):
 
 def _parse_task(raw):
     t = np.frombuffer(raw, dtype="<f8")
-    family, mode, d, k, ai, npar, has_t = (int(v) for v in t[:_TASK_FIXED])
+    family, mode, d, k, ai, npar, has_t, known_good = (int(v) for v in t[:_TASK_FIXED])
     o = _TASK_FIXED
     params = t[o:o + npar]
     o += npar
@@ -82,7 +84,10 @@ def _parse_task(raw):
     w = t[o:o + p]
     o += p
     T = t[o:o + dd * dd].reshape(dd, dd) if has_t else None
-    return family, mode, d, k, bool(ai), params, w, T
+    check = mode != MODES["stats"] and not known_good
+    # slots after a Hessian: Pearson's χ² when a glm task asks for it
+    extra = 1 if family == FAMILIES["glm"] and mode == MODES["hess"] and glm_families.with_pearson(params) else 0
+    return family, mode, d, k, bool(ai), params, w, T, check, extra
 
 
 def state_payload(mode, dd, k, extra=0):
@@ -249,14 +254,13 @@ def transition(state, x_raw, y_raw, n, shuffle_key, task):
     """Add one packed block to the state (raw float64 bytes or None)."""
     if x_raw is None or not n:
         return state
-    family, mode, d, k, ai, params, w, T = parse_task(task)
+    family, mode, d, k, ai, params, w, T, check, extra = parse_task(task)
     X = _design(x_raw, n, ai)
     if X.shape[1] != d + ai:
         raise ValueError(f"the packed block has {X.shape[1] - ai} features, the model expects {d}")
     y = blocks.vector(y_raw) if y_raw is not None else np.zeros(n)
     dd = d + ai
     p = dd * k
-    extra = 1 if family == FAMILIES["glm"] and mode == MODES["hess"] and glm_families.with_pearson(params) else 0
     if state is None:
         acc = np.zeros(HEADER + state_payload(mode, dd, k, extra))
         acc[0] = mode
@@ -264,10 +268,10 @@ def transition(state, x_raw, y_raw, n, shuffle_key, task):
             acc[HEADER:HEADER + p] = w
     else:
         acc = blocks.from_bytes(state)
-    bad = label_errors(family, y, params, k) if mode != MODES["stats"] else 0
+    bad = label_errors(family, y, params, k) if check else 0
     acc[1] += n
     acc[2] += bad
-    if bad and mode != MODES["stats"]:
+    if bad:
         # the driver reports the values found; skip the math on unusable labels
         return blocks.to_bytes(acc)
     if mode == MODES["stats"]:

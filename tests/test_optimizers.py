@@ -94,3 +94,20 @@ def test_linregr_state_matches_numpy():
     np.testing.assert_allclose(Xty, X.T @ y, rtol=1e-12)
     np.testing.assert_allclose([yty, sum_y], [y @ y, y.sum()], rtol=1e-12)
     np.testing.assert_allclose(sum_x, X.sum(axis=0), rtol=1e-12, atol=1e-12)
+
+
+def test_labels_known_good_skip_the_count():
+    """A task built with check_labels=False (an earlier pass of the fit found every label usable) gives
+    the same sums; it no longer counts labels, so only the driver's first pass can report bad ones."""
+    X, rng = data(n=600)
+    y = (rng.random(len(X)) < 0.5).astype(float)
+    w = rng.normal(scale=0.3, size=X.shape[1])
+    checked = run_pass("logistic", "hess", X, y, w)
+    task = optimizers.make_task("logistic", "hess", X.shape[1], 1, w, check_labels=False)
+    st = optimizers.unpack_state(optimizers.transition(None, blocks.to_bytes(X), blocks.to_bytes(y), len(X), 0, task),
+                                 X.shape[1], 1)
+    np.testing.assert_allclose(2 * st["loss"], checked["loss"], rtol=1e-12)
+    np.testing.assert_allclose(2 * st["hess"], checked["hess"], rtol=1e-11)
+    y[0] = 3.0
+    bad = optimizers.transition(None, blocks.to_bytes(X), blocks.to_bytes(y), len(X), 0, task)
+    assert optimizers.unpack_state(bad, X.shape[1], 1)["bad"] == 0
