@@ -6,7 +6,7 @@ mean, or the class for the binomial family). The feature expression is the model
 independent_varname, admitted by the same whitelist as at training and checked by a prepared
 SELECT over the new table; rows of groups the model lacks get no prediction.
 """
-from . import identifiers, prepare
+from . import grouping, identifiers, prepare
 
 
 def _model(plpy, model_table):
@@ -17,14 +17,22 @@ def _model(plpy, model_table):
 
 
 def _groups(plpy, fname, grouping_col, cols, new_table):
-    """-> (join condition model m / source s on the grouping columns, their select list)."""
-    try:
-        groups = [identifiers.resolve_column(plpy, cols, g, new_table, "grouping_col")
-                  for g in identifiers.parse_name_list(grouping_col, "grouping_col")]
-    except identifiers.NameError_ as exc:
-        plpy.error(f"{fname}: {exc}")
-    match = " AND ".join(f"m.{plpy.quote_ident(g)} IS NOT DISTINCT FROM s.{plpy.quote_ident(g)}" for g in groups)
-    return match or "true", "".join(f"s.{plpy.quote_ident(g)}, " for g in groups)
+    """The model's grouping columns over the new table -> dict(match: join condition model m /
+    source s, out: their select list, computed: what the source subquery s adds, inner: the names s
+    carries them under). A grouping expression (plpython/grouping.py) is computed from the new
+    table's columns as at training, and output under the model's column named by its text."""
+    groups = grouping.resolve(plpy, grouping_col, cols, new_table) if grouping_col else []
+    match, out, computed, inner = [], [], [], []
+    for i, g in enumerate(groups):
+        name = plpy.quote_ident(g["name"])
+        here = name if g["sql"] is None else f"indb_ml_group_{i}"
+        if g["sql"] is not None:
+            computed.append(f", {g['sql']} AS {here}")
+        inner.append(here)
+        match.append(f"m.{name} IS NOT DISTINCT FROM s.{here}")
+        out.append(f"s.{here} AS {name}, ")
+    return {"match": " AND ".join(match) or "true", "out": "".join(out), "computed": "".join(computed),
+            "inner": inner}
 
 
 def elastic_net_table(plpy, schema, model_table, new_table, id_col, out_table):
@@ -36,13 +44,13 @@ def elastic_net_table(plpy, schema, model_table, new_table, id_col, out_table):
     rid = identifiers.resolve_one_column(plpy, cols, id_col, new_table, "id_col_name", f"{fname}: ")
     x_sql, _, _ = prepare._feature_sql(plpy, info["independent_varname"], cols, new_table)
     out = identifiers.resolve_output_table(plpy, out_table, "output_table")
-    match, g_out = _groups(plpy, fname, info["grouping_col"], cols, new_table)
+    g = _groups(plpy, fname, info["grouping_col"], cols, new_table)
     fn = "elastic_net_binomial_predict" if info["family"] == "binomial" else "elastic_net_gaussian_predict"
     plpy.execute(f"""
         CREATE TABLE {out['sql']} AS
-        SELECT s.{plpy.quote_ident(rid)}, {g_out}
+        SELECT s.{plpy.quote_ident(rid)}, {g['out']}
                {schema}.{fn}(m.coef_all, m.intercept, s.indb_ml_features) AS prediction
-        FROM (SELECT *, {x_sql} AS indb_ml_features FROM {src['sql']}) AS s
-        JOIN {model['sql']} AS m ON {match}""")
+        FROM (SELECT *, {x_sql} AS indb_ml_features{g['computed']} FROM {src['sql']}) AS s
+        JOIN {model['sql']} AS m ON {g['match']}""")
     n = plpy.execute(f"SELECT count(*) AS n FROM {out['sql']}")[0]["n"]
     return f"{fname}: {out['sql']} with {n} predictions"

@@ -122,14 +122,20 @@ def cluster_states(plpy, schema, fname, prep, source_table, dependent, independe
     """Pack the source grouped by (grouping columns, cluster columns) and run ``aggregate`` (SQL with a
     {task} placeholder) once over it, each cluster with its group's task.
     -> {group key: [one state (float array) per cluster]}."""
-    from . import identifiers, prepare
+    from . import grouping, identifiers, prepare
     try:
-        group_items = identifiers.parse_name_list(grouping_cols, "grouping_cols")
         cluster_items = identifiers.parse_name_list(clustervar, "clustervar")
     except Exception as e:
         plpy.error(f"{fname}: {e}")
-    names = [n for _, n, _ in group_items]
-    both = [src for _, _, src in group_items] + [src for _, n, src in cluster_items if n not in names]
+    src = identifiers.resolve_table(plpy, source_table, "source_table")
+    cols = identifiers.table_columns(plpy, src["oid"])
+    # grouping columns or expressions (as at training), then the cluster columns not among them
+    groups = grouping.resolve(plpy, grouping_cols, cols, source_table) if grouping_cols else []
+    names = {g["name"] for g in groups}
+    both = [plpy.quote_ident(g["name"]) if g["sql"] is None else g["name"] for g in groups]
+    both += [plpy.quote_ident(identifiers.resolve_column(plpy, cols, item, source_table, "clustervar"))
+             for item in cluster_items
+             if identifiers.resolve_column(plpy, cols, item, source_table, "clustervar") not in names]
     prep2 = prepare.ensure(plpy, schema, source_table, dependent, independent, ", ".join(both),
                            label_values=label_values)
     prep2["caller"] = fname

@@ -37,30 +37,28 @@ def svm_table(plpy, schema, model_table, new_table, id_col, out_table):
         label_type = expressions.render_expression(plpy, [("op", "::"), ("word", typ)], {}, new_table, fname)
     regression = info["method"] == "SVR"
     out = identifiers.resolve_output_table(plpy, out_table, "output_table")
-    match, g_out = predict_tables._groups(plpy, fname, info["grouping_col"], cols, new_table)
+    g = predict_tables._groups(plpy, fname, info["grouping_col"], cols, new_table)
     pred = ("d.v" if regression else
             f"(CASE WHEN d.v > 0 THEN m.dep_var_mapping[2] ELSE m.dep_var_mapping[1] END){label_type}")
     if not kernel:
         plpy.execute(f"""
             CREATE TABLE {out['sql']} AS
-            SELECT s.{rid}, {g_out} {pred} AS prediction, d.v AS decision_function
-            FROM (SELECT *, {x_sql} AS indb_ml_features FROM {src['sql']}) AS s
-            JOIN {model['sql']} AS m ON {match}
+            SELECT s.{rid}, {g['out']} {pred} AS prediction, d.v AS decision_function
+            FROM (SELECT *, {x_sql} AS indb_ml_features{g['computed']} FROM {src['sql']}) AS s
+            JOIN {model['sql']} AS m ON {g['match']}
             CROSS JOIN LATERAL (SELECT {schema}.linregr_predict(m.coef, s.indb_ml_features) AS v) AS d""")
     else:
-        gcols = [plpy.quote_ident(identifiers.resolve_column(plpy, cols, g, new_table, "grouping_col"))
-                 for g in identifiers.parse_name_list(info["grouping_col"], "grouping_col")]
-        part = f"PARTITION BY {', '.join(gcols)}" if gcols else ""
-        gsel = "".join(f"{c}, " for c in gcols)
+        part = f"PARTITION BY {', '.join(g['inner'])}" if g["inner"] else ""
+        gsel = "".join(f"{c}, " for c in g["inner"])
         plpy.execute(f"""
             CREATE TABLE {out['sql']} AS
-            SELECT d.id AS {rid}, {g_out} {pred} AS prediction, d.v AS decision_function
+            SELECT d.id AS {rid}, {g['out']} {pred} AS prediction, d.v AS decision_function
             FROM (SELECT {gsel}array_agg({rid}) AS ids, array_agg(f) AS feats
                   FROM (SELECT {gsel}{rid}, f, (row_number() OVER ({part}) - 1) / {CHUNK} AS chunk
-                        FROM (SELECT *, {x_sql} AS f FROM {src['sql']}) AS r
+                        FROM (SELECT *, {x_sql} AS f{g['computed']} FROM {src['sql']}) AS r
                         WHERE f IS NOT NULL AND array_position(f, NULL) IS NULL) AS c
                   GROUP BY {gsel}chunk) AS s
-            JOIN {model['sql']} AS m ON {match}
+            JOIN {model['sql']} AS m ON {g['match']}
             CROSS JOIN LATERAL unnest(s.ids, {schema}.svm_kernel_decisions(s.feats, m.coef,
                 (SELECT kernel_map FROM {summ['sql']}))) AS d(id, v)""")
     n = plpy.execute(f"SELECT count(*) AS n FROM {out['sql']}")[0]["n"]

@@ -153,3 +153,56 @@ def test_other_trainers_grouped_by_expression(conn, group_tables, call, field):
     assert sorted(e) == sorted(m) == ["0", "1", "2"]
     for k in e:
         np.testing.assert_allclose(e[k], m[k], rtol=1e-10, atol=1e-12)
+
+
+@pytest.mark.parametrize("call, fields", [
+    ("SELECT indb_ml.clustered_variance_linregr('{src}', '{out}', 'y', 'ARRAY[1, a, b]', 'a', %s)",
+     ("coef", "std_err", "p_values")),
+    ("SELECT indb_ml.clustered_variance_logregr('{src}', '{out}', 'flag', 'ARRAY[1, a, b]', 'a', %s)",
+     ("coef", "std_err", "p_values")),
+])
+def test_clustered_variance_grouped_by_expression(conn, group_tables, call, fields):
+    """Cluster-robust errors per group: the clusters are packed within each expression group."""
+    _drop(conn, "gx_c1", "gx_c2")
+    conn.execute(call.format(src="gx_src", out="gx_c1"), [EXPR])
+    conn.execute(call.format(src="gx_mat", out="gx_c2"), [f'"{EXPR}"'])
+    for field in fields:
+        e, m = _by_group(conn, "gx_c1", EXPR, field), _by_group(conn, "gx_c2", EXPR, field)
+        assert sorted(e) == sorted(m) == ["0", "1", "2"]
+        for k in e:
+            np.testing.assert_allclose(e[k], m[k], rtol=1e-10, atol=1e-12)
+
+
+def _predictions(conn, table):
+    return {r[0]: (r[1], r[2]) for r in conn.execute(f'SELECT id, "{EXPR}"::text, prediction FROM {table}')}
+
+
+@pytest.mark.parametrize("train, predict", [
+    ("SELECT indb_ml.elastic_net_train('{src}', '{out}', 'y', 'ARRAY[a, b]', 'gaussian', 0.5, 0.05, true, %s)",
+     "SELECT indb_ml.elastic_net_predict('{out}', '{src}', 'id', '{pred}')"),
+    ("SELECT indb_ml.svm_classification('{src}', '{out}', 'flag', 'ARRAY[1, a, b]', 'linear', NULL, %s, "
+     "'max_iter=20')", "SELECT indb_ml.svm_predict('{out}', '{src}', 'id', '{pred}')"),
+    ("SELECT indb_ml.svm_classification('{src}', '{out}', 'flag', 'ARRAY[a, b]', 'gaussian', "
+     "'n_components=20, fit_intercept=true, random_state=3', %s, 'max_iter=20')",
+     "SELECT indb_ml.svm_predict('{out}', '{src}', 'id', '{pred}')"),
+])
+def test_table_form_predict_of_a_model_grouped_by_expression(conn, group_tables, train, predict):
+    """The table-form predict computes the grouping expression from the new rows, joins each row to
+    its group's model, and names the output column by the expression's text, as training did."""
+    _drop(conn, "gx_p1", "gx_p2")
+    conn.execute("DROP TABLE IF EXISTS gx_pr1, gx_pr2")
+    conn.execute(train.format(src="gx_src", out="gx_p1"), [EXPR])
+    conn.execute(train.format(src="gx_mat", out="gx_p2"), [f'"{EXPR}"'])
+    conn.execute(predict.format(out="gx_p1", src="gx_src", pred="gx_pr1"))
+    conn.execute(predict.format(out="gx_p2", src="gx_mat", pred="gx_pr2"))
+    e, m = _predictions(conn, "gx_pr1"), _predictions(conn, "gx_pr2")
+    assert len(e) == len(m) == 600 and e.keys() == m.keys()
+    for rid in e:
+        assert e[rid][0] == m[rid][0]
+        if isinstance(e[rid][1], float):
+            assert e[rid][1] == pytest.approx(m[rid][1], rel=1e-9, abs=1e-12)
+        else:
+            assert e[rid][1] == m[rid][1]
+    typ = conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+                       "WHERE attrelid = 'gx_pr1'::regclass AND attname = %s", [EXPR]).fetchone()
+    assert typ == ("text",)
