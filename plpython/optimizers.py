@@ -181,8 +181,7 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True, pearso
         e = np.negative(a)
         np.exp(e, out=e)
         one_e = e + 1.0
-        # sum of max(m, 0) = (sum of m + sum of |m|) / 2
-        loss = float(np.log1p(e).sum() + 0.5 * (m.sum() + a.sum()) - y @ m) if need_loss else 0.0
+        loss = float(np.log1p(e).sum() + np.maximum(m, 0.0, out=a).sum() - y @ m) if need_loss else 0.0
         r = np.where(m >= 0, 1.0, e)
         r /= one_e
         r -= y                                            # sigmoid(m) - y
