@@ -93,8 +93,10 @@ def newton(drv):
 
 
 def lbfgs(drv, memory=10):
-    """L-BFGS in the standardised parametrisation w = T v: a gradient pass per evaluation, Armijo backtracking."""
+    """L-BFGS in the standardised parametrisation w = T v: a gradient pass per evaluation, Armijo backtracking.
+    The first evaluation is at w = 0 whatever T is, so its pass also sums the columns that T comes from."""
     pb = drv.pb
+    first = drv.gradient_with_stats() if all(not g.w.any() for g in drv.groups.values()) else None
     S = {}
     for key, T, icpt in _standardised(drv):
         S[key] = {"T": T, "mask": drv.penalty_mask(key),
@@ -110,7 +112,11 @@ def lbfgs(drv, memory=10):
 
     while active:
         points = {k: to_w(S[k]["T"], S[k]["trial"]) for k in active}
-        res, ms = drv.evaluate("grad", points)
+        if first is not None:     # the pass that gave T evaluated every group at w = 0 = T 0
+            res, ms = first
+            first = None
+        else:
+            res, ms = drv.evaluate("grad", points)
         for key, g, r in _answered(active, res):
             s = S[key]
             n = r["rows"]

@@ -36,12 +36,13 @@ FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4
 FAMILY_NAMES = {v: k for k, v in FAMILIES.items()}
 MODES = {"stats": 0, "grad": 1, "hess": 2, "sgd": 3}
 HEADER = 5
-_TASK_FIXED = 8   # family, mode, d, k, add_intercept, n_params, has_transform, labels_known_good
+_TASK_FIXED = 9   # family, mode, d, k, add_intercept, n_params, has_transform, labels_known_good, with_stats
 
 
 # --------------------------------------------------------------------------- tasks
 
-def make_task(family, mode, d, k, w, params=(), add_intercept=False, transform=None, check_labels=True):
+def make_task(family, mode, d, k, w, params=(), add_intercept=False, transform=None, check_labels=True,
+              with_stats=False):
     """The constant argument of glm_pass: what to compute, at which model.
 
     ``d`` is the number of packed features; with ``add_intercept`` the kernel
@@ -50,10 +51,12 @@ def make_task(family, mode, d, k, w, params=(), add_intercept=False, transform=N
     epoch updates v (a better-conditioned parametrisation) and returns v.
     ``check_labels=False``: an earlier pass of the same fit over the same blocks found every label
     usable, so the kernel skips counting them (the bad-label count stays 0).
+    ``with_stats`` (gradient passes): the state also sums the columns and their squares (what a
+    ``stats`` pass gives), so a fit's first pass at w = 0 serves its standardisation too.
     """
     params = [float(p) for p in params]
     head = [FAMILIES[family], MODES[mode], d, k, 1.0 if add_intercept else 0.0, len(params),
-            0.0 if transform is None else 1.0, 0.0 if check_labels else 1.0]
+            0.0 if transform is None else 1.0, 0.0 if check_labels else 1.0, 1.0 if with_stats else 0.0]
     parts = [np.asarray(head, dtype=float), np.asarray(params, dtype=float),
              np.asarray(w, dtype=float).ravel()]
     if transform is not None:
@@ -75,7 +78,7 @@ def parse_task(raw):
 
 def _parse_task(raw):
     t = np.frombuffer(raw, dtype="<f8")
-    family, mode, d, k, ai, npar, has_t, known_good = (int(v) for v in t[:_TASK_FIXED])
+    family, mode, d, k, ai, npar, has_t, known_good, with_stats = (int(v) for v in t[:_TASK_FIXED])
     o = _TASK_FIXED
     params = t[o:o + npar]
     o += npar
@@ -85,18 +88,21 @@ def _parse_task(raw):
     o += p
     T = t[o:o + dd * dd].reshape(dd, dd) if has_t else None
     check = mode != MODES["stats"] and not known_good
-    # slots after a Hessian: Pearson's χ² when a glm task asks for it
+    # slots after a Hessian: Pearson's χ² when a glm task asks for it; after a gradient: column sums and squares
     extra = 1 if family == FAMILIES["glm"] and mode == MODES["hess"] and glm_families.with_pearson(params) else 0
+    if with_stats and mode == MODES["grad"]:
+        extra = 2 * dd
     return family, mode, d, k, bool(ai), params, w, T, check, extra
 
 
 def state_payload(mode, dd, k, extra=0):
-    """Length of the state after the header; ``extra``: slots after a Hessian (Pearson's χ² of glm)."""
+    """Length of the state after the header; ``extra``: slots after a Hessian (Pearson's χ² of glm) or
+    after a gradient (column sums and squares)."""
     p = dd * k
     if mode == MODES["stats"]:
         return 2 * dd
     if mode == MODES["grad"]:
-        return p
+        return p + extra
     if mode == MODES["hess"]:
         return p + p * p + extra
     return 2 * p   # sgd: current model, iterate sum
@@ -280,6 +286,9 @@ def transition(state, x_raw, y_raw, n, shuffle_key, task):
         loss, g, _ = evaluate(family, X, y, w, params, k)
         acc[3] += loss
         acc[HEADER:HEADER + p] += g
+        if extra:
+            acc[HEADER + p:HEADER + p + dd] += X.sum(axis=0)
+            acc[HEADER + p + dd:] += np.einsum("ij,ij->j", X, X)
     elif mode == MODES["hess"]:
         loss, g, H = evaluate(family, X, y, w, params, k, need_hess=True, pearson=acc[-1:] if extra else None)
         acc[3] += loss
@@ -366,6 +375,8 @@ def unpack_state(raw, dd, k):
         out["sum_x"], out["sum_x2"] = body[:dd].copy(), body[dd:2 * dd].copy()
     elif mode == MODES["grad"]:
         out["grad"] = body[:p].copy()
+        if body.size >= p + 2 * dd:
+            out["sum_x"], out["sum_x2"] = body[p:p + dd].copy(), body[p + dd:p + 2 * dd].copy()
     elif mode == MODES["hess"]:
         out["grad"] = body[:p].copy()
         if body.size > p + p * p:

@@ -111,3 +111,23 @@ def test_labels_known_good_skip_the_count():
     y[0] = 3.0
     bad = optimizers.transition(None, blocks.to_bytes(X), blocks.to_bytes(y), len(X), 0, task)
     assert optimizers.unpack_state(bad, X.shape[1], 1)["bad"] == 0
+
+
+def test_gradient_pass_with_stats_sums_the_columns_too():
+    """with_stats: a gradient pass that also gives what a stats pass gives (an L-BFGS fit's first pass)."""
+    X, rng = data(n=900)
+    y = (rng.random(len(X)) < 0.5).astype(float)
+    w = np.zeros(X.shape[1])
+    plain = run_pass("logistic", "grad", X, y, w)
+    stats = run_pass("logistic", "stats", X, y, w)
+    task = optimizers.make_task("logistic", "grad", X.shape[1], 1, w, with_stats=True)
+    acc = None
+    for i in range(0, len(X), 400):
+        acc = optimizers.merge(acc, optimizers.transition(None, blocks.to_bytes(X[i:i + 400]),
+                                                          blocks.to_bytes(y[i:i + 400]), len(X[i:i + 400]), i, task))
+    both = optimizers.unpack_state(acc, X.shape[1], 1)
+    np.testing.assert_allclose(2 * both["loss"], plain["loss"], rtol=1e-14)
+    np.testing.assert_allclose(2 * both["grad"], plain["grad"], rtol=1e-12)
+    np.testing.assert_allclose(2 * both["sum_x"], stats["sum_x"], rtol=1e-12)
+    np.testing.assert_allclose(2 * both["sum_x2"], stats["sum_x2"], rtol=1e-12)
+    assert "sum_x" not in plain
