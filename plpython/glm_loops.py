@@ -10,14 +10,14 @@ or reaches ``max_iter``; groups that are done leave the next passes.
   backtracking Armijo line search; run in a standardised parametrisation
   w = T v (columns centred on the intercept and scaled) so badly scaled
   features do not stall it.
-* ``sgd``: one Bismarck epoch per pass (see optimizers._sgd_block) in the same
+* ``sgd``: one Bismarck epoch per pass (see glm_sgd.epoch_block) in the same
   parametrisation, step size lr * decay^epoch, iterate averaging.
 """
 import math
 
 import numpy as np
 
-from . import glm_solvers, optimizers
+from . import glm_sgd, glm_solvers
 
 
 def _answered(active, res):
@@ -193,7 +193,7 @@ def sgd(drv):
         tasks = {}
         for key in active:
             s = S[key]
-            params = optimizers.sgd_params(lr, pb.batch_size, epoch, seed, pb.l2, s["icpt"], pb.average)
+            params = glm_sgd.params(lr, pb.batch_size, epoch, seed, pb.l2, s["icpt"], pb.average)
             tasks[key] = drv.task("sgd", s["v"], params, s["T"])
         res, ms = drv.evaluate_tasks(tasks, ordered=True)
         for key, g, st in _answered(active, res):

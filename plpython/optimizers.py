@@ -21,15 +21,17 @@ Families (per-row loss; labels as packed by prepare):
 Pass modes: ``stats`` (column sums and sums of squares), ``grad`` (loss and
 gradient), ``hess`` (loss, gradient and Hessian - IRLS/Newton), ``sgd`` (one
 Bismarck epoch: mini-batch SGD over the blocks in the order they arrive,
-model carried in the state, partial models averaged weighted by rows).
+model carried in the state, partial models averaged weighted by rows; plpython/glm_sgd.py).
 
-Every state starts with the header [mode, rows, bad_labels, loss, weight].
+Every state starts with the header [mode, rows, bad_labels, loss, weight]. Task flags: labels
+already found usable (the kernel skips counting them), and a gradient pass that also sums the
+columns (``with_stats``: a fit's first pass serves its standardisation too).
 Everything here is pure numpy: no database access (it runs in parallel workers).
 The step the drivers take from the summed states is in plpython/glm_solvers.py.
 """
 import numpy as np
 
-from . import blocks, glm_families
+from . import blocks, glm_families, glm_sgd
 
 FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4, "softmax": 5, "glm": 6,
             "epsilon": 7}
@@ -295,51 +297,12 @@ def transition(state, x_raw, y_raw, n, shuffle_key, task):
         acc[HEADER:HEADER + p] += g
         acc[HEADER + p:HEADER + p + p * p] += H.ravel()
     else:
-        _sgd_block(acc, family, X, y, params, k, p, T, shuffle_key)
+        # the family's own params come first (class labels and weights, epsilon), then SGD's
+        fam_np = {FAMILIES["sqhinge"]: 4, FAMILIES["hinge"]: 4, FAMILIES["epsilon"]: 1}.get(family, 0)
+        acc[3] += glm_sgd.epoch_block(acc[HEADER:], p, X, y, params, fam_np, k, T, shuffle_key,
+                                      lambda Xb, yb, w, fp: evaluate(family, Xb, yb, w, fp, k))
     acc[4] = acc[1]
     return blocks.to_bytes(acc)
-
-
-def sgd_params(lr, batch_size, epoch, seed, l2, intercept_index, average):
-    """The params vector of an SGD task (after any family params)."""
-    return [lr, batch_size, epoch, seed, l2, intercept_index, 1.0 if average else 0.0]
-
-
-def _sgd_block(acc, family, X, y, params, k, p, T, shuffle_key):
-    """Mini-batch SGD over one block (rows in a seeded random order), model in acc."""
-    fam_np = {FAMILIES["sqhinge"]: 4, FAMILIES["hinge"]: 4, FAMILIES["epsilon"]: 1}.get(family, 0)
-    lr, batch, epoch, seed, l2, icpt, average = params[fam_np:fam_np + 7]
-    fam_params = params[:fam_np]
-    batch = max(int(batch), 1)
-    v = acc[HEADER:HEADER + p]          # views into the state: updated in place
-    vsum = acc[HEADER + p:HEADER + 2 * p]
-    n = X.shape[0]
-    rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, int(shuffle_key) & 0xFFFFFFFFFFFFFFFF, int(epoch)])
-    order = rng.permutation(n)
-    dd = X.shape[1]
-    mask = np.ones(dd)
-    if icpt >= 0:
-        mask[int(icpt)] = 0.0
-    mask = np.repeat(mask, k) if k > 1 else mask
-    loss_total = 0.0
-    for start in range(0, n, batch):
-        idx = order[start:start + batch]
-        nb = len(idx)
-        w = T @ v.reshape(dd, -1) if T is not None else v.reshape(dd, -1)
-        w = w.ravel() if k > 1 else w[:, 0]
-        loss, g, _ = evaluate(family, X[idx], y[idx], w, fam_params, k)
-        loss_total += loss
-        g = g / nb
-        if l2:
-            g = g + l2 * mask * w
-        if T is not None:
-            g = (T.T @ g.reshape(dd, -1)).ravel()
-        v -= lr * g
-        if average:
-            vsum += nb * v
-    acc[3] += loss_total
-    if not average:
-        vsum += n * v
 
 
 def merge(a, b):

@@ -26,9 +26,13 @@ def for_bytes(nbytes, preloaded):
 
 
 def preloaded(plpy):
-    """Does this server preload PL/Python and numpy (``indb_ml_preload`` in shared_preload_libraries)?"""
+    """Does this server preload PL/Python and numpy (``indb_ml_preload`` in shared_preload_libraries)?
+    Only superusers and members of pg_read_all_settings may read that setting; for anyone else the
+    answer is no (workers are then chosen as if each imported numpy: never more than before)."""
     if not _preloaded:
-        _preloaded.append(lists_preload(plpy.execute("SELECT current_setting('shared_preload_libraries') AS v")[0]["v"]))
+        libs = plpy.execute("SELECT CASE WHEN pg_catalog.pg_has_role('pg_read_all_settings', 'USAGE') "
+                            "THEN pg_catalog.current_setting('shared_preload_libraries') END AS v")[0]["v"]
+        _preloaded.append(lists_preload(libs or ""))
     return _preloaded[0]
 
 

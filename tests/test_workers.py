@@ -64,6 +64,21 @@ def test_preload_read_from_the_server(conn):
         workers._preloaded.clear()
 
 
+def test_preload_unreadable_for_a_plain_role(conn):
+    """shared_preload_libraries is readable by superusers and pg_read_all_settings only: a plain role's
+    pass is not refused, it is planned as if workers imported numpy themselves."""
+    conn.execute("DROP ROLE IF EXISTS wk_plain")
+    conn.execute("CREATE ROLE wk_plain NOLOGIN")
+    workers._preloaded.clear()
+    try:
+        conn.execute("SET ROLE wk_plain")
+        assert workers.preloaded(ServerPlpy(conn)) is False
+    finally:
+        conn.execute("RESET ROLE")
+        conn.execute("DROP ROLE wk_plain")
+        workers._preloaded.clear()
+
+
 def test_pass_settings_given_back_and_never_above_the_callers_cap(conn):
     """passes.run_settings through session.settings, in one transaction: the cap by bytes, lowered to
     the caller's own max_parallel_workers_per_gather, and every value given back on the way out."""
