@@ -24,6 +24,7 @@ SCRIPTS = {
     "datapath": [],
     "factorization": [],
     "graph": [],
+    "graph_write": [],
 }
 
 

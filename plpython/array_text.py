@@ -3,72 +3,103 @@
 PL/Python turns every element of a list parameter into a Python object, then text, then the
 type's input function: about 2 us per element, most of the cost of writing a 100k-vertex result.
 Here a whole column becomes one ``text`` parameter built with vectorized numpy (fixed-width
-fields in a byte matrix) and the server parses it with ``$1::text::float8[]`` (or ``int8[]``).
+fields in a matrix of 4-byte words) and the server parses it with ``$1::text::int8[]``.
 
-Floats are written as C99 hexadecimal literals (``0x1.8000000000000p+0001``): exact for every
-float64 (zeros, subnormals, signs, +-Infinity and NaN included), with no decimal rounding.
-PostgreSQL's float8 input reads them through the C library's ``strtod``; the driver checks once
-per backend that it does (``graph.write_vertex_table``) and otherwise passes a list.
+Floats travel as integers too (``float_parts``): each float64 is ``mantissa * scale`` with an
+integer mantissa of at most 53 bits (an ``int8[]`` literal) and the index of its power-of-two
+scale in a short list of the distinct scales; ``mantissa::float8 * scales[index]`` rebuilds it
+bit for bit (both factors are exact and so is their product), zeros, subnormals, -0.0,
++-Infinity and NaN included. Measured at 98.6k values (loaded machine): the server reads the
+mantissas in 42 ms and the indexes in 14 ms, against 48-124 ms for ``float8[]`` input of the same
+values as C99 hexadecimal floats (glibc's ``strtod``).
 No database access here.
 """
 import numpy as np
 
-_HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
-# byte -> its two hex digits, as one uint16 (memory order: high digit, low digit)
-_HEX2 = np.ascontiguousarray(np.stack([np.repeat(_HEX, 16), np.tile(_HEX, 16)], axis=1)).view(np.uint16).ravel()
-_FLOAT_WIDTH = 24          # sign, "0x1.", 13 hex digits, "p", exponent sign, 4 digits
+
+_SPECIALS = (np.inf, -np.inf, np.nan, -0.0)      # carried whole by the scale, mantissa 1
+_E_MIN, _E_MAX = -1074, 971                     # exponents of the scales (x = mantissa * 2**e)
 
 
-def _join(cells):
-    """A (n, width) uint8 matrix of fields (last column free) -> '{f1,f2,...}'."""
-    if cells.shape[0] == 0:
-        return "{}"
-    cells[:, -1] = 44                                   # ','
-    return "{" + cells.tobytes()[:-1].decode("ascii") + "}"
+_KEYS = _E_MAX - _E_MIN + 1 + len(_SPECIALS)
 
 
-def floats(values, nan_null=False):
-    """float64 array -> float8[] literal, exact (hexadecimal floats; 'NaN', 'Infinity' as words;
-    NaN as NULL with ``nan_null``)."""
+def float_keys(values, nan_null=False):
+    """float64 array -> (mantissas int64, scale keys int64, isnull bool): ``value == mantissa *
+    scale_of(key)``; ``scale_table`` numbers the keys in use. NaN is NULL with ``nan_null``."""
     x = np.ascontiguousarray(values, dtype=np.float64).ravel()
-    bits = x.view(np.uint64)
-    ex = ((bits >> np.uint64(52)) & np.uint64(0x7FF)).astype(np.int64)
-    mant = bits & np.uint64((1 << 52) - 1)          # (only to tell NaN from Infinity below)
-    out = np.empty((x.size, _FLOAT_WIDTH + 1), dtype=np.uint8)
-    out[:, 0] = np.where(bits >> np.uint64(63), 45, 32)            # '-' or ' '
-    out[:, 1], out[:, 2], out[:, 4] = 48, 120, 46                  # '0x' '.'
-    out[:, 3] = np.where(ex == 0, 48, 49)                          # 0.xxx (zero, subnormal) or 1.xxx
-    # the 13 mantissa digits are hex digits 3..15 of the big-endian bits
-    out[:, 5:18] = np.take(_HEX2, x.astype(">f8").view(np.uint8)).view(np.uint8).reshape(-1, 16)[:, 3:]
-    out[:, 18] = 112                                               # 'p'
-    e = np.where(ex == 0, -1022, ex - 1023)
-    out[:, 19] = np.where(e < 0, 45, 43)
-    a = np.abs(e)
-    out[:, 20], out[:, 21], out[:, 22], out[:, 23] = 48 + a // 1000, 48 + a // 100 % 10, 48 + a // 10 % 10, 48 + a % 10
-    special = ex == 0x7FF                                          # NaN, +-Infinity
-    if special.any():
-        nan = special & (mant != 0)
-        for mask, word in ((nan, "NULL" if nan_null else "NaN"), (special & ~nan & (x > 0), "Infinity"),
-                           (special & ~nan & (x < 0), "-Infinity")):
-            out[mask, :_FLOAT_WIDTH] = np.frombuffer(word.rjust(_FLOAT_WIDTH).encode(), dtype=np.uint8)
-    return _join(out)
+    plain = np.isfinite(x) & ~((x == 0) & np.signbit(x))
+    _, e = np.frexp(np.where(plain, x, 1.0))
+    ex = np.maximum(e.astype(np.int64) - 53, _E_MIN)     # subnormals share the least exponent
+    mant = np.ldexp(np.where(plain, x, 0.0), -ex).astype(np.int64)   # an integer below 2**53: exact
+    key = ex - _E_MIN                                    # 0 .. _E_MAX - _E_MIN
+    isnull = np.zeros(x.size, dtype=bool)
+    if not plain.all():
+        top = _E_MAX - _E_MIN + 1
+        for j, v in enumerate(_SPECIALS):
+            hit = (np.isnan(x) if v != v else (x == v) & (np.signbit(x) == np.signbit(v))) & ~plain
+            key[hit], mant[hit] = top + j, 1
+        if nan_null:
+            isnull = np.isnan(x)
+    return mant, key, isnull
+
+
+def keys_used(keys):
+    """Boolean mask of the scale keys present (OR the masks of several pieces)."""
+    return np.bincount(keys, minlength=_KEYS).astype(bool)
+
+
+def scale_table(used):
+    """(key -> 1-based index into the scales, scales as Python floats) for the keys in ``used``."""
+    keys = np.flatnonzero(used)
+    index = np.zeros(_KEYS, dtype=np.int64)
+    index[keys] = np.arange(1, keys.size + 1)
+    return index, [2.0 ** int(k + _E_MIN) if k + _E_MIN <= _E_MAX else float(_SPECIALS[k + _E_MIN - _E_MAX - 1])
+                   for k in keys]
+
+
+def float_parts(values, nan_null=False):
+    """float64 array -> (mantissas int64, 1-based scale indexes int64, isnull bool, scales as Python
+    floats): ``mantissa * scales[index - 1] == value`` bit for bit; NaN is NULL with ``nan_null``.
+    Write the first two with ``integers`` (``int8[]``, ``int4[]``); pass the scales as a ``float8[]``
+    parameter (a Python float travels as its shortest repr: exact). At most ~2000 distinct scales,
+    typically a few dozen. (A column written in pieces: ``float_keys`` per piece, one ``scale_table``.)"""
+    mant, key, isnull = float_keys(values, nan_null)
+    index, scales = scale_table(keys_used(key))
+    return mant, index[key], isnull, scales
+
+
+_DIGITS4 = np.frombuffer(b"".join(b"%04d" % i for i in range(10000)), dtype=np.uint32)   # i -> its 4 digits
+_WORD = {w: np.frombuffer(w, dtype=np.uint32)[0] for w in (b",   ", b",  -", b"    ", b"NULL", b"}   ")}
 
 
 def integers(values, null=None, isnull=None):
     """Integer array -> int8[] / int4[] literal; elements equal to ``null`` (or where the boolean
-    array ``isnull`` is true) become NULL."""
+    array ``isnull`` is true) become NULL.
+
+    Built as a matrix of 4-byte words, a row per element: ',  -' (or ',   '), then the digits 4
+    at a time (one division and one table lookup per group; leading zeros and blanks are fine
+    for the integer input functions); the first ',' becomes '{' and a last word '}   ' closes it."""
     v = np.asarray(values, dtype=np.int64).ravel()
+    n = v.size
+    if n == 0:
+        return "{}"
     if isnull is None:
-        isnull = np.zeros(v.size, dtype=bool) if null is None else v == null
-    mag = np.abs(np.where(isnull, 0, v)).astype(np.uint64)
-    digits = max(1, len(str(int(mag.max())))) if v.size else 1
-    width = max(digits + 1, 4 if isnull.any() else 0)
-    out = np.empty((v.size, width + 1), dtype=np.uint8)
-    out[:, 0] = np.where(v < 0, 45, 32)                            # leading zeros are fine for int8in
-    for k in range(digits):
-        out[:, width - 1 - k] = 48 + (mag // np.uint64(10 ** k) % np.uint64(10)).astype(np.uint8)
-    out[:, 1:width - digits] = 48
+        isnull = np.zeros(n, dtype=bool) if null is None else v == null
+    mag = np.abs(np.where(isnull, 0, v)).astype(np.uint64)      # (-2**63 included: uint64)
+    groups = -(-len(str(int(mag.max()))) // 4)
+    words = np.empty(n * (groups + 1) + 1, dtype=np.uint32)
+    rows = words[:-1].reshape(n, groups + 1)
+    rows[:, 0] = np.where(v < 0, _WORD[b",  -"], _WORD[b",   "])
+    for g in range(groups, 1, -1):
+        mag, low = np.divmod(mag, np.uint64(10000))
+        rows[:, g] = _DIGITS4[low.astype(np.intp)]
+    rows[:, 1] = _DIGITS4[mag.astype(np.intp)]
     if isnull.any():
-        out[isnull, :width] = 32
-        out[isnull, width - 4:width] = np.frombuffer(b"NULL", dtype=np.uint8)
-    return _join(out)
+        rows[isnull, 0] = _WORD[b",   "]
+        rows[isnull, 1:-1] = _WORD[b"    "]
+        rows[isnull, -1] = _WORD[b"NULL"]
+    words[-1] = _WORD[b"}   "]
+    text = words.view(np.uint8)
+    text[0] = 123                                           # '{'
+    return str(memoryview(text), "ascii")

@@ -54,7 +54,7 @@ def _edge_list(g):
 
 def _first_free(g, n, col, winners):
     """The colour each winner takes: the smallest colour none of its coloured neighbours has (by parts of
-    about CHUNK edges, so the per-edge temporaries stay small). Returns (colours, edges read)."""
+    about ``part_edges`` edges, so the per-edge temporaries stay small). Returns (colours, edges read)."""
     out = np.zeros(winners.size, dtype=np.int64)
     deg = g.out_degree + g.in_degree
     a, read = 0, 0
@@ -87,7 +87,7 @@ def color(g, seed=0, on_round=None):
     prio = rng.permutation(n).astype(np.int32)       # distinct priorities
     col = np.full(n, -1, dtype=np.int64)
     s, t = _edge_list(g)
-    chunk = ge.CHUNK
+    chunk = ge.part_edges(g.m)
     rnd, last = 0, None
     while True:
         t0 = time.perf_counter()

@@ -1,10 +1,14 @@
 """Writing a graph result table (driver helper, takes ``plpy``): one row per vertex, original ids.
 
 A column of per-vertex numbers would cost about 2 us per value as a ``float8[]`` parameter (a
-Python object, then text, per element). Here float8 and integer columns become text literals built
-in numpy (``array_text``), cut into pieces of ``WRITE_ROWS`` vertices that the single CREATE TABLE
-AS asks for one at a time through ``_graph_result_piece`` (``result_piece``): the table is written
-in bulk and the backend holds one piece's text at a time.
+Python object, then text, per element). ``float8`` text is no way out: exact decimal literals need Python's
+``repr`` per value, and C99 hexadecimal ones take ``strtod`` 0.5-1.2 us each. Here every column
+travels as ``int8``/``int4`` text built in numpy (``array_text``, read at ~0.1 us a value):
+integers as they are, floats as exact integer mantissas and the index of their power-of-two scale
+(``array_text.float_parts``; ``m::float8 * scales[k]`` in SQL). The single CREATE TABLE AS asks for
+the text piece by piece (``WRITE_ROWS`` rows a piece, ``_graph_result_piece`` -> ``result_piece``)
+and unnests the pieces in its select list (no tuplestore): the table is written in bulk, the
+backend holds one piece's text at a time, and nothing is written twice.
 """
 import secrets
 
@@ -12,7 +16,7 @@ import numpy as np
 
 from . import array_text
 
-WRITE_ROWS = 1 << 15      # result rows per piece: the text of one piece stays under ~1 MB
+WRITE_ROWS = 1 << 16      # result rows per piece: the text of one piece stays under ~1.5 MB
 _PIECES = {}              # token -> one encoder per column (k -> text of piece k), while a result is written
 
 
@@ -23,79 +27,101 @@ def result_piece(token, k, j):
     return None if enc is None or not 0 <= j < len(enc) else enc[j](int(k))
 
 
-def write_vertex_table(plpy, prep, out, id_name, columns, select=None, extra=()):
+def write_vertex_table(plpy, prep, out, id_name, columns, select=None, extra=(), skip_null=None):
     """CREATE TABLE out AS (original id, one column per (name, sqltype, values indexed by vid)).
 
-    sqltype 'vid' means the values are dense vertex numbers (-1 or None: NULL) shown as original ids.
-    A fourth item of a column is the value that stands for NULL (e.g. -1 in int4, NaN in float8).
-    The original ids come from the prepared graph's ``ids`` array (vid order): integer ids are
-    translated in numpy, other ids by a join with the vertex table. float8 and integer columns
-    travel as text literals (``array_text``: no Python object per element) of ``WRITE_ROWS``
-    vertices each, which the one CREATE TABLE AS asks for piece by piece (``result_piece``): the
-    backend never holds more than one piece's text, and the table is written in bulk.
-    ``select(items, first)`` may rewrite the select list (``items``: the id's, then each column's
-    item, as 'expression AS name'); ``extra`` are (type, value) parameters numbered from ``first``.
+    Values are numpy arrays. sqltype 'vid' means dense vertex numbers (negative: NULL) shown as
+    original ids; 'int2'/'int4'/'int8' and 'float8' are written as they are. A fourth item of a
+    column is the value that stands for NULL (e.g. -1 in int4, NaN in float8). ``skip_null``: the
+    name of a column whose NULL rows are not written (filtered before the insert: no second pass).
+    The id column is read from the prepared graph's ``ids`` array in SQL; vertex-number columns are
+    translated in numpy for integer ids, joined with the vertex table otherwise.
+    ``select(items, first)`` may rewrite the select list
+    (``items``: the id's, then each column's item, as 'expression AS name'; a column's raw value
+    is ``u.c<i>``); ``extra`` are (type, value) parameters numbered from ``first``.
     """
     q = plpy.quote_ident
+    n = int(prep["n_vertices"])
+    idt = prep["id_type"]
     ids = _integer_ids(plpy, prep) if any(c[1] == "vid" for c in columns) else None
-    sel, joins, specs = [], [], []
+    srcs, joins, items, scales = [], [], [], []     # srcs: (alias, sql array type, encoder of rows lo:hi)
+    items.append(f"u.id AS {q(id_name)}")
+    where = ""
     for i, (name, t, vals, *null) in enumerate(columns):
         null = null[0] if null else None
+        if not isinstance(vals, np.ndarray):
+            raise TypeError(f"write_vertex_table: column {name!r} must be a numpy array")
+        if name == skip_null:
+            where = f"WHERE u.c{i} IS NOT NULL"
         if t == "vid":
-            vals = np.array([-1 if v is None else v for v in vals], dtype=np.int64) if isinstance(vals, list) \
-                else np.asarray(vals, dtype=np.int64)
-            if ids is not None:            # the original ids themselves; -1 (no vertex) stays NULL
-                t, null, vals = prep["id_type"], None, _Masked(ids[np.maximum(vals, 0)], vals < 0)
+            v = vals.astype(np.int64, copy=False)
+            if ids is not None:                     # the original ids themselves; negative stays NULL
+                srcs.append((f"c{i}", idt, _int_encoder(ids[np.maximum(v, 0)], isnull=v < 0)))
+                items.append(f"u.c{i} AS {q(name)}")
             else:
+                srcs.append((f"c{i}", "int4", _int_encoder(v, isnull=v < 0)))
                 joins.append(f"LEFT JOIN {prep['v_sql']} j{i} ON j{i}.vid = u.c{i}")
-                sel.append(f"j{i}.id AS {q(name)}")
-                specs.append(("int4", vals, -1))
-                continue
-        sel.append(f"u.c{i} AS {q(name)}")
-        specs.append((t, vals, null))
-    n = int(prep["n_vertices"])
+                items.append(f"j{i}.id AS {q(name)}")
+        elif t in ("int2", "int4", "int8"):
+            srcs.append((f"c{i}", t, _int_encoder(vals, null=null)))
+            items.append(f"u.c{i} AS {q(name)}")
+        elif t == "float8":
+            mant, index, sc = _float_encoders(vals, null is not None and np.isnan(null), WRITE_ROWS)
+            scales.append(sc)
+            srcs += [(f"c{i}", "int8", mant), (f"k{i}", "int4", index)]
+            items.append(f"u.c{i}::float8 * (${2 + len(scales)}::float8[])[u.k{i}] AS {q(name)}")
+        else:
+            raise TypeError(f"write_vertex_table: column {name!r}: unsupported type {t!r}")
+    if skip_null is not None and not where:
+        raise ValueError(f"write_vertex_table: skip_null {skip_null!r} is not a column")
+    first = 3 + len(scales)
+    items = select(items, first) if select else items
     W = WRITE_ROWS
-    by_piece = prep.get("schema") is not None and all(
-        t in ("int2", "int4", "int8") or (t == "float8" and isinstance(v, np.ndarray) and _hex_floats_ok(plpy))
-        for t, v, _ in specs)
-    cols = ", ".join(f"c{i}" for i in range(len(columns)))
-    items = [f"u.id AS {q(id_name)}"] + sel
-    if by_piece:
-        items = select(items, 3) if select else items
-        arr = ", ".join(f"{prep['schema']}._graph_result_piece($2, k.k, {j})::{t}[]"
-                        for j, (t, _, _) in enumerate(specs))
-        query = (f"SELECT {', '.join(items)} FROM (SELECT ids FROM {prep['csr_sql']} LIMIT 1) c "
-                 f"CROSS JOIN LATERAL generate_series(0, $1 - 1) AS k(k) "
-                 f"CROSS JOIN LATERAL unnest(c.ids[k.k * {W} + 1:k.k * {W} + {W}], {arr}) AS u(id, {cols}) "
-                 f"{' '.join(joins)}")
-        token = secrets.token_hex(16)
-        _PIECES[token] = [lambda k, t=t, v=v, null=null: _array_param(plpy, t, v[k * W:(k + 1) * W], null)[1]
-                          for t, v, null in specs]
-        try:
-            plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {query}",
-                                      ["int4", "text"] + [t for t, _ in extra]),
-                         [max(1, -(-n // W)), token] + [v for _, v in extra])
-        finally:
-            del _PIECES[token]
-        return
-    params = [_array_param(plpy, t, vals, null) for t, vals, null in specs]     # one statement, list parameters
-    items = select(items, len(specs) + 1) if select else items
-    arr = ", ".join(f"${i + 1}::{'text::' if pt == 'text' else ''}{t}[]" for i, ((t, _, _), (pt, _)) in
-                    enumerate(zip(specs, params)))
-    plpy.execute(plpy.prepare(
-        f"CREATE TABLE {out['sql']} AS SELECT {', '.join(items)} FROM {prep['csr_sql']} c "
-        f"CROSS JOIN LATERAL unnest(c.ids, {arr}) AS u(id, {cols}) {' '.join(joins)}",
-        [p[0] for p in params] + [t for t, _ in extra]), [p[1] for p in params] + [v for _, v in extra])
+    unnest = [f"unnest(c.ids[k.k * {W} + 1:k.k * {W} + {W}]) AS id"] + [
+        f"unnest({prep['schema']}._graph_result_piece($2, k.k, {j})::{t}[]) AS {a}"
+        for j, (a, t, _) in enumerate(srcs)]
+    # ``ids || '{}'`` detoasts the id array once (a slice of the stored column would decompress it per piece)
+    query = (f"SELECT {', '.join(items)} FROM (SELECT {', '.join(unnest)} "
+             f"FROM (SELECT ids || '{{}}' AS ids FROM {prep['csr_sql']} LIMIT 1) c "
+             f"CROSS JOIN generate_series(0, $1 - 1) AS k(k)) u {' '.join(joins)} {where}")
+    token = secrets.token_hex(16)
+    _PIECES[token] = [lambda k, f=f: f(k * W, min(n, (k + 1) * W)) for _, _, f in srcs]
+    try:
+        plpy.execute(plpy.prepare(f"CREATE TABLE {out['sql']} AS {query}",
+                                  ["int4", "text"] + ["float8[]"] * len(scales) + [t for t, _ in extra]),
+                     [max(1, -(-n // W)), token] + scales + [v for _, v in extra])
+    finally:
+        del _PIECES[token]
 
 
-class _Masked:
-    """Values with a NULL mask, sliceable like an array (for vid columns translated to integer ids)."""
+def _int_encoder(values, null=None, isnull=None):
+    v = np.asarray(values)
+    return lambda lo, hi: array_text.integers(v[lo:hi], null, None if isnull is None else isnull[lo:hi])
 
-    def __init__(self, values, isnull):
-        self.values, self.isnull = values, isnull
 
-    def __getitem__(self, s):
-        return _Masked(self.values[s], self.isnull[s])
+def _float_encoders(values, nan_null, W):
+    """(mantissa encoder, scale-index encoder, scales) of a float8 column: one list of scales for all pieces,
+    mantissas and keys computed a piece at a time (no per-vertex int64 copies of the whole column)."""
+    x = np.ascontiguousarray(values, dtype=np.float64)
+    used = np.zeros(0, dtype=bool)
+    for lo in range(0, x.size, W):
+        u = array_text.keys_used(array_text.float_keys(x[lo:lo + W])[1])
+        used = u if not used.size else used | u
+    index, scales = array_text.scale_table(used)
+    last = {}                                   # (lo, hi) -> the piece's parts: the two encoders share them
+
+    def parts(lo, hi):
+        if (lo, hi) not in last:
+            last.clear()
+            mant, key, isnull = array_text.float_keys(x[lo:hi], nan_null)
+            last[lo, hi] = (mant, index[key], isnull)
+        return last[lo, hi]
+
+    def mantissas(lo, hi):
+        mant, _, isnull = parts(lo, hi)
+        return array_text.integers(mant, isnull=isnull)
+
+    return mantissas, lambda lo, hi: array_text.integers(parts(lo, hi)[1]), scales
 
 
 def _integer_ids(plpy, prep):
@@ -109,36 +135,3 @@ def _integer_ids(plpy, prep):
         return np.zeros(0, dtype=np.int64)
     rec = np.dtype([("len", ">i4"), ("v", f">i{size}")])
     return np.frombuffer(raw, dtype=rec, offset=20)["v"].astype(np.int64)
-
-
-_HEX_FLOATS = []     # [bool] once per backend: does float8 input read C99 hexadecimal floats exactly?
-
-
-def _hex_floats_ok(plpy):
-    if not _HEX_FLOATS:
-        probe = ["0x1.0000000000001p+0000", "-0x0.0000000000001p-1022", "0x1.fffffffffffffp+1023"]
-        expected = [1.0 + 2.0 ** -52, -5e-324, 1.7976931348623157e308]
-        try:
-            with plpy.subtransaction():
-                got = plpy.execute(plpy.prepare("SELECT $1::text[]::float8[] AS a", ["text[]"]), [probe])[0]["a"]
-            _HEX_FLOATS.append(list(got) == expected)
-        except plpy.SPIError:
-            _HEX_FLOATS.append(False)
-    return _HEX_FLOATS[0]
-
-
-def _array_param(plpy, sqltype, values, null=None):
-    """(parameter type, value) for one result column: an ``array_text`` literal when it can be built
-    without per-element Python, else a list."""
-    if isinstance(values, _Masked):
-        return "text", array_text.integers(values.values, isnull=values.isnull)
-    if sqltype in ("int2", "int4", "int8"):
-        if not isinstance(values, np.ndarray):
-            values = np.array([null if v is None else v for v in values], dtype=np.int64)
-        return "text", array_text.integers(values, null)
-    if sqltype == "float8" and isinstance(values, np.ndarray) and _hex_floats_ok(plpy):
-        return "text", array_text.floats(values, nan_null=null is not None and np.isnan(null))
-    values = values.tolist() if hasattr(values, "tolist") else list(values)
-    if null is not None:
-        values = [None if v == null or (v != v and null != null) else v for v in values]
-    return f"{sqltype}[]", values

@@ -35,7 +35,7 @@ def label_propagation(g, seed_vertices, seed_classes, n_classes, tolerance=1e-8,
         touched = int(g.in_degree[sched].sum())
         mode = "whole-graph" if ge.use_whole_graph(g.m, touched) else "frontier"
         agg = np.zeros((sched.size, n_classes))
-        # in groups of about CHUNK in-edges, so the per-edge class rows (k floats each) stay small
+        # in groups of about part_edges in-edges, so the per-edge class rows (k floats each) stay small
         a = 0
         for part in ge.groups(g.in_degree, sched):
             b = a + part.size

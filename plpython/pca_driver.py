@@ -204,6 +204,27 @@ def model_grouping(plpy, pc_table):
     return [c for c in cols if c not in _PC_COLUMNS]
 
 
+def _projection_groups(plpy, fname, mean_t, group_names, columns, source_table):
+    """The model's grouping over the rows to project -> [dict(name, sql over the source, type, used)], in
+    the model's column order. A model this package trained records its grouping_cols, so a grouping
+    expression is computed from the source as at training (plpython/grouping.py); a model MADlib wrote
+    is grouped by columns of the same names."""
+    text = None
+    if group_names and "grouping_cols" in identifiers.table_columns(plpy, mean_t["oid"]):
+        rows = plpy.execute(f"SELECT grouping_cols FROM {mean_t['sql']} LIMIT 1")
+        text = rows[0]["grouping_cols"] if rows else None
+    resolved = {g["name"]: g for g in grouping.resolve(plpy, text, columns, source_table)} if text else {}
+    out = []
+    for name in group_names:
+        g = resolved.get(name)
+        if g is None:
+            if name not in columns:
+                plpy.error(f"{fname}: the model is grouped by {name}, which {source_table} lacks")
+            g = {"name": name, "sql": None, "type": columns[name]["type"], "used": {name}}
+        out.append(dict(g, sql=g["sql"] or plpy.quote_ident(name)))
+    return out
+
+
 def project(plpy, schema, fname, source_table, pc_table, out_table, row_id, residual_table, result_summary_table):
     """MADlib's table form: out_table (row_id, row_vec = scores), residual_table (row_id, row_vec = residual
     in the centred (and scaled) space), result_summary_table (exec_time, residual_norm, relative_residual_norm)."""
@@ -212,13 +233,12 @@ def project(plpy, schema, fname, source_table, pc_table, out_table, row_id, resi
     group_names = model_grouping(plpy, pc_table)
     src = identifiers.resolve_table(plpy, source_table, "source table")
     columns = identifiers.table_columns(plpy, src["oid"])
-    for g in group_names:
-        if g not in columns:
-            plpy.error(f"{fname}: the model is grouped by {g}, which {source_table} lacks")
+    groups = _projection_groups(plpy, fname, mean_t, group_names, columns, source_table)
     scale_sql = "m.feature_scale" if "feature_scale" in identifiers.table_columns(plpy, mean_t["oid"]) \
         else "array_fill(1::float8, ARRAY[cardinality(m.column_mean)])"
     rid = identifiers.resolve_one_column(plpy, columns, row_id, source_table, "row_id", f"{fname}: ")
-    x_sql, _, _ = prepare._feature_sql(plpy, _data_features(plpy, columns, rid, group_names, fname), columns,
+    used = set().union(*[g["used"] for g in groups])
+    x_sql, _, _ = prepare._feature_sql(plpy, _data_features(plpy, columns, rid, used, fname), columns,
                                        source_table)
     out = identifiers.resolve_output_table(plpy, out_table, "out_table")
     res = identifiers.resolve_output_table(plpy, residual_table, "residual_table") if residual_table else None
@@ -237,8 +257,8 @@ def project(plpy, schema, fname, source_table, pc_table, out_table, row_id, resi
     res_norm = total = 0.0
     for m in models:
         gvals = [m[g] for g in group_names]
-        where = " AND ".join(f"{g} IS NOT DISTINCT FROM ${i + 1}" for i, g in enumerate(gq)) or "true"
-        types = [columns[g]["type"] for g in group_names]
+        where = " AND ".join(f"{g['sql']} IS NOT DISTINCT FROM ${i + 1}" for i, g in enumerate(groups)) or "true"
+        types = [g["type"] for g in groups]
         n = len(gvals)
         args = gvals + [m["comps"], m["column_mean"], m["feature_scale"]]
         atypes = types + ["float8[]", "float8[]", "float8[]"]

@@ -37,6 +37,7 @@ def resume(plpy, schema, fn, out_table, vertex_table, vertex_id, edge_table, edg
         plpy.error(f"{fn}: warm_start: {out['sql']} is not a stopped wcc() output")
     spec = graph.resolve(plpy, fn, vertex_table, vertex_id, edge_table, edge_args, directed)
     prep = graph_prepare.ensure(plpy, schema, spec)
+    prep["schema"] = schema              # (graph_results calls back into this schema's functions)
     id_name, cname = info[0]["vertex_id"], info[0]["component_column"]
     n = prep["n_vertices"]
     rows = plpy.execute(f"SELECT v.vid, c.vid AS c FROM {out['sql']} o JOIN {prep['v_sql']} v "

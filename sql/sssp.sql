@@ -82,10 +82,10 @@ del g
 graph.mark(prep, "rounds")
 parent[sources] = sources          # MADlib: the source is its own parent
 reached = int(np.isfinite(dist).sum())
-graph.write_vertex_table(plpy, prep, out, id_name, [(wname, "float8", dist), (pname, "vid", parent)])
 q = plpy.quote_ident
-# MADlib keeps only the reached vertices (an unreachable one has no parent)
-plpy.execute(f"DELETE FROM {out['sql']} WHERE {q(pname)} IS NULL")
+# MADlib keeps only the reached vertices (an unreachable one has no parent): only they are written
+graph.write_vertex_table(plpy, prep, out, id_name, [(wname, "float8", dist), (pname, "vid", parent)],
+                         skip_null=pname)
 plpy.execute(f"CREATE UNIQUE INDEX ON {out['sql']} ({q(id_name)})")
 graph.mark(prep, "write")
 model_id = graph.finish(plpy, schema, registry, fn, out, summary, prep, rounds,

@@ -89,6 +89,19 @@ def test_pca_grouped_by_expression(conn, group_tables):
         assert sorted(p1) == sorted(p2) == ["0", "1", "2"]
         for k in p1:
             np.testing.assert_allclose(p1[k], p2[k], rtol=1e-10)
+    # pca_project computes the expression from the rows to project, as training did
+    for m, src in (("gx_p1", "gx_psrc"), ("gx_p2", "gx_pmat")):
+        conn.execute(f"DROP TABLE IF EXISTS {m}_proj, {m}_res, {m}_rs")
+        conn.execute(f"SELECT indb_ml.pca_project('{src}', '{m}', '{m}_proj', 'id', '{m}_res', '{m}_rs')")
+    for kind in ("proj", "res"):
+        e, m = (dict(conn.execute(f"SELECT row_id, row_vec FROM gx_p{i}_{kind}").fetchall()) for i in (1, 2))
+        assert len(e) == len(m) == 600 and e.keys() == m.keys()
+        for rid in e:
+            np.testing.assert_allclose(e[rid], m[rid], rtol=1e-9, atol=1e-12)
+    norms = [conn.execute(f"SELECT residual_norm, relative_residual_norm FROM gx_p{i}_rs").fetchone() for i in (1, 2)]
+    np.testing.assert_allclose(norms[0], norms[1], rtol=1e-10)
+    for src in ("gx_psrc", "gx_pmat"):     # packed copies of temporary tables: dropped with them
+        conn.execute("SELECT indb_ml.drop_prepared(%s)", [src])
 
 
 def test_different_expressions_never_share_a_packed_copy(conn, group_tables):
