@@ -26,13 +26,16 @@ def for_bytes(nbytes, preloaded):
 
 
 def preloaded(plpy):
-    """Does this server preload PL/Python and numpy (``indb_ml_preload`` in shared_preload_libraries)?
-    Only superusers and members of pg_read_all_settings may read that setting; for anyone else the
-    answer is no (workers are then chosen as if each imported numpy: never more than before)."""
+    """Does this server preload PL/Python and numpy? The library's own setting ``indb_ml.preloaded``
+    (on when the postmaster imported numpy) is readable by every role; shared_preload_libraries only
+    by superusers and pg_read_all_settings members (the check kept for a library without that setting)."""
     if not _preloaded:
-        libs = plpy.execute("SELECT CASE WHEN pg_catalog.pg_has_role('pg_read_all_settings', 'USAGE') "
-                            "THEN pg_catalog.current_setting('shared_preload_libraries') END AS v")[0]["v"]
-        _preloaded.append(lists_preload(libs or ""))
+        row = plpy.execute(
+            "SELECT pg_catalog.current_setting('indb_ml.preloaded', true) AS flag, "
+            "CASE WHEN pg_catalog.pg_has_role('pg_read_all_settings', 'USAGE') "
+            "THEN pg_catalog.current_setting('shared_preload_libraries') END AS libs")[0]
+        flag = (row["flag"] or "").lower()
+        _preloaded.append(flag == "on" if flag in ("on", "off") else lists_preload(row["libs"] or ""))
     return _preloaded[0]
 
 

@@ -1,5 +1,8 @@
 """Parallel workers of a pass (plpython/workers.py, passes.settings): by packed bytes and by whether the
 server preloads numpy; the cap reaches the pass's settings and never exceeds the caller's own."""
+import psycopg
+import pytest
+
 from plpython import passes, workers
 
 MB = 1 << 20
@@ -64,15 +67,22 @@ def test_preload_read_from_the_server(conn):
         workers._preloaded.clear()
 
 
-def test_preload_unreadable_for_a_plain_role(conn):
-    """shared_preload_libraries is readable by superusers and pg_read_all_settings only: a plain role's
-    pass is not refused, it is planned as if workers imported numpy themselves."""
+def test_a_plain_role_sees_the_preload_through_its_own_setting(conn):
+    """shared_preload_libraries is readable by superusers and pg_read_all_settings only; the library's
+    indb_ml.preloaded is readable by every role (and settable by none), so a plain role's passes get
+    the same workers as the owner's."""
+    libs = conn.execute("SELECT current_setting('shared_preload_libraries')").fetchone()[0]
     conn.execute("DROP ROLE IF EXISTS wk_plain")
     conn.execute("CREATE ROLE wk_plain NOLOGIN")
     workers._preloaded.clear()
     try:
         conn.execute("SET ROLE wk_plain")
-        assert workers.preloaded(ServerPlpy(conn)) is False
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute("SELECT current_setting('shared_preload_libraries')")
+        assert workers.preloaded(ServerPlpy(conn)) == ("indb_ml_preload" in libs)
+        if "indb_ml_preload" in libs:
+            with pytest.raises(psycopg.errors.CantChangeRuntimeParam):
+                conn.execute("SET indb_ml.preloaded = off")
     finally:
         conn.execute("RESET ROLE")
         conn.execute("DROP ROLE wk_plain")
