@@ -102,6 +102,8 @@ class Bench:
         self.c, self.root, self.s, self.repeat, self.legacy, self.label = c, root, schema, repeat, legacy_pass, label
         self.opt = kernel(root, "optimizers", schema)
         self.passes = kernel(root, "passes", schema)
+        # a checkout that caps a pass's workers by packed bytes and the server's preload (workers.py)
+        self.workers = kernel(root, "workers", schema) if (root / "plpython" / "workers.py").exists() else None
         self.data_schema = f"{schema}_data" if c.execute(
             "SELECT to_regnamespace(%s) IS NOT NULL", [f"{schema}_data"]).fetchone()[0] else schema
 
@@ -128,9 +130,33 @@ class Bench:
                     f"GROUP BY part"), [task], []
         # the settings passes.run gives an ungrouped pass over a plain table's packed copy
         prep = {"group_sql": [], "source": {"relkind": "r"}}
-        settings = getattr(self.passes, "settings", lambda p: self.passes.PASS_SETTINGS)(prep)
+        if self.workers is not None:
+            settings = self.passes.settings(prep, max_workers=self.worker_cap(packed))
+        else:
+            settings = getattr(self.passes, "settings", lambda p: self.passes.PASS_SETTINGS)(prep)
         return (f"SELECT {self.s}.glm_pass(p.x, p.y, p.n, p.shuffle_key, %s) FROM {table} AS p WHERE p.n > 0",
                 [task], [f"SET {k} = {v}" for k, v in settings.items()])
+
+    def preloaded(self):
+        libs = self.q("SELECT current_setting('shared_preload_libraries')")[0][0]
+        return self.workers is not None and self.workers.lists_preload(libs)
+
+    def worker_cap(self, packed):
+        """The workers passes.worker_cap gives a pass over ``packed`` on this server."""
+        rows, d = self.q(f"SELECT n_rows, n_features FROM {self.s}.prepared_data WHERE table_name = %s", [packed])[0]
+        mine = int(self.q("SELECT current_setting('max_parallel_workers_per_gather')")[0][0])
+        cap = self.workers.for_bytes(self.workers.packed_bytes({"n_rows": rows, "n_features": d}), self.preloaded())
+        return min(cap, mine)
+
+    def workers_note(self, packed, mode):
+        """What EXPLAIN ANALYZE shows of the pass as the drivers run it: workers and blocks per process."""
+        launched, per_worker, plan = self.explain_workers(packed, mode)
+        leader = next((int(line.split("rows=")[1].split()[0]) for line in plan if "Seq Scan on" in line), None)
+        pre = "preload" if self.preloaded() else "no preload"
+        if not launched:
+            return f"{pre}: no workers (the leader alone)"
+        # the Seq Scan line's rows are per process (averaged over leader and workers), the Worker lines each one's
+        return f"{pre}: {launched} workers launched, blocks per worker {per_worker} (scan rows/process {leader})"
 
     def time_pass(self, packed, mode, workers=None):
         sql, params, settings = self.pass_sql(packed, mode)
@@ -239,8 +265,12 @@ def run(dsn, rows, big_rows, repeat, benches, only=None):
     each("freshness check paid by a refit (prepare, reused)",
          lambda b: timed(lambda: b.q(f"SELECT {b.s}.prepare(%s, 'y', 'x')", [small]), repeat),
          "exact and cheap", None, note=lambda b: "fingerprint.py: one scan of the source")
-    each("gradient pass", lambda b: b.time_pass(b.packed(small), "grad"), "<= 1.2", lambda r: r <= 1.2)
-    each("Hessian pass", lambda b: b.time_pass(b.packed(small), "hess"), "<= 2", lambda r: r <= 2)
+    def pass_note(mode):
+        return lambda b: b.workers_note(b.packed(small), mode) if b.workers is not None else ""
+    each("gradient pass", lambda b: b.time_pass(b.packed(small), "grad"), "<= 1.2", lambda r: r <= 1.2,
+         note=pass_note("grad"))
+    each("Hessian pass", lambda b: b.time_pass(b.packed(small), "hess"), "<= 2", lambda r: r <= 2,
+         note=pass_note("hess"))
     irls = "SELECT {s}.logregr_train(%s, 'bench_dp_m', 'y', 'x', NULL, 20, 'irls', 1e-4)"
     first = {}
 
@@ -296,9 +326,12 @@ def run(dsn, rows, big_rows, repeat, benches, only=None):
             serial = b.time_pass(packed, mode, workers=0)
             parallel = b.time_pass(packed, mode, workers=2)
             launched, per_worker, _ = b.explain_workers(packed, mode)
+            chosen = f"; chosen by size: {b.worker_cap(packed)} ({b.workers_note(packed, mode)})" \
+                if b.workers is not None else ""
             add(f"{name} pass {big_label}, 0 workers", serial, serial / big_scan, "scans", "", None, b.label)
             add(f"{name} pass {big_label}, 2 workers", parallel, serial / parallel, "x faster", ">= 1.6",
-                serial / parallel >= 1.6, b.label, f"workers launched {launched}, blocks per worker {per_worker}")
+                serial / parallel >= 1.6, b.label,
+                f"workers launched {launched}, blocks per worker {per_worker}{chosen}")
     for b in benches:
         b.q(f"SELECT {b.s}.drop_prepared(%s)", [big])
     print_table()

@@ -96,6 +96,8 @@ class Driver:
         self.total_rows = {key: rows for key, rows, _ in groups}
         self.pass_count = 0
         self.label_check = None   # callback(group key) -> raises with the values found
+        # a pass over every group found every label usable: later passes (same blocks) skip the count
+        self.labels_checked = False
 
     # ---- helpers
     def mask(self, icpt):
@@ -104,10 +106,11 @@ class Driver:
             m[icpt] = 0.0
         return np.repeat(m, self.pb.k) if self.pb.k > 1 else m
 
-    def task(self, mode, w, params=(), transform=None):
+    def task(self, mode, w, params=(), transform=None, with_stats=False):
         pb = self.pb
         return optimizers.make_task(pb.family, mode, pb.d, pb.k, w, list(pb.family_params) + list(params),
-                                    pb.add_intercept, transform)
+                                    pb.add_intercept, transform, check_labels=not self.labels_checked,
+                                    with_stats=with_stats)
 
     def evaluate(self, mode, points, params=(), transform=None):
         """points {key: w} -> ({key: combined state dict}, ms); checks labels."""
@@ -124,6 +127,9 @@ class Driver:
             if st["bad"] > 0 and self.label_check is not None:
                 self.label_check(key, int(st["bad"]))
             out[key] = st
+        if all(out[k]["mode"] != optimizers.MODES["stats"] and out[k]["bad"] == 0 for k in out) \
+                and set(self.groups) <= set(out):
+            self.labels_checked = True
         return out, ms
 
     def run_tasks(self, tasks, ordered=False):
@@ -186,12 +192,25 @@ class Driver:
         """One pass of column sums / squares -> {key: (T, constant column index)} (cached)."""
         if getattr(self, "_trans", None) is None:
             res, _ = self.evaluate("stats", {k: g.w for k, g in self.groups.items()})
-            self._trans = {k: glm_solvers.transform_from_stats(st, self.pb.dd, self.pb.add_intercept) for k, st in res.items()}
-            self._moments = {k: (st["sum_x"] / max(st["rows"], 1.0),
-                                 np.sqrt(np.maximum(st["sum_x2"] / max(st["rows"], 1.0)
-                                                    - (st["sum_x"] / max(st["rows"], 1.0)) ** 2, 0.0)))
-                             for k, st in res.items()}
+            self._set_stats(res)
         return self._trans
+
+    def _set_stats(self, res):
+        self._trans = {k: glm_solvers.transform_from_stats(st, self.pb.dd, self.pb.add_intercept) for k, st in res.items()}
+        self._moments = {k: (st["sum_x"] / max(st["rows"], 1.0),
+                             np.sqrt(np.maximum(st["sum_x2"] / max(st["rows"], 1.0)
+                                                - (st["sum_x"] / max(st["rows"], 1.0)) ** 2, 0.0)))
+                         for k, st in res.items()}
+
+    def gradient_with_stats(self):
+        """The first gradient pass of a fit, at every group's starting model, that also sums the columns
+        (what ``stats`` needs): one pass instead of two. -> ({key: state dict}, ms), or None when the
+        stats are known already."""
+        if getattr(self, "_trans", None) is not None:
+            return None
+        res, ms = self.evaluate_tasks({k: self.task("grad", g.w, with_stats=True) for k, g in self.groups.items()})
+        self._set_stats(res)
+        return res, ms
 
     def penalty_mask(self, key):
         """The penalised coefficients: all but the intercept (explicit, or a constant column of the data)."""

@@ -29,8 +29,15 @@ ALLOWED = {  # family -> (default link, links MADlib accepts)
 }
 DISPERSION_ESTIMATED = ("gaussian", "gamma", "inverse_gaussian")
 # what the pass returns in its 'loss' slot (FIT: minus the quasi-log-likelihood; FIT_LOGLIK and START:
-# MADlib's log-likelihood, at the dispersion psi, with the same score and information)
-FIT, PEARSON, LOGLIK, START, FIT_LOGLIK = 0, 1, 2, 3, 4
+# MADlib's log-likelihood, at the dispersion psi, with the same score and information; FIT_LOGLIK_PEARSON:
+# FIT_LOGLIK, and Pearson's χ² at the same β in one more slot of the Hessian pass's state, so a family with
+# an estimated dispersion needs no second pass per iteration)
+FIT, PEARSON, LOGLIK, START, FIT_LOGLIK, FIT_LOGLIK_PEARSON = 0, 1, 2, 3, 4, 5
+
+
+def with_pearson(params):
+    """Does a task's params ask for Pearson's χ² in the state's extra slot?"""
+    return len(params) > 2 and int(params[2]) == FIT_LOGLIK_PEARSON
 
 _erfc = np.vectorize(math.erfc, otypes=[float])
 _SQRT2 = math.sqrt(2.0)
@@ -184,8 +191,9 @@ def label_errors(family, y):
     return 0
 
 
-def evaluate(X, y, w, params, need_hess):
-    """(loss, gradient, information) of one block; params [family, link, what, psi]."""
+def evaluate(X, y, w, params, need_hess, pearson=None):
+    """(loss, gradient, information) of one block; params [family, link, what, psi]. With
+    FIT_LOGLIK_PEARSON, Pearson's χ² of the block is added into ``pearson`` (a one-element array)."""
     family, link = int(params[0]), int(params[1])
     what = int(params[2]) if len(params) > 2 else FIT
     psi = float(params[3]) if len(params) > 3 else 1.0
@@ -200,12 +208,17 @@ def evaluate(X, y, w, params, need_hess):
         mu = np.clip(mu, _EPS, 1.0 - _EPS) if what == START else mu
     if not valid_mean(family, mu):
         # outside the family's domain (e.g. a negative mean): an infinite loss makes the driver halve the step
+        if what == FIT_LOGLIK_PEARSON:
+            pearson += float("inf")
         return float("inf"), np.zeros(d), (np.zeros((d, d)) if need_hess else None)
     h1 = mean_derivative(link, eta, mu)
     V = variance(family, mu)
     wt = h1 * h1 / V
     if what == PEARSON:
         return float(((y - mu) ** 2 / V).sum()), np.zeros(d), (np.zeros((d, d)) if need_hess else None)
+    if what == FIT_LOGLIK_PEARSON:
+        pearson += float(((y - mu) ** 2 / V).sum())
+        what = FIT_LOGLIK
     if what == LOGLIK:
         return loglik(family, y, mu, psi), np.zeros(d), (np.zeros((d, d)) if need_hess else None)
     H = (X * wt[:, None]).T @ X if need_hess else None

@@ -19,7 +19,8 @@ STEP_FLOOR = 1e-12
 
 
 def _pass(drv, mode, points, params_of):
-    tasks = {k: optimizers.make_task("glm", mode, drv.pb.d, 1, w, params_of(k)) for k, w in points.items()}
+    tasks = {k: optimizers.make_task("glm", mode, drv.pb.d, 1, w, params_of(k), check_labels=not drv.labels_checked)
+             for k, w in points.items()}
     return drv.evaluate_tasks(tasks)
 
 
@@ -34,12 +35,11 @@ def fit(drv, codes, estimated):
     first = True
     while active:
         t0 = time.perf_counter()
-        what = glm_families.START if first else glm_families.FIT_LOGLIK
+        # Pearson's χ² at β_k (the next dispersion) rides along in the same pass as the information
+        what = glm_families.START if first else (
+            glm_families.FIT_LOGLIK_PEARSON if estimated else glm_families.FIT_LOGLIK)
         res, _ = _pass(drv, "hess", {k: w[k] for k in active}, lambda k: list(codes) + [what, psi[k]])
-        pear = {}
-        if estimated and not first:
-            pear, _ = _pass(drv, "grad", {k: w[k] for k in active},
-                            lambda k: list(codes) + [glm_families.PEARSON, 1.0])
+        pear = {k: {"loss": r["pearson"]} for k, r in res.items() if "pearson" in r}
         ms = (time.perf_counter() - t0) * 1000.0
         for key in list(active):
             g = drv.groups[key]

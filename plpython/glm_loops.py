@@ -10,14 +10,14 @@ or reaches ``max_iter``; groups that are done leave the next passes.
   backtracking Armijo line search; run in a standardised parametrisation
   w = T v (columns centred on the intercept and scaled) so badly scaled
   features do not stall it.
-* ``sgd``: one Bismarck epoch per pass (see optimizers._sgd_block) in the same
+* ``sgd``: one Bismarck epoch per pass (see glm_sgd.epoch_block) in the same
   parametrisation, step size lr * decay^epoch, iterate averaging.
 """
 import math
 
 import numpy as np
 
-from . import glm_solvers, optimizers
+from . import glm_sgd, glm_solvers
 
 
 def _answered(active, res):
@@ -93,8 +93,10 @@ def newton(drv):
 
 
 def lbfgs(drv, memory=10):
-    """L-BFGS in the standardised parametrisation w = T v: a gradient pass per evaluation, Armijo backtracking."""
+    """L-BFGS in the standardised parametrisation w = T v: a gradient pass per evaluation, Armijo backtracking.
+    The first evaluation is at w = 0 whatever T is, so its pass also sums the columns that T comes from."""
     pb = drv.pb
+    first = drv.gradient_with_stats() if all(not g.w.any() for g in drv.groups.values()) else None
     S = {}
     for key, T, icpt in _standardised(drv):
         S[key] = {"T": T, "mask": drv.penalty_mask(key),
@@ -110,7 +112,11 @@ def lbfgs(drv, memory=10):
 
     while active:
         points = {k: to_w(S[k]["T"], S[k]["trial"]) for k in active}
-        res, ms = drv.evaluate("grad", points)
+        if first is not None:     # the pass that gave T evaluated every group at w = 0 = T 0
+            res, ms = first
+            first = None
+        else:
+            res, ms = drv.evaluate("grad", points)
         for key, g, r in _answered(active, res):
             s = S[key]
             n = r["rows"]
@@ -187,7 +193,7 @@ def sgd(drv):
         tasks = {}
         for key in active:
             s = S[key]
-            params = optimizers.sgd_params(lr, pb.batch_size, epoch, seed, pb.l2, s["icpt"], pb.average)
+            params = glm_sgd.params(lr, pb.batch_size, epoch, seed, pb.l2, s["icpt"], pb.average)
             tasks[key] = drv.task("sgd", s["v"], params, s["T"])
         res, ms = drv.evaluate_tasks(tasks, ordered=True)
         for key, g, st in _answered(active, res):

@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from . import blocks, kmeans, kmeans_seed
+from . import blocks, kmeans, kmeans_seed, passes, session
 
 INITS = ("kmeans++", "kmeans++plain", "kmeans||", "random", "given")
 PARALLEL_ROUNDS = 5          # k-means|| sampling rounds (Bahmani et al. find 5 enough), 2k rows each
@@ -23,6 +23,8 @@ class Passes:
         self.plpy = plpy
         self.schema = schema
         self.count = 0
+        # the settings every pass over packed blocks runs with (passes.run_settings: JIT off, workers by size)
+        self.pass_prep = prep
         # a sharded packed table (docs/sharding.md): each aggregate runs on every shard, states merged here
         self.prep = prep if prep is not None and prep.get("shards") else None
         self._sharded = {}
@@ -56,7 +58,10 @@ class Passes:
     def _run(self, plan, args, name=None):
         self.count += 1
         if self.prep is None:
-            return self.plpy.execute(plan, args)[0]["s"]
+            if self.pass_prep is None:
+                return self.plpy.execute(plan, args)[0]["s"]
+            with session.settings(self.plpy, **passes.run_settings(self.plpy, self.pass_prep)):
+                return self.plpy.execute(plan, args)[0]["s"]
         from . import shard_passes
         agg, types, merge = self._sharded[name]
         self.prep.setdefault("caller", "kmeans")

@@ -27,15 +27,29 @@ def transition(state, x_raw, y_raw, n):
     d = X.shape[1]
     block = np.empty(state_size(d))
     block[0], block[1] = n, d
-    block[2:2 + d * d] = (X.T @ X).ravel()
+    np.matmul(X.T, X, out=block[2:2 + d * d].reshape(d, d))
     o = 2 + d * d
-    block[o:o + d] = X.T @ y
+    # Xᵀy and Σx (= Xᵀ1) with one product: a BLAS call instead of a column reduction
+    Y1 = _ones_with(y)
+    xy = Y1 @ X
+    block[o:o + d] = xy[0]
     block[o + d] = y @ y
-    block[o + d + 1] = y.sum()
-    block[o + d + 2:] = X.sum(axis=0)
+    block[o + d + 1] = Y1[1] @ y
+    block[o + d + 2:] = xy[1]
     if state is None:
         return blocks.to_bytes(block)
     return blocks.to_bytes(blocks.add_counted(blocks.from_bytes(state), block, "blocks", ": ragged feature arrays"))
+
+
+_rows = [None]   # a reused (2, n) array: row 0 the labels, row 1 ones
+
+
+def _ones_with(y):
+    buf = _rows[0]
+    if buf is None or buf.shape[1] != y.size:
+        buf = _rows[0] = np.ones((2, y.size))
+    buf[0] = y
+    return buf
 
 
 def merge(a, b):

@@ -21,37 +21,44 @@ Families (per-row loss; labels as packed by prepare):
 Pass modes: ``stats`` (column sums and sums of squares), ``grad`` (loss and
 gradient), ``hess`` (loss, gradient and Hessian - IRLS/Newton), ``sgd`` (one
 Bismarck epoch: mini-batch SGD over the blocks in the order they arrive,
-model carried in the state, partial models averaged weighted by rows).
+model carried in the state, partial models averaged weighted by rows; plpython/glm_sgd.py).
 
-Every state starts with the header [mode, rows, bad_labels, loss, weight].
+Every state starts with the header [mode, rows, bad_labels, loss, weight]. Task flags: labels
+already found usable (the kernel skips counting them), and a gradient pass that also sums the
+columns (``with_stats``: a fit's first pass serves its standardisation too).
 Everything here is pure numpy: no database access (it runs in parallel workers).
 The step the drivers take from the summed states is in plpython/glm_solvers.py.
 """
 import numpy as np
 
-from . import blocks, glm_families
+from . import blocks, glm_families, glm_sgd
 
 FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4, "softmax": 5, "glm": 6,
             "epsilon": 7}
 FAMILY_NAMES = {v: k for k, v in FAMILIES.items()}
 MODES = {"stats": 0, "grad": 1, "hess": 2, "sgd": 3}
 HEADER = 5
-_TASK_FIXED = 7   # family, mode, d, k, add_intercept, n_params, has_transform
+_TASK_FIXED = 9   # family, mode, d, k, add_intercept, n_params, has_transform, labels_known_good, with_stats
 
 
 # --------------------------------------------------------------------------- tasks
 
-def make_task(family, mode, d, k, w, params=(), add_intercept=False, transform=None):
+def make_task(family, mode, d, k, w, params=(), add_intercept=False, transform=None, check_labels=True,
+              with_stats=False):
     """The constant argument of glm_pass: what to compute, at which model.
 
     ``d`` is the number of packed features; with ``add_intercept`` the kernel
     appends a column of ones, so the model has (d + 1) * k coefficients.
     ``transform`` (SGD only): a (p x p) matrix T with model w = T v; the SGD
     epoch updates v (a better-conditioned parametrisation) and returns v.
+    ``check_labels=False``: an earlier pass of the same fit over the same blocks found every label
+    usable, so the kernel skips counting them (the bad-label count stays 0).
+    ``with_stats`` (gradient passes): the state also sums the columns and their squares (what a
+    ``stats`` pass gives), so a fit's first pass at w = 0 serves its standardisation too.
     """
     params = [float(p) for p in params]
     head = [FAMILIES[family], MODES[mode], d, k, 1.0 if add_intercept else 0.0, len(params),
-            0.0 if transform is None else 1.0]
+            0.0 if transform is None else 1.0, 0.0 if check_labels else 1.0, 1.0 if with_stats else 0.0]
     parts = [np.asarray(head, dtype=float), np.asarray(params, dtype=float),
              np.asarray(w, dtype=float).ravel()]
     if transform is not None:
@@ -73,7 +80,7 @@ def parse_task(raw):
 
 def _parse_task(raw):
     t = np.frombuffer(raw, dtype="<f8")
-    family, mode, d, k, ai, npar, has_t = (int(v) for v in t[:_TASK_FIXED])
+    family, mode, d, k, ai, npar, has_t, known_good, with_stats = (int(v) for v in t[:_TASK_FIXED])
     o = _TASK_FIXED
     params = t[o:o + npar]
     o += npar
@@ -82,17 +89,24 @@ def _parse_task(raw):
     w = t[o:o + p]
     o += p
     T = t[o:o + dd * dd].reshape(dd, dd) if has_t else None
-    return family, mode, d, k, bool(ai), params, w, T
+    check = mode != MODES["stats"] and not known_good
+    # slots after a Hessian: Pearson's χ² when a glm task asks for it; after a gradient: column sums and squares
+    extra = 1 if family == FAMILIES["glm"] and mode == MODES["hess"] and glm_families.with_pearson(params) else 0
+    if with_stats and mode == MODES["grad"]:
+        extra = 2 * dd
+    return family, mode, d, k, bool(ai), params, w, T, check, extra
 
 
-def state_payload(mode, dd, k):
+def state_payload(mode, dd, k, extra=0):
+    """Length of the state after the header; ``extra``: slots after a Hessian (Pearson's χ² of glm) or
+    after a gradient (column sums and squares)."""
     p = dd * k
     if mode == MODES["stats"]:
         return 2 * dd
     if mode == MODES["grad"]:
-        return p
+        return p + extra
     if mode == MODES["hess"]:
-        return p + p * p
+        return p + p * p + extra
     return 2 * p   # sgd: current model, iterate sum
 
 
@@ -113,19 +127,32 @@ def label_errors(family, y, params, k):
     return 0
 
 
-def _weighted_gram(X, root_w):
-    """Xᵀ diag(w) X as Zᵀ Z with Z = diag(sqrt w) X: numpy computes Zᵀ Z with one symmetric rank-k
-    BLAS call (syrk), half the work of a general product."""
-    Z = X * root_w[:, None]
-    return Z.T @ Z
+_work = {}   # work arrays reused from block to block (no fresh n x d allocation, no page faults per block)
+
+
+def _buffer(name, shape):
+    buf = _work.get(name)
+    if buf is None or buf.shape != shape:
+        buf = _work[name] = np.empty(shape)
+    return buf
+
+
+def _weighted_gram(X, wt):
+    """Xᵀ diag(w) X as (diag(w) X)ᵀ X: the weighted rows go into a reused buffer and one general
+    product (gemm) takes them; measured faster here than Zᵀ Z with Z = diag(√w) X (syrk, plus a square
+    root per row). The result is symmetric to rounding; unpack_state symmetrises the summed Hessian."""
+    Z = _buffer("weighted", X.shape)
+    np.multiply(X, wt[:, None], out=Z)
+    return Z.T @ X
 
 
 def _sigmoid(m):
     return np.exp(-np.logaddexp(0.0, -m))
 
 
-def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
-    """Sum of losses, gradient (d x k for softmax, d otherwise) and optionally the Hessian."""
+def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True, pearson=None):
+    """Sum of losses, gradient (d x k for softmax, d otherwise) and optionally the Hessian
+    (``pearson``: where glm adds Pearson's χ² when its task asks, see glm_families)."""
     if family == FAMILIES["softmax"]:
         M = X @ W.reshape(-1, k)
         mx = M.max(axis=1, keepdims=True)
@@ -151,24 +178,33 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
             H = H.reshape(dd * k, dd * k)
         return loss, G.ravel(), H
     if family == FAMILIES["glm"]:
-        return glm_families.evaluate(X, y, W, params, need_hess)
-    m = X @ W
+        return glm_families.evaluate(X, y, W, params, need_hess, pearson)
     H = None
     if family == FAMILIES["logistic"]:
+        if not W.any():
+            return _logistic_at_zero(X, y, need_hess)
+        m = X @ W
         # one exp for both: log(1 + e^m) = max(m, 0) + log1p(e^-|m|), sigmoid(m) from the same e^-|m|
-        e = np.exp(-np.abs(m))
-        one_e = 1.0 + e
-        loss = float((np.maximum(m, 0.0) + np.log1p(e) - y * m).sum()) if need_loss else 0.0
-        p = np.where(m >= 0, 1.0, e) / one_e
-        r = p - y
+        a = np.abs(m)
+        e = np.negative(a)
+        np.exp(e, out=e)
+        one_e = e + 1.0
+        loss = float(np.log1p(e).sum() + np.maximum(m, 0.0, out=a).sum() - y @ m) if need_loss else 0.0
+        r = np.where(m >= 0, 1.0, e)
+        r /= one_e
+        r -= y                                            # sigmoid(m) - y
         if need_hess:
-            H = _weighted_gram(X, np.sqrt(e) / one_e)    # sqrt(p (1 - p)) = e^(-|m|/2) / (1 + e^-|m|)
-    elif family == FAMILIES["poisson"]:
+            one_e *= one_e
+            np.divide(e, one_e, out=e)                    # p (1 - p) = e^-|m| / (1 + e^-|m|)^2
+            H = _weighted_gram(X, e)
+        return loss, r @ X, H
+    m = X @ W
+    if family == FAMILIES["poisson"]:
         mu = np.exp(np.minimum(m, 700.0))
         loss = float((mu - y * m + glm_families.lgamma1p(y)).sum()) if need_loss else 0.0
         r = mu - y
         if need_hess:
-            H = _weighted_gram(X, np.sqrt(mu))
+            H = _weighted_gram(X, mu)
     elif family == FAMILIES["gaussian"]:
         r = m - y
         loss = 0.5 * float(r @ r)
@@ -203,6 +239,15 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True):
     return loss, X.T @ r, H
 
 
+def _logistic_at_zero(X, y, need_hess):
+    """The logistic loss, gradient and Hessian at w = 0 (where IRLS starts): every row has m = 0,
+    loss log 2, sigmoid 1/2 and weight 1/4, so the Hessian is XᵀX / 4 - no exp, no weighting."""
+    n = X.shape[0]
+    r = 0.5 - y
+    H = (X.T @ X) * 0.25 if need_hess else None
+    return n * float(np.log(2.0)), r @ X, H
+
+
 # --------------------------------------------------------------------------- aggregate
 
 def _design(x_raw, n, add_intercept):
@@ -216,7 +261,7 @@ def transition(state, x_raw, y_raw, n, shuffle_key, task):
     """Add one packed block to the state (raw float64 bytes or None)."""
     if x_raw is None or not n:
         return state
-    family, mode, d, k, ai, params, w, T = parse_task(task)
+    family, mode, d, k, ai, params, w, T, check, extra = parse_task(task)
     X = _design(x_raw, n, ai)
     if X.shape[1] != d + ai:
         raise ValueError(f"the packed block has {X.shape[1] - ai} features, the model expects {d}")
@@ -224,16 +269,16 @@ def transition(state, x_raw, y_raw, n, shuffle_key, task):
     dd = d + ai
     p = dd * k
     if state is None:
-        acc = np.zeros(HEADER + state_payload(mode, dd, k))
+        acc = np.zeros(HEADER + state_payload(mode, dd, k, extra))
         acc[0] = mode
         if mode == MODES["sgd"]:
             acc[HEADER:HEADER + p] = w
     else:
         acc = blocks.from_bytes(state)
-    bad = label_errors(family, y, params, k) if mode != MODES["stats"] else 0
+    bad = label_errors(family, y, params, k) if check else 0
     acc[1] += n
     acc[2] += bad
-    if bad and mode != MODES["stats"]:
+    if bad:
         # the driver reports the values found; skip the math on unusable labels
         return blocks.to_bytes(acc)
     if mode == MODES["stats"]:
@@ -243,57 +288,21 @@ def transition(state, x_raw, y_raw, n, shuffle_key, task):
         loss, g, _ = evaluate(family, X, y, w, params, k)
         acc[3] += loss
         acc[HEADER:HEADER + p] += g
+        if extra:
+            acc[HEADER + p:HEADER + p + dd] += X.sum(axis=0)
+            acc[HEADER + p + dd:] += np.einsum("ij,ij->j", X, X)
     elif mode == MODES["hess"]:
-        loss, g, H = evaluate(family, X, y, w, params, k, need_hess=True)
+        loss, g, H = evaluate(family, X, y, w, params, k, need_hess=True, pearson=acc[-1:] if extra else None)
         acc[3] += loss
         acc[HEADER:HEADER + p] += g
-        acc[HEADER + p:] += H.ravel()
+        acc[HEADER + p:HEADER + p + p * p] += H.ravel()
     else:
-        _sgd_block(acc, family, X, y, params, k, p, T, shuffle_key)
+        # the family's own params come first (class labels and weights, epsilon), then SGD's
+        fam_np = {FAMILIES["sqhinge"]: 4, FAMILIES["hinge"]: 4, FAMILIES["epsilon"]: 1}.get(family, 0)
+        acc[3] += glm_sgd.epoch_block(acc[HEADER:], p, X, y, params, fam_np, k, T, shuffle_key,
+                                      lambda Xb, yb, w, fp: evaluate(family, Xb, yb, w, fp, k))
     acc[4] = acc[1]
     return blocks.to_bytes(acc)
-
-
-def sgd_params(lr, batch_size, epoch, seed, l2, intercept_index, average):
-    """The params vector of an SGD task (after any family params)."""
-    return [lr, batch_size, epoch, seed, l2, intercept_index, 1.0 if average else 0.0]
-
-
-def _sgd_block(acc, family, X, y, params, k, p, T, shuffle_key):
-    """Mini-batch SGD over one block (rows in a seeded random order), model in acc."""
-    fam_np = {FAMILIES["sqhinge"]: 4, FAMILIES["hinge"]: 4, FAMILIES["epsilon"]: 1}.get(family, 0)
-    lr, batch, epoch, seed, l2, icpt, average = params[fam_np:fam_np + 7]
-    fam_params = params[:fam_np]
-    batch = max(int(batch), 1)
-    v = acc[HEADER:HEADER + p]          # views into the state: updated in place
-    vsum = acc[HEADER + p:HEADER + 2 * p]
-    n = X.shape[0]
-    rng = np.random.default_rng([int(seed) & 0xFFFFFFFF, int(shuffle_key) & 0xFFFFFFFFFFFFFFFF, int(epoch)])
-    order = rng.permutation(n)
-    dd = X.shape[1]
-    mask = np.ones(dd)
-    if icpt >= 0:
-        mask[int(icpt)] = 0.0
-    mask = np.repeat(mask, k) if k > 1 else mask
-    loss_total = 0.0
-    for start in range(0, n, batch):
-        idx = order[start:start + batch]
-        nb = len(idx)
-        w = T @ v.reshape(dd, -1) if T is not None else v.reshape(dd, -1)
-        w = w.ravel() if k > 1 else w[:, 0]
-        loss, g, _ = evaluate(family, X[idx], y[idx], w, fam_params, k)
-        loss_total += loss
-        g = g / nb
-        if l2:
-            g = g + l2 * mask * w
-        if T is not None:
-            g = (T.T @ g.reshape(dd, -1)).ravel()
-        v -= lr * g
-        if average:
-            vsum += nb * v
-    acc[3] += loss_total
-    if not average:
-        vsum += n * v
 
 
 def merge(a, b):
@@ -329,9 +338,14 @@ def unpack_state(raw, dd, k):
         out["sum_x"], out["sum_x2"] = body[:dd].copy(), body[dd:2 * dd].copy()
     elif mode == MODES["grad"]:
         out["grad"] = body[:p].copy()
+        if body.size >= p + 2 * dd:
+            out["sum_x"], out["sum_x2"] = body[p:p + dd].copy(), body[p + dd:p + 2 * dd].copy()
     elif mode == MODES["hess"]:
         out["grad"] = body[:p].copy()
-        out["hess"] = body[p:p + p * p].reshape(p, p).copy()
+        if body.size > p + p * p:
+            out["pearson"] = float(body[p + p * p])
+        H = body[p:p + p * p].reshape(p, p)
+        out["hess"] = (H + H.T) * 0.5      # partial sums of (diag(w) X)ᵀ X are symmetric only to rounding
     else:
         out["v"] = body[:p].copy()
         out["vsum"] = body[p:2 * p].copy()

@@ -97,7 +97,7 @@ def _parse_order(plpy, fname, text):
 
 def train(plpy, schema, source_table, out_table, dependent, independent, category_order, link_func, grouping_col,
           optim_params, verbose):
-    from . import glm, glm_driver, glm_output, passes, registry, stats
+    from . import glm, glm_driver, glm_output, passes, registry, session, stats
     t0 = time.perf_counter()
     fname = "ordinal"
     link = (link_func or "logit").strip().lower()
@@ -124,7 +124,8 @@ def train(plpy, schema, source_table, out_table, dependent, independent, categor
 
         def one_pass(task, key):
             if not prep.get("shards"):
-                return plpy.execute(plan, [task, key])[0]["s"]
+                with session.settings(plpy, **passes.run_settings(plpy, prep)):   # JIT off, workers by size
+                    return plpy.execute(plan, [task, key])[0]["s"]
             from . import shard_passes   # one pushed-down aggregate per shard (docs/sharding.md)
             prep["caller"] = fname
             states, _ = shard_passes.run(plpy, prep, f"{schema}.ordinal_pass(p.x, p.y, p.n, {{task}})", {key: task},

@@ -31,12 +31,8 @@ the server's byte order; on a big-endian server the portable (slower)
 ``f8_pack(array_send(...))`` is used instead.
 """
 
-from . import fingerprint, session
+from . import fingerprint, session, workers
 
-# packed bytes per parallel worker: each worker starts a backend and imports numpy (~0.1 s), which
-# pays off only when a pass over its share takes longer than that (see bench/datapath.py)
-BYTES_PER_WORKER = 256 << 20
-MAX_WORKERS = 8
 PAGE_SAMPLE = 64          # pages read to estimate rows per page
 MAX_PAGE = 4294967294     # the largest heap page number: the last block's open end
 HEAP_KINDS = ("r", "m")
@@ -141,15 +137,16 @@ def partition_name(plpy, table_sql, i):
 
 
 def set_workers(plpy, table_sql):
-    """parallel_workers of the packed table (or of each partition) by its packed bytes."""
+    """parallel_workers of the packed table (or of each partition) by its packed bytes: what it could use
+    on a server that preloads numpy; each pass caps it for the server it runs on (workers.py)."""
     rels = plpy.execute(
         f"SELECT relid::regclass::text AS rel FROM pg_catalog.pg_partition_tree({plpy.quote_literal(table_sql)}::regclass) "
         f"WHERE isleaf") or [{"rel": table_sql}]     # a plain table has no partition tree
     for r in rels:
         size = plpy.execute(f"SELECT coalesce(sum(length(x)), 0)::int8 AS b FROM {r['rel']}")[0]["b"]
-        workers = min(int(size // BYTES_PER_WORKER), MAX_WORKERS)
-        if workers > 0:
-            plpy.execute(f"ALTER TABLE {r['rel']} SET (parallel_workers = {workers})")
+        n = workers.for_bytes(size, preloaded=True)
+        if n > 0:
+            plpy.execute(f"ALTER TABLE {r['rel']} SET (parallel_workers = {n})")
 
 
 def by_pages(plpy, source, group_names, used):

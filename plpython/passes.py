@@ -13,30 +13,48 @@ Driver helper (takes ``plpy``). Every trainer's pass is the same query shape:
   is aggregated on its own (the shape a sharded, postgres_fdw partition needs:
   a full aggregate grouped by the partition key, pushed to the shard);
 * parallelism: the packed table's ``parallel_workers`` is chosen by its size at
-  prepare time (packing.set_workers). An ungrouped pass (a partial aggregate
-  straight over the parallel scan) keeps the leader aggregating blocks from the
-  start while each worker starts PL/Python and imports numpy (~0.1 s), then
-  joins in; a grouped or ordered pass (a sort before the aggregate) turns leader
-  participation off, or the leader's sort would drain the table of blocks before
-  the workers start. Every pass turns off JIT, which compiles for longer than the
-  pass takes.
+  prepare time (packing.set_workers), and each pass caps the workers by the
+  packed bytes and what a worker costs on this server (``workers.py``: ~0.15 s
+  to import numpy, ~0.02 s when the server preloads it). An ungrouped pass (a
+  partial aggregate straight over the parallel scan) keeps the leader aggregating
+  blocks from the start while the workers start, then they join in; a grouped or
+  ordered pass (a sort before the aggregate) turns leader participation off, or
+  the leader's sort would drain the table of blocks before the workers start.
+  Every pass turns off JIT, which compiles for longer than the pass takes.
 
 A pass returns the partial states per group key; the caller adds them with its
 kernel's merge function.
 """
 import time
 
-from . import blocks, session
+from . import blocks, session, workers
 
 # what a pass sets for its duration (and gives back)
 PASS_SETTINGS = {"jit": "off", "parallel_leader_participation": "off", "enable_partitionwise_aggregate": "on"}
 
 
-def settings(prep, ordered=False):
-    """The settings of one pass: the leader takes blocks too unless a sort precedes the aggregate."""
+def settings(prep, ordered=False, max_workers=None):
+    """The settings of one pass: the leader takes blocks too unless a sort precedes the aggregate;
+    ``max_workers`` (if given) caps the parallel workers of each Gather."""
     out = dict(PASS_SETTINGS)
     if not (prep["group_sql"] or partitioned(prep) or ordered):
         out["parallel_leader_participation"] = "on"
+    if max_workers is not None:
+        out["max_parallel_workers_per_gather"] = int(max_workers)
+    return out
+
+
+def worker_cap(plpy, prep):
+    """The parallel workers a pass over ``prep`` gets here: by its packed bytes and whether the server
+    preloads numpy (workers.py); ``run`` keeps the caller's max_parallel_workers_per_gather if lower."""
+    return workers.for_bytes(workers.packed_bytes(prep), workers.preloaded(plpy))
+
+
+def run_settings(plpy, prep, ordered=False):
+    """``settings`` for session.settings: the worker cap applied to the caller's own value."""
+    out = settings(prep, ordered, worker_cap(plpy, prep))
+    cap = out["max_parallel_workers_per_gather"]
+    out["max_parallel_workers_per_gather"] = lambda mine: min(cap, int(mine))
     return out
 
 
@@ -93,7 +111,7 @@ def run(plpy, prep, aggregate, tasks=None, ordered=False):
     t0 = time.perf_counter()
     sql = query(plpy, prep, aggregate, tasks, ordered)
     out = {}
-    with session.settings(plpy, **settings(prep, ordered)):
+    with session.settings(plpy, **run_settings(plpy, prep, ordered)):
         for row in plpy.execute(sql):
             out.setdefault(row["gkey"], []).append(row["st"])
     return out, (time.perf_counter() - t0) * 1000.0

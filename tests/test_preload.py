@@ -66,6 +66,7 @@ def test_the_preloaded_cluster_starts_python_and_numpy_in_the_postmaster(cluster
     assert cluster.preload_status.startswith("on"), cluster.preload_status
     with psycopg.connect(dsn) as conn:
         assert conn.execute("SHOW shared_preload_libraries").fetchone()[0].endswith("/lib/indb_ml_preload")
+        assert conn.execute("SHOW indb_ml.preloaded").fetchone()[0] == "on"   # what every role can read
     assert "indb_ml_preload: Python 3" in cluster.logfile.read_text()
     assert first_call_in_new_backend(dsn)
     backend, workers = worker_views(dsn)
@@ -78,6 +79,7 @@ def test_without_the_library_each_process_imports_numpy_itself(clusters):
     assert cluster.preload_status == "off (not asked for)"
     with psycopg.connect(dsn) as conn:
         assert conn.execute("SHOW shared_preload_libraries").fetchone()[0] == ""
+        assert conn.execute("SELECT current_setting('indb_ml.preloaded', true)").fetchone()[0] is None
     assert not first_call_in_new_backend(dsn)
     backend, workers = worker_views(dsn)
     assert workers and backend not in workers and not any(workers.values())

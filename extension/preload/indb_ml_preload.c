@@ -12,7 +12,9 @@
  * like its own. Python's signal handlers are not installed (Py_InitializeEx(0)): signals stay
  * PostgreSQL's. Python 3.12 and later refuse to register a built-in module after the
  * interpreter has started, which PL/Python does on its first call, so there the library
- * logs that it does nothing.
+ * logs that it does nothing. The setting indb_ml.preloaded (on when numpy was imported here) tells
+ * every role, where shared_preload_libraries is readable only by superusers and
+ * pg_read_all_settings.
  */
 #include <Python.h>
 
@@ -20,12 +22,26 @@
 
 #include "fmgr.h"
 #include "miscadmin.h"
+#include "utils/guc.h"
 
 PG_MODULE_MAGIC;
 
 void		_PG_init(void);
 
 typedef PyObject *(*module_init) (void);
+
+/* indb_ml.preloaded: readable by every role (shared_preload_libraries is not), set by nobody */
+static bool numpy_preloaded = false;
+
+static void
+announce(bool done)
+{
+	DefineCustomBoolVariable("indb_ml.preloaded",
+							 "Whether indb_ml_preload started Python and numpy in the postmaster.",
+							 "Passes give parallel workers smaller shares when it is on: a worker starts in milliseconds.",
+							 &numpy_preloaded, done, PGC_INTERNAL,
+							 GUC_NOT_IN_SAMPLE | GUC_DISALLOW_IN_FILE, NULL, NULL, NULL);
+}
 
 void
 _PG_init(void)
@@ -37,16 +53,21 @@ _PG_init(void)
 	{
 		ereport(LOG,
 				(errmsg("indb_ml_preload does nothing unless it is listed in shared_preload_libraries")));
+		announce(false);
 		return;
 	}
 #if PY_VERSION_HEX >= 0x030C0000
 	ereport(LOG,
 			(errmsg("indb_ml_preload: Python %s cannot be started before PL/Python; nothing preloaded",
 					PY_VERSION)));
+	announce(false);
 	return;
 #else
 	if (Py_IsInitialized())
+	{
+		announce(false);
 		return;
+	}
 
 	/* PL/Python's module initialiser; loading plpython3 here also keeps it loaded in every child */
 	init_plpy = (module_init) load_external_function("$libdir/plpython3", "PyInit_plpy", true, NULL);
@@ -60,9 +81,11 @@ _PG_init(void)
 		PyErr_Clear();
 		ereport(WARNING,
 				(errmsg("indb_ml_preload: numpy could not be imported; PL/Python will import it per process")));
+		announce(false);
 		return;
 	}
 	Py_DECREF(numpy);
+	announce(true);
 	ereport(LOG, (errmsg("indb_ml_preload: Python %s and numpy loaded in the postmaster", PY_VERSION)));
 #endif
 }
