@@ -1,7 +1,7 @@
 """Data path benchmark: packing, passes, first fits and refits, parallel workers (1M and 4M x 20).
 
     python bench/datapath.py [--dsn DSN] [--rows 1000000] [--big-rows 4000000] [--repeat 3]
-                             [--before DIR]
+                             [--before DIR] [--only packing]
 
 Every figure is the median of ``--repeat`` runs and is reported as a ratio to a reference measured
 in the same run: a bare scan of the same rows (``SELECT sum(x[2])``, timed again just before each
@@ -9,7 +9,9 @@ figure, since a shared machine's load drifts), or COPY (binary) export + scikit-
 checkout's code (e.g. the main branch before a change) as schema ``indb_before`` on the same
 server and measures every figure with it too, interleaved with this checkout's, against the same
 references; its passes are timed the way its drivers ran them (``GROUP BY part``, default
-settings, or passes.py's settings when it has one). Without --dsn a throwaway local cluster is started.
+settings, or passes.py's settings when it has one). ``--only packing`` measures the bare scans and the
+1M / 4M packing only (the same figures, the same references). Without --dsn a throwaway local
+cluster is started.
 """
 from __future__ import annotations
 
@@ -221,7 +223,7 @@ def export_and_sklearn(c, table):
     return export, time.perf_counter() - t0
 
 
-def run(dsn, rows, big_rows, repeat, benches):
+def run(dsn, rows, big_rows, repeat, benches, only=None):
     import psycopg
 
     from report import add, print_table
@@ -233,6 +235,17 @@ def run(dsn, rows, big_rows, repeat, benches):
     make_table(c, small, rows)
     scan = benches[0].scan(small)
     add(f"bare scan {label} x {D}", scan, 1.0, "scans", "reference", None, GROUP, scan_workers(c, small))
+    if only == "packing":
+        for b in benches:
+            here = b.scan(small)
+            secs = timed(lambda: b.prepare(small), repeat)
+            add(f"packing (prepare) {label}", secs, secs / here, "scans", "<= 8", secs / here <= 8, b.label)
+            b.q(f"SELECT {b.s}.drop_prepared(%s)", [small])
+        pack_4m(c, dsn, small, big, label, big_label, big_rows, scan, repeat, benches)
+        for b in benches:
+            b.q(f"SELECT {b.s}.drop_prepared(%s)", [big])
+        print_table()
+        return
     exp_s, skl_s = export_and_sklearn(c, small)
     add("COPY (binary) export to numpy", exp_s, exp_s / scan, "scans", "reference", None, GROUP)
     add("scikit-learn logistic (lbfgs) on the export", skl_s, skl_s / scan, "scans", "reference", None, GROUP)
@@ -306,6 +319,31 @@ def run(dsn, rows, big_rows, repeat, benches):
     for b in benches:
         b.q(f"SELECT {b.s}.drop_prepared(%s)", [small])
 
+    big_scan = pack_4m(c, dsn, small, big, label, big_label, big_rows, scan, repeat, benches)
+    for mode, name in (("grad", "gradient"), ("hess", "Hessian")):
+        for b in benches:
+            packed = b.packed(big)
+            serial = b.time_pass(packed, mode, workers=0)
+            parallel = b.time_pass(packed, mode, workers=2)
+            launched, per_worker, _ = b.explain_workers(packed, mode)
+            chosen = f"; chosen by size: {b.worker_cap(packed)} ({b.workers_note(packed, mode)})" \
+                if b.workers is not None else ""
+            add(f"{name} pass {big_label}, 0 workers", serial, serial / big_scan, "scans", "", None, b.label)
+            add(f"{name} pass {big_label}, 2 workers", parallel, serial / parallel, "x faster", ">= 1.6",
+                serial / parallel >= 1.6, b.label,
+                f"workers launched {launched}, blocks per worker {per_worker}{chosen}")
+    for b in benches:
+        b.q(f"SELECT {b.s}.drop_prepared(%s)", [big])
+    print_table()
+
+
+def pack_4m(c, dsn, small, big, label, big_label, big_rows, scan, repeat, benches):
+    """The big table, its bare scan and its packing (as a multiple of the 1M packing timed right
+    before it, with the backend's peak memory); returns the big scan's seconds."""
+    import psycopg
+
+    from report import add
+
     make_table(c, big, big_rows)
     big_scan = benches[0].scan(big)
     add(f"bare scan {big_label} x {D}", big_scan, big_scan / scan, f"x {label} scan", "reference", None, GROUP,
@@ -327,21 +365,7 @@ def run(dsn, rows, big_rows, repeat, benches):
         growth = secs / pack_1m
         add(f"packing (prepare) {big_label}", secs, growth, f"x {label} packing", "<= 4.5 (linear)", growth <= 4.5,
             b.label, f"peak backend RssAnon {peaks[b.label] / 2**20:.0f} MB")
-    for mode, name in (("grad", "gradient"), ("hess", "Hessian")):
-        for b in benches:
-            packed = b.packed(big)
-            serial = b.time_pass(packed, mode, workers=0)
-            parallel = b.time_pass(packed, mode, workers=2)
-            launched, per_worker, _ = b.explain_workers(packed, mode)
-            chosen = f"; chosen by size: {b.worker_cap(packed)} ({b.workers_note(packed, mode)})" \
-                if b.workers is not None else ""
-            add(f"{name} pass {big_label}, 0 workers", serial, serial / big_scan, "scans", "", None, b.label)
-            add(f"{name} pass {big_label}, 2 workers", parallel, serial / parallel, "x faster", ">= 1.6",
-                serial / parallel >= 1.6, b.label,
-                f"workers launched {launched}, blocks per worker {per_worker}{chosen}")
-    for b in benches:
-        b.q(f"SELECT {b.s}.drop_prepared(%s)", [big])
-    print_table()
+    return big_scan
 
 
 def install_before(dsn, root):
@@ -359,6 +383,7 @@ def main():
     ap.add_argument("--big-rows", type=int, default=4_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--before", type=Path, help="another checkout to measure side by side (schema indb_before)")
+    ap.add_argument("--only", choices=["packing"], help="measure only the bare scans and the packing figures")
     args = ap.parse_args()
     sys.path.insert(0, str(HERE.parent))
     sys.path.insert(1, str(HERE))
@@ -374,7 +399,7 @@ def main():
             # a checkout without plpython/passes.py ran its passes GROUP BY part with default settings
             benches.append(Bench(c, root, "indb_before", args.repeat, not (root / "plpython" / "passes.py").exists(),
                                  f"before ({args.before.name})"))
-        run(dsn, args.rows, args.big_rows, args.repeat, benches)
+        run(dsn, args.rows, args.big_rows, args.repeat, benches, args.only)
 
 
 if __name__ == "__main__":

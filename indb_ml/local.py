@@ -305,11 +305,12 @@ class LocalCluster:
         self.preload_status = f"on ({built})"
         return f" -c shared_preload_libraries={path}"
 
-    def stop(self) -> bool:
+    def stop(self, mode: str = "fast") -> bool:
+        """Stop the server (``mode``: pg_ctl's shutdown mode; ``immediate`` is a crash, as tests need)."""
         if not self.running():
             return False
         bindir = find_bindir()
-        self._run([str(bindir / "pg_ctl"), "-D", str(self.datadir), "-m", "fast", "-w", "stop"])
+        self._run([str(bindir / "pg_ctl"), "-D", str(self.datadir), "-m", mode, "-w", "stop"])
         return True
 
     def destroy(self) -> None:

@@ -21,9 +21,9 @@ PostgreSQL keeps no exact cheaper record of "this table changed" that an ordinar
 page LSNs and the visibility map need superuser functions), so the data half is one scan of
 the tuples - unless the table's owner opted in with ``track_changes``: a source every relation
 of which is tracked is read from its change log instead (``tracked``, ``change_log.py``).
-Packing sums the count and the xmin term per block while it reads the rows (``packing.py``),
-so a first packing pays no scan for its fingerprint: ``prepare`` composes it with ``compose``
-(and ``last_ctid``).
+Packing sums the count and the xmin term per block while it reads the rows (``packing.py``,
+with ``age(xmin)``: ``PACKING_XMIN_TERM``), so a first packing pays no scan for its fingerprint:
+``prepare`` composes it with ``compose`` (and ``last_ctid``).
 
 ``None`` means never reuse: views and foreign tables (through postgres_fdw xmin reads 0), sources
 with a foreign partition, sources with row-level security (what a role sees may depend on
@@ -98,6 +98,24 @@ def counter(plpy):
 
 # per row; summed over n rows: sum(XMIN_TERM) - n * counter() = sum(3 - xmin) mod 2^32
 XMIN_TERM = "pg_catalog.mxid_age({}xmin)"
+
+# The packing's own reading (packing.py: a serial INSERT, so age(), which is parallel restricted, may
+# run there). age(xmin) counts from the transaction's stable xid: it cannot move while packing and takes
+# no lock per row (mxid_age reads the multixact counter under one: ~5% of a packing). age() is INT_MAX
+# for a non-normal xmin - a row frozen before 9.4 keeps xmin 2 - which the sum replaces by 3 - 2 = 1
+# (plus the counter that cancels). Summed over n rows: packing_sum - n * packing_counter() = sum(3 - xmin).
+PACKING_XMIN_TERM = "pg_catalog.age({}xmin)"
+
+
+def packing_sum(term):
+    """SQL summing the packing's per-row term (a column holding PACKING_XMIN_TERM) over a block."""
+    return (f"(coalesce(sum({term}), 0)::int8 + count(*) FILTER (WHERE {term} = 2147483647) "
+            f"* (1 + pg_catalog.age('3'::xid)::int8 - 2147483647))")
+
+
+def packing_counter(plpy):
+    """``age('3')`` in this transaction: cancels its stable xid out of a ``packing_sum``."""
+    return int(plpy.execute("SELECT pg_catalog.age('3'::xid) AS a")[0]["a"])
 
 
 def compose(defn, n, xmin_sum, last):

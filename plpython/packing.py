@@ -105,17 +105,30 @@ def columns_sql(plpy, groups):
 
 def create(plpy, table_sql, groups, source):
     """Create the packed table: list-partitioned by ``part`` (one partition per leaf) when the
-    source is partitioned, so a pass can aggregate partition by partition."""
+    source is partitioned, so a pass can aggregate partition by partition.
+
+    UNLOGGED: a packed copy is a cache of its source, and writing it through the WAL cost as much
+    as writing it (a byte of WAL per packed byte; at 4M rows enough WAL to force checkpoints).
+    Crash recovery empties an unlogged table: ``prepare`` then finds no block where it recorded
+    some and packs again (``intact``). A partitioned table itself has no storage (and cannot be
+    UNLOGGED): its partitions are."""
     columns = columns_sql(plpy, groups)
     if source["relkind"] != "p":
-        plpy.execute(f"CREATE TABLE {table_sql} {columns}")
+        plpy.execute(f"CREATE UNLOGGED TABLE {table_sql} {columns}")
     else:
         plpy.execute(f"CREATE TABLE {table_sql} {columns} PARTITION BY LIST (part)")
         for i, (oid, _, _) in enumerate(leaves(plpy, source)):
-            plpy.execute(f"CREATE TABLE {partition_name(plpy, table_sql, i)} PARTITION OF {table_sql} "
+            plpy.execute(f"CREATE UNLOGGED TABLE {partition_name(plpy, table_sql, i)} PARTITION OF {table_sql} "
                          f"FOR VALUES IN ({int(oid)})")
     # random float64 does not compress: store out of line without trying
     plpy.execute(f"ALTER TABLE {table_sql} ALTER COLUMN x SET STORAGE EXTERNAL, ALTER COLUMN y SET STORAGE EXTERNAL")
+
+
+def intact(plpy, table_sql, n_blocks):
+    """Does the packed table still hold the blocks recorded when it was packed? Not after crash
+    recovery (or a standby's promotion) emptied it (UNLOGGED, ``create``): then it must be packed
+    again. Recovery empties every unlogged relation whole, so one row tells: O(1)."""
+    return not n_blocks or plpy.execute(f"SELECT EXISTS (SELECT 1 FROM {table_sql}) AS e")[0]["e"]
 
 
 def partition_name(plpy, table_sql, i):
@@ -206,12 +219,12 @@ def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, gr
         # each block also sums its rows' xmin term (fingerprint.py), in the packing's snapshot
         b = "_indb_blocks.nr"
         rows = (f"SELECT xa, ya, _indb_xmin, {ok} AS ok FROM (SELECT {x_sql} AS xa, {y_inner}, "
-                f"{fingerprint.XMIN_TERM.format('_indb_rel.')} AS _indb_xmin FROM {rel_sql} ")
+                f"{fingerprint.PACKING_XMIN_TERM.format('_indb_rel.')} AS _indb_xmin FROM {rel_sql} ")
         end = f"CASE WHEN {b} = {last} THEN {MAX_PAGE} ELSE ({b} + 1) * {per_block} END"
         head = head.replace("CASE WHEN c.n IS NULL THEN s.y ELSE c.y END FROM ",
                             "CASE WHEN c.n IS NULL THEN s.y ELSE c.y END, s.src_xmin FROM ")
         return (head.format(b=b) + f"generate_series(0::int8, {last}::int8) AS _indb_blocks(nr) "
-                f"CROSS JOIN LATERAL (SELECT {aggregates}, coalesce(sum(_indb_xmin), 0)::int8 AS src_xmin "
+                f"CROSS JOIN LATERAL (SELECT {aggregates}, {fingerprint.packing_sum('_indb_xmin')} AS src_xmin "
                 f"FROM ({rows}AS _indb_rel "
                 f"WHERE _indb_rel.ctid >= ('(' || {b} * {per_block} || ',0)')::tid "
                 f"AND _indb_rel.ctid < ('(' || {end} || ',0)')::tid) AS src OFFSET 0) AS r) AS s"

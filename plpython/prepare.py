@@ -172,7 +172,9 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
             f"SELECT * FROM {schema}.prepared_data WHERE {mine} AND fingerprint = $6 "
             f"AND {packed_store.owned_by_me_sql(schema, 'table_name')} ORDER BY prepared_id DESC LIMIT 1",
             ["oid", "text", "text", "text[]", "int4", "text"]), key + [fp])
-        if found:
+        # an UNLOGGED copy emptied by crash recovery is stale: dropped below and packed again
+        packed_sql = found and f"{packed_store.data_schema(schema)}.{plpy.quote_ident(found[0]['table_name'])}"
+        if found and packing.intact(plpy, packed_sql, found[0]["n_blocks"]):
             row = found[0]
             plpy.execute(plpy.prepare(
                 f"UPDATE {schema}.prepared_data SET last_used_at = clock_timestamp() WHERE prepared_id = $1",
@@ -194,7 +196,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     table_sql = f"{packed_store.data_schema(schema)}.{table_name}"
     seed = shuffle_seed(plpy) if seed is None else float(seed)
     packing.create(plpy, table_sql, groups, source)
-    counter = fingerprint.counter(plpy) if inline else None
+    counter = fingerprint.packing_counter(plpy) if inline else None
     try:
         packing.fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed, part_value,
                      group_sql, used)
@@ -214,12 +216,10 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
         f"coalesce(sum(length(x)), 0) AS bytes, coalesce(sum(src_xmin), 0) AS src_xmin "
         f"FROM {table_sql} WHERE n > 0 OR n_skipped > 0")[0]
     if inline:
-        # the fingerprint of exactly the rows packed, in the packing's snapshot; None (this copy is never
-        # reused) in the rare case that the multixact counter moved while packing (fingerprint.py)
+        # the fingerprint of exactly the rows packed, in the packing's snapshot (fingerprint.py)
         rows = int(stats["n"]) + int(stats["skipped"])
-        fp = None if fingerprint.counter(plpy) != counter else fingerprint.compose(
-            defn, rows, int(stats["src_xmin"]) - rows * counter,
-            fingerprint.last_ctid(plpy, source) if rows else None) + suffix
+        fp = fingerprint.compose(defn, rows, int(stats["src_xmin"]) - rows * counter,
+                                 fingerprint.last_ctid(plpy, source) if rows else None) + suffix
     if stats["dmin"] is not None and stats["dmin"] != stats["dmax"]:
         plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "
                    f"in {source_name}: {stats['dmin']} and {stats['dmax']} features")

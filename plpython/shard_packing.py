@@ -198,7 +198,7 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
             f"SELECT * FROM {schema}.prepared_data WHERE {mine} AND fingerprint = $6 "
             f"AND {packed_store.owned_by_me_sql(schema, 'table_name')} ORDER BY prepared_id DESC LIMIT 1",
             ["oid", "text", "text", "int4", "text[]", "text"]), key + [fp_all])
-        if found:
+        if found and _local_intact(plpy, schema, found[0], remote):
             row = found[0]
             plpy.execute(plpy.prepare(f"UPDATE {schema}.prepared_data SET last_used_at = clock_timestamp() "
                                       f"WHERE prepared_id = $1", ["int8"]), [row["prepared_id"]])
@@ -257,6 +257,21 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
     if any(not r["reused"] for r in remote.values()):
         _check_visible(plpy, fname, table_sql, totals["blocks"], source, [leaf["server"] for leaf in shard_leaves])
     return _describe(plpy, schema, row, source, groups, feature_names, all_leaves, remote, False)
+
+
+def _local_intact(plpy, schema, row, remote):
+    """Do the coordinator table's local partitions still hold their blocks? They are UNLOGGED packed
+    copies (packing.create), emptied by crash recovery; the shards check their own (prepare.ensure).
+    The local blocks are the recorded total less the shards' (the same shard copies: the fingerprint
+    names them)."""
+    table = f"{packed_store.data_schema(schema)}.{plpy.quote_ident(row['table_name'])}"
+    local = plpy.execute(plpy.prepare(
+        "SELECT c.oid::regclass::text AS rel FROM pg_catalog.pg_inherits i JOIN pg_catalog.pg_class c "
+        "ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass AND c.relkind = 'r'", ["text"]), [table])
+    if not local:
+        return True
+    blocks = sum(plpy.execute(f"SELECT count(*) AS b FROM {r['rel']}")[0]["b"] for r in local)
+    return blocks == int(row["n_blocks"]) - sum(int(r["n_blocks"]) for r in remote.values())
 
 
 def _refuse_text_features(plpy, fname, independent, columns, source):

@@ -423,9 +423,15 @@ def test_shard_down_during_training(coord, lab):
     shard2_table = dict(o.split("=", 1) for o in remote[1])["table_name"]
     before = coordinator_state(coord)
     port = lab.shards[1].port
-    locker = lab.shard_conn(1)
+    target = f"indb_ml_data.{shard2_table}"
+    waiting = ("SELECT coalesce(array_agg(pid), '{}') FROM pg_locks WHERE NOT granted AND relation = %s::regclass")
+    # shard2's reuse check reads its packed copy (packing.intact: crash recovery empties UNLOGGED copies), in
+    # the packing's remote transaction; to park the training in its first pass rather than there, a second
+    # exclusive lock is queued behind that transaction (committed before any pass) and the pass behind it
+    locker, queued = lab.shard_conn(1), lab.shard_conn(1)
+    queued_pid = queued.execute("SELECT pg_backend_pid()").fetchone()[0]
     locker.execute("BEGIN")
-    locker.execute(f"LOCK TABLE indb_ml_data.{shard2_table} IN ACCESS EXCLUSIVE MODE")   # the first pass waits here
+    locker.execute(f"LOCK TABLE {target} IN ACCESS EXCLUSIVE MODE")     # the reuse check waits here
     errors = []
 
     def train():
@@ -435,21 +441,37 @@ def test_shard_down_during_training(coord, lab):
             except psycopg.Error as exc:
                 errors.append(str(exc))
 
+    def queue():
+        try:
+            queued.execute("BEGIN")
+            queued.execute(f"LOCK TABLE {target} IN ACCESS EXCLUSIVE MODE")   # the first pass waits here
+        except psycopg.Error:
+            pass                                                # shard2 stopped
+
+    def wait_for(check, what):
+        for _ in range(600):
+            pids = watch.execute(waiting, [target]).fetchone()[0]
+            if check(pids):
+                return
+            time.sleep(0.05)
+        pytest.fail(f"{what}: {errors}")
+
     worker = threading.Thread(target=train)
     worker.start()
+    queuer = threading.Thread(target=queue)
     with lab.shard_conn(1) as watch:
-        for _ in range(600):
-            if watch.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = %s::regclass",
-                             [f"indb_ml_data.{shard2_table}"]).fetchone()[0]:
-                break
-            time.sleep(0.05)
-        else:
-            pytest.fail(f"the training pass never reached shard2: {errors}")
+        wait_for(lambda pids: pids, "the training never reached shard2's packed copy")
+        queuer.start()
+        wait_for(lambda pids: queued_pid in pids and len(pids) >= 2, "the second lock never queued")
+        locker.execute("COMMIT")
+        wait_for(lambda pids: pids and queued_pid not in pids, "the training pass never reached shard2")
     try:
         lab.stop_shard(1)                                  # shard2 dies mid-pass
         worker.join(120)
+        queuer.join(120)
     finally:
         locker.close()
+        queued.close()
         lab.start_shard(1)
     assert errors, "training should fail when a shard dies during a pass"
     assert_clean_error(errors[0], "shard2", port, r"a training pass \(glm_pass\)"), errors[0]
@@ -492,6 +514,20 @@ def test_local_partition_mixed_in(coord, lab):
                     "coef, num_rows_processed")
         close(s[0], r[0])
         assert s[1] == r[1] == 3200
+        # crash recovery empties the local partition's UNLOGGED blocks (simulated: a TRUNCATE leaves the
+        # same state); the coordinator must pack again, not reuse a copy without pts_3's rows
+        local = coord.execute("SELECT c.oid::regclass::text FROM indb_ml.prepared_data d JOIN pg_inherits i "
+                              "ON i.inhparent = ('indb_ml_data.' || quote_ident(d.table_name))::regclass "
+                              "JOIN pg_class c ON c.oid = i.inhrelid WHERE d.source_oid = 'pts'::regclass "
+                              "AND c.relkind = 'r'").fetchall()
+        assert len(local) == 1 and coord.execute(f"SELECT relpersistence FROM pg_class "
+                                                 f"WHERE oid = '{local[0][0]}'::regclass").fetchone()[0] == "u"
+        coord.execute(f"TRUNCATE {local[0][0]}")
+        coord.execute("DROP TABLE IF EXISTS sh_mix, sh_mix_summary")
+        coord.execute(f"SELECT indb_ml.logregr_train('pts', 'sh_mix', 'lbl', '{FEATURES}')")
+        again = coord.execute("SELECT coef, num_rows_processed FROM sh_mix").fetchone()
+        close(again[0], r[0])
+        assert again[1] == 3200
     finally:
         coord.execute("SELECT indb_ml.drop_prepared('pts')")
         coord.execute("DROP TABLE pts_3, ref_3")
