@@ -19,10 +19,15 @@ def server(dsn: str | None):
     from indb_ml import installer
     from indb_ml.local import LocalCluster
 
-    cluster = LocalCluster(Path(tempfile.mkdtemp(prefix="indb_ml_bench_")), ephemeral=True)
+    # sized as `indb-ml local start` sizes a user's cluster (shared_buffers: a quarter of memory, up to
+    # 4 GB), not as the test suite's 1 GB throwaway clusters: at 4M rows the source and its packed copy
+    # (1.5 GB) would not fit the smaller pool
+    cluster = LocalCluster(Path(tempfile.mkdtemp(prefix="indb_ml_bench_")), ephemeral=True, full_memory=True)
     try:
         admin = cluster.start()
-        print(f"bench: local cluster, preload library {cluster.preload_status}", flush=True)
+        with psycopg.connect(admin) as conn:
+            buffers = conn.execute("SHOW shared_buffers").fetchone()[0]
+        print(f"bench: local cluster, shared_buffers {buffers}, preload library {cluster.preload_status}", flush=True)
         installer.install(admin, write_extension=False)
         yield admin
     finally:
@@ -36,6 +41,7 @@ def startup_row(dsn: str, group: str = "server") -> None:
 
     with psycopg.connect(dsn, autocommit=True) as conn:
         libs = conn.execute("SHOW shared_preload_libraries").fetchone()[0]
+        buffers = conn.execute("SHOW shared_buffers").fetchone()[0]
 
     def first_call():
         with psycopg.connect(dsn, autocommit=True) as c:
@@ -45,7 +51,8 @@ def startup_row(dsn: str, group: str = "server") -> None:
             return time.perf_counter() - t
     secs = statistics.median(first_call() for _ in range(3))
     add("first PL/Python call (imports numpy) in a new connection", secs, None, "", "", None, group,
-        "shared_preload_libraries = " + (repr(libs) if libs else "'' (no preload library)"))
+        "shared_preload_libraries = " + (repr(libs) if libs else "'' (no preload library)")
+        + f"; shared_buffers = {buffers}")
 
 
 def timed(fn, repeat: int = 3) -> tuple[float, list[float]]:

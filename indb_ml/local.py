@@ -92,15 +92,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def machine_settings(ephemeral: bool) -> dict[str, str]:
-    """Server settings sized for this machine's memory and cores."""
+def machine_settings(ephemeral: bool, full_memory: bool = False) -> dict[str, str]:
+    """Server settings sized for this machine's memory and cores. A throwaway (ephemeral) cluster caps
+    shared_buffers at 1 GB (the test suite runs several at once) unless ``full_memory``: then it gets
+    what a persistent local cluster gets (a quarter of memory, up to 4 GB)."""
     cores = os.cpu_count() or 1
     try:
         mem_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError):
         mem_bytes = 4 << 30
     mem_mb = mem_bytes >> 20
-    shared = max(128, min(mem_mb // 4, 4096 if not ephemeral else 1024))
+    shared = max(128, min(mem_mb // 4, 4096 if full_memory or not ephemeral else 1024))
     settings = {
         "listen_addresses": "'127.0.0.1'",
         "unix_socket_directories": "''",
@@ -126,6 +128,8 @@ class LocalCluster:
     home: Path
     ephemeral: bool = False
     private_extensions: bool = True
+    #: a throwaway cluster with a persistent one's memory settings (the benchmarks)
+    full_memory: bool = False
     #: load indb_ml_preload (PL/Python + numpy started in the postmaster) when it builds here;
     #: None: unless INDB_ML_PRELOAD=0
     preload: bool | None = None
@@ -250,7 +254,7 @@ class LocalCluster:
                        "--auth=scram-sha-256", f"--pwfile={pwfile}", "-E", "UTF8", "--locale=C.UTF-8"])
         finally:
             pwfile.unlink(missing_ok=True)
-        conf = "\n".join(f"{k} = {v}" for k, v in machine_settings(self.ephemeral).items())
+        conf = "\n".join(f"{k} = {v}" for k, v in machine_settings(self.ephemeral, self.full_memory).items())
         with open(self.datadir / "postgresql.conf", "a") as fh:
             fh.write("\n# ---- indb_ml local cluster ----\n" + conf + "\n")
 
