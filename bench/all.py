@@ -24,7 +24,6 @@ SCRIPTS = {
     "datapath": [],
     "factorization": [],
     "graph": [],
-    "graph_write": [],
 }
 
 
