@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
-import tempfile
 import threading
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ import networkx as nx
 import numpy as np
 import psycopg
 
+from common import server  # noqa: E402
 from report import add, print_table  # noqa: E402  (bench/ is the script's own directory)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -352,15 +352,7 @@ def main():
     ap.add_argument("--engines-only", action="store_true",
                     help="only preparation and the algorithms in both engines (no sweep, networkx, pgRouting)")
     args = ap.parse_args()
-    cluster = None
-    dsn = args.dsn
-    if dsn is None:
-        from indb_ml import installer
-        from indb_ml.local import LocalCluster
-        cluster = LocalCluster(Path(tempfile.mkdtemp(prefix="indb_ml_bench_graph_")), ephemeral=True)
-        dsn = cluster.start()
-        installer.install(dsn)
-    try:
+    with server(args.dsn) as dsn:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("SET client_min_messages = warning")
             if not args.skip_wiki:
@@ -380,9 +372,6 @@ def main():
                             args.sweep_only, not args.engines_only)
         print()
         print_table()
-    finally:
-        if cluster is not None:
-            cluster.destroy()
 
 
 if __name__ == "__main__":

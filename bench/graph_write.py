@@ -10,12 +10,11 @@ checkouts too: without ``skip_null``, SSSP's result is written whole, then its u
 from __future__ import annotations
 
 import argparse
-import tempfile
-from pathlib import Path
 
 import psycopg
 
 from graph import ARGS, load, power_law_graph  # noqa: E402  (bench/ is the script's own directory)
+from common import server  # noqa: E402
 from report import add, print_table  # noqa: E402
 
 GROUP = "graph write"
@@ -76,14 +75,7 @@ def main():
     ap.add_argument("--dsn", help="a database with indb_ml installed; default: a throwaway local cluster")
     ap.add_argument("--reps", type=int, default=9)
     args = ap.parse_args()
-    cluster, dsn = None, args.dsn
-    if dsn is None:
-        from indb_ml import installer
-        from indb_ml.local import LocalCluster
-        cluster = LocalCluster(Path(tempfile.mkdtemp(prefix="indb_ml_bench_graph_write_")), ephemeral=True)
-        dsn = cluster.start()
-        installer.install(dsn)
-    try:
+    with server(args.dsn) as dsn:
         with psycopg.connect(dsn, autocommit=True) as conn:
             conn.execute("SET client_min_messages = warning")
             s, d, w = power_law_graph()
@@ -105,9 +97,6 @@ def main():
             add(f"graph write: {k} result table", v, v / floor, "x the floor", "", None, GROUP)
         print()
         print_table()
-    finally:
-        if cluster is not None:
-            cluster.destroy()
 
 
 if __name__ == "__main__":
