@@ -21,7 +21,7 @@ the registry row). The optimizer loops (newton, lbfgs, sgd) are in
 """
 import numpy as np
 
-from . import glm_loops, glm_solvers, optimizers, passes, registry
+from . import glm_loops, glm_solvers, optimizers, passes, registry, suffstats_driver
 
 
 class Problem:
@@ -94,6 +94,7 @@ class Driver:
         self.model_id = model_id
         self.groups = {key: Group(key, problem.p) for key, rows, _ in groups if rows > 0}
         self.total_rows = {key: rows for key, rows, _ in groups}
+        self.group_list = list(groups)
         self.pass_count = 0
         self.label_check = None   # callback(group key) -> raises with the values found
         # a pass over every group found every label usable: later passes (same blocks) skip the count
@@ -129,6 +130,32 @@ class Driver:
             out[key] = st
         if all(out[k]["mode"] != optimizers.MODES["stats"] and out[k]["bad"] == 0 for k in out) \
                 and set(self.groups) <= set(out):
+            self.labels_checked = True
+        return out, ms
+
+    def hessian_at_zero(self, points):
+        """The Hessian pass of a logistic fit at w = 0 (IRLS's first) from the statistics stored at packing
+        (suffstats_driver): the same state dicts and label check as ``evaluate("hess", points)``, without
+        reading the blocks. -> ({key: state dict}, ms), or None (then run the pass)."""
+        pb = self.pb
+        if pb.family != "logistic" or pb.k != 1 or any(w.any() for w in points.values()):
+            return None
+        got = suffstats_driver.logistic_at_zero(self.plpy, self.schema, self.prep, self.group_list,
+                                                pb.add_intercept)
+        if got is None:
+            return None
+        res, ms = got
+        if self.label_check is None and any(res[k]["bad"] for k in points if k in res):
+            return None   # the pass skips blocks with bad labels: only the pass gives its numbers
+        out = {}
+        for key in points:
+            if key not in res:
+                continue
+            st = dict(res[key], mode=optimizers.MODES["hess"])
+            if st["bad"] > 0:
+                self.label_check(key, int(st["bad"]))
+            out[key] = st
+        if set(self.groups) <= set(out):
             self.labels_checked = True
         return out, ms
 

@@ -5,9 +5,15 @@ class, or values the family cannot use, fail with the values actually found.
 """
 
 
-def check_two_classes(plpy, fname, prep, dependent, grouping_cols=None):
+def check_two_classes(plpy, fname, prep, dependent, grouping_cols=None, schema=None, groups=None):
     """Error when the label (of a group) takes one value: a logistic model of one class is undefined.
-    Ungrouped, the scan stops at the first row whose label differs from the first one."""
+    Ungrouped, the scan stops at the first row whose label differs from the first one. Given ``schema``
+    and ``groups`` ([(key, rows, skipped)]), the statistics stored at packing answer first when they
+    show both classes in every group (suffstats_driver.both_classes): then the scan could not fail."""
+    if schema is not None and groups is not None:
+        from . import suffstats_driver
+        if suffstats_driver.both_classes(plpy, schema, prep, groups):
+            return
     col, _ = label_column_sql(plpy, prep, dependent)
     src = prep["source"]["sql"]
     if prep.get("shards") and not prep["group_sql"]:   # read on the shards (dblink), not through postgres_fdw

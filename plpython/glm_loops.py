@@ -5,7 +5,9 @@ records every iteration) and updates its groups' models until each converges
 or reaches ``max_iter``; groups that are done leave the next passes.
 
 * ``newton`` (IRLS): Hessian pass per iteration, equilibrated pseudo-inverse
-  step, step halving if the objective went up.
+  step, step halving if the objective went up. A logistic fit's first
+  iteration (w = 0) reads the statistics stored at packing instead of a pass
+  (``Driver.hessian_at_zero``).
 * ``lbfgs``: gradient pass per evaluation, two-loop recursion (memory 10),
   backtracking Armijo line search; run in a standardised parametrisation
   w = T v (columns centred on the intercept and scaled) so badly scaled
@@ -51,8 +53,13 @@ def newton(drv):
     st_ = {k: {"prev_w": None, "prev_loss": None, "dir": None, "step": 1.0, "halvings": 0}
            for k in drv.groups}
     active = dict(drv.groups)
+    first = True
     while active:
-        res, ms = drv.evaluate("hess", {k: g.w for k, g in active.items()})
+        points = {k: g.w for k, g in active.items()}
+        # the first pass of a logistic fit (at w = 0) comes from the statistics stored at packing
+        got = drv.hessian_at_zero(points) if first else None
+        first = False
+        res, ms = got or drv.evaluate("hess", points)
         for key, g, r in _answered(active, res):
             s, mask = st_[key], masks[key]
             n = r["rows"]

@@ -45,7 +45,7 @@ def train(plpy, schema, source_table, out_table, dependent, independent, groupin
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     drv.label_check = glm_labels.label_checker(plpy, fname, prep, dependent,
                                                "logistic regression needs boolean or 0/1 labels")
-    glm_labels.check_two_classes(plpy, fname, prep, dependent, grouping_cols)
+    glm_labels.check_two_classes(plpy, fname, prep, dependent, grouping_cols, schema, groups)
     drv.run()
     if pb.optimizer != "newton":
         drv.final("hess")

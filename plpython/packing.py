@@ -36,6 +36,8 @@ from . import fingerprint, session, workers
 PAGE_SAMPLE = 64          # pages read to estimate rows per page
 MAX_PAGE = 4294967294     # the largest heap page number: the last block's open end
 HEAP_KINDS = ("r", "m")
+STATS_INLINE = True       # keep each block's statistics in its row (toast_tuple_target) rather than in TOAST
+TOAST_TARGET_MAX = 8160   # the largest toast_tuple_target PostgreSQL accepts (8 KB pages)
 
 _native = {}
 
@@ -100,7 +102,7 @@ def columns_sql(plpy, groups):
     """The column list of a packed table (also of a sharded source's partitioned one)."""
     group_defs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in groups)
     return (f"({group_defs}part oid NOT NULL, block integer NOT NULL, shuffle_key bigint NOT NULL, "
-            f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea, src_xmin int8)")
+            f"n integer NOT NULL, n_skipped integer NOT NULL, x bytea, y bytea, src_xmin int8, stats bytea)")
 
 
 def create(plpy, table_sql, groups, source):
@@ -121,7 +123,14 @@ def create(plpy, table_sql, groups, source):
             plpy.execute(f"CREATE UNLOGGED TABLE {partition_name(plpy, table_sql, i)} PARTITION OF {table_sql} "
                          f"FOR VALUES IN ({int(oid)})")
     # random float64 does not compress: store out of line without trying
-    plpy.execute(f"ALTER TABLE {table_sql} ALTER COLUMN x SET STORAGE EXTERNAL, ALTER COLUMN y SET STORAGE EXTERNAL")
+    plpy.execute(f"ALTER TABLE {table_sql} ALTER COLUMN x SET STORAGE EXTERNAL, ALTER COLUMN y SET STORAGE EXTERNAL, "
+                 f"ALTER COLUMN stats SET STORAGE EXTERNAL")
+    # ... except the block's statistics (suffstats.py; ~3.5 KB at 20 features), kept in the row where they
+    # fit: the toaster moves values out of line only while a row exceeds its target (2 KB by default)
+    if STATS_INLINE:
+        for rel in [table_sql] if source["relkind"] != "p" else [
+                partition_name(plpy, table_sql, i) for i in range(len(leaves(plpy, source)))]:
+            plpy.execute(f"ALTER TABLE {rel} SET (toast_tuple_target = {TOAST_TARGET_MAX})")
 
 
 def intact(plpy, table_sql, n_blocks):
@@ -207,7 +216,7 @@ def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, gr
     s_sel = "".join(f"s.{plpy.quote_ident(g)}, " for g in group_names)
     head = (f"INSERT INTO {table_sql} SELECT {s_sel}{part}, {{b}}, hashint8extended({{b}}, {salt}), "
             f"coalesce(c.n, s.n), s.skipped + coalesce(c.dropped, 0), CASE WHEN c.n IS NULL THEN s.x ELSE c.x END, "
-            f"CASE WHEN c.n IS NULL THEN s.y ELSE c.y END FROM ")
+            f"CASE WHEN c.n IS NULL THEN s.y ELSE c.y END, NULL::int8, c.stats FROM ")
     tail = f" CROSS JOIN LATERAL {schema}.f8_clean(s.x, s.y, s.n) AS c WHERE s.n + s.skipped > 0"
     if relkind in HEAP_KINDS and not group_names:
         pages, per_block = _pages_per_block(plpy, oid, rel_sql, block_size)
@@ -221,8 +230,8 @@ def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, gr
         rows = (f"SELECT xa, ya, _indb_xmin, {ok} AS ok FROM (SELECT {x_sql} AS xa, {y_inner}, "
                 f"{fingerprint.PACKING_XMIN_TERM.format('_indb_rel.')} AS _indb_xmin FROM {rel_sql} ")
         end = f"CASE WHEN {b} = {last} THEN {MAX_PAGE} ELSE ({b} + 1) * {per_block} END"
-        head = head.replace("CASE WHEN c.n IS NULL THEN s.y ELSE c.y END FROM ",
-                            "CASE WHEN c.n IS NULL THEN s.y ELSE c.y END, s.src_xmin FROM ")
+        head = head.replace("CASE WHEN c.n IS NULL THEN s.y ELSE c.y END, NULL::int8, ",
+                            "CASE WHEN c.n IS NULL THEN s.y ELSE c.y END, s.src_xmin, ")
         return (head.format(b=b) + f"generate_series(0::int8, {last}::int8) AS _indb_blocks(nr) "
                 f"CROSS JOIN LATERAL (SELECT {aggregates}, {fingerprint.packing_sum('_indb_xmin')} AS src_xmin "
                 f"FROM ({rows}AS _indb_rel "

@@ -50,9 +50,11 @@ def worker_cap(plpy, prep):
     return workers.for_bytes(workers.packed_bytes(prep), workers.preloaded(plpy))
 
 
-def run_settings(plpy, prep, ordered=False):
-    """``settings`` for session.settings: the worker cap applied to the caller's own value."""
-    out = settings(prep, ordered, worker_cap(plpy, prep))
+def run_settings(plpy, prep, ordered=False, max_workers=None):
+    """``settings`` for session.settings: the worker cap applied to the caller's own value
+    (``max_workers``: a lower cap, e.g. 0 for a pass over the small ``stats`` column)."""
+    cap = worker_cap(plpy, prep)
+    out = settings(prep, ordered, cap if max_workers is None else min(cap, int(max_workers)))
     cap = out["max_parallel_workers_per_gather"]
     out["max_parallel_workers_per_gather"] = lambda mine: min(cap, int(mine))
     return out
@@ -103,15 +105,15 @@ def query(plpy, prep, aggregate, tasks=None, ordered=False):
     return f"SELECT {key} AS gkey, {part} AS part, {call} AS st FROM {table} AS p{join} WHERE p.n > 0{group_by}"
 
 
-def run(plpy, prep, aggregate, tasks=None, ordered=False):
-    """Run a pass -> ({group key: [partial states]}, elapsed ms)."""
+def run(plpy, prep, aggregate, tasks=None, ordered=False, max_workers=None):
+    """Run a pass -> ({group key: [partial states]}, elapsed ms). ``max_workers``: see ``run_settings``."""
     if prep.get("shards"):   # one pushed-down aggregate per shard, checked by EXPLAIN (docs/sharding.md)
         from . import shard_passes
         return shard_passes.run(plpy, prep, aggregate, tasks, ordered)
     t0 = time.perf_counter()
     sql = query(plpy, prep, aggregate, tasks, ordered)
     out = {}
-    with session.settings(plpy, **run_settings(plpy, prep, ordered)):
+    with session.settings(plpy, **run_settings(plpy, prep, ordered, max_workers)):
         for row in plpy.execute(sql):
             out.setdefault(row["gkey"], []).append(row["st"])
     return out, (time.perf_counter() - t0) * 1000.0

@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from . import blocks, glm_driver, glm_labels, glm_output, linregr, passes, registry
+from . import blocks, glm_driver, glm_labels, glm_output, linregr, passes, registry, suffstats_driver
 
 LOGREGR_DEFAULTS = {"max_iter": 20, "optimizer": "irls", "tolerance": 1e-4}
 LOGREGR_OPTIMIZERS = {"irls": "newton", "newton": "newton", "lbfgs": "lbfgs", "cg": "lbfgs"}
@@ -25,19 +25,18 @@ def fit(plpy, schema, fname, family, source_table, out_table, dependent, indepen
         plpy, schema, fname, fname, source_table, out_table, dependent, independent, grouping_cols, params)
     prep["caller"] = fname
     if family == "linear":
-        states, _ = passes.run(plpy, prep, f"{schema}.linregr_agg(p.x, p.y, p.n)")
+        states, _, _ = suffstats_driver.linregr_by_group(plpy, schema, prep, groups)
         coefs = {}
         for key, rows, _ in groups:
             if rows > 0:
-                st = blocks.from_bytes(passes.combine(states.get(key, []), linregr.merge))
-                coefs[key] = np.asarray(linregr.solve(st)["coef"], dtype=float)
+                coefs[key] = np.asarray(linregr.solve(blocks.from_bytes(states[key]))["coef"], dtype=float)
         return out, summary, prep, groups, model_id, coefs, None
     pb = glm_driver.Problem(fname, "logistic", prep["n_features"], optimizer=LOGREGR_OPTIMIZERS[opt],
                             max_iter=max_iter, tolerance=tolerance, verbose=verbose, madlib_irls=True)
     drv = glm_driver.Driver(plpy, schema, prep, pb, model_id, groups)
     drv.label_check = glm_labels.label_checker(plpy, fname, prep, dependent,
                                                "logistic regression needs boolean or 0/1 labels")
-    glm_labels.check_two_classes(plpy, fname, prep, dependent, grouping_cols)
+    glm_labels.check_two_classes(plpy, fname, prep, dependent, grouping_cols, schema, groups)
     drv.run()
     coefs = {k: np.asarray(g.w, dtype=float) for k, g in drv.groups.items()}
     return (out, summary, prep, groups, model_id, coefs,

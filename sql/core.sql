@@ -41,15 +41,15 @@ COMMENT ON FUNCTION @extschema@.f8_block(float8[]) IS
     'indb_ml: a float8 array without NULLs -> its values as raw float64 bytes (server byte order), the packed-block format on little-endian servers';
 
 DROP TYPE IF EXISTS @extschema@.f8_block_rows CASCADE;
-CREATE TYPE @extschema@.f8_block_rows AS (x bytea, y bytea, n integer, dropped integer);
+CREATE TYPE @extschema@.f8_block_rows AS (x bytea, y bytea, n integer, dropped integer, stats bytea);
 
 CREATE OR REPLACE FUNCTION @extschema@.f8_clean(x bytea, y bytea, n integer)
 RETURNS @extschema@.f8_block_rows LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$
-#@kernel blocks
-return blocks.clean(x, y, n)
+#@kernel suffstats
+return suffstats.clean_block(x, y, n)
 $py$;
 COMMENT ON FUNCTION @extschema@.f8_clean(bytea, bytea, integer) IS
-    'indb_ml: a packed block without its rows holding NaN or infinite values, and how many were dropped (NULL when there are none)';
+    'indb_ml: a packed block without its rows holding NaN or infinite values, how many were dropped (x, y, n, dropped NULL when there are none), and the sufficient statistics of the rows kept (plpython/suffstats.py)';
 
 CREATE OR REPLACE FUNCTION @extschema@.f8_unpack(raw bytea)
 RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$

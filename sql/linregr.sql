@@ -1,8 +1,10 @@
 -- linregr: ordinary least squares, MADlib-compatible surface.
 --   SELECT @extschema@.linregr_train('houses', 'houses_model', 'price', 'ARRAY[1, rooms, age]');
 --   SELECT @extschema@.linregr_predict(coef, ARRAY[1, rooms, age]) FROM houses, houses_model;
--- One pass of a parallel-safe aggregate over the prepared blocks collects
--- XᵀX, Xᵀy, yᵀy and counts (per group); the solve runs once per group.
+-- XᵀX, Xᵀy, yᵀy and counts (per group) are the sufficient statistics packing stores per block
+-- (sql/suffstats.sql): summed without reading the rows; where they cannot be used (a copy packed
+-- by an older version, a sharded source) one pass of linregr_agg over the blocks collects them.
+-- The solve runs once per group; heteroskedasticity_option adds a Breusch-Pagan pass.
 
 --@aggregate linregr_agg(x bytea, y bytea, n integer)
 --@    sfunc linregr_transition = linregr.transition
@@ -45,7 +47,7 @@ CREATE OR REPLACE FUNCTION @extschema@.linregr_train(
     grouping_cols text DEFAULT NULL,
     heteroskedasticity_option boolean DEFAULT false
 ) RETURNS text LANGUAGE plpython3u AS $py$
-#@kernel prepare registry identifiers glm_driver passes linregr
+#@kernel prepare registry identifiers glm_driver passes linregr suffstats_driver
 import time
 t0 = time.perf_counter()
 schema = "@extschema@"
@@ -67,9 +69,10 @@ if hetero and prep.get("shards"):
                f"({prep['source']['sql']} has partitions on shards): pass false")
 prep["caller"] = "linregr_train"
 groups = passes.group_rows(plpy, prep)
-states, pass_ms = passes.run(plpy, prep, f"{schema}.linregr_agg(p.x, p.y, p.n)")
+# the statistics stored at packing when they can be used (no pass), else linregr_agg's pass
+states, pass_ms, from_stats = suffstats_driver.linregr_by_group(plpy, schema, prep, groups)
 keys = [k for k, _, _ in groups]
-finals = [passes.combine(states.get(k, []), linregr.merge) for k in keys]
+finals = [states[k] for k in keys]
 if prep["group_sql"]:
     k_sel = "".join(f"k.{c}, " for c in prep["group_sql"])
     k_join = (f"JOIN (SELECT DISTINCT {', '.join(prep['group_sql'])}, {passes.group_key_sql(prep)} AS gkey "
@@ -95,7 +98,8 @@ if hetero:
                 SELECT {schema}.linregr_bp_solve({schema}.linregr_bp_agg(p.x, p.y, p.n, o.coef)) AS bp
                 FROM {prep['table']} AS p WHERE {match}) AS t)""")
 pass_ms += (time.perf_counter() - t1) * 1000.0
-registry.progress.report(plpy, "linregr_train", 1, 1, f"linregr_train: statistics pass in {pass_ms:.0f} ms", unit="pass")
+registry.progress.report(plpy, "linregr_train", 1, 1, f"linregr_train: statistics "
+                         f"{'stored at packing read' if from_stats else 'pass'} in {pass_ms:.0f} ms", unit="pass")
 totals = plpy.execute(f"SELECT count(*) AS groups, sum(num_rows_processed)::bigint AS n, "
                       f"sum(num_missing_rows_skipped)::bigint AS skipped, min(r2) AS r2 FROM {out['sql']}")[0]
 plpy.execute(plpy.prepare(f"""
@@ -109,7 +113,8 @@ plpy.execute(plpy.prepare(f"""
      grouping_cols, totals["n"], totals["skipped"], model_id, prep["prepared_id"], prep["reused"]])
 train_ms = (time.perf_counter() - t0) * 1000.0
 registry.iteration(plpy, schema, model_id, 1, rows=totals["n"], elapsed_ms=pass_ms,
-                   info={"pass": "sufficient statistics", "groups": totals["groups"]})
+                   info={"pass": "sufficient statistics", "groups": totals["groups"],
+                         "from": "packing" if from_stats else "pass"})
 registry.finish(plpy, schema, model_id,
                 {"r2": totals["r2"] if totals["groups"] == 1 else None, "groups": totals["groups"],
                  "num_rows_processed": totals["n"], "num_missing_rows_skipped": totals["skipped"],
