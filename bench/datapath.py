@@ -158,15 +158,38 @@ class Bench:
         # the Seq Scan line's rows are per process (averaged over leader and workers), the Worker lines each one's
         return f"{pre}: {launched} workers launched, blocks per worker {per_worker} (scan rows/process {leader})"
 
-    def time_pass(self, packed, mode, workers=None):
+    def time_pass(self, packed, mode):
+        """The pass as the drivers run it (their settings and worker cap)."""
         sql, params, settings = self.pass_sql(packed, mode)
-        for s in settings + ([f"SET max_parallel_workers_per_gather = {workers}"] if workers is not None else []):
+        for s in settings:
             self.q(s)
         try:
             self.q(sql, params)   # warm: numpy imported, blocks cached, as in a training loop
             return timed(lambda: self.q(sql, params), self.repeat)
         finally:
             self.q("RESET ALL")
+
+    def time_workers(self, packed, mode, counts=(0, 2)):
+        """Medians of the pass run with each worker count in ``counts``, the counts alternating run by
+        run (0, 2, 0, 2, ...): the machine's speed drifts, and back-to-back blocks of runs would give
+        the drift to whichever count ran in the slower minute."""
+        sql, params, settings = self.pass_sql(packed, mode)
+        runs = {w: [] for w in counts}
+        for s in settings:
+            self.q(s)
+        try:
+            for w in counts:              # warm each plan: numpy imported, blocks cached
+                self.q(f"SET max_parallel_workers_per_gather = {int(w)}")
+                self.q(sql, params)
+            for _ in range(self.repeat):
+                for w in counts:
+                    self.q(f"SET max_parallel_workers_per_gather = {int(w)}")
+                    t0 = time.perf_counter()
+                    self.q(sql, params)
+                    runs[w].append(time.perf_counter() - t0)
+        finally:
+            self.q("RESET ALL")
+        return {w: statistics.median(r) for w, r in runs.items()}
 
     def explain_workers(self, packed, mode):
         """EXPLAIN ANALYZE of the pass: (workers launched, rows each worker processed)."""
@@ -202,6 +225,21 @@ def scan_workers(c, table):
     plan = [r[0] for r in c.execute(f"EXPLAIN (ANALYZE, COSTS OFF) SELECT sum(x[2]) FROM {table}").fetchall()]
     launched = next((int(line.split(":")[1]) for line in plan if "Workers Launched" in line), 0)
     return f"SELECT sum(x[2]): {launched} parallel workers + leader" if launched else "SELECT sum(x[2]): no workers"
+
+
+def scan_by_workers(c, table, repeat):
+    """Medians of the bare scan with 0 and with 2 workers, alternating run by run."""
+    runs = {0: [], 2: []}
+    try:
+        for _ in range(repeat):
+            for w in runs:
+                c.execute(f"SET max_parallel_workers_per_gather = {w}")
+                t0 = time.perf_counter()
+                c.execute(f"SELECT sum(x[2]) FROM {table}").fetchall()
+                runs[w].append(time.perf_counter() - t0)
+    finally:
+        c.execute("RESET max_parallel_workers_per_gather")
+    return statistics.median(runs[0]), statistics.median(runs[2])
 
 
 def export_and_sklearn(c, table):
@@ -318,11 +356,15 @@ def run(dsn, rows, big_rows, repeat, benches, only=None):
         b.q(f"SELECT {b.s}.drop_prepared(%s)", [small])
 
     big_scan = pack_4m(c, dsn, small, big, label, big_label, big_rows, scan, repeat, benches)
+    # what two workers give a plain scan of the 4M source on this machine: the ceiling a pass can reach
+    scan_serial, scan_parallel = scan_by_workers(c, big, repeat)
+    add(f"bare scan {big_label}, 2 workers vs 0", scan_parallel, scan_serial / scan_parallel, "x faster",
+        "reference", None, GROUP, f"0 workers {scan_serial:.3f} s; alternating runs, medians")
     for mode, name in (("grad", "gradient"), ("hess", "Hessian")):
         for b in benches:
             packed = b.packed(big)
-            serial = b.time_pass(packed, mode, workers=0)
-            parallel = b.time_pass(packed, mode, workers=2)
+            by_count = b.time_workers(packed, mode)
+            serial, parallel = by_count[0], by_count[2]
             launched, per_worker, _ = b.explain_workers(packed, mode)
             chosen = f"; chosen by size: {b.worker_cap(packed)} ({b.workers_note(packed, mode)})" \
                 if b.workers is not None else ""
