@@ -310,7 +310,8 @@ def _describe(plpy, schema, row, source, groups, feature_names, all_leaves, remo
     out["shards"] = [{"server": leaf["server"], "leaf": leaf["sql"], "leaf_oid": leaf["oid"],
                       "child": f"{row['table_name']}_{i + 1}",
                       "remote_table": remote[leaf["oid"]]["table_name"],
-                      "repacked": not remote[leaf["oid"]]["reused"]}
+                      "repacked": not remote[leaf["oid"]]["reused"],
+                      "stats": bool(remote[leaf["oid"]].get("stats"))}
                      for i, leaf in enumerate(all_leaves) if leaf["server"] is not None]
     out["local_leaves"] = [leaf["sql"] for leaf in all_leaves if leaf["server"] is None]
     return out
@@ -319,7 +320,7 @@ def _describe(plpy, schema, row, source, groups, feature_names, all_leaves, remo
 def shard_prepare(plpy, schema, source_table, dependent, independent, grouping_cols, block_size, part, seed,
                   label_values):
     """On a shard: pack (or reuse) this shard's share of a coordinator partition -> JSON for the coordinator."""
-    from . import prepare
+    from . import prepare, suffstats_driver
     prep = prepare.ensure(plpy, schema, source_table, dependent, independent, grouping_cols, block_size,
                           label_values=label_values, part_value=part, seed=seed)
     fp = plpy.execute(plpy.prepare(f"SELECT fingerprint FROM {schema}.prepared_data WHERE prepared_id = $1",
@@ -327,4 +328,6 @@ def shard_prepare(plpy, schema, source_table, dependent, independent, grouping_c
     return json.dumps({"prepared_id": prep["prepared_id"], "table_name": prep["table"].split(".", 1)[1],
                        "fingerprint": fp, "n_features": prep["n_features"], "n_rows": prep["n_rows"],
                        "n_skipped": prep["n_skipped"], "n_blocks": prep["n_blocks"], "reused": prep["reused"],
-                       "prepare_ms": prep["prepare_ms"]})
+                       "prepare_ms": prep["prepare_ms"],
+                       # its blocks carry their sufficient statistics (suffstats_driver.available)
+                       "stats": suffstats_driver.stored(plpy, prep["table"])})

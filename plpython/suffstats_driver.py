@@ -7,7 +7,7 @@ few ms for a 1M-row table. Callers fall back to their pass when the statistics c
 
 * the packed copy has no ``stats`` column (packed by an older version: it stays valid, its fits
   take their passes until the source changes and it is packed again);
-* a sharded source (its shards may run another version of the packing);
+* a sharded source one of whose shards did not say it stored them (another version);
 * a group's statistics do not count every row it holds (a block without them);
 * ``SET indb_ml.sufficient_stats = off`` (the pass path, e.g. to compare both).
 
@@ -19,16 +19,20 @@ from . import blocks, passes, suffstats
 SETTING = "indb_ml.sufficient_stats"
 
 
+def stored(plpy, table):
+    """Does this packed table have the ``stats`` column? (Not when an older version packed it.)"""
+    return plpy.execute(plpy.prepare(
+        "SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = $1::regclass AND attname = 'stats' "
+        "AND NOT attisdropped) AS s", ["text"]), [table])[0]["s"]
+
+
 def available(plpy, prep):
     """May fits on this packed copy use its statistics? (module docstring)"""
-    if prep.get("shards"):
-        return False
     if "_has_stats" not in prep:
-        row = plpy.execute(plpy.prepare(
-            f"SELECT coalesce(current_setting('{SETTING}', true), '') <> 'off' AS wanted, EXISTS (SELECT 1 "
-            f"FROM pg_catalog.pg_attribute WHERE attrelid = $1::regclass AND attname = 'stats' "
-            f"AND NOT attisdropped) AS stored", ["text"]), [prep["table"]])[0]
-        prep["_has_stats"] = bool(row["wanted"] and row["stored"])
+        wanted = plpy.execute(f"SELECT coalesce(current_setting('{SETTING}', true), '') <> 'off' AS w")[0]["w"]
+        # a sharded copy: every shard's packing said it stored them (shard_packing.shard_prepare)
+        prep["_has_stats"] = bool(wanted and stored(plpy, prep["table"])
+                                  and all(s.get("stats") for s in prep.get("shards") or []))
     return prep["_has_stats"]
 
 

@@ -325,6 +325,12 @@ def test_pushdown_check_names_the_server(coord, lab):
     coord.execute("ALTER SERVER shard2 OPTIONS (SET extensions 'plpgsql')")
     try:
         port = lab.shards[1].port
+        # the first aggregate of a fit: the statistics stored at packing (suffstats_driver) ...
+        with pytest.raises(psycopg.Error, match=rf"shard shard2 \(127\.0\.0\.1:{port}\) would not compute "
+                                                r"suffstats_agg remotely"):
+            coord.execute(f"SELECT indb_ml.linregr_train('pts', 'sh_np', 'y', '{FEATURES}')")
+        # ... or, without them, the passes
+        coord.execute("SET indb_ml.sufficient_stats = off")
         with pytest.raises(psycopg.Error, match=rf"shard shard2 \(127\.0\.0\.1:{port}\) would not compute "
                                                 r"linregr_agg remotely"):
             coord.execute(f"SELECT indb_ml.linregr_train('pts', 'sh_np', 'y', '{FEATURES}')")
@@ -332,6 +338,7 @@ def test_pushdown_check_names_the_server(coord, lab):
                                                 r"compute glm_pass remotely.*SELECT indb_ml\.add_shard\('shard2'\)"):
             coord.execute(f"SELECT indb_ml.logregr_train('pts', 'sh_np', 'lbl', '{FEATURES}')")
     finally:
+        coord.execute("RESET indb_ml.sufficient_stats")
         coord.execute("SELECT indb_ml.add_shard('shard2')")
     assert not coord.execute("SELECT to_regclass('sh_np')").fetchone()[0]
 
@@ -474,7 +481,8 @@ def test_shard_down_during_training(coord, lab):
         queued.close()
         lab.start_shard(1)
     assert errors, "training should fail when a shard dies during a pass"
-    assert_clean_error(errors[0], "shard2", port, r"a training pass \(glm_pass\)"), errors[0]
+    # the fit's first aggregate over the packed copy sums the statistics stored at packing (suffstats_agg)
+    assert_clean_error(errors[0], "shard2", port, r"a training pass \(suffstats_agg\)"), errors[0]
     assert coordinator_state(coord) == before
     coord.execute(call)                                    # the same call succeeds once the shard is back
     assert coord.execute("SELECT num_rows_processed FROM sh_mid").fetchone()[0] == 2500
@@ -547,3 +555,30 @@ def test_drop_shard_drops_packed_tables(coord, lab):
     close(coord.execute("SELECT coef FROM sh_drop2").fetchone()[0], coord.execute("SELECT coef FROM sh_drop").fetchone()[0])
     coord.execute("SELECT indb_ml.add_shard('shard2')")
 
+
+
+@pytest.mark.parametrize("grouping", [None, "cls"])
+def test_stored_statistics_on_shards_equal_the_passes(coord, grouping):
+    """Every shard's packing stores its blocks' sufficient statistics (it says so to the coordinator):
+    linregr and IRLS's first iteration read them through one pushed-down suffstats_agg per shard, and
+    give the models of the pass path (SET indb_ml.sufficient_stats = off) on the same packed copies."""
+    g = "NULL" if grouping is None else f"'{grouping}'"
+    calls = {"lin": f"SELECT indb_ml.linregr_train('pts', 'sh_st_lin', 'y', '{FEATURES}', {g})",
+             "log": f"SELECT indb_ml.logregr_train('pts', 'sh_st_log', 'lbl', '{FEATURES}', {g}, 20, 'irls')"}
+    got = {}
+    for setting in ("on", "off"):
+        coord.execute(f"SET indb_ml.sufficient_stats = {setting}")
+        try:
+            for name, call in calls.items():
+                out = f"sh_st_{name}"
+                coord.execute(f"DROP TABLE IF EXISTS {out}, {out}_summary")
+                coord.execute(call)
+                coefs = coord.execute(f"SELECT array_agg(coef ORDER BY {grouping or 'coef'}) FROM {out}").fetchone()[0]
+                passes = coord.execute("SELECT metrics->>'passes' FROM indb_ml.models WHERE name = %s",
+                                       [f"public.{out}"]).fetchone()[0]
+                got[name, setting] = (coefs, passes)
+        finally:
+            coord.execute("RESET indb_ml.sufficient_stats")
+    for name in calls:
+        close(got[name, "on"][0], got[name, "off"][0], 1e-10)
+    assert int(got["log", "on"][1]) == int(got["log", "off"][1]) - 1
