@@ -24,6 +24,10 @@ source is read once THROUGH the parent as a stream (``part`` = ``tableoid``), wh
 reads exactly the rows ``SELECT ... FROM parent`` does. An inheritance parent with
 children is always streamed through itself (its own pages do not cover its children).
 
+``f8_clean`` (one numpy call per block) drops rows with NaN or infinities and returns the block's
+sufficient statistics (plpython/suffstats.py), stored in the ``stats`` column, kept in the row
+(``toast_tuple_target``) where x and y go to TOAST.
+
 Blocks are built without ``array_send``: ``array_agg`` builds a float8 array
 (a memcpy per row) and ``f8_block`` (sql/core.sql) returns its data part as
 ``bytea`` - the raw float64 values, no per-element conversion. That data is in
