@@ -12,7 +12,9 @@ few ms for a 1M-row table. Callers fall back to their pass when the statistics c
 * ``SET indb_ml.sufficient_stats = off`` (the pass path, e.g. to compare both).
 
 Statistics live and die with their packed copy (the same row as the block), so they are never
-staler than the blocks.
+staler than the blocks. A table derived from a packed copy (cross-validation's folds: a view of
+some blocks, whose statistics are those of its rows) is read the same way; one whose blocks' width
+differs from the statistics' (svm's mapped features) falls back. Sums are cached per table in ``prep``.
 """
 from . import blocks, passes, suffstats
 
@@ -28,20 +30,22 @@ def stored(plpy, table):
 
 def available(plpy, prep):
     """May fits on this packed copy use its statistics? (module docstring)"""
-    if "_has_stats" not in prep:
+    cached = prep.get("_has_stats")
+    if cached is None or cached[0] != prep["table"]:   # keyed by table: a derived dict(prep, table=...) asks again
         wanted = plpy.execute(f"SELECT coalesce(current_setting('{SETTING}', true), '') <> 'off' AS w")[0]["w"]
         # a sharded copy: every shard's packing said it stored them (shard_packing.shard_prepare)
-        prep["_has_stats"] = bool(wanted and stored(plpy, prep["table"])
-                                  and all(s.get("stats") for s in prep.get("shards") or []))
-    return prep["_has_stats"]
+        cached = prep["_has_stats"] = (prep["table"], bool(
+            wanted and stored(plpy, prep["table"]) and all(s.get("stats") for s in prep.get("shards") or [])))
+    return cached[1]
 
 
 def by_group(plpy, schema, prep, groups):
     """({group key: summed statistics (float64 array)} for every group with rows, ms), or None when they
     cannot be used (then the caller runs its pass). ``groups``: [(key, rows, skipped)] (passes.group_rows).
     Read once per packed copy and call (cached in ``prep``)."""
-    if "_suffstats" in prep:
-        return prep["_suffstats"]
+    cached = prep.get("_suffstats")
+    if cached is not None and cached[0] == prep["table"]:
+        return cached[1]
     out = None
     if available(plpy, prep):
         states, ms = passes.run(plpy, prep, f"{schema}.suffstats_agg(p.stats)", max_workers=0)
@@ -51,12 +55,14 @@ def by_group(plpy, schema, prep, groups):
                 continue
             raw = passes.combine(states.get(key, []), suffstats.merge)
             s = None if raw is None else blocks.from_bytes(raw)
-            if s is None or s[0] != rows:    # some block of the group has no statistics
+            # some block of the group has no statistics, or a table derived from a packed copy changed its
+            # features (svm's mapped blocks copy the column): the pass
+            if s is None or s[0] != rows or s[1] != prep["n_features"]:
                 sums = None
                 break
             sums[key] = s
         out = None if sums is None else (sums, ms)
-    prep["_suffstats"] = out
+    prep["_suffstats"] = (prep["table"], out)
     return out
 
 
