@@ -6,7 +6,7 @@ from sklearn.cluster import KMeans as SkKMeans
 
 from conftest import CALIFORNIA_COLUMNS, california_arrays, load_california, tables_in
 from indb_ml.estimators.factorization import KMeans
-from kmeans_data import LocalPlpy, blobs, load_array_table, optimum
+from kmeans_data import LocalPasses, blobs, load_array_table, optimum
 
 from plpython import blocks, kmeans, kmeans_driver, kmeans_seed  # noqa: E402  (kmeans_data puts it on sys.path)
 
@@ -136,7 +136,7 @@ def test_local_search_mends_a_missed_cluster():
     X, lab, k = blobs("k50")
     C = np.array([X[lab == j][0] for j in range(k)])
     C[44] = X[lab == 18][1]                        # blob 44 uncovered, blob 18 twice
-    passes = kmeans_driver.Passes(LocalPlpy(X), "s", "t")
+    passes = LocalPasses(X)
     res = passes.sample(C[None], None, 1, kmeans_seed.n_candidates(k), 0, k)
     cands = kmeans_seed.pad(res["samples"][0][0], kmeans_seed.n_candidates(k), X.shape[1])[None]
     sw = passes.swap(C[None], cands, 1)
@@ -176,7 +176,7 @@ def test_silhouette_kernel():
 def test_driver_without_server_finds_the_optimum(init):
     """The whole driver (seeding + Lloyd for 3 runs sharing passes) over in-memory blocks."""
     X, lab, k = blobs("equal")
-    passes = kmeans_driver.Passes(LocalPlpy(X), "s", "t")
+    passes = LocalPasses(X)
     C, var = kmeans_driver.seed_runs(passes, init, k, 3, 0, X.shape[1])
     # greedy: k + 1 passes (step t's candidates scored while step t+1's are drawn) + 1 local-search pass;
     # k-means||: 1 + 5 + 1
