@@ -44,6 +44,45 @@ def test_step_kernel_runs_share_a_pass_and_merge():
         np.testing.assert_array_equal(r1[r]["counts"], np.bincount(labels, minlength=4))
 
 
+def _brute_force_step(X, C, k):
+    """Per run: counts, sums, sse by exact distances from x - c, ties to the lowest index (numpy argmin)."""
+    out = []
+    for r in range(C.shape[0] // k):
+        D = ((X[:, None, :] - C[None, r * k:(r + 1) * k, :]) ** 2).sum(axis=2)
+        lab = D.argmin(axis=1)
+        out.append((np.bincount(lab, minlength=k), np.array([X[lab == j].sum(axis=0) for j in range(k)]),
+                    np.bincount(lab, weights=D[np.arange(len(X)), lab], minlength=k)))
+    return out
+
+
+@pytest.mark.parametrize("onehot", [True, False])
+def test_step_kernel_paths_agree_on_ties_and_empty_clusters(onehot, monkeypatch):
+    """The one-hot product path and the argmin path give the same counts and sums as exact distances:
+    rows exactly between two centroids go to the lower index, duplicate centroids (every row tied: the
+    one-hot path hands the block to the argmin path), an empty cluster, several runs in one pass."""
+    from plpython import kmeans_step
+    if not onehot:
+        monkeypatch.setattr(kmeans_step, "ONEHOT_K", 0)
+    rng = np.random.default_rng(5)
+    X = np.vstack([rng.integers(-3, 4, size=(300, 2)).astype(float),      # integer grid: many exact ties
+                   [[0.0, 0.0], [1.0, 0.0], [0.5, 0.5]]])
+    runs = [np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 2.0], [50.0, 50.0]]),   # (0, y) between 0 and 1; 3 empty
+            np.array([[0.0, 0.0], [0.0, 0.0], [2.0, 2.0], [-2.0, 1.0]]),     # duplicate centroids 0 and 1
+            X[:4].copy()]
+    C = np.concatenate(runs)
+    for size in (len(X), 64):                                                # one block, many blocks
+        st = None
+        for raw, n in _blocks(X, size):
+            st = kmeans_step.step_merge(st, kmeans_step.step_transition(None, raw, n, blocks.to_bytes(C), 4))
+        got, n_rows = kmeans_step.step_result(blocks.from_bytes(st))
+        assert n_rows == len(X)
+        for r, (counts, sums, sse) in enumerate(_brute_force_step(X, C, 4)):
+            np.testing.assert_array_equal(got[r]["counts"], counts)
+            np.testing.assert_allclose(got[r]["sums"], sums, rtol=1e-13, atol=1e-12)
+            np.testing.assert_allclose(got[r]["sse"], sse, rtol=1e-12, atol=1e-12)
+    assert got[0]["counts"][3] == 0 and got[1]["counts"][1] == 0       # the empty cluster; the tie's loser
+
+
 def test_empty_cluster_reseeded_with_farthest_row():
     X = np.array([[0.0, 0.0], [0.1, 0.0], [0.0, 0.1], [10.0, 10.0], [10.1, 10.0]])
     C = np.array([[0.0, 0.0], [10.0, 10.0], [1000.0, 1000.0]])   # the third attracts nothing
