@@ -8,6 +8,8 @@ than importing ``blocks``. The distance helpers the other k-means kernels share 
 """
 import numpy as np
 
+F8 = np.dtype("<f8")
+
 # ------------------------------------------------------------------ distances
 
 
@@ -75,12 +77,13 @@ class Centroids:
     """A pass's centroids and what every block needs of them, derived once per pass."""
 
     def __init__(self, raw, d, k):
-        C = np.frombuffer(raw, dtype="<f8")
+        C = np.frombuffer(raw, dtype=F8)
         if C.size % (d * k):
             raise ValueError(f"centroids have {C.size} values, not a multiple of k = {k} x {d} features")
         self.raw, self.d, self.k = bytes(raw), d, k
         self.C = C.reshape(-1, d)
         self.M = np.ascontiguousarray(-2.0 * self.C.T)          # (d, m): scores = x @ M + |c|²
+        self.MT = self.M.T
         self.cc = np.einsum("ij,ij->i", self.C, self.C)
         self.cc_col = self.cc[:, None]
         self.cc_max = float(self.cc.max())
@@ -124,13 +127,17 @@ class _Work:
     def __init__(self, n, R, k, d):
         m = R * k
         self.shape = (n, R, k, d)
-        self.v = np.empty(4 + m * (d + 2))              # this block's share, laid out as the state
+        self.v = np.zeros(4 + m * (d + 2))              # this block's share, laid out as the state (header 0)
+        self.acc = np.empty_like(self.v)                # the state plus this block's share
         self.counts, self.sse = self.v[4:4 + m], self.v[4 + m + m * d:]
         self.sums = self.v[4 + m:4 + m + m * d].reshape(m, d)
         self.S = np.empty((m, n))                       # scores, centroid-major
         self.S3 = self.S.reshape(R, k, n)
         self.H = np.empty((m, n))                       # 1 where a centroid is the row's nearest
         self.H3 = self.H.reshape(R, k, n)
+        self.low = np.empty((R, n))                     # the best score per run and row
+        self.low3 = self.low[:, None, :]
+        self.xx = np.empty(n)
         self.sq = np.empty((n, d))
         self.ones = np.ones(d)
         self.offsets = np.arange(0, m, k)[None, :]
@@ -149,7 +156,7 @@ def _buffers(n, R, k, d):
 def step_transition(state, x_raw, n, centroids_raw, k):
     if x_raw is None or not n:
         return state
-    flat = np.frombuffer(x_raw, dtype="<f8")
+    flat = np.frombuffer(x_raw, dtype=F8)
     d = flat.size // n
     X = flat.reshape(n, d)
     c = centroids(centroids_raw, d, k)
@@ -157,10 +164,14 @@ def step_transition(state, x_raw, n, centroids_raw, k):
     w = _buffers(n, R, k, d)
     if state is not None and len(state) != 8 * w.v.size:
         raise ValueError("k-means state and block disagree on runs, k or the number of features")
-    w.v[:4] = (R, k, d, n) if state is None else (0.0, 0.0, 0.0, n)
+    w.v[3] = n
     if not (k <= ONEHOT_K and m * n <= ONEHOT_CELLS and _step_onehot(X, c, w)):
         _step_sorted(X, c, w)
-    return w.v.tobytes() if state is None else (np.frombuffer(state, dtype="<f8") + w.v).tobytes()
+    if state is None:                    # a process's first block: the state's header (R, k, d)
+        first = w.v.copy()
+        first[:3] = R, k, d
+        return first.tobytes()
+    return np.add(np.frombuffer(state, dtype=F8), w.v, out=w.acc).tobytes()
 
 
 def _step_onehot(X, c, w):
@@ -171,15 +182,15 @@ def _step_onehot(X, c, w):
     every cluster's row sum. A row tied between two centroids (duplicate centroids) counts twice: False,
     and the caller takes the argmin path, which breaks ties by the lowest index."""
     n = X.shape[0]
-    np.matmul(c.M.T, X.T, out=w.S)
+    np.matmul(c.MT, X.T, out=w.S)
     w.S += c.cc_col
-    low = np.minimum.reduce(w.S3, axis=1)                      # (R, n): the best score per run and row
-    np.equal(w.S3, low[:, None, :], out=w.H3, casting="unsafe")
+    np.minimum.reduce(w.S3, axis=1, out=w.low)
+    np.equal(w.S3, w.low3, out=w.H3, casting="unsafe")
     np.add.reduce(w.H, axis=1, out=w.counts)
     if w.counts.sum() != n * c.R:
         return False
-    xx = np.multiply(X, X, out=w.sq) @ w.ones                   # |x|² per row
-    dist = low
+    xx = np.matmul(np.multiply(X, X, out=w.sq), w.ones, out=w.xx)      # |x|² per row
+    dist = w.low
     dist += xx
     # the expansion may cancel where |x|² + |c|² >> the distance: a cheap bound first, rows only if needed
     if not dist.min() * 1e6 >= xx.max() + c.cc_max:
@@ -211,7 +222,7 @@ def step_merge(a, b):
         return b
     if b is None:
         return a
-    sa, sb = np.frombuffer(a, dtype="<f8").copy(), np.frombuffer(b, dtype="<f8")
+    sa, sb = np.frombuffer(a, dtype=F8).copy(), np.frombuffer(b, dtype=F8)
     if sa.size != sb.size or sa[0] != sb[0] or sa[1] != sb[1]:
         raise ValueError("partial k-means states of different shapes")
     sa[3:] += sb[3:]
