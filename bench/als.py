@@ -141,7 +141,7 @@ def netflix(dsn, n_ratings, n_users, n_items, rank, lam, iters):
         conn.execute("ANALYZE bench_netflix")
         make_s = time.perf_counter() - t
     with connect(dsn) as conn:           # a fresh backend: its peak memory is the training's
-        from datapath import PeakRss     # RssAnon sampled every 20 ms: the backend's private memory
+        from datapath_bench import PeakRss     # RssAnon sampled every 20 ms: the backend's private memory
         with PeakRss(conn.execute("SELECT pg_backend_pid()").fetchone()[0]) as anon:
             res = train(conn, "bench_netflix", "bench_netflix_als", rank, lam, iters)
         # VmHWM also counts the shared buffers the backend touched (up to shared_buffers)

@@ -16,192 +16,37 @@ cluster is started.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import statistics
 import sys
-import threading
 import time
-import types
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-D = 20
+sys.path.insert(0, str(HERE))
 GROUP = "data path"
 
-
-def timed(fn, repeat):
-    runs = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        runs.append(time.perf_counter() - t0)
-    return statistics.median(runs)
-
-
-def kernel(root, name, tag):
-    """Load plpython/<name>.py of a checkout (kernels import siblings relatively)."""
-    pkg_name = f"bench_plk_{tag}"
-    if pkg_name not in sys.modules:
-        pkg = types.ModuleType(pkg_name)
-        pkg.__path__ = [str(root / "plpython")]
-        sys.modules[pkg_name] = pkg
-    spec = importlib.util.spec_from_file_location(f"{pkg_name}.{name}", root / "plpython" / f"{name}.py")
-    mod = importlib.util.module_from_spec(spec)
-    sys.modules[f"{pkg_name}.{name}"] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-def make_table(c, name, n):
-    c.execute(f"DROP TABLE IF EXISTS {name} CASCADE")
-    c.execute("SELECT setseed(0.42)")
-    coefs = ", ".join(f"{(-1) ** j * 0.1 * (j % 5 + 1)}" for j in range(D - 1))
-    c.execute(f"""CREATE TABLE {name} AS
-        SELECT i AS id, array_prepend(1.0::float8, x) AS x,
-               (random() < 1 / (1 + exp(-(0.3 + (SELECT sum(a * b) FROM unnest(x, ARRAY[{coefs}]) t(a, b))))))
-               AS y
-        FROM (SELECT i, ARRAY(SELECT random() * 2 - 1 FROM generate_series(1, {D - 1}) WHERE i > 0)::float8[] AS x
-              FROM generate_series(1, {n}) i) s""")
-    c.execute(f"VACUUM ANALYZE {name}")
-
-
-class PeakRss:
-    """Peak anonymous (private) memory of one backend, sampled from /proc every 20 ms."""
-
-    def __init__(self, pid):
-        self.pid, self.peak, self._stop = pid, 0, threading.Event()
-
-    def _sample(self):
-        try:
-            with open(f"/proc/{self.pid}/status") as f:
-                for line in f:
-                    if line.startswith("RssAnon:"):
-                        self.peak = max(self.peak, int(line.split()[1]) * 1024)
-        except OSError:
-            pass
-
-    def _run(self):
-        while not self._stop.is_set():
-            self._sample()
-            time.sleep(0.02)
-
-    def __enter__(self):
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-
-
-class Bench:
-    """The figures of one checkout's code, installed as ``schema``."""
-
-    def __init__(self, c, root, schema, repeat, legacy_pass, label):
-        self.c, self.root, self.s, self.repeat, self.legacy, self.label = c, root, schema, repeat, legacy_pass, label
-        self.opt = kernel(root, "optimizers", schema)
-        self.passes = kernel(root, "passes", schema)
-        # a checkout that caps a pass's workers by packed bytes and the server's preload (workers.py)
-        self.workers = kernel(root, "workers", schema) if (root / "plpython" / "workers.py").exists() else None
-        self.data_schema = f"{schema}_data" if c.execute(
-            "SELECT to_regnamespace(%s) IS NOT NULL", [f"{schema}_data"]).fetchone()[0] else schema
-
-    def q(self, sql, params=None):
-        cur = self.c.execute(sql, params)
-        return cur.fetchall() if cur.description else None
-
-    def scan(self, table):
-        return timed(lambda: self.q(f"SELECT sum(x[2]) FROM {table}"), self.repeat)
-
-    def prepare(self, table):
-        self.q(f"SELECT {self.s}.drop_prepared(%s)", [table])
-        self.q(f"SELECT {self.s}.prepare(%s, 'y', 'x')", [table])
-
-    def packed(self, table):
-        return self.q(f"SELECT table_name FROM {self.s}.prepared_data WHERE source_table = %s AND y_expr <> '' "
-                      "ORDER BY prepared_id DESC LIMIT 1", [f"public.{table}"])[0][0]
-
-    def pass_sql(self, packed, mode):
-        task = bytes(self.opt.make_task("logistic", mode, D, 1, [0.01] * D))
-        table = f'{self.data_schema}."{packed}"'
-        if self.legacy:
-            return (f"SELECT part, {self.s}.glm_pass(x, y, n, shuffle_key, %s) FROM {table} WHERE n > 0 "
-                    f"GROUP BY part"), [task], []
-        # the settings passes.run gives an ungrouped pass over a plain table's packed copy
-        prep = {"group_sql": [], "source": {"relkind": "r"}}
-        if self.workers is not None:
-            settings = self.passes.settings(prep, max_workers=self.worker_cap(packed))
-        else:
-            settings = getattr(self.passes, "settings", lambda p: self.passes.PASS_SETTINGS)(prep)
-        return (f"SELECT {self.s}.glm_pass(p.x, p.y, p.n, p.shuffle_key, %s) FROM {table} AS p WHERE p.n > 0",
-                [task], [f"SET {k} = {v}" for k, v in settings.items()])
-
-    def preloaded(self):
-        libs = self.q("SELECT current_setting('shared_preload_libraries')")[0][0]
-        return self.workers is not None and self.workers.lists_preload(libs)
-
-    def worker_cap(self, packed):
-        """The workers passes.worker_cap gives a pass over ``packed`` on this server."""
-        rows, d = self.q(f"SELECT n_rows, n_features FROM {self.s}.prepared_data WHERE table_name = %s", [packed])[0]
-        mine = int(self.q("SELECT current_setting('max_parallel_workers_per_gather')")[0][0])
-        cap = self.workers.for_bytes(self.workers.packed_bytes({"n_rows": rows, "n_features": d}), self.preloaded())
-        return min(cap, mine)
-
-    def workers_note(self, packed, mode):
-        """What EXPLAIN ANALYZE shows of the pass as the drivers run it: workers and blocks per process."""
-        launched, per_worker, plan = self.explain_workers(packed, mode)
-        leader = next((int(line.split("rows=")[1].split()[0]) for line in plan if "Seq Scan on" in line), None)
-        pre = "preload" if self.preloaded() else "no preload"
-        if not launched:
-            return f"{pre}: no workers (the leader alone)"
-        # the Seq Scan line's rows are per process (averaged over leader and workers), the Worker lines each one's
-        return f"{pre}: {launched} workers launched, blocks per worker {per_worker} (scan rows/process {leader})"
-
-    def time_pass(self, packed, mode, workers=None):
-        sql, params, settings = self.pass_sql(packed, mode)
-        for s in settings + ([f"SET max_parallel_workers_per_gather = {workers}"] if workers is not None else []):
-            self.q(s)
-        try:
-            self.q(sql, params)   # warm: numpy imported, blocks cached, as in a training loop
-            return timed(lambda: self.q(sql, params), self.repeat)
-        finally:
-            self.q("RESET ALL")
-
-    def explain_workers(self, packed, mode):
-        """EXPLAIN ANALYZE of the pass: (workers launched, rows each worker processed)."""
-        sql, params, settings = self.pass_sql(packed, mode)
-        for s in settings:
-            self.q(s)
-        try:
-            plan = [r[0] for r in self.q("EXPLAIN (ANALYZE, VERBOSE, COSTS OFF) " + sql, params)]
-        finally:
-            self.q("RESET ALL")
-        launched = next((int(line.split(":")[1]) for line in plan if "Workers Launched" in line), 0)
-        per_worker = []
-        for i, line in enumerate(plan):
-            if "Seq Scan on" in line:
-                for follow in plan[i + 1:]:
-                    if "->" in follow:
-                        break
-                    if follow.strip().startswith("Worker ") and "rows=" in follow:
-                        per_worker.append(int(follow.split("rows=")[1].split()[0]))
-        return launched, per_worker, plan
-
-    def train(self, sql, params, first, table, out):
-        def run():
-            if first:
-                self.q(f"SELECT {self.s}.drop_prepared(%s)", [table])
-            self.q(f"DROP TABLE IF EXISTS {out}, {out}_summary, {out}_mean")
-            self.q(sql.format(s=self.s), params)
-        return timed(run, self.repeat)
-
+from datapath_bench import D, PeakRss, Bench, make_table, timed  # noqa: E402
 
 def scan_workers(c, table):
     """The reference scan's parallelism, as EXPLAIN ANALYZE shows it (server defaults, as timed)."""
     plan = [r[0] for r in c.execute(f"EXPLAIN (ANALYZE, COSTS OFF) SELECT sum(x[2]) FROM {table}").fetchall()]
     launched = next((int(line.split(":")[1]) for line in plan if "Workers Launched" in line), 0)
     return f"SELECT sum(x[2]): {launched} parallel workers + leader" if launched else "SELECT sum(x[2]): no workers"
+
+
+def scan_by_workers(c, table, repeat):
+    """Medians of the bare scan with 0 and with 2 workers, alternating run by run."""
+    runs = {0: [], 2: []}
+    try:
+        for _ in range(repeat):
+            for w in runs:
+                c.execute(f"SET max_parallel_workers_per_gather = {w}")
+                t0 = time.perf_counter()
+                c.execute(f"SELECT sum(x[2]) FROM {table}").fetchall()
+                runs[w].append(time.perf_counter() - t0)
+    finally:
+        c.execute("RESET max_parallel_workers_per_gather")
+    return statistics.median(runs[0]), statistics.median(runs[2])
 
 
 def export_and_sklearn(c, table):
@@ -318,11 +163,15 @@ def run(dsn, rows, big_rows, repeat, benches, only=None):
         b.q(f"SELECT {b.s}.drop_prepared(%s)", [small])
 
     big_scan = pack_4m(c, dsn, small, big, label, big_label, big_rows, scan, repeat, benches)
+    # what two workers give a plain scan of the 4M source on this machine: the ceiling a pass can reach
+    scan_serial, scan_parallel = scan_by_workers(c, big, repeat)
+    add(f"bare scan {big_label}, 2 workers vs 0", scan_parallel, scan_serial / scan_parallel, "x faster",
+        "reference", None, GROUP, f"0 workers {scan_serial:.3f} s; alternating runs, medians")
     for mode, name in (("grad", "gradient"), ("hess", "Hessian")):
         for b in benches:
             packed = b.packed(big)
-            serial = b.time_pass(packed, mode, workers=0)
-            parallel = b.time_pass(packed, mode, workers=2)
+            by_count = b.time_workers(packed, mode)
+            serial, parallel = by_count[0], by_count[2]
             launched, per_worker, _ = b.explain_workers(packed, mode)
             chosen = f"; chosen by size: {b.worker_cap(packed)} ({b.workers_note(packed, mode)})" \
                 if b.workers is not None else ""
