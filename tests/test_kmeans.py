@@ -412,6 +412,29 @@ def test_explicit_initial_centroids_and_empty_cluster(conn):
     assert skipped == (1, "given")
 
 
+def test_partitioned_source_gives_the_plain_tables_model(conn, cal_std):
+    """A partitioned source's passes run per partition (passes.run groups by part) and merge: from the same
+    initial centroids, the same centroids, sizes and objective as the plain table."""
+    _drop(conn, "km_parted", "km_plain_m", "km_plain_m_summary", "km_parted_m", "km_parted_m_summary")
+    conn.execute(f"CREATE TABLE km_parted (half int, {', '.join(f'{c} float8' for c in FEATURES)}) "
+                 f"PARTITION BY LIST (half)")
+    conn.execute("CREATE TABLE km_parted_0 PARTITION OF km_parted FOR VALUES IN (0)")
+    conn.execute("CREATE TABLE km_parted_1 PARTITION OF km_parted FOR VALUES IN (1)")
+    conn.execute(f"INSERT INTO km_parted SELECT (row_number() OVER ()) % 2, {', '.join(FEATURES)} FROM cal_std_km")
+    init = cal_std[[5, 500, 5000, 15000]].tolist()
+    models = []
+    for src, out in (("cal_std_km", "km_plain_m"), ("km_parted", "km_parted_m")):
+        conn.execute(f"SELECT indb_ml.kmeans('{src}', '{out}', '{ARRAY}', 4, max_iter => 30, "
+                     f"initial_centroids => %s::float8[])", (init,))
+        models.append((np.array([r[0] for r in conn.execute(f"SELECT centroid FROM {out} ORDER BY cluster_id")]),
+                       [r[0] for r in conn.execute(f"SELECT size FROM {out} ORDER BY cluster_id")],
+                       conn.execute(f"SELECT objective, iterations FROM {out}_summary").fetchone()))
+    (c1, s1, (o1, i1)), (c2, s2, (o2, i2)) = models
+    assert s1 == s2 and i1 == i2
+    np.testing.assert_allclose(c2, c1, rtol=1e-10, atol=1e-12)
+    assert o2 == pytest.approx(o1, rel=1e-10)
+
+
 @pytest.mark.parametrize("call, message", [
     ("'no_such_table', 'km_x', 'a, b', 2", "does not exist"),
     ("'km_bad', 'km_x', 'a, nope', 2", "column nope"),
