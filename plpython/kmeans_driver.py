@@ -10,10 +10,11 @@ import time
 
 import numpy as np
 
-from . import blocks, kmeans, kmeans_seed, passes
+from . import blocks, kmeans, kmeans_seed, passes, session
 
 INITS = ("kmeans++", "kmeans++plain", "kmeans||", "random", "given")
 PARALLEL_ROUNDS = 5          # k-means|| sampling rounds (Bahmani et al. find 5 enough), 2k rows each
+LITERAL_BYTES = 4 << 20      # a pass's bytea arguments up to this size travel as SQL literals (parallel plans)
 
 
 class Passes:
@@ -22,7 +23,9 @@ class Passes:
     A pass goes through ``passes.run`` (the pass settings, workers by size, per-partition states) as
     one-shot SQL with its arguments as literals (centroids as hex bytea): a statement prepared by
     ``plpy.prepare`` is planned without parallel query (SPI_prepare), so the passes ran in the leader
-    alone. A sharded packed table runs each aggregate on every shard (``shard_passes``, parameters)."""
+    alone. Arguments over ``LITERAL_BYTES`` (many runs of many large centroids) go as parameters of a
+    prepared statement instead, serial as before. A sharded packed table runs each aggregate on every
+    shard (``shard_passes``, parameters)."""
 
     MERGES = {"sample": kmeans_seed.sample_merge, "step": kmeans.step_merge, "far": kmeans.far_merge,
               "silhouette": kmeans.silhouette_merge, "swap": kmeans_seed.swap_merge}
@@ -51,10 +54,22 @@ class Passes:
                                                [t for _, t in args], f"a k-means pass (kmeans_{name}_agg)")
             return shard_passes.combine(states, merge)
         head = f"p.x, p.n, {self._part}, p.block" if name == "sample" else "p.x, p.n"
+        if sum(len(v) for v, t in args if t == "bytea" and v is not None) > LITERAL_BYTES:
+            return self._prepared(name, head, args)
         agg = f"{self.schema}.kmeans_{name}_agg({head}, " + ", ".join(_literal(v, t) for v, t in args) + ")"
         states, _ = passes.run(self.plpy, self.prep, agg)
         state = passes.combine([s for parts in states.values() for s in parts], merge)
         return None if state is None else blocks.from_bytes(state)
+
+    def _prepared(self, name, head, args):
+        """A pass whose arguments are too large for SQL text (a plan carries its constants to every worker
+        as text, ~4 characters a byte): parameters of a prepared statement - which PostgreSQL runs
+        without parallel workers."""
+        agg = f"{self.schema}.kmeans_{name}_agg({head}, " + ", ".join(f"${i + 1}" for i in range(len(args))) + ")"
+        plan = self.plpy.prepare(f"SELECT {agg} AS s FROM {self.prep['table']} AS p WHERE p.n > 0",
+                                 [t for _, t in args])
+        with session.settings(self.plpy, **passes.run_settings(self.plpy, self.prep)):
+            return self.plpy.execute(plan, [v for v, _ in args])[0]["s"]
 
     def sample(self, centers, cands, runs, m, seed, round_):
         raw = lambda a: None if a is None or a.size == 0 else blocks.to_bytes(a)  # noqa: E731

@@ -412,6 +412,47 @@ def test_explicit_initial_centroids_and_empty_cluster(conn):
     assert skipped == (1, "given")
 
 
+_SET_DRIVER = """DO $$
+import sys
+for name, mod in list(sys.modules.items()):
+    if name.endswith(".kmeans_driver"):
+        if "{how}" == "force":
+            import types
+            def no_run(*args, **kwargs):
+                raise RuntimeError("the one-shot SQL path ran")
+            mod._saved = (mod.LITERAL_BYTES, mod.passes)
+            mod.LITERAL_BYTES = -1
+            mod.passes = types.SimpleNamespace(run=no_run, run_settings=mod.passes.run_settings)
+        elif hasattr(mod, "_saved"):
+            mod.LITERAL_BYTES, mod.passes = mod._saved
+            del mod._saved
+$$ LANGUAGE plpython3u"""
+
+
+def test_large_arguments_take_the_prepared_path(db_dsn, cal_std):
+    """Pass arguments over LITERAL_BYTES go as parameters of a prepared statement: the same model as the
+    one-shot SQL path (forced in one backend by a threshold of -1 and passes.run taken away)."""
+    with psycopg.connect(db_dsn, autocommit=True) as c:
+        init = cal_std[[5, 500, 5000, 15000]].tolist()
+        got = []
+        for out, how in (("km_lit", None), ("km_prep", "force")):
+            _drop(c, out, out + "_summary")
+            if how:
+                c.execute(_SET_DRIVER.replace("{how}", how))
+            try:
+                c.execute(f"SELECT indb_ml.kmeans('cal_std_km', '{out}', '{ARRAY}', 4, max_iter => 30, "
+                          f"initial_centroids => %s::float8[])", (init,))
+            finally:
+                if how:
+                    c.execute(_SET_DRIVER.replace("{how}", "restore"))
+            got.append((np.array([r[0] for r in c.execute(f"SELECT centroid FROM {out} ORDER BY cluster_id")]),
+                        c.execute(f"SELECT objective, iterations, lloyd_passes FROM {out}_summary").fetchone()))
+    (c1, (o1, i1, p1)), (c2, (o2, i2, p2)) = got
+    assert (i1, p1) == (i2, p2)
+    np.testing.assert_allclose(c2, c1, rtol=1e-12, atol=1e-12)
+    assert o2 == pytest.approx(o1, rel=1e-12)
+
+
 def test_partitioned_source_gives_the_plain_tables_model(conn, cal_std):
     """A partitioned source's passes run per partition (passes.run groups by part) and merge: from the same
     initial centroids, the same centroids, sizes and objective as the plain table."""
