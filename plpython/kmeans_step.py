@@ -78,6 +78,8 @@ class Centroids:
 
     def __init__(self, raw, d, k):
         C = np.frombuffer(raw, dtype=F8)
+        if not C.size:
+            raise ValueError("k-means centroids are empty")
         if C.size % (d * k):
             raise ValueError(f"centroids have {C.size} values, not a multiple of k = {k} x {d} features")
         self.raw, self.d, self.k = bytes(raw), d, k
