@@ -2,7 +2,8 @@
 
 Training never runs per-row Python: ``ensure`` packs the source once into a
 table of blocks (features as a raw float64 ``n x d`` matrix, labels as a
-float64 vector, grouping columns, a partition id, a recorded shuffle key) and
+float64 vector, grouping columns, a partition id, a recorded shuffle key, the block's
+sufficient statistics: plpython/suffstats.py) and
 records it in ``prepared_data``. The next model trained by the same role on the
 same source, features, label and grouping reuses it while the source's
 fingerprint (``fingerprint.py``: definition of the used columns plus row count,
