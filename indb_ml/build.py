@@ -93,8 +93,12 @@ def _kernel_dependencies(name: str, sources: dict[str, str], seen: list[str],
 
 
 @functools.lru_cache(maxsize=None)
-def compiled_kernel(name: str, source: str) -> str:
-    """A kernel's code object, marshalled by this Python and base64-encoded (see ``kernel_preamble``)."""
+def compiled_kernel(name: str, source: str) -> str | None:
+    """A kernel's code object, marshalled by this Python and base64-encoded (see ``kernel_preamble``);
+    None for a source that names ``@extschema@`` (substituted in the text after this: it is compiled
+    where it runs)."""
+    if "@extschema@" in source:
+        return None
     code = compile(source, "plpython/" + name + ".py", "exec")
     return base64.b64encode(marshal.dumps(code)).decode("ascii")
 

@@ -122,3 +122,12 @@ def test_aggregate_functions_carry_compiled_kernels():
     compiled = [b for b in bodies if "_indb_same = _indb_sys.implementation.cache_tag == 'cpython" in b]
     assert 20 <= len(compiled) < len(bodies)
     assert any("return optimizers.transition(" in b for b in compiled)
+
+
+def test_a_kernel_naming_the_schema_is_compiled_where_it_runs():
+    """``@extschema@`` is substituted in the script's text after the preamble is written, so a kernel that
+    names it cannot travel compiled (its code would keep the placeholder): it carries its source only."""
+    sources = {"demo_schema": "SCHEMA = '@extschema@'\n", "demo_plain": "from . import demo_schema\nX = 1\n"}
+    preamble = build.kernel_preamble(["demo_plain"], sources, compiled=True)
+    assert "('demo_schema', \"SCHEMA = '@extschema@'\\n\", None)" in preamble
+    assert build.compiled_kernel("demo_plain", sources["demo_plain"]) in preamble
