@@ -11,7 +11,8 @@ coordinate j of blob c is ((7c + 3j) mod 11) - 5, plus uniform noise in
 (plain k-means++, greedy k-means++ (the default), k-means||, and the
 ``--before`` checkout's default): final objective, seconds per fit, passes over
 the blocks per fit. Per Lloyd iteration: seconds against a bare scan of the
-same rows (``SELECT sum(x[2])``) measured in the same run. scikit-learn:
+same rows (``SELECT sum(x[2])``) measured in the same run (and the ``--before``
+checkout's, from its fits in the same run). scikit-learn:
 KMeans(n_init=1) (greedy k-means++) per seed after a binary COPY export (export
 time apart). Then the same per-seed table on closer blobs (N(0, 1) noise around centres
 in [-10, 10)^d, where plain k-means++ merges clusters for some seeds), k-means||
@@ -114,11 +115,10 @@ def bench(conn, rows, dims, k, seeds, max_iter, before, k_large, rows_large, row
     out["optimum"] = optimum(X, blob)
     methods = ([("before (default)", "indb_ml_before", None)] if before else []) + [(m, "indb_ml", m) for m in METHODS]
     table = {}
-    iter_secs = []
+    iter_secs, before_secs = [], []
     for label, schema, init in methods:
         runs = [fit(conn, schema, "bench_km_points", k, init, s, max_iter) for s in range(seeds)]
-        if schema == "indb_ml":
-            iter_secs += [t for r in runs for t in r["iteration_seconds"]]
+        (iter_secs if schema == "indb_ml" else before_secs).extend(t for r in runs for t in r["iteration_seconds"])
         table[label] = runs
         # the bare scan again after each method's fits: the machine's load drifts over the run
         scans += [_timed(conn, "SELECT sum(x[2]) FROM bench_km_points")[0] for _ in range(3)]
@@ -136,6 +136,8 @@ def bench(conn, rows, dims, k, seeds, max_iter, before, k_large, rows_large, row
     out["bare_scan_seconds"] = statistics.median(scans)
     out["lloyd_iteration_seconds_median"] = statistics.median(iter_secs)
     out["lloyd_iteration_over_bare_scan"] = out["lloyd_iteration_seconds_median"] / out["bare_scan_seconds"]
+    if before_secs:      # the --before checkout's Lloyd iterations, in the same run (its default seeding's fits)
+        out["before_lloyd_iteration_seconds_median"] = statistics.median(before_secs)
     # before / after on blobs close enough that plain k-means++ merges clusters (the 200k x 20 case)
     make_blobs(conn, "bench_km_hard", rows_hard, dims, k, hard=True)
     conn.execute("SELECT indb_ml.prepare('bench_km_hard', NULL, 'x')")
@@ -186,6 +188,9 @@ def print_table(out):
     print(f"  (scikit-learn after a {out['export_seconds']:.2f} s export)")
     print(f"Lloyd iteration: {out['lloyd_iteration_seconds_median']:.3f} s = "
           f"{out['lloyd_iteration_over_bare_scan']:.2f} bare scans ({out['bare_scan_seconds']:.3f} s); target <= 2")
+    if "before_lloyd_iteration_seconds_median" in out:
+        b = out["before_lloyd_iteration_seconds_median"]
+        print(f"  before (--before checkout, same run): {b:.3f} s = {b / out['bare_scan_seconds']:.2f} bare scans")
     if "hard" in out:
         H = out["hard"]
         print(f"closer blobs (N(0, 1) noise around centres in [-10, 10)^{out['dims']}), {H['rows']} rows, "

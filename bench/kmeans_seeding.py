@@ -3,7 +3,7 @@
     python bench/kmeans_seeding.py [--seeds 600] [--shape k50]
 
 No server: the k-means kernels (plpython/) run over in-memory blocks through the real driver
-(tests/kmeans_data.py's LocalPlpy), so thousands of seeds take minutes. Per seed 0..N-1 and
+(tests/kmeans_data.py's LocalPasses), so thousands of seeds take minutes. Per seed 0..N-1 and
 one start each, whether the final objective equals the optimum (1e-9 relative) for:
 
 * ours: greedy k-means++ alone (``local_search=False``) and the default (greedy + one swap
@@ -25,7 +25,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
-from kmeans_data import LocalPlpy, blobs, optimum  # noqa: E402
+from kmeans_data import LocalPasses, blobs, optimum  # noqa: E402
 
 from plpython import kmeans_driver  # noqa: E402  (kmeans_data puts the checkout on sys.path)
 
@@ -36,20 +36,18 @@ def run(shape, seeds):
     warnings.filterwarnings("ignore")
     X, lab, k = blobs(shape)
     best = optimum(X, lab)
-    local = LocalPlpy(X)
+    local = LocalPasses(X)
     misses = {name: [] for name in ("greedy k-means++ (ours, no swap)", "default: greedy + swap pass (ours)",
                                     "scikit-learn KMeans(n_init=1)", "our greedy seeds + scikit-learn Lloyd",
                                     "scikit-learn seeds + our Lloyd")}
 
     def lloyd(C, var):
-        return kmeans_driver.lloyd_runs(kmeans_driver.Passes(local, "s", "t"), C[None], k, 300,
-                                        1e-4 * var)[0]["result"]["objective"]
+        return kmeans_driver.lloyd_runs(local, C[None], k, 300, 1e-4 * var)[0]["result"]["objective"]
 
     for s in range(seeds):
         got = {}
         for name, swap in (("greedy k-means++ (ours, no swap)", False), ("default: greedy + swap pass (ours)", True)):
-            C, var = kmeans_driver.seed_runs(kmeans_driver.Passes(local, "s", "t"), "kmeans++", k, 1, s, X.shape[1],
-                                             local_search=swap)
+            C, var = kmeans_driver.seed_runs(local, "kmeans++", k, 1, s, X.shape[1], local_search=swap)
             got[name] = lloyd(C[0], var)
             if not swap:
                 got["our greedy seeds + scikit-learn Lloyd"] = KMeans(k, init=C[0], n_init=1).fit(X).inertia_

@@ -14,78 +14,93 @@ from . import blocks, kmeans, kmeans_seed, passes, session
 
 INITS = ("kmeans++", "kmeans++plain", "kmeans||", "random", "given")
 PARALLEL_ROUNDS = 5          # k-means|| sampling rounds (Bahmani et al. find 5 enough), 2k rows each
+LITERAL_BYTES = 4 << 20      # a pass's bytea arguments up to this size travel as SQL literals (parallel plans)
 
 
 class Passes:
-    """Prepared statements for the k-means aggregates over one packed table; counts the passes."""
+    """The k-means aggregates over one packed table, one pass each; counts the passes.
 
-    def __init__(self, plpy, schema, table, prep=None):
+    A pass goes through ``passes.run`` (the pass settings, workers by size, per-partition states) as
+    one-shot SQL with its arguments as literals (centroids as hex bytea): a statement prepared by
+    ``plpy.prepare`` is planned without parallel query (SPI_prepare), so the passes ran in the leader
+    alone. Arguments over ``LITERAL_BYTES`` (many runs of many large centroids) go as parameters of a
+    prepared statement instead, serial as before. A sharded packed table runs each aggregate on every
+    shard (``shard_passes``, parameters)."""
+
+    MERGES = {"sample": kmeans_seed.sample_merge, "step": kmeans.step_merge, "far": kmeans.far_merge,
+              "silhouette": kmeans.silhouette_merge, "swap": kmeans_seed.swap_merge}
+
+    def __init__(self, plpy, schema, table, prep):
         self.plpy = plpy
         self.schema = schema
         self.count = 0
-        # the settings every pass over packed blocks runs with (passes.run_settings: JIT off, workers by size)
-        self.pass_prep = prep
-        # a sharded packed table (docs/sharding.md): each aggregate runs on every shard, states merged here
-        self.prep = prep if prep is not None and prep.get("shards") else None
-        self._sharded = {}
-        if self.prep is not None:
-            ag = f"{schema}.kmeans_sample_agg(p.x, p.n, p.part, p.block, $1, $2, $3, $4, $5, $6)"
-            self._sharded = {
-                "sample": (ag, ["bytea", "bytea", "int4", "int4", "int8", "int4"], kmeans_seed.sample_merge),
-                "step": (f"{schema}.kmeans_step_agg(p.x, p.n, $1, $2)", ["bytea", "int4"], kmeans.step_merge),
-                "far": (f"{schema}.kmeans_far_agg(p.x, p.n, $1, $2, $3)", ["bytea", "int4", "int4"],
-                        kmeans.far_merge),
-                "silhouette": (f"{schema}.kmeans_silhouette_agg(p.x, p.n, $1, $2)", ["bytea", "int4[]"],
-                               kmeans.silhouette_merge),
-                "swap": (f"{schema}.kmeans_swap_agg(p.x, p.n, $1, $2, $3)", ["bytea", "bytea", "int4"],
-                         kmeans_seed.swap_merge)}
+        self.prep = prep
+        self.sharded = bool(prep.get("shards"))
         # the random stream follows (seed, partition, block): a one-partition source uses partition 0, not
         # its OID, so a seed gives the same centroids in every database holding the same table
         one_part = plpy.execute(f"SELECT count(DISTINCT part) <= 1 AS one FROM {table}")[0]["one"]
-        part = "0::oid" if one_part else "part"
-        self._sample = plpy.prepare(
-            f"SELECT {schema}.kmeans_sample_agg(x, n, {part}, block, $1, $2, $3, $4, $5, $6) AS s "
-            f"FROM {table} WHERE n > 0", ["bytea", "bytea", "int4", "int4", "int8", "int4"])
-        self._step = plpy.prepare(f"SELECT {schema}.kmeans_step_agg(x, n, $1, $2) AS s FROM {table} WHERE n > 0",
-                                  ["bytea", "int4"])
-        self._far = plpy.prepare(f"SELECT {schema}.kmeans_far_agg(x, n, $1, $2, $3) AS s FROM {table} WHERE n > 0",
-                                 ["bytea", "int4", "int4"])
-        self._swap = plpy.prepare(f"SELECT {schema}.kmeans_swap_agg(x, n, $1, $2, $3) AS s FROM {table} "
-                                  f"WHERE n > 0", ["bytea", "bytea", "int4"])
-        self._silh = plpy.prepare(f"SELECT {schema}.kmeans_silhouette_agg(x, n, $1, $2) AS s FROM {table} "
-                                  f"WHERE n > 0", ["bytea", "int4[]"])
+        self._part = "0::oid" if one_part else "p.part"
 
-    def _run(self, plan, args, name=None):
+    def _aggregate(self, name, args):
+        """Run kmeans_<name>_agg over the blocks with ``args`` (after x, n) -> the merged state."""
         self.count += 1
-        if self.prep is None:
-            if self.pass_prep is None:
-                return self.plpy.execute(plan, args)[0]["s"]
-            with session.settings(self.plpy, **passes.run_settings(self.plpy, self.pass_prep)):
-                return self.plpy.execute(plan, args)[0]["s"]
-        from . import shard_passes
-        agg, types, merge = self._sharded[name]
-        self.prep.setdefault("caller", "kmeans")
-        states, _ = shard_passes.aggregate(self.plpy, self.schema, self.prep, agg, args, types,
-                                           f"a k-means pass ({agg.split('(')[0].split('.')[-1]})")
-        return shard_passes.combine(states, merge)
+        merge = self.MERGES[name]
+        if self.sharded:          # docs/sharding.md: pushed to every shard, states merged here
+            from . import shard_passes
+            head = "p.x, p.n, p.part, p.block" if name == "sample" else "p.x, p.n"
+            agg = f"{self.schema}.kmeans_{name}_agg({head}, " + ", ".join(f"${i + 1}" for i in range(len(args))) + ")"
+            self.prep.setdefault("caller", "kmeans")
+            states, _ = shard_passes.aggregate(self.plpy, self.schema, self.prep, agg, [v for v, _ in args],
+                                               [t for _, t in args], f"a k-means pass (kmeans_{name}_agg)")
+            return shard_passes.combine(states, merge)
+        head = f"p.x, p.n, {self._part}, p.block" if name == "sample" else "p.x, p.n"
+        if sum(len(v) for v, t in args if t == "bytea" and v is not None) > LITERAL_BYTES:
+            return self._prepared(name, head, args)
+        agg = f"{self.schema}.kmeans_{name}_agg({head}, " + ", ".join(_literal(v, t) for v, t in args) + ")"
+        states, _ = passes.run(self.plpy, self.prep, agg)
+        state = passes.combine([s for parts in states.values() for s in parts], merge)
+        return None if state is None else blocks.from_bytes(state)
+
+    def _prepared(self, name, head, args):
+        """A pass whose arguments are too large for SQL text (a plan carries its constants to every worker
+        as text, ~4 characters a byte): parameters of a prepared statement - which PostgreSQL runs
+        without parallel workers."""
+        agg = f"{self.schema}.kmeans_{name}_agg({head}, " + ", ".join(f"${i + 1}" for i in range(len(args))) + ")"
+        plan = self.plpy.prepare(f"SELECT {agg} AS s FROM {self.prep['table']} AS p WHERE p.n > 0",
+                                 [t for _, t in args])
+        with session.settings(self.plpy, **passes.run_settings(self.plpy, self.prep)):
+            return self.plpy.execute(plan, [v for v, _ in args])[0]["s"]
 
     def sample(self, centers, cands, runs, m, seed, round_):
         raw = lambda a: None if a is None or a.size == 0 else blocks.to_bytes(a)  # noqa: E731
-        return kmeans_seed.sample_result(self._run(self._sample, [raw(centers), raw(cands), runs, m, seed, round_],
-                                                   "sample"))
+        return kmeans_seed.sample_result(self._aggregate("sample", [
+            (raw(centers), "bytea"), (raw(cands), "bytea"), (runs, "int4"), (m, "int4"), (seed, "int8"),
+            (round_, "int4")]))
 
     def step(self, C, k):
-        return kmeans.step_result(self._run(self._step, [blocks.to_bytes(C), k], "step"))
+        return kmeans.step_result(self._aggregate("step", [(blocks.to_bytes(C), "bytea"), (k, "int4")]))
 
     def far(self, C, k, m):
-        return kmeans.far_result(self._run(self._far, [blocks.to_bytes(C), k, m], "far"))
+        return kmeans.far_result(self._aggregate("far", [(blocks.to_bytes(C), "bytea"), (k, "int4"), (m, "int4")]))
 
     def swap(self, centers, cands, runs):
-        return kmeans_seed.swap_result(self._run(self._swap, [blocks.to_bytes(centers), blocks.to_bytes(cands), runs],
-                                                 "swap"))
+        return kmeans_seed.swap_result(self._aggregate("swap", [
+            (blocks.to_bytes(centers), "bytea"), (blocks.to_bytes(cands), "bytea"), (runs, "int4")]))
 
     def silhouette(self, C, ks):
-        return kmeans.silhouette_result(self._run(self._silh, [blocks.to_bytes(C), list(ks)], "silhouette"))
+        return kmeans.silhouette_result(self._aggregate("silhouette", [
+            (blocks.to_bytes(C), "bytea"), ([int(v) for v in ks], "int4[]")]))
+
+
+def _literal(value, typ):
+    """A pass argument as SQL text: bytes as hex bytea, integers (and integer arrays) through int()."""
+    if value is None:
+        return f"NULL::{typ}"
+    if typ == "bytea":
+        return passes.bytea_literal(value)
+    if typ == "int4[]":
+        return "ARRAY[" + ", ".join(str(int(v)) for v in value) + "]::int4[]"
+    return f"{int(value)}::{typ}"
 
 
 class TooFewPoints(Exception):

@@ -118,14 +118,15 @@ def train(plpy, schema, source_table, out_table, dependent, independent, categor
     for key, _, skipped in groups:
         params = np.concatenate([np.linspace(-1.0, 1.0, m), np.zeros(d)])
         prev, it, converged, step_scale = None, 0, False, 1.0
-        where = f"{key_sql} = $2" if prep["group_sql"] else "true"
-        plan = plpy.prepare(f"SELECT {schema}.ordinal_pass(p.x, p.y, p.n, $1) AS s FROM {prep['table']} AS p "
-                            f"WHERE p.n > 0 AND {where}", ["float8[]", "text"])
+        where = f"{key_sql} = {plpy.quote_literal(key)}" if prep["group_sql"] else "true"
 
         def one_pass(task, key):
             if not prep.get("shards"):
+                # one-shot SQL, the task written in as numbers: a plpy.prepare'd plan is never parallel
+                task_sql = "'{" + ",".join(repr(float(v)) for v in task) + "}'::float8[]"
                 with session.settings(plpy, **passes.run_settings(plpy, prep)):   # JIT off, workers by size
-                    return plpy.execute(plan, [task, key])[0]["s"]
+                    return plpy.execute(f"SELECT {schema}.ordinal_pass(p.x, p.y, p.n, {task_sql}) AS s "
+                                        f"FROM {prep['table']} AS p WHERE p.n > 0 AND {where}")[0]["s"]
             from . import shard_passes   # one pushed-down aggregate per shard (docs/sharding.md)
             prep["caller"] = fname
             states, _ = shard_passes.run(plpy, prep, f"{schema}.ordinal_pass(p.x, p.y, p.n, {{task}})", {key: task},

@@ -30,8 +30,8 @@ $py$;
 --@    comment 'indb_ml: k-means seeding pass for several runs: per run and candidate centre, the potential if it were added and a D²-weighted sample of m rows'
 
 --@aggregate kmeans_step_agg(x bytea, n integer, centroids bytea, k integer)
---@    sfunc kmeans_step_transition = kmeans.step_transition
---@    combinefunc kmeans_step_merge = kmeans.step_merge
+--@    sfunc kmeans_step_transition = kmeans_step.step_transition
+--@    combinefunc kmeans_step_merge = kmeans_step.step_merge
 --@    finalfunc kmeans_state_final
 --@    comment 'indb_ml: one Lloyd pass over packed blocks for several runs of k centroids: per run and cluster the count, row sum and squared distances'
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from plpython import blocks, kmeans, kmeans_seed  # noqa: E402
+from plpython import blocks, kmeans, kmeans_driver, kmeans_seed  # noqa: E402
 
 
 def blobs(shape):
@@ -44,27 +44,23 @@ def load_array_table(conn, table, X):
             cp.write_row((i, row.tolist()))
 
 
-class LocalPlpy:
-    """Stands in for plpy in kmeans_driver.Passes: runs an aggregate's kernels over in-memory blocks,
-    one partial state per block merged as parallel workers would."""
+class LocalPasses(kmeans_driver.Passes):
+    """kmeans_driver.Passes over in-memory blocks (no server): each aggregate's transition runs on every
+    block and the partial states merge as parallel workers' would; the arguments are the ones the SQL
+    pass would carry."""
 
     def __init__(self, X, size=1000):
+        self.count = 0
         self.blocks = [(blocks.to_bytes(X[i:i + size]), len(X[i:i + size]), 1, b)
                        for b, i in enumerate(range(0, len(X), size))]
 
-    def prepare(self, sql, types):
-        return next(name for name in ("sample", "swap", "step", "far", "silhouette") if f"kmeans_{name}_agg" in sql)
-
-    def execute(self, plan, args=None):
-        if args is None:                       # the driver's one plain query: how many partitions
-            return [{"one": True}]
+    def _aggregate(self, name, args):
+        self.count += 1
+        args = [v for v, _ in args]
+        module = kmeans_seed if name in ("sample", "swap") else kmeans
+        transition, merge = getattr(module, f"{name}_transition"), self.MERGES[name]
         state = None
         for raw, n, part, b in self.blocks:
-            if plan == "sample":
-                state = kmeans_seed.sample_merge(state, kmeans_seed.sample_transition(None, raw, n, part, b, *args))
-            elif plan == "swap":
-                state = kmeans_seed.swap_merge(state, kmeans_seed.swap_transition(None, raw, n, *args))
-            else:
-                t = getattr(kmeans, f"{plan}_transition")(None, raw, n, *args)
-                state = getattr(kmeans, f"{plan}_merge")(state, t)
-        return [{"s": blocks.from_bytes(state).tolist()}]
+            head = (raw, n, part, b) if name == "sample" else (raw, n)
+            state = merge(state, transition(None, *head, *args))
+        return blocks.from_bytes(state)

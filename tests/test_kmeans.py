@@ -6,7 +6,7 @@ from sklearn.cluster import KMeans as SkKMeans
 
 from conftest import CALIFORNIA_COLUMNS, california_arrays, load_california, tables_in
 from indb_ml.estimators.factorization import KMeans
-from kmeans_data import LocalPlpy, blobs, load_array_table, optimum
+from kmeans_data import LocalPasses, blobs, load_array_table, optimum
 
 from plpython import blocks, kmeans, kmeans_driver, kmeans_seed  # noqa: E402  (kmeans_data puts it on sys.path)
 
@@ -42,6 +42,45 @@ def test_step_kernel_runs_share_a_pass_and_merge():
         for j in range(4):
             np.testing.assert_allclose(newC[j], X[labels == j].mean(axis=0), rtol=1e-12)
         np.testing.assert_array_equal(r1[r]["counts"], np.bincount(labels, minlength=4))
+
+
+def _brute_force_step(X, C, k):
+    """Per run: counts, sums, sse by exact distances from x - c, ties to the lowest index (numpy argmin)."""
+    out = []
+    for r in range(C.shape[0] // k):
+        D = ((X[:, None, :] - C[None, r * k:(r + 1) * k, :]) ** 2).sum(axis=2)
+        lab = D.argmin(axis=1)
+        out.append((np.bincount(lab, minlength=k), np.array([X[lab == j].sum(axis=0) for j in range(k)]),
+                    np.bincount(lab, weights=D[np.arange(len(X)), lab], minlength=k)))
+    return out
+
+
+@pytest.mark.parametrize("onehot", [True, False])
+def test_step_kernel_paths_agree_on_ties_and_empty_clusters(onehot, monkeypatch):
+    """The one-hot product path and the argmin path give the same counts and sums as exact distances:
+    rows exactly between two centroids go to the lower index, duplicate centroids (every row tied: the
+    one-hot path hands the block to the argmin path), an empty cluster, several runs in one pass."""
+    from plpython import kmeans_step
+    if not onehot:
+        monkeypatch.setattr(kmeans_step, "ONEHOT_K", 0)
+    rng = np.random.default_rng(5)
+    X = np.vstack([rng.integers(-3, 4, size=(300, 2)).astype(float),      # integer grid: many exact ties
+                   [[0.0, 0.0], [1.0, 0.0], [0.5, 0.5]]])
+    runs = [np.array([[1.0, 0.0], [-1.0, 0.0], [0.0, 2.0], [50.0, 50.0]]),   # (0, y) between 0 and 1; 3 empty
+            np.array([[0.0, 0.0], [0.0, 0.0], [2.0, 2.0], [-2.0, 1.0]]),     # duplicate centroids 0 and 1
+            X[:4].copy()]
+    C = np.concatenate(runs)
+    for size in (len(X), 64):                                                # one block, many blocks
+        st = None
+        for raw, n in _blocks(X, size):
+            st = kmeans_step.step_merge(st, kmeans_step.step_transition(None, raw, n, blocks.to_bytes(C), 4))
+        got, n_rows = kmeans_step.step_result(blocks.from_bytes(st))
+        assert n_rows == len(X)
+        for r, (counts, sums, sse) in enumerate(_brute_force_step(X, C, 4)):
+            np.testing.assert_array_equal(got[r]["counts"], counts)
+            np.testing.assert_allclose(got[r]["sums"], sums, rtol=1e-13, atol=1e-12)
+            np.testing.assert_allclose(got[r]["sse"], sse, rtol=1e-12, atol=1e-12)
+    assert got[0]["counts"][3] == 0 and got[1]["counts"][1] == 0       # the empty cluster; the tie's loser
 
 
 def test_empty_cluster_reseeded_with_farthest_row():
@@ -136,7 +175,7 @@ def test_local_search_mends_a_missed_cluster():
     X, lab, k = blobs("k50")
     C = np.array([X[lab == j][0] for j in range(k)])
     C[44] = X[lab == 18][1]                        # blob 44 uncovered, blob 18 twice
-    passes = kmeans_driver.Passes(LocalPlpy(X), "s", "t")
+    passes = LocalPasses(X)
     res = passes.sample(C[None], None, 1, kmeans_seed.n_candidates(k), 0, k)
     cands = kmeans_seed.pad(res["samples"][0][0], kmeans_seed.n_candidates(k), X.shape[1])[None]
     sw = passes.swap(C[None], cands, 1)
@@ -176,7 +215,7 @@ def test_silhouette_kernel():
 def test_driver_without_server_finds_the_optimum(init):
     """The whole driver (seeding + Lloyd for 3 runs sharing passes) over in-memory blocks."""
     X, lab, k = blobs("equal")
-    passes = kmeans_driver.Passes(LocalPlpy(X), "s", "t")
+    passes = LocalPasses(X)
     C, var = kmeans_driver.seed_runs(passes, init, k, 3, 0, X.shape[1])
     # greedy: k + 1 passes (step t's candidates scored while step t+1's are drawn) + 1 local-search pass;
     # k-means||: 1 + 5 + 1
@@ -371,6 +410,70 @@ def test_explicit_initial_centroids_and_empty_cluster(conn):
     assert all(size >= 1 for _, size in rows) and sum(s for _, s in rows) == 6
     skipped = conn.execute("SELECT num_missing_rows_skipped, init FROM km_e_summary").fetchone()
     assert skipped == (1, "given")
+
+
+_SET_DRIVER = """DO $$
+import sys
+for name, mod in list(sys.modules.items()):
+    if name.endswith(".kmeans_driver"):
+        if "{how}" == "force":
+            import types
+            def no_run(*args, **kwargs):
+                raise RuntimeError("the one-shot SQL path ran")
+            mod._saved = (mod.LITERAL_BYTES, mod.passes)
+            mod.LITERAL_BYTES = -1
+            mod.passes = types.SimpleNamespace(run=no_run, run_settings=mod.passes.run_settings)
+        elif hasattr(mod, "_saved"):
+            mod.LITERAL_BYTES, mod.passes = mod._saved
+            del mod._saved
+$$ LANGUAGE plpython3u"""
+
+
+def test_large_arguments_take_the_prepared_path(db_dsn, cal_std):
+    """Pass arguments over LITERAL_BYTES go as parameters of a prepared statement: the same model as the
+    one-shot SQL path (forced in one backend by a threshold of -1 and passes.run taken away)."""
+    with psycopg.connect(db_dsn, autocommit=True) as c:
+        init = cal_std[[5, 500, 5000, 15000]].tolist()
+        got = []
+        for out, how in (("km_lit", None), ("km_prep", "force")):
+            _drop(c, out, out + "_summary")
+            if how:
+                c.execute(_SET_DRIVER.replace("{how}", how))
+            try:
+                c.execute(f"SELECT indb_ml.kmeans('cal_std_km', '{out}', '{ARRAY}', 4, max_iter => 30, "
+                          f"initial_centroids => %s::float8[])", (init,))
+            finally:
+                if how:
+                    c.execute(_SET_DRIVER.replace("{how}", "restore"))
+            got.append((np.array([r[0] for r in c.execute(f"SELECT centroid FROM {out} ORDER BY cluster_id")]),
+                        c.execute(f"SELECT objective, iterations, lloyd_passes FROM {out}_summary").fetchone()))
+    (c1, (o1, i1, p1)), (c2, (o2, i2, p2)) = got
+    assert (i1, p1) == (i2, p2)
+    np.testing.assert_allclose(c2, c1, rtol=1e-12, atol=1e-12)
+    assert o2 == pytest.approx(o1, rel=1e-12)
+
+
+def test_partitioned_source_gives_the_plain_tables_model(conn, cal_std):
+    """A partitioned source's passes run per partition (passes.run groups by part) and merge: from the same
+    initial centroids, the same centroids, sizes and objective as the plain table."""
+    _drop(conn, "km_parted", "km_plain_m", "km_plain_m_summary", "km_parted_m", "km_parted_m_summary")
+    conn.execute(f"CREATE TABLE km_parted (half int, {', '.join(f'{c} float8' for c in FEATURES)}) "
+                 f"PARTITION BY LIST (half)")
+    conn.execute("CREATE TABLE km_parted_0 PARTITION OF km_parted FOR VALUES IN (0)")
+    conn.execute("CREATE TABLE km_parted_1 PARTITION OF km_parted FOR VALUES IN (1)")
+    conn.execute(f"INSERT INTO km_parted SELECT (row_number() OVER ()) % 2, {', '.join(FEATURES)} FROM cal_std_km")
+    init = cal_std[[5, 500, 5000, 15000]].tolist()
+    models = []
+    for src, out in (("cal_std_km", "km_plain_m"), ("km_parted", "km_parted_m")):
+        conn.execute(f"SELECT indb_ml.kmeans('{src}', '{out}', '{ARRAY}', 4, max_iter => 30, "
+                     f"initial_centroids => %s::float8[])", (init,))
+        models.append((np.array([r[0] for r in conn.execute(f"SELECT centroid FROM {out} ORDER BY cluster_id")]),
+                       [r[0] for r in conn.execute(f"SELECT size FROM {out} ORDER BY cluster_id")],
+                       conn.execute(f"SELECT objective, iterations FROM {out}_summary").fetchone()))
+    (c1, s1, (o1, i1)), (c2, s2, (o2, i2)) = models
+    assert s1 == s2 and i1 == i2
+    np.testing.assert_allclose(c2, c1, rtol=1e-10, atol=1e-12)
+    assert o2 == pytest.approx(o1, rel=1e-10)
 
 
 @pytest.mark.parametrize("call, message", [
