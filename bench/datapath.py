@@ -1,7 +1,7 @@
 """Data path benchmark: packing, passes, first fits and refits, parallel workers (1M and 4M x 20).
 
     python bench/datapath.py [--dsn DSN] [--rows 1000000] [--big-rows 4000000] [--repeat 3]
-                             [--before DIR] [--only packing]
+                             [--before DIR] [--only packing|passes]
 
 Every figure is the median of ``--repeat`` runs and is reported as a ratio to a reference measured
 in the same run: a bare scan of the same rows (``SELECT sum(x[2])``, timed again just before each
@@ -10,7 +10,9 @@ checkout's code (e.g. the main branch before a change) as schema ``indb_before``
 server and measures every figure with it too, interleaved with this checkout's, against the same
 references; its passes are timed the way its drivers ran them (``GROUP BY part``, default
 settings, or passes.py's settings when it has one). ``--only packing`` measures the bare scans and the
-1M / 4M packing only (the same figures, the same references). Without --dsn a throwaway local
+1M / 4M packing only (the same figures, the same references); ``--only passes`` the bare scans, the
+1M gradient and Hessian passes, the logistic IRLS refit and the 4M passes with 0 and 2 workers (what
+the pass path decides; the packings it needs are not timed). Without --dsn a throwaway local
 cluster is started.
 """
 from __future__ import annotations
@@ -88,6 +90,10 @@ def run(dsn, rows, big_rows, repeat, benches, only=None):
             b.q(f"SELECT {b.s}.drop_prepared(%s)", [big])
         print_table()
         return
+    if only == "passes":
+        passes_only(c, small, big, big_label, big_rows, repeat, benches)
+        print_table()
+        return
     exp_s, skl_s = export_and_sklearn(c, small)
     add("COPY (binary) export to numpy", exp_s, exp_s / scan, "scans", "reference", None, GROUP,
         "bench/export.py: parsed by numpy in one go (row by row through psycopg: 6.3-7.1 s)")
@@ -163,6 +169,16 @@ def run(dsn, rows, big_rows, repeat, benches, only=None):
         b.q(f"SELECT {b.s}.drop_prepared(%s)", [small])
 
     big_scan = pack_4m(c, dsn, small, big, label, big_label, big_rows, scan, repeat, benches)
+    big_passes(c, big, big_label, big_scan, repeat, benches)
+    for b in benches:
+        b.q(f"SELECT {b.s}.drop_prepared(%s)", [big])
+    print_table()
+
+
+def big_passes(c, big, big_label, big_scan, repeat, benches):
+    """The big table's gradient and Hessian passes with 0 and 2 workers (alternating runs), per checkout."""
+    from report import add
+
     # what two workers give a plain scan of the 4M source on this machine: the ceiling a pass can reach
     scan_serial, scan_parallel = scan_by_workers(c, big, repeat)
     add(f"bare scan {big_label}, 2 workers vs 0", scan_parallel, scan_serial / scan_parallel, "x faster",
@@ -179,9 +195,37 @@ def run(dsn, rows, big_rows, repeat, benches, only=None):
             add(f"{name} pass {big_label}, 2 workers", parallel, serial / parallel, "x faster", ">= 1.6",
                 serial / parallel >= 1.6, b.label,
                 f"workers launched {launched}, blocks per worker {per_worker}{chosen}")
+
+
+def passes_only(c, small, big, big_label, big_rows, repeat, benches):
+    """``--only passes``: the pass figures of ``run`` without the packing, fit and export figures."""
+    from report import add
+
+    irls = "SELECT {s}.logregr_train(%s, 'bench_dp_m', 'y', 'x', NULL, 20, 'irls', 1e-4)"
+    for b in benches:
+        b.prepare(small)
+        b.train(irls, [small], False, small, "bench_dp_m")    # untimed: its model table exists after it
+    for figure, measure, target, test in (
+            ("gradient pass", lambda b: b.time_pass(b.packed(small), "grad"), "<= 1.2", lambda r: r <= 1.2),
+            ("Hessian pass", lambda b: b.time_pass(b.packed(small), "hess"), "<= 2", lambda r: r <= 2),
+            ("logistic IRLS refit", lambda b: b.train(irls, [small], False, small, "bench_dp_m"), "<= 6",
+             lambda r: r <= 6)):
+        for b in benches:
+            here = benches[0].scan(small)
+            secs = measure(b)
+            note = b.workers_note(b.packed(small), "hess" if "Hessian" in figure else "grad") \
+                if b.workers is not None and "pass" in figure else ""
+            add(figure, secs, secs / here, "scans", target, test(secs / here), b.label, note)
+    for b in benches:
+        b.q(f"SELECT {b.s}.drop_prepared(%s)", [small])
+    make_table(c, big, big_rows)
+    big_scan = benches[0].scan(big)
+    add(f"bare scan {big_label} x {D}", big_scan, None, "", "reference", None, GROUP, scan_workers(c, big))
+    for b in benches:
+        b.prepare(big)
+    big_passes(c, big, big_label, big_scan, repeat, benches)
     for b in benches:
         b.q(f"SELECT {b.s}.drop_prepared(%s)", [big])
-    print_table()
 
 
 def pack_4m(c, dsn, small, big, label, big_label, big_rows, scan, repeat, benches):
@@ -230,7 +274,8 @@ def main():
     ap.add_argument("--big-rows", type=int, default=4_000_000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--before", type=Path, help="another checkout to measure side by side (schema indb_before)")
-    ap.add_argument("--only", choices=["packing"], help="measure only the bare scans and the packing figures")
+    ap.add_argument("--only", choices=["packing", "passes"],
+                    help="measure only the bare scans and the packing figures, or the pass figures")
     args = ap.parse_args()
     sys.path.insert(0, str(HERE.parent))
     sys.path.insert(1, str(HERE))

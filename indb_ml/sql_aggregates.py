@@ -15,7 +15,8 @@ and ``build.render`` expands it in place::
 
 * ``sfunc NAME = module.function`` creates ``NAME(state bytea, <arguments>)
   RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000`` whose
-  body is ``#@kernel module`` / ``return module.function(state, <argument names>)``.
+  body is ``#@kernel-compiled module`` / ``return module.function(state, <argument names>)``
+  (the kernels travel compiled too: build.kernel_preamble).
 * ``combinefunc NAME = module.function`` creates ``NAME(a bytea, b bytea)
   RETURNS bytea ... IMMUTABLE PARALLEL SAFE`` returning ``module.function(a, b)``.
 * ``finalfunc NAME float8[]`` creates ``NAME(state bytea) RETURNS float8[]
@@ -112,7 +113,7 @@ def _parse_line(agg: Aggregate, body: str) -> None:
 
 def _kernel_body(call: str, args: str) -> str:
     module = call.split(".", 1)[0]
-    return f"#@kernel {module}\nreturn {call}({args})\n$py$;"
+    return f"#@kernel-compiled {module}\nreturn {call}({args})\n$py$;"
 
 
 def render_aggregate(agg: Aggregate) -> str:

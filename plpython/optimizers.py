@@ -31,7 +31,7 @@ The step the drivers take from the summed states is in plpython/glm_solvers.py.
 """
 import numpy as np
 
-from . import blocks, glm_families, glm_sgd
+from . import blocks, glm_families, glm_logistic, glm_sgd
 
 FAMILIES = {"logistic": 0, "poisson": 1, "gaussian": 2, "sqhinge": 3, "hinge": 4, "softmax": 5, "glm": 6,
             "epsilon": 7}
@@ -94,7 +94,7 @@ def _parse_task(raw):
     extra = 1 if family == FAMILIES["glm"] and mode == MODES["hess"] and glm_families.with_pearson(params) else 0
     if with_stats and mode == MODES["grad"]:
         extra = 2 * dd
-    return family, mode, d, k, bool(ai), params, w, T, check, extra
+    return family, mode, d, k, bool(ai), params, w, T, check, extra, not w.any()
 
 
 def state_payload(mode, dd, k, extra=0):
@@ -127,29 +127,6 @@ def label_errors(family, y, params, k):
     return 0
 
 
-_work = {}   # work arrays reused from block to block (no fresh n x d allocation, no page faults per block)
-
-
-def _buffer(name, shape):
-    buf = _work.get(name)
-    if buf is None or buf.shape != shape:
-        buf = _work[name] = np.empty(shape)
-    return buf
-
-
-def _weighted_gram(X, wt):
-    """Xᵀ diag(w) X as (diag(w) X)ᵀ X: the weighted rows go into a reused buffer and one general
-    product (gemm) takes them; measured faster here than Zᵀ Z with Z = diag(√w) X (syrk, plus a square
-    root per row). The result is symmetric to rounding; unpack_state symmetrises the summed Hessian."""
-    Z = _buffer("weighted", X.shape)
-    np.multiply(X, wt[:, None], out=Z)
-    return Z.T @ X
-
-
-def _sigmoid(m):
-    return np.exp(-np.logaddexp(0.0, -m))
-
-
 def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True, pearson=None):
     """Sum of losses, gradient (d x k for softmax, d otherwise) and optionally the Hessian
     (``pearson``: where glm adds Pearson's χ² when its task asks, see glm_families)."""
@@ -172,39 +149,23 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True, pearso
             for c in range(k):
                 for c2 in range(c, k):
                     wt = (P[:, c] if c == c2 else 0.0) - P[:, c] * P[:, c2]
-                    block = (X * wt[:, None]).T @ X
+                    block = glm_logistic.weighted_gram(X, wt)
                     H[:, c, :, c2] = block
                     H[:, c2, :, c] = block
             H = H.reshape(dd * k, dd * k)
         return loss, G.ravel(), H
     if family == FAMILIES["glm"]:
         return glm_families.evaluate(X, y, W, params, need_hess, pearson)
-    H = None
     if family == FAMILIES["logistic"]:
-        if not W.any():
-            return _logistic_at_zero(X, y, need_hess)
-        m = X @ W
-        # one exp for both: log(1 + e^m) = max(m, 0) + log1p(e^-|m|), sigmoid(m) from the same e^-|m|
-        a = np.abs(m)
-        e = np.negative(a)
-        np.exp(e, out=e)
-        one_e = e + 1.0
-        loss = float(np.log1p(e).sum() + np.maximum(m, 0.0, out=a).sum() - y @ m) if need_loss else 0.0
-        r = np.where(m >= 0, 1.0, e)
-        r /= one_e
-        r -= y                                            # sigmoid(m) - y
-        if need_hess:
-            one_e *= one_e
-            np.divide(e, one_e, out=e)                    # p (1 - p) = e^-|m| / (1 + e^-|m|)^2
-            H = _weighted_gram(X, e)
-        return loss, r @ X, H
+        return glm_logistic.evaluate(X, y, W, need_hess, need_loss)
+    H = None
     m = X @ W
     if family == FAMILIES["poisson"]:
         mu = np.exp(np.minimum(m, 700.0))
         loss = float((mu - y * m + glm_families.lgamma1p(y)).sum()) if need_loss else 0.0
         r = mu - y
         if need_hess:
-            H = _weighted_gram(X, mu)
+            H = glm_logistic.weighted_gram(X, mu)
     elif family == FAMILIES["gaussian"]:
         r = m - y
         loss = 0.5 * float(r @ r)
@@ -239,21 +200,16 @@ def evaluate(family, X, y, W, params, k, need_hess=False, need_loss=True, pearso
     return loss, X.T @ r, H
 
 
-def _logistic_at_zero(X, y, need_hess):
-    """The logistic loss, gradient and Hessian at w = 0 (where IRLS starts): every row has m = 0,
-    loss log 2, sigmoid 1/2 and weight 1/4, so the Hessian is XᵀX / 4 - no exp, no weighting."""
-    n = X.shape[0]
-    r = 0.5 - y
-    H = (X.T @ X) * 0.25 if need_hess else None
-    return n * float(np.log(2.0)), r @ X, H
-
-
 # --------------------------------------------------------------------------- aggregate
 
 def _design(x_raw, n, add_intercept):
+    """The block's rows, with a column of ones appended (into a work array) when the model has an intercept."""
     X = blocks.matrix(x_raw, n)
     if add_intercept:
-        X = np.hstack([X, np.ones((n, 1))])
+        Xi = glm_logistic.buffer("design", n, X.shape[1] + 1)
+        Xi[:, :-1] = X
+        Xi[:, -1] = 1.0
+        X = Xi
     return X
 
 
@@ -261,7 +217,7 @@ def transition(state, x_raw, y_raw, n, shuffle_key, task):
     """Add one packed block to the state (raw float64 bytes or None)."""
     if x_raw is None or not n:
         return state
-    family, mode, d, k, ai, params, w, T, check, extra = parse_task(task)
+    family, mode, d, k, ai, params, w, T, check, extra, zero = parse_task(task)
     X = _design(x_raw, n, ai)
     if X.shape[1] != d + ai:
         raise ValueError(f"the packed block has {X.shape[1] - ai} features, the model expects {d}")
@@ -284,6 +240,8 @@ def transition(state, x_raw, y_raw, n, shuffle_key, task):
     if mode == MODES["stats"]:
         acc[HEADER:HEADER + dd] += X.sum(axis=0)
         acc[HEADER + dd:HEADER + 2 * dd] += np.einsum("ij,ij->j", X, X)
+    elif family == FAMILIES["logistic"] and (mode == MODES["hess"] or (mode == MODES["grad"] and not extra)):
+        glm_logistic.add_block(acc, HEADER, X, y, w, zero, mode == MODES["hess"])   # the hot path, in place
     elif mode == MODES["grad"]:
         loss, g, _ = evaluate(family, X, y, w, params, k)
         acc[3] += loss

@@ -131,3 +131,36 @@ def test_gradient_pass_with_stats_sums_the_columns_too():
     np.testing.assert_allclose(2 * both["sum_x"], stats["sum_x"], rtol=1e-12)
     np.testing.assert_allclose(2 * both["sum_x2"], stats["sum_x2"], rtol=1e-12)
     assert "sum_x" not in plain
+
+
+def test_work_arrays_shared_by_interleaved_tasks():
+    """The kernels keep work arrays (and the last parsed task) from block to block in a process: blocks of
+    two fits of different shapes (features, intercept, block sizes, w = 0 or not), interleaved block by
+    block as one backend could run them, each still give their own fit's formulas."""
+    X1, rng = data(n=1300, d=6, seed=1)
+    X2, _ = data(n=700, d=3, seed=2)
+    y1 = (rng.random(len(X1)) < 0.4).astype(float)
+    y2 = (rng.random(len(X2)) < 0.6).astype(float)
+    w1 = rng.normal(scale=0.5, size=6)
+    w2 = rng.normal(scale=0.5, size=4)          # 3 packed features + the intercept the kernel appends
+    fits = [("hess", X1, y1, w1, False, 6, 500), ("hess", X2, y2, w2, True, 4, 230),
+            ("grad", X1, y1, np.zeros(6), False, 6, 350), ("hess", X2, y2, np.zeros(4), True, 4, 300)]
+    tasks = [optimizers.make_task("logistic", mode, X.shape[1], 1, w, add_intercept=ai)
+             for mode, X, y, w, ai, dd, size in fits]
+    pending = [[(lo, min(lo + size, len(X))) for lo in range(0, len(X), size)] for _, X, _, _, _, _, size in fits]
+    acc = [None] * len(fits)
+    while any(pending):   # a block of each fit in turn
+        for i, (mode, X, y, w, ai, dd, size) in enumerate(fits):
+            if pending[i]:
+                lo, hi = pending[i].pop(0)
+                acc[i] = optimizers.transition(acc[i], blocks.to_bytes(X[lo:hi]), blocks.to_bytes(y[lo:hi]),
+                                               hi - lo, lo, tasks[i])
+    for (mode, X, y, w, ai, dd, size), st in zip(fits, acc):
+        got = optimizers.unpack_state(st, dd, 1)
+        Xd = np.hstack([X, np.ones((len(X), 1))]) if ai else X
+        loss, g, H = logistic_reference(Xd, y, w)
+        assert got["rows"] == len(X)
+        np.testing.assert_allclose(got["loss"], loss, rtol=1e-12)
+        np.testing.assert_allclose(got["grad"], g, rtol=1e-10, atol=1e-10)
+        if mode == "hess":
+            np.testing.assert_allclose(got["hess"], H, rtol=1e-10, atol=1e-10)

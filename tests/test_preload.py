@@ -141,3 +141,39 @@ def test_the_cli_builds_the_library_and_explains_a_failure(tmp_path):
     assert "shared_preload_libraries = 'indb_ml_preload'" in built.stderr
     failed = run("--out", str(tmp_path / "x"), "--pg-bindir", str(tmp_path / "nowhere"))
     assert failed.returncode == 2 and failed.stderr.startswith("indb-ml: no ") and "pg_config" in failed.stderr
+
+
+@pytest.mark.parametrize("preloaded", [True, False])
+def test_plpy_and_its_exceptions_work_when_imported_in_the_postmaster(clusters, preloaded):
+    """The library imports ``plpy`` in the postmaster too (its module initialiser builds the ~250
+    plpy.spiexceptions classes, most of a fresh process's first call): SPI errors still map to their
+    classes and plpy.error still raises, in a fresh backend and in parallel workers."""
+    cluster, dsn = clusters[preloaded]
+    if preloaded:
+        assert "numpy and plpy loaded in the postmaster" in cluster.logfile.read_text()
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("""CREATE OR REPLACE FUNCTION public.spi_error_class(i int) RETURNS text
+            LANGUAGE plpython3u PARALLEL SAFE AS $$
+try:
+    plpy.execute("SELECT 1 / 0")
+except plpy.spiexceptions.DivisionByZero as e:
+    return f"{type(e).__name__}:{e.sqlstate}"
+$$""")
+        conn.execute("""CREATE OR REPLACE FUNCTION public.raises(i int) RETURNS int LANGUAGE plpython3u AS $$
+plpy.error("raised here", sqlstate="22023")
+$$""")
+    with psycopg.connect(dsn, autocommit=True) as conn:     # a fresh backend's first call
+        assert conn.execute("SELECT public.spi_error_class(0)").fetchone()[0] == "DivisionByZero:22012"
+        with pytest.raises(psycopg.errors.InvalidParameterValue, match="raised here"):
+            conn.execute("SELECT public.raises(0)")
+        conn.execute("""CREATE OR REPLACE FUNCTION public.spi_classes(i int) RETURNS text
+            LANGUAGE plpython3u PARALLEL SAFE AS $$
+cls = plpy.spiexceptions.DivisionByZero
+return f"{cls.sqlstate}:{issubclass(cls, plpy.SPIError)}"
+$$""")
+    with psycopg.connect(dsn, autocommit=True) as conn:     # parallel workers (no SPI there: the classes)
+        for setting in ("parallel_setup_cost = 0", "parallel_tuple_cost = 0", "min_parallel_table_scan_size = 0",
+                        "max_parallel_workers_per_gather = 2", "parallel_leader_participation = off"):
+            conn.execute(f"SET {setting}")
+        rows = conn.execute("SELECT DISTINCT public.spi_classes(i) FROM small").fetchall()
+    assert rows == [("22012:True",)]

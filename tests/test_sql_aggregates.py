@@ -23,10 +23,10 @@ def test_expands_to_functions_aggregate_and_comment():
     assert sql.startswith("-- before\n") and sql.endswith("\n-- after")
     assert ("CREATE OR REPLACE FUNCTION @extschema@.demo_transition(state bytea, x bytea, ks integer[], n integer)\n"
             "RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE COST 20000 AS $py$\n"
-            "#@kernel demo\nreturn demo.transition(state, x, ks, n)\n$py$;") in sql
+            "#@kernel-compiled demo\nreturn demo.transition(state, x, ks, n)\n$py$;") in sql
     assert ("CREATE OR REPLACE FUNCTION @extschema@.demo_merge(a bytea, b bytea)\n"
             "RETURNS bytea LANGUAGE plpython3u IMMUTABLE PARALLEL SAFE AS $py$\n"
-            "#@kernel demo\nreturn demo.merge(a, b)\n$py$;") in sql
+            "#@kernel-compiled demo\nreturn demo.merge(a, b)\n$py$;") in sql
     assert ("CREATE OR REPLACE FUNCTION @extschema@.demo_final(state bytea)\n"
             "RETURNS float8[] LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$") in sql
     assert "DROP AGGREGATE IF EXISTS @extschema@.demo_agg(bytea, integer[], integer);" in sql
@@ -75,3 +75,59 @@ def test_every_installed_aggregate_over_packed_blocks_is_parallel_and_costed(db_
         assert combine != "-" and comment.startswith("indb_ml: "), name
         if not name.endswith(("linregr",)):       # the per-row MADlib forms have cheap transitions
             assert cost == 20000, name
+
+
+def test_compiled_kernels_are_loaded_and_other_pythons_compile_the_source(db_dsn):
+    """``#@kernel-compiled`` (the aggregates' functions, run by every parallel worker): a server whose
+    Python has the builder's bytecode (sys.implementation.cache_tag) loads the marshalled code objects
+    instead of compiling; any other Python compiles the sources. Which one ran is visible here because
+    the marshalled code is swapped for code that sets another value than the source."""
+    import base64
+    import marshal
+    import sys
+
+    import psycopg
+
+    sources = {"demo_compiled": "VALUE = 'source'\n"}
+    preamble = build.kernel_preamble(["demo_compiled"], sources, compiled=True)
+    marshalled = build.compiled_kernel("demo_compiled", sources["demo_compiled"])
+    assert marshalled in preamble
+    swapped = base64.b64encode(marshal.dumps(compile("VALUE = 'marshalled'\n", "x", "exec"))).decode()
+    same = preamble.replace(marshalled, swapped)
+    tag = sys.implementation.cache_tag
+    other = same.replace(f"== {tag!r}", "== 'another-python-0'")
+    assert other != same
+    with psycopg.connect(db_dsn, autocommit=True) as conn:
+        for name, body in (("same", same), ("other", other)):
+            conn.execute(f"CREATE OR REPLACE FUNCTION pg_temp.compiled_{name}() RETURNS text LANGUAGE plpython3u "
+                         f"AS $py$\n{body}\nreturn demo_compiled.VALUE\n$py$")
+        conn.execute("CREATE FUNCTION pg_temp.tag() RETURNS text LANGUAGE plpython3u AS "
+                     "$py$\nimport sys\nreturn sys.implementation.cache_tag\n$py$")
+        server_tag = conn.execute("SELECT pg_temp.tag()").fetchone()[0]
+        # each in a process of its own: the modules are registered per process under the bundle's name
+        assert conn.execute("SELECT pg_temp.compiled_other()").fetchone()[0] == "source"
+    with psycopg.connect(db_dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE FUNCTION pg_temp.compiled_same() RETURNS text LANGUAGE plpython3u "
+                     f"AS $py$\n{same}\nreturn demo_compiled.VALUE\n$py$")
+        got = conn.execute("SELECT pg_temp.compiled_same()").fetchone()[0]
+    assert got == ("marshalled" if server_tag == tag else "source")
+
+
+def test_aggregate_functions_carry_compiled_kernels():
+    """Every function an --@aggregate block generates loads its kernels compiled; other functions do not."""
+    script = build.functions_script("indb_ml")
+    sfuncs = re.findall(r"^#@kernel-compiled ", "".join(p.read_text() for p in build.sql_files()), re.M)
+    assert not sfuncs          # the directive writes the line; the sql files themselves do not
+    bodies = script.split("$py$")[1::2]
+    compiled = [b for b in bodies if "_indb_same = _indb_sys.implementation.cache_tag == 'cpython" in b]
+    assert 20 <= len(compiled) < len(bodies)
+    assert any("return optimizers.transition(" in b for b in compiled)
+
+
+def test_a_kernel_naming_the_schema_is_compiled_where_it_runs():
+    """``@extschema@`` is substituted in the script's text after the preamble is written, so a kernel that
+    names it cannot travel compiled (its code would keep the placeholder): it carries its source only."""
+    sources = {"demo_schema": "SCHEMA = '@extschema@'\n", "demo_plain": "from . import demo_schema\nX = 1\n"}
+    preamble = build.kernel_preamble(["demo_plain"], sources, compiled=True)
+    assert "('demo_schema', \"SCHEMA = '@extschema@'\\n\", None)" in preamble
+    assert build.compiled_kernel("demo_plain", sources["demo_plain"]) in preamble
