@@ -33,9 +33,9 @@ def main():
     ap.add_argument("--only", help="comma-separated subset of " + ", ".join(SCRIPTS))
     args = ap.parse_args()
     names = args.only.split(",") if args.only else list(SCRIPTS)
-    from common import server, startup_row
+    from common import cpu_times, server, startup_row, steal_share
     from report import ENV as ENV_REPORT
-    from report import load, print_table
+    from report import add, load, print_table
 
     report_file = Path(tempfile.mkdtemp(prefix="indb_ml_bench_report_")) / "rows.jsonl"
     env = dict(os.environ, INDB_ML_BENCH_REPORT=str(report_file))
@@ -46,9 +46,14 @@ def main():
         startup_row(dsn)
         for name in names:
             print(f"\n== bench/{name}.py", flush=True)
+            before = cpu_times()
             rc = subprocess.call([sys.executable, str(HERE / f"{name}.py"), "--dsn", dsn, *SCRIPTS[name]], env=env)
             if rc:
                 failed.append(name)
+            steal = steal_share(before, cpu_times())
+            if steal is not None:
+                add(f"CPU time taken by other guests (steal) during bench/{name}.py", None, 100 * steal, "%",
+                    "context", None, "machine", "from /proc/stat; 0 on a dedicated machine")
     print(f"\n== all benchmarks: {time.perf_counter() - t0:.0f} s\n")
     print_table(load(str(report_file)))
     if failed:

@@ -67,3 +67,25 @@ def timed(fn, repeat: int = 3) -> tuple[float, list[float]]:
 
 def connect(dsn: str) -> psycopg.Connection:
     return psycopg.connect(dsn, autocommit=True)
+
+
+def cpu_times() -> list[int] | None:
+    """The machine's CPU time counters (/proc/stat's first line: user nice system idle iowait irq
+    softirq steal ...), None where there is no /proc."""
+    try:
+        with open("/proc/stat") as f:
+            return [int(v) for v in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+
+
+def steal_share(before: list[int] | None, after: list[int] | None) -> float | None:
+    """The share of all CPU time between two ``cpu_times`` readings that the hypervisor gave to other
+    guests (steal): on a shared VM the same code runs that much slower, and a parallel plan has that
+    much less of its second core."""
+    if not before or not after or len(before) < 8:
+        return None
+    delta = [a - b for a, b in zip(after, before)]
+    total = sum(delta[:8])
+    return delta[7] / total if total > 0 else None
+
