@@ -4,8 +4,9 @@
                              [--before DIR] [--only packing|passes]
 
 Every figure is the median of ``--repeat`` runs and is reported as a ratio to a reference measured
-in the same run: a bare scan of the same rows (``SELECT sum(x[2])``, timed again just before each
-figure, since a shared machine's load drifts), or COPY (binary) export + scikit-learn. Rows go to bench/report.py's table. ``--before DIR`` also installs another
+in the same run: a bare scan of the same rows (``SELECT sum(x[2])``, run again between each figure's
+own runs - before the first, between each two, after the last - and its median taken, since a shared
+machine's speed drifts within a minute), or COPY (binary) export + scikit-learn. Rows go to bench/report.py's table. ``--before DIR`` also installs another
 checkout's code (e.g. the main branch before a change) as schema ``indb_before`` on the same
 server and measures every figure with it too, interleaved with this checkout's, against the same
 references; its passes are timed the way its drivers ran them (``GROUP BY part``, default
@@ -27,7 +28,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 GROUP = "data path"
 
-from datapath_bench import D, PeakRss, Bench, make_table, timed  # noqa: E402
+from datapath_bench import D, Bench, Paced, PeakRss, make_table, timed  # noqa: E402
 
 def scan_workers(c, table):
     """The reference scan's parallelism, as EXPLAIN ANALYZE shows it (server defaults, as timed)."""
@@ -78,11 +79,13 @@ def run(dsn, rows, big_rows, repeat, benches, only=None):
     big_label = f"{big_rows // 1_000_000}M" if big_rows >= 1_000_000 else f"{big_rows // 1000}k"
     make_table(c, small, rows)
     scan = benches[0].scan(small)
+
+    def bare_scan():
+        benches[0].q(f"SELECT sum(x[2]) FROM {small}")
     add(f"bare scan {label} x {D}", scan, 1.0, "scans", "reference", None, GROUP, scan_workers(c, small))
     if only == "packing":
         for b in benches:
-            here = b.scan(small)
-            secs = timed(lambda: b.prepare(small), repeat)
+            secs, here = Paced.around(bare_scan, lambda: timed(lambda: b.prepare(small), repeat))
             add(f"packing (prepare) {label}", secs, secs / here, "scans", "<= 8", secs / here <= 8, b.label)
             b.q(f"SELECT {b.s}.drop_prepared(%s)", [small])
         pack_4m(c, dsn, small, big, label, big_label, big_rows, scan, repeat, benches)
@@ -102,10 +105,12 @@ def run(dsn, rows, big_rows, repeat, benches, only=None):
 
     def each(figure, measure, target=None, test=None, unit="scans", base=None, note=None):
         """Measure one figure with every checkout, one after the other. Unless another base is
-        given, the ratio is to a bare scan timed just before (the machine's load drifts)."""
+        given, the ratio is to the median of bare scans run between the figure's runs (Paced)."""
         for b in benches:
-            here = base if base is not None else benches[0].scan(small)
-            secs = measure(b)
+            if base is not None:
+                here, secs = base, measure(b)
+            else:
+                secs, here = Paced.around(bare_scan, lambda: measure(b))
             ratio = secs / here
             add(figure, secs, ratio, unit, target or "", None if test is None else test(ratio), b.label,
                 note(b) if note else "")
@@ -149,16 +154,14 @@ def run(dsn, rows, big_rows, repeat, benches, only=None):
                     ("logistic IRLS refit, tracked source",
                      lambda b: b.train(irls, [small], False, small, "bench_dp_m")),
                     ("linregr refit, tracked source", lambda b: b.train(lin, [small], False, small, "bench_dp_m"))):
-                here = b.scan(small)
-                secs = measure(b)
+                secs, here = Paced.around(bare_scan, lambda: measure(b))
                 add(figure, secs, secs / here, "scans", "", None, b.label,
                     "change_log.py: an index read of source_changes, no scan" if "freshness" in figure else "")
             # a log with 1,000 write statements in it (zero-row UPDATEs: logged, the data unchanged)
             for _ in range(1000):
                 b.q(f"UPDATE {small} SET y = y WHERE false")
             b.prepare(small)
-            here = b.scan(small)
-            secs = check(b)
+            secs, here = Paced.around(bare_scan, lambda: check(b))
             add("freshness check paid by a refit, tracked source, 1,000 logged statements", secs, secs / here,
                 "scans", "", None, b.label, "an index read of 1,000 change rows")
             b.q(f"SELECT {b.s}.untrack_changes(%s)", [small])
@@ -211,8 +214,7 @@ def passes_only(c, small, big, big_label, big_rows, repeat, benches):
             ("logistic IRLS refit", lambda b: b.train(irls, [small], False, small, "bench_dp_m"), "<= 6",
              lambda r: r <= 6)):
         for b in benches:
-            here = benches[0].scan(small)
-            secs = measure(b)
+            secs, here = Paced.around(lambda: benches[0].q(f"SELECT sum(x[2]) FROM {small}"), lambda: measure(b))
             note = b.workers_note(b.packed(small), "hess" if "Hessian" in figure else "grad") \
                 if b.workers is not None and "pass" in figure else ""
             add(figure, secs, secs / here, "scans", target, test(secs / here), b.label, note)

@@ -12,12 +12,46 @@ import types
 
 D = 20
 
+
+class Paced:
+    """The bare scan a figure is divided by, run between the figure's own runs (before the first,
+    between each two, after the last): on a shared VM the speed drifts within a minute, and a scan
+    timed only before the figure can land in a faster or slower moment than the figure itself."""
+    scan = None            # callable: one bare scan (None: not pacing)
+    seconds: list = []
+
+    @classmethod
+    def tick(cls):
+        if cls.scan is not None:
+            t0 = time.perf_counter()
+            cls.scan()
+            cls.seconds.append(time.perf_counter() - t0)
+
+    @classmethod
+    def around(cls, scan, measure):
+        """(seconds of ``measure()``, median of the bare scans run between its timed runs)."""
+        cls.scan, cls.seconds = scan, []
+        try:
+            secs = measure()
+        finally:
+            cls.scan = None
+        if not cls.seconds:
+            cls.seconds.append(0.0)
+            t0 = time.perf_counter()
+            scan()
+            cls.seconds[0] = time.perf_counter() - t0
+        return secs, statistics.median(cls.seconds)
+
+
 def timed(fn, repeat):
+    """Median seconds of ``repeat`` runs of fn(), with Paced's scans between them when pacing."""
     runs = []
     for _ in range(repeat):
+        Paced.tick()
         t0 = time.perf_counter()
         fn()
         runs.append(time.perf_counter() - t0)
+    Paced.tick()
     return statistics.median(runs)
 
 
