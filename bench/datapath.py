@@ -220,7 +220,7 @@ def passes_only(c, small, big, big_label, big_rows, repeat, benches):
             add(figure, secs, secs / here, "scans", target, test(secs / here), b.label, note)
     for b in benches:
         b.q(f"SELECT {b.s}.drop_prepared(%s)", [small])
-    make_table(c, big, big_rows)
+    make_table(c, big, big_rows, copy_of=small)
     big_scan = benches[0].scan(big)
     add(f"bare scan {big_label} x {D}", big_scan, None, "", "reference", None, GROUP, scan_workers(c, big))
     for b in benches:
@@ -237,7 +237,7 @@ def pack_4m(c, dsn, small, big, label, big_label, big_rows, scan, repeat, benche
 
     from report import add
 
-    make_table(c, big, big_rows)
+    make_table(c, big, big_rows, copy_of=small)
     big_scan = benches[0].scan(big)
     add(f"bare scan {big_label} x {D}", big_scan, big_scan / scan, f"x {label} scan", "reference", None, GROUP,
         scan_workers(c, big))
