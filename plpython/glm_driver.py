@@ -120,18 +120,19 @@ class Driver:
     def evaluate_tasks(self, tasks, ordered=False):
         """One glm_pass over {key: task bytes} -> ({key: combined state dict}, ms); checks labels."""
         states, ms = self.run_tasks(tasks, ordered)
-        out = {}
-        for key in tasks:
-            st = optimizers.add_states(states.get(key, []), self.pb.dd, self.pb.k)
-            if st is None:
-                continue
+        found = {key: optimizers.add_states(states.get(key, []), self.pb.dd, self.pb.k) for key in tasks}
+        return self._labels_checked_in({k: st for k, st in found.items() if st is not None}), ms
+
+    def _labels_checked_in(self, out):
+        """Report unusable labels in a pass's states {key: state dict} (label_check raises with the values
+        found); once a pass over every group found none, later tasks skip the count. -> ``out``."""
+        for key, st in out.items():
             if st["bad"] > 0 and self.label_check is not None:
                 self.label_check(key, int(st["bad"]))
-            out[key] = st
-        if all(out[k]["mode"] != optimizers.MODES["stats"] and out[k]["bad"] == 0 for k in out) \
+        if all(st["mode"] != optimizers.MODES["stats"] and st["bad"] == 0 for st in out.values()) \
                 and set(self.groups) <= set(out):
             self.labels_checked = True
-        return out, ms
+        return out
 
     def hessian_at_zero(self, points):
         """The Hessian pass of a logistic fit at w = 0 (IRLS's first) from the statistics stored at packing
@@ -147,17 +148,8 @@ class Driver:
         res, ms = got
         if self.label_check is None and any(res[k]["bad"] for k in points if k in res):
             return None   # the pass skips blocks with bad labels: only the pass gives its numbers
-        out = {}
-        for key in points:
-            if key not in res:
-                continue
-            st = dict(res[key], mode=optimizers.MODES["hess"])
-            if st["bad"] > 0:
-                self.label_check(key, int(st["bad"]))
-            out[key] = st
-        if set(self.groups) <= set(out):
-            self.labels_checked = True
-        return out, ms
+        return self._labels_checked_in({key: dict(res[key], mode=optimizers.MODES["hess"])
+                                        for key in points if key in res}), ms
 
     def run_tasks(self, tasks, ordered=False):
         """One glm_pass over the given tasks (counted): ({key: [partition states]}, elapsed ms)."""

@@ -66,6 +66,15 @@ def _fit(conn, query, args, out, table_cols, use_stats):
     return rows, metrics, iters
 
 
+def _both_paths(conn, kind, query, out, cols):
+    """The fit of ``query`` (source, features, grouping) on the source of ``kind``, from the stored
+    statistics and from the pass: two (rows, metrics, iterations)."""
+    src = SOURCES.get(kind, "ss_plain")
+    grouping = "region" if kind == "grouped" else None
+    cols = (["region"] if grouping else []) + cols
+    return tuple(_fit(conn, query, [src, FEATURES, grouping], out, cols, stats) for stats in (True, False))
+
+
 def _close(a, b, what):
     for ra, rb in zip(a, b, strict=True):
         for va, vb in zip(ra, rb, strict=True):
@@ -90,12 +99,8 @@ LOG_COLS = ["coef", "log_likelihood", "std_err", "z_stats", "p_values", "odds_ra
 
 @pytest.mark.parametrize("kind", ["plain", "grouped", "partitioned", "view"])
 def test_linregr_from_stats_equals_the_pass(conn, data, kind):
-    src = SOURCES.get(kind, "ss_plain")
-    grouping = "region" if kind == "grouped" else None
-    cols = (["region"] if grouping else []) + LIN_COLS
-    q = "SELECT indb_ml.linregr_train(%s, 'ss_lin', 'y', %s, %s)"
-    fast, _, it_fast = _fit(conn, q, [src, FEATURES, grouping], "ss_lin", cols, True)
-    slow, _, it_slow = _fit(conn, q, [src, FEATURES, grouping], "ss_lin", cols, False)
+    (fast, _, it_fast), (slow, _, it_slow) = _both_paths(
+        conn, kind, "SELECT indb_ml.linregr_train(%s, 'ss_lin', 'y', %s, %s)", "ss_lin", LIN_COLS)
     _close(fast, slow, f"linregr {kind}")
     assert it_fast[0][6]["from"] == "packing" and it_slow[0][6]["from"] == "pass"
     # and both are OLS on the finite rows (numpy)
@@ -110,12 +115,9 @@ def test_linregr_from_stats_equals_the_pass(conn, data, kind):
 
 @pytest.mark.parametrize("kind", ["plain", "grouped", "partitioned", "view"])
 def test_logistic_irls_first_iteration_from_stats(conn, data, kind):
-    src = SOURCES.get(kind, "ss_plain")
-    grouping = "region" if kind == "grouped" else None
-    cols = (["region"] if grouping else []) + LOG_COLS
-    q = "SELECT indb_ml.logregr_train(%s, 'ss_log', 'label', %s, %s, 20, 'irls', 1e-8)"
-    fast, m_fast, it_fast = _fit(conn, q, [src, FEATURES, grouping], "ss_log", cols, True)
-    slow, m_slow, it_slow = _fit(conn, q, [src, FEATURES, grouping], "ss_log", cols, False)
+    (fast, m_fast, it_fast), (slow, m_slow, it_slow) = _both_paths(
+        conn, kind, "SELECT indb_ml.logregr_train(%s, 'ss_log', 'label', %s, %s, 20, 'irls', 1e-8)", "ss_log",
+        LOG_COLS)
     _close(fast, slow, f"logregr {kind}")
     # the same recorded iterations (loss, gradient norm, step, rows), the first one without a pass
     assert len(it_fast) == len(it_slow) > 2
