@@ -2,9 +2,9 @@
 """The reuse check of prepared data: the fingerprint's data scan vs the former ones vs a bare count.
 
 A packed copy is reused only after one scan of the source (plpython/fingerprint.py): row count and
-sum of xmin through ``mxid_age(xmin)`` (parallel safe; the last ctid comes from the tail pages).
-Before, the scan summed ``age(xmin)`` (parallel restricted) and ``max(ctid)``, and before that
-``xmin::text::bigint``. Prints best-of-N times (serial and with parallel workers) and ratios to
+sum of xmin through ``xid_bits(xmin)`` (the xid's bits as int4: parallel safe, no lock; the last
+ctid comes from the tail pages). Before, the scan summed ``mxid_age(xmin)`` (a lock per row), before
+that ``age(xmin)`` (parallel restricted) and ``max(ctid)``, and first ``xmin::text::bigint``. Prints best-of-N times (serial and with parallel workers) and ratios to
 ``count(*)``, all measured in the same run, plus a whole reuse (``prepare`` of an unchanged source)
 against packing afresh.
 
@@ -22,8 +22,9 @@ from common import connect, server  # noqa: E402
 
 SCANS = {
     "count(*)": "SELECT count(*) FROM bench_fp",
-    "now: count(*), sum(mxid_age(xmin))": "SELECT count(*), sum(mxid_age(xmin)) FROM bench_fp",
-    "before: + sum(age(xmin)), max(ctid)": "SELECT count(*), sum(age(xmin)::int8) - count(*) * age('3'::xid)::int8, "
+    "now: count(*), sum(xid_bits(xmin))": "SELECT count(*), sum(indb_ml.xid_bits(xmin)) FROM bench_fp",
+    "before: count(*), sum(mxid_age(xmin))": "SELECT count(*), sum(mxid_age(xmin)) FROM bench_fp",
+    "earlier: + sum(age(xmin)), max(ctid)": "SELECT count(*), sum(age(xmin)::int8) - count(*) * age('3'::xid)::int8, "
                                             "max(ctid) FROM bench_fp",
     "first: + sum(xmin::text::bigint)": "SELECT count(*), sum(xmin::text::bigint), max(ctid) FROM bench_fp",
 }
@@ -50,7 +51,7 @@ def main() -> int:
                      f"FROM generate_series(1, {args.rows}) g")
         conn.execute("VACUUM ANALYZE bench_fp")
         print(f"{args.rows} rows; best of {args.repeat}\n")
-        print(f"{'scan':<40}{'serial s':>10}{'x count':>9}{'parallel s':>12}{'x count':>9}")
+        print(f"{'scan':<42}{'serial s':>10}{'x count':>9}{'parallel s':>12}{'x count':>9}")
         res = {}
         conn.execute("SET jit = off")
         for workers in (0, 2):
@@ -60,7 +61,7 @@ def main() -> int:
         base0, base2 = res[(next(iter(SCANS)), 0)], res[(next(iter(SCANS)), 2)]
         for name in SCANS:
             s, p = res[(name, 0)], res[(name, 2)]
-            print(f"{name:<40}{s:>10.3f}{s / base0:>9.2f}{p:>12.3f}{p / base2:>9.2f}")
+            print(f"{name:<42}{s:>10.3f}{s / base0:>9.2f}{p:>12.3f}{p / base2:>9.2f}")
         conn.execute("RESET max_parallel_workers_per_gather")
 
         def pack():

@@ -8,11 +8,9 @@ A fingerprint has two halves, both read with the caller's rights:
   ATTACH/DETACH PARTITION all change it.
 * data - row count, the sum of the rows' xmin as ``sum(3 - xmin) mod 2^32`` and the last ctid.
   A committed INSERT, UPDATE or DELETE changes the count or brings in a row with a newer xmin.
-  The count and the sum take one scan, in parallel workers: the sum is read through
-  ``mxid_age(xmin)`` (the multixact counter minus the argument, parallel safe, where ``age()``
-  is parallel restricted and a text cast costs twice as much), and the counter cancels out of
-  ``sum(mxid_age(xmin)) - count * mxid_age('3')`` as long as it does not move during the scan -
-  read before and after; if it moved, the scan is repeated with ``xmin::text::int8`` (same value).
+  The count and the sum take one scan, in parallel workers: each row's xmin is read as its 32 bits
+  by ``xid_bits`` (sql/core.sql, an alias of the built-in unary plus of integer: no lock, no text
+  cast, parallel safe - ``mxid_age()`` took a lock per row, ``age()`` is parallel restricted).
   The last ctid is read from the last pages (a TID range scan, widened to the whole relation
   only when those pages hold no visible row).
 
@@ -21,9 +19,9 @@ PostgreSQL keeps no exact cheaper record of "this table changed" that an ordinar
 page LSNs and the visibility map need superuser functions), so the data half is one scan of
 the tuples - unless the table's owner opted in with ``track_changes``: a source every relation
 of which is tracked is read from its change log instead (``tracked``, ``change_log.py``).
-Packing sums the count and the xmin term per block while it reads the rows (``packing.py``,
-with ``age(xmin)``: ``PACKING_XMIN_TERM``), so a first packing pays no scan for its fingerprint:
-``prepare`` composes it with ``compose`` (and ``last_ctid``).
+Packing sums the same term per block while it reads the rows (``packing.py``: ``xmin_term``),
+so a first packing pays no scan for its fingerprint: ``prepare`` composes it with ``compose``
+(``xmin_sum`` and ``last_ctid``).
 
 ``None`` means never reuse: views and foreign tables (through postgres_fdw xmin reads 0), sources
 with a foreign partition, sources with row-level security (what a role sees may depend on
@@ -90,38 +88,22 @@ def last_ctid(plpy, rel):
     return plpy.execute(f"SELECT max(ctid)::text AS c FROM {rel['sql']}")[0]["c"]
 
 
-def counter(plpy):
-    """``mxid_age('3')`` now: the term that cancels the multixact counter out of a sum of
-    ``mxid_age(xmin)`` (XMIN_TERM) taken while it did not move."""
-    return int(plpy.execute("SELECT pg_catalog.mxid_age('3'::xid) AS a")[0]["a"])
+def xmin_term(schema, alias=""):
+    """SQL of one row's xmin as its 32 bits (an int4: ``sum`` of it is exact in int8), read through
+    the install ``schema``'s ``xid_bits``; ``alias``: the relation's alias with its dot."""
+    return f"{schema}.xid_bits({alias}xmin)"
 
 
-# per row; summed over n rows: sum(XMIN_TERM) - n * counter() = sum(3 - xmin) mod 2^32
-XMIN_TERM = "pg_catalog.mxid_age({}xmin)"
-
-# The packing's own reading (packing.py: a serial INSERT, so age(), which is parallel restricted, may
-# run there). age(xmin) counts from the transaction's stable xid: it cannot move while packing and takes
-# no lock per row (mxid_age reads the multixact counter under one: ~5% of a packing). age() is INT_MAX
-# for a non-normal xmin - a row frozen before 9.4 keeps xmin 2 - which the sum replaces by 3 - 2 = 1
-# (plus the counter that cancels). Summed over n rows: packing_sum - n * packing_counter() = sum(3 - xmin).
-PACKING_XMIN_TERM = "pg_catalog.age({}xmin)"
+def xmin_sum(n, bits_sum):
+    """sum(3 - xmin) mod 2^32 of ``n`` rows from the sum of their ``xmin_term``: the form fingerprints
+    have had since v3, so those recorded before xid_bits still compare equal."""
+    return (3 * int(n) - int(bits_sum)) % _TWO32
 
 
-def packing_sum(term):
-    """SQL summing the packing's per-row term (a column holding PACKING_XMIN_TERM) over a block."""
-    return (f"(coalesce(sum({term}), 0)::int8 + count(*) FILTER (WHERE {term} = 2147483647) "
-            f"* (1 + pg_catalog.age('3'::xid)::int8 - 2147483647))")
-
-
-def packing_counter(plpy):
-    """``age('3')`` in this transaction: cancels its stable xid out of a ``packing_sum``."""
-    return int(plpy.execute("SELECT pg_catalog.age('3'::xid) AS a")[0]["a"])
-
-
-def compose(defn, n, xmin_sum, last):
-    """The fingerprint text from its parts: row count, sum(3 - xmin) (any representative mod 2^32),
-    last ctid (text, or None for no row)."""
-    return f"v3:{defn}:{int(n)}:{int(xmin_sum) % _TWO32}:{last}"
+def compose(defn, n, xmins, last):
+    """The fingerprint text from its parts: row count, ``xmin_sum`` of the rows, last ctid (text, or
+    None for no row)."""
+    return f"v3:{defn}:{int(n)}:{int(xmins) % _TWO32}:{last}"
 
 
 def tracked(plpy, schema, rel, defn):
@@ -131,10 +113,10 @@ def tracked(plpy, schema, rel, defn):
     return None if log is None else f"t1:{defn}:{log}"
 
 
-def source_fingerprint(plpy, rel, columns, what="source table", schema=None):
+def source_fingerprint(plpy, schema, rel, columns, what="source table"):
     """Fingerprint text of relation ``rel`` (a ``identifiers.resolve_table`` dict) as read through
-    ``columns`` (the used column names), or None when a copy of it must never be reused. With the
-    install ``schema``, a fully tracked source is read from its change log instead of scanned.
+    ``columns`` (the used column names), or None when a copy of it must never be reused; ``schema``:
+    the install schema (its ``xid_bits``; a fully tracked source is read from its change log instead).
 
     Errors when the caller may not SELECT a used column, so a copy is never served to a role
     that lost access to its source."""
@@ -146,17 +128,10 @@ def source_fingerprint(plpy, rel, columns, what="source table", schema=None):
         return fp
     # JIT would compile for longer than the scan takes
     with session.settings(plpy, jit="off"):
-        before = counter(plpy)
-        row = plpy.execute(f"SELECT count(*) AS n, coalesce(sum({XMIN_TERM.format('')}), 0) AS s "
+        row = plpy.execute(f"SELECT count(*) AS n, coalesce(sum({xmin_term(schema)}), 0) AS s "
                            f"FROM {rel['sql']}")[0]
-        if counter(plpy) == before:
-            xmin_sum = int(row["s"]) - int(row["n"]) * before
-        else:   # a multixact was created during the scan: the exact, slower reading
-            row = plpy.execute(f"SELECT count(*) AS n, coalesce(sum(xmin::text::int8), 0) AS s "
-                               f"FROM {rel['sql']}")[0]
-            xmin_sum = 3 * int(row["n"]) - int(row["s"])
     last = last_ctid(plpy, rel) if row["n"] else None
-    return compose(defn, row["n"], xmin_sum, last)
+    return compose(defn, row["n"], xmin_sum(row["n"], row["s"]), last)
 
 
 def lock(plpy, *key):

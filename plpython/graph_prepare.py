@@ -48,10 +48,10 @@ def ensure(plpy, schema, spec, reuse=True, stages=None):
     key = [edges["oid"], spec["src"], spec["dest"], spec["weight"], spec["directed"],
            vertices["oid"] if vertices else None, spec["vertex_id"]]
     fingerprint.lock(plpy, "graph", *key)
-    fp_e = fingerprint.source_fingerprint(plpy, edges, [spec["src"], spec["dest"], spec["weight"]], "edge_table",
-                                       schema=schema)
-    fp_v = fingerprint.source_fingerprint(plpy, vertices, [spec["vertex_id"]], "vertex_table",
-                                          schema=schema) if vertices else ""
+    fp_e = fingerprint.source_fingerprint(plpy, schema, edges, [spec["src"], spec["dest"], spec["weight"]],
+                                       "edge_table")
+    fp_v = fingerprint.source_fingerprint(plpy, schema, vertices, [spec["vertex_id"]],
+                                          "vertex_table") if vertices else ""
     fp = None if fp_e is None or fp_v is None else f"{fp_e}|{fp_v}"
     if stages is not None:
         stages.mark("fingerprint")

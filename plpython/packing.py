@@ -226,12 +226,12 @@ def _leaf_query(plpy, schema, table_sql, oid, rel_sql, relkind, x_sql, y_sql, gr
         # each block also sums its rows' xmin term (fingerprint.py), in the packing's snapshot
         b = "_indb_blocks.nr"
         rows = (f"SELECT xa, ya, _indb_xmin, {ok} AS ok FROM (SELECT {x_sql} AS xa, {y_inner}, "
-                f"{fingerprint.PACKING_XMIN_TERM.format('_indb_rel.')} AS _indb_xmin FROM {rel_sql} ")
+                f"{fingerprint.xmin_term(schema, '_indb_rel.')} AS _indb_xmin FROM {rel_sql} ")
         end = f"CASE WHEN {b} = {last} THEN {MAX_PAGE} ELSE ({b} + 1) * {per_block} END"
         head = head.replace("CASE WHEN c.n IS NULL THEN s.y ELSE c.y END, NULL::int8, ",
                             "CASE WHEN c.n IS NULL THEN s.y ELSE c.y END, s.src_xmin, ")
         return (head.format(b=b) + f"generate_series(0::int8, {last}::int8) AS _indb_blocks(nr) "
-                f"CROSS JOIN LATERAL (SELECT {aggregates}, {fingerprint.packing_sum('_indb_xmin')} AS src_xmin "
+                f"CROSS JOIN LATERAL (SELECT {aggregates}, coalesce(sum(_indb_xmin), 0) AS src_xmin "
                 f"FROM ({rows}AS _indb_rel "
                 f"WHERE _indb_rel.ctid >= ('(' || {b} * {per_block} || ',0)')::tid "
                 f"AND _indb_rel.ctid < ('(' || {end} || ',0)')::tid) AS src OFFSET 0) AS r) AS s"

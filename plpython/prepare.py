@@ -166,7 +166,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     if fp is None and defn is not None and (not inline or (reuse and plpy.execute(plpy.prepare(
             f"SELECT EXISTS (SELECT 1 FROM {schema}.prepared_data WHERE {mine}) AS e",
             ["oid", "text", "text", "text[]", "int4"]), key)[0]["e"])):
-        fp = fingerprint.source_fingerprint(plpy, source, used, schema=schema)
+        fp = fingerprint.source_fingerprint(plpy, schema, source, used)
         fp = None if fp is None else fp + suffix
     if reuse and fp is not None:
         found = plpy.execute(plpy.prepare(
@@ -197,7 +197,6 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     table_sql = f"{packed_store.data_schema(schema)}.{table_name}"
     seed = shuffle_seed(plpy) if seed is None else float(seed)
     packing.create(plpy, table_sql, groups, source)
-    counter = fingerprint.packing_counter(plpy) if inline else None
     try:
         packing.fill(plpy, schema, table_sql, source, x_sql, y_sql, group_names, block_size, seed, part_value,
                      group_sql, used)
@@ -219,7 +218,7 @@ def ensure(plpy, schema, source_name, dependent, independent, grouping_cols=None
     if inline:
         # the fingerprint of exactly the rows packed, in the packing's snapshot (fingerprint.py)
         rows = int(stats["n"]) + int(stats["skipped"])
-        fp = fingerprint.compose(defn, rows, int(stats["src_xmin"]) - rows * counter,
+        fp = fingerprint.compose(defn, rows, fingerprint.xmin_sum(rows, stats["src_xmin"]),
                                  fingerprint.last_ctid(plpy, source) if rows else None) + suffix
     if stats["dmin"] is not None and stats["dmin"] != stats["dmax"]:
         plpy.error(f"independent_varname {independent!r} has arrays of different lengths (ragged) "

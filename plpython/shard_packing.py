@@ -185,7 +185,7 @@ def ensure(plpy, schema, source, dependent, independent, grouping_cols, block_si
         parts.append(f"{leaf['oid']}={leaf['server']}:{r['table_name']}:{r['fingerprint']}")
     for leaf in local_leaves:
         lsrc = identifiers.resolve_table(plpy, leaf["sql"], "partition")
-        fp = fingerprint.source_fingerprint(plpy, lsrc, used, "partition", schema=schema)
+        fp = fingerprint.source_fingerprint(plpy, schema, lsrc, used, "partition")
         parts.append(f"{leaf['oid']}=local:{fp}" if fp is not None else None)
     # None (never reuse) when a shard or a local partition cannot be fingerprinted
     fp_all = None if None in parts or any(r["fingerprint"] is None for r in remote.values()) \

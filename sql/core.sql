@@ -40,6 +40,16 @@ $sql$;
 COMMENT ON FUNCTION @extschema@.f8_block(float8[]) IS
     'indb_ml: a float8 array without NULLs -> its values as raw float64 bytes (server byte order), the packed-block format on little-endian servers';
 
+-- A transaction id's 32 bits as a (signed) integer: the per-row term of a source's fingerprint,
+-- sum(xid_bits(xmin)) (plpython/fingerprint.py). An alias of the built-in unary plus of integer:
+-- xid and integer are both 4 bytes passed by value, so the function returns the xid's bits
+-- unchanged. Unlike mxid_age(), which takes a lock per row, and age(), which is parallel
+-- restricted, it costs no more than reading the column, in parallel workers too.
+CREATE OR REPLACE FUNCTION @extschema@.xid_bits(x xid)
+RETURNS integer LANGUAGE internal IMMUTABLE STRICT PARALLEL SAFE AS 'int4up';
+COMMENT ON FUNCTION @extschema@.xid_bits(xid) IS
+    'indb_ml: a transaction id''s 32 bits as integer (-2^31 .. 2^31 - 1); summed over xmin by source fingerprints';
+
 DROP TYPE IF EXISTS @extschema@.f8_block_rows CASCADE;
 CREATE TYPE @extschema@.f8_block_rows AS (x bytea, y bytea, n integer, dropped integer, stats bytea);
 

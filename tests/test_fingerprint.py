@@ -2,7 +2,7 @@
 
 A first packing takes the fingerprint from the blocks it packs (the xmin term per block, the
 last ctid from the tail pages); a refit reads it with one parallel scan through
-``mxid_age(xmin)``. Each case checks that the two agree (the copy is reused) where nothing
+``xid_bits(xmin)``. Each case checks that the two agree (the copy is reused) where nothing
 changed, that a change is still caught, and that the readings equal the slow exact formulas.
 """
 import numpy as np
