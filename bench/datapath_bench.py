@@ -174,7 +174,12 @@ class Bench:
         """The workers passes.worker_cap gives a pass over ``packed`` on this server."""
         rows, d = self.q(f"SELECT n_rows, n_features FROM {self.s}.prepared_data WHERE table_name = %s", [packed])[0]
         mine = int(self.q("SELECT current_setting('max_parallel_workers_per_gather')")[0][0])
-        cap = self.workers.for_bytes(self.workers.packed_bytes({"n_rows": rows, "n_features": d}), self.preloaded())
+        nbytes = self.workers.packed_bytes({"n_rows": rows, "n_features": d})
+        if "cpus" in self.workers.for_bytes.__code__.co_varnames:   # a checkout that caps by CPUs too
+            cpus = self.q(f"SELECT ({self.s}.server_info() ->> 'cpus')::int")[0][0]
+            cap = self.workers.for_bytes(nbytes, self.preloaded(), cpus)
+        else:
+            cap = self.workers.for_bytes(nbytes, self.preloaded())
         return min(cap, mine)
 
     def workers_note(self, packed, mode):

@@ -14,8 +14,8 @@ Driver helper (takes ``plpy``). Every trainer's pass is the same query shape:
   a full aggregate grouped by the partition key, pushed to the shard);
 * parallelism: the packed table's ``parallel_workers`` is chosen by its size at
   prepare time (packing.set_workers), and each pass caps the workers by the
-  packed bytes and what a worker costs on this server (``workers.py``: ~0.15 s
-  to import numpy, ~0.02 s when the server preloads it). An ungrouped pass (a
+  packed bytes, what a worker costs on this server (``workers.py``: ~0.15 s
+  to import numpy, ~0.02 s when the server preloads it) and its CPUs. An ungrouped pass (a
   partial aggregate straight over the parallel scan) keeps the leader aggregating
   blocks from the start while the workers start, then they join in; a grouped or
   ordered pass (a sort before the aggregate) turns leader participation off, or
@@ -44,16 +44,23 @@ def settings(prep, ordered=False, max_workers=None):
     return out
 
 
-def worker_cap(plpy, prep):
-    """The parallel workers a pass over ``prep`` gets here: by its packed bytes and whether the server
-    preloads numpy (workers.py); ``run`` keeps the caller's max_parallel_workers_per_gather if lower."""
-    return workers.for_bytes(workers.packed_bytes(prep), workers.preloaded(plpy))
+_cpus = []   # per backend: the CPUs the server may use (workers.usable_cpus)
+
+
+def worker_cap(plpy, prep, ordered=False):
+    """The parallel workers a pass over ``prep`` gets here: by its packed bytes, whether the server
+    preloads numpy and how many CPUs it has (workers.py); ``run`` keeps the caller's
+    max_parallel_workers_per_gather if lower."""
+    if not _cpus:
+        _cpus.append(workers.usable_cpus())
+    leader_works = settings(prep, ordered)["parallel_leader_participation"] == "on"
+    return workers.for_bytes(workers.packed_bytes(prep), workers.preloaded(plpy), _cpus[0], leader_works)
 
 
 def run_settings(plpy, prep, ordered=False, max_workers=None):
     """``settings`` for session.settings: the worker cap applied to the caller's own value
     (``max_workers``: a lower cap, e.g. 0 for a pass over the small ``stats`` column)."""
-    cap = worker_cap(plpy, prep)
+    cap = worker_cap(plpy, prep, ordered)
     out = settings(prep, ordered, cap if max_workers is None else min(cap, int(max_workers)))
     cap = out["max_parallel_workers_per_gather"]
     out["max_parallel_workers_per_gather"] = lambda mine: min(cap, int(mine))

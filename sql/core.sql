@@ -10,10 +10,12 @@ try:
     nv = numpy.__version__
 except ImportError:
     nv = None
-return json.dumps({"python": sys.version.split()[0], "prefix": sys.prefix, "numpy": nv})
+#@kernel workers
+return json.dumps({"python": sys.version.split()[0], "prefix": sys.prefix, "numpy": nv,
+                   "cpus": workers.usable_cpus()})
 $py$;
 COMMENT ON FUNCTION @extschema@.server_info() IS
-    'indb_ml: the Python and numpy versions that PL/Python uses inside this server';
+    'indb_ml: the Python and numpy versions that PL/Python uses inside this server, and the CPUs a pass may use';
 
 CREATE OR REPLACE FUNCTION @extschema@.f8_pack(arr bytea)
 RETURNS bytea LANGUAGE plpython3u IMMUTABLE STRICT PARALLEL SAFE AS $py$

@@ -39,6 +39,24 @@ def test_workers_by_bytes_and_start_cost():
     assert workers.packed_bytes({"n_rows": 1_000_000, "n_features": 20}) == 168_000_000
 
 
+def test_workers_at_most_one_per_cpu_besides_a_working_leader():
+    big = 100 << 30
+    assert workers.for_bytes(big, preloaded=True, cpus=2) == 1            # the leader takes blocks too
+    assert workers.for_bytes(big, preloaded=True, cpus=2, leader_works=False) == 2   # it only gathers
+    assert workers.for_bytes(big, preloaded=True, cpus=1) == 0
+    assert workers.for_bytes(big, preloaded=True, cpus=64) == workers.MAX_WORKERS
+    assert workers.for_bytes(100 * MB, preloaded=True, cpus=16) == 1      # bytes still decide first
+
+
+def test_usable_cpus_from_affinity_and_a_cgroup_quota():
+    assert workers.usable_cpus(affinity=8, cpu_max="max 100000") == 8
+    assert workers.usable_cpus(affinity=8, cpu_max="150000 100000") == 2   # 1.5 CPUs: rounded up
+    assert workers.usable_cpus(affinity=2, cpu_max="400000 100000") == 2
+    assert workers.usable_cpus(affinity=4, cpu_max="") == 4
+    assert workers.usable_cpus(affinity=4, cpu_max="10000 100000") == 1
+    assert workers.usable_cpus() >= 1                                     # this process's own reading
+
+
 def test_pass_settings_carry_the_cap():
     plain = {"group_sql": [], "source": {"relkind": "r"}}
     grouped = {"group_sql": ['"g"'], "source": {"relkind": "r"}}
@@ -109,9 +127,10 @@ def test_pass_settings_given_back_and_never_above_the_callers_cap(conn):
         return got, after
     try:
         jit = conn.execute("SHOW jit").fetchone()[0]
-        assert inside(big, 1) == (("1", "off"), ("1", jit))
+        cap = workers.for_bytes(workers.packed_bytes(big), workers.preloaded(plpy), workers.usable_cpus())
+        assert inside(big, 1) == ((str(min(1, cap)), "off"), ("1", jit))
         assert inside(big, 0) == (("0", "off"), ("0", jit))
-        assert inside(big, 8)[0][0] == str(min(8, workers.for_bytes(workers.packed_bytes(big), workers.preloaded(plpy))))
+        assert inside(big, 8)[0][0] == str(min(8, cap))
         assert inside(small, 8) == (("0", "off"), ("8", jit))
     finally:
         workers._preloaded.clear()
