@@ -16,7 +16,7 @@ import time
 
 from . import encoding, expressions, fingerprint, grouping, identifiers, packed_store, packing, progress
 
-DEFAULT_BLOCK_SIZE = 1000
+DEFAULT_BLOCK_SIZE = 2000
 
 
 def _feature_sql(plpy, spec, columns, table, recorded=None):

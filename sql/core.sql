@@ -76,7 +76,7 @@ CREATE OR REPLACE FUNCTION @extschema@.prepare(
     dependent_varname text,
     independent_varname text,
     grouping_cols text DEFAULT NULL,
-    block_size integer DEFAULT 1000
+    block_size integer DEFAULT 2000
 ) RETURNS bigint LANGUAGE plpython3u AS $py$
 #@kernel prepare
 if block_size is None or block_size < 1:

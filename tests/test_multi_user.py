@@ -19,6 +19,7 @@ from psycopg import sql
 
 from indb_ml import installer
 from indb_ml.resources import EXAMPLES_DIR
+from plpython.prepare import DEFAULT_BLOCK_SIZE
 
 EXAMPLES = sorted(EXAMPLES_DIR.glob("*.sql"))
 
@@ -414,7 +415,7 @@ def test_a_held_advisory_lock_cannot_block_alice(analysts, alice, bob):
     bob.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"indb_ml:out\x1f{ar}.held_m"])
     bob.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
                 ["indb_ml:" + "\x1f".join(["prepare", str(oid), "ARRAY[1.0::float8, a::float8, b::float8]",
-                                           "y::float8", "[]", "1000"])])
+                                           "y::float8", "[]", str(DEFAULT_BLOCK_SIZE)])])
     alice.execute("SET indb_ml.lock_wait_seconds = 0.5")
     coef, _ = train(alice, "held_src", "held_m")
     np.testing.assert_allclose(coef, lstsq(X, y), rtol=1e-9)
