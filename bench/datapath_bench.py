@@ -225,11 +225,14 @@ class Bench:
             self.q("RESET ALL")
         return {w: statistics.median(r) for w, r in runs.items()}
 
-    def explain_workers(self, packed, mode):
-        """EXPLAIN ANALYZE of the pass: (workers launched, rows each worker processed)."""
+    def explain_workers(self, packed, mode, workers=None):
+        """EXPLAIN ANALYZE of the pass: (workers launched, rows each worker processed); ``workers``: that
+        many instead of the drivers' cap."""
         sql, params, settings = self.pass_sql(packed, mode)
         for s in settings:
             self.q(s)
+        if workers is not None:
+            self.q(f"SET max_parallel_workers_per_gather = {int(workers)}")
         try:
             plan = [r[0] for r in self.q("EXPLAIN (ANALYZE, VERBOSE, COSTS OFF) " + sql, params)]
         finally:
