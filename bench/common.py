@@ -66,7 +66,11 @@ def timed(fn, repeat: int = 3) -> tuple[float, list[float]]:
 
 
 def connect(dsn: str) -> psycopg.Connection:
-    return psycopg.connect(dsn, autocommit=True)
+    """An autocommit connection that never prepares statements: psycopg prepares a query run 5 times,
+    and a prepared statement keeps the plan made then - with its parallel workers - whatever
+    max_parallel_workers_per_gather says later, so a figure that changes the setting between runs
+    would time the first plan (0-worker runs measured 0.50 s where a serial plan takes 0.9-1.0 s)."""
+    return psycopg.connect(dsn, autocommit=True, prepare_threshold=None)
 
 
 def cpu_times() -> list[int] | None:

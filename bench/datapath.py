@@ -69,8 +69,6 @@ def export_and_sklearn(c, table):
 
 
 def run(dsn, rows, big_rows, repeat, benches, only=None):
-    import psycopg
-
     from report import add, print_table
 
     c = benches[0].c
@@ -235,8 +233,7 @@ def passes_only(c, small, big, big_label, big_rows, repeat, benches):
 def pack_4m(c, dsn, small, big, label, big_label, big_rows, scan, repeat, benches):
     """The big table, its bare scan and its packing (as a multiple of the 1M packing timed right
     before it, with the backend's peak memory); returns the big scan's seconds."""
-    import psycopg
-
+    from common import connect
     from report import add
 
     make_table(c, big, big_rows, copy_of=small)
@@ -246,7 +243,7 @@ def pack_4m(c, dsn, small, big, label, big_label, big_rows, scan, repeat, benche
     peaks = {}
 
     def pack_big(b):
-        with psycopg.connect(dsn, autocommit=True) as c2:
+        with connect(dsn) as c2:
             c2.execute(f"SELECT {b.s}.drop_prepared(%s)", [big])
             pid = c2.execute("SELECT pg_backend_pid()").fetchone()[0]
             with PeakRss(pid) as rss:
@@ -283,11 +280,10 @@ def main():
     args = ap.parse_args()
     sys.path.insert(0, str(HERE.parent))
     sys.path.insert(1, str(HERE))
-    import psycopg
-    from common import server
+    from common import connect, server
 
     with server(args.dsn) as dsn:
-        c = psycopg.connect(dsn, autocommit=True)
+        c = connect(dsn)
         benches = [Bench(c, HERE.parent, "indb_ml", args.repeat, False, GROUP)]
         if args.before:
             install_before(dsn, args.before.resolve())

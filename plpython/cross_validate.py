@@ -1,7 +1,7 @@
 """k-fold cross-validation of any block-based trainer without repacking (takes ``plpy``).
 
 The source is packed once (the trainer's own ``prepare.ensure``); folds are ids on the packed
-blocks (of 1000 rows, fewer for small sources so that every fold gets at least 4 blocks): blocks
+blocks (of prepare's 2,000 rows, fewer for small sources so that every fold gets at least 4 blocks): blocks
 are ordered by a hash of (seed, block number) and dealt round-robin into k folds
 (``<out>_folds``: part, block, fold), so the folds depend on the seed and the table's row order
 only. A block is a run of consecutive rows in the

@@ -1,10 +1,10 @@
 """The logistic family's block kernel in glm_pass: loss, gradient and Hessian of one packed block.
 
-Every logistic pass (IRLS, L-BFGS, their final Hessian) runs this once per block of ~1,000 rows, so
-its cost per block is the pass's cost beyond reading the blocks. On such a block numpy spends about
-as long starting an element-wise operation as doing it: the kernel makes few calls, steps in place
+Every logistic pass (IRLS, L-BFGS, their final Hessian) runs this once per block (2,000 rows by
+default), so its cost per block is the pass's cost beyond reading the blocks. On such a block numpy
+spends about as long starting an element-wise operation as doing it: the kernel makes few calls, steps in place
 where it can, and keeps the weighted rows (n x d: a large allocation, page faults) in a work array
-from block to block. A vector of ~1,000 values is allocated afresh: numpy's small allocation costs
+from block to block. A vector of one value per row is allocated afresh: numpy's small allocation costs
 less than passing a work array as ``out=`` (a keyword to parse), measured.
 The formulas are the ones the family always used (one exp for loss and sigmoid, the weights
 e^-|m| / (1 + e^-|m|)^2): results differ only by summation order. Pure numpy (runs in parallel workers).

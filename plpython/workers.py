@@ -1,4 +1,4 @@
-"""How many parallel workers a pass over packed blocks gets: by packed bytes, and by what a worker costs.
+"""How many parallel workers a pass over packed blocks gets: by packed bytes, what a worker costs, and CPUs.
 
 A parallel worker is a fresh backend: before it aggregates a block it starts PL/Python and imports
 numpy, ~0.15 s on this kind of machine, on every pass - unless the server preloads them
@@ -7,10 +7,11 @@ worker starts in ~0.02 s). A pass reads about 1 GB of packed blocks per second a
 worker pays off once its share of the blocks takes several times its start: 256 MB per worker
 without the preload, 64 MB with it. And no more processes work on a pass than the server has
 CPUs (``usable_cpus``): on 2 CPUs the leader and 2 workers took 1.59-1.80 bare scans per
-Hessian pass where the leader and 1 worker took 1.48-1.57, the three processes taking turns. The packed table's ``parallel_workers`` (set at prepare,
-``packing.set_workers``) is what its size could use on a preloading server; each pass caps it with
-``max_parallel_workers_per_gather`` for the server it runs on (``passes.settings``), never above the
-caller's own setting. Driver helper: ``preloaded`` takes ``plpy``.
+Hessian pass where the leader and 1 worker took 1.48-1.57, the three processes taking turns.
+The packed table's ``parallel_workers`` (set at prepare, ``packing.set_workers``) is what its size
+could use on a preloading server; each pass caps it with ``max_parallel_workers_per_gather`` for
+the server it runs on (``passes.settings``), never above the caller's own setting. Driver helper:
+``preloaded`` takes ``plpy``.
 """
 
 import os
