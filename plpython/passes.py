@@ -44,17 +44,13 @@ def settings(prep, ordered=False, max_workers=None):
     return out
 
 
-_cpus = []   # per backend: the CPUs the server may use (workers.usable_cpus)
-
-
 def worker_cap(plpy, prep, ordered=False):
     """The parallel workers a pass over ``prep`` gets here: by its packed bytes, whether the server
     preloads numpy and how many CPUs it has (workers.py); ``run`` keeps the caller's
     max_parallel_workers_per_gather if lower."""
-    if not _cpus:
-        _cpus.append(workers.usable_cpus())
     leader_works = settings(prep, ordered)["parallel_leader_participation"] == "on"
-    return workers.for_bytes(workers.packed_bytes(prep), workers.preloaded(plpy), _cpus[0], leader_works)
+    return workers.for_bytes(workers.packed_bytes(prep), workers.preloaded(plpy), workers.server_cpus(),
+                             leader_works)
 
 
 def run_settings(plpy, prep, ordered=False, max_workers=None):

@@ -22,6 +22,7 @@ BYTES_PER_PRELOADED_WORKER = 64 << 20    # numpy already in the postmaster (~0.0
 MAX_WORKERS = 8
 
 _preloaded = []   # per backend: shared_preload_libraries cannot change without a server restart
+_cpus = []        # per backend: the CPUs it may use
 
 
 def for_bytes(nbytes, preloaded, cpus=None, leader_works=True):
@@ -47,6 +48,13 @@ def usable_cpus(affinity=None, cpu_max=None):
     if quota.isdigit() and period.strip().isdigit() and int(period):
         cpus = min(cpus, -(-int(quota) // int(period)))
     return max(1, cpus)
+
+
+def server_cpus():
+    """``usable_cpus`` of this backend, read once (in the server: the CPUs its passes may use)."""
+    if not _cpus:
+        _cpus.append(usable_cpus())
+    return _cpus[0]
 
 
 def _cgroup_cpu_max():
