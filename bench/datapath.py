@@ -188,7 +188,9 @@ def big_passes(c, big, big_label, big_scan, repeat, benches):
         for b in benches:
             packed = b.packed(big)
             cap = b.worker_cap(packed) if b.workers is not None else 2
-            by_count = b.time_workers(packed, mode, counts=(0, 2) if cap in (0, 2) else (0, 2, cap))
+            # 5 runs of each count at least: one run of three lands in a slow minute of the VM often enough
+            by_count = b.time_workers(packed, mode, counts=(0, 2) if cap in (0, 2) else (0, 2, cap),
+                                      repeat=max(repeat, 5))
             serial, parallel = by_count[0], by_count[2]
             launched, per_worker, _ = b.explain_workers(packed, mode, workers=2)
             add(f"{name} pass {big_label}, 0 workers", serial, serial / big_scan, "scans", "", None, b.label)

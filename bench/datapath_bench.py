@@ -203,10 +203,11 @@ class Bench:
         finally:
             self.q("RESET ALL")
 
-    def time_workers(self, packed, mode, counts=(0, 2)):
+    def time_workers(self, packed, mode, counts=(0, 2), repeat=None):
         """Medians of the pass run with each worker count in ``counts``, the counts alternating run by
         run (0, 2, 0, 2, ...): the machine's speed drifts, and back-to-back blocks of runs would give
-        the drift to whichever count ran in the slower minute."""
+        the drift to whichever count ran in the slower minute. ``repeat``: runs per count (default
+        the bench's)."""
         sql, params, settings = self.pass_sql(packed, mode)
         runs = {w: [] for w in counts}
         for s in settings:
@@ -215,7 +216,7 @@ class Bench:
             for w in counts:              # warm each plan: numpy imported, blocks cached
                 self.q(f"SET max_parallel_workers_per_gather = {int(w)}")
                 self.q(sql, params)
-            for _ in range(self.repeat):
+            for _ in range(repeat or self.repeat):
                 for w in counts:
                     self.q(f"SET max_parallel_workers_per_gather = {int(w)}")
                     t0 = time.perf_counter()

@@ -13,12 +13,23 @@ Layout (raw float64, the state of ``linregr.transition`` plus one count):
     [n, d, XᵀX (d*d), Xᵀy (d), yᵀy, Σy, Σx (d), labels not in {0, 1}]
 Unlabelled blocks (y NULL) have Xᵀy, yᵀy, Σy and the count 0. States add (``merge``).
 
+Blocks of more than MAX_FEATURES features store none: their d x d products would cost packing a
+Hessian pass's arithmetic and their fits take their passes.
+
 Raw sums, not centred ones: centring each block (what the PCA pass does, so large means do not
 cost digits) doubled the per-block cost at packing (~50 µs -> ~100+ µs per 1,000 x 20 block).
 """
 import numpy as np
 
 from . import blocks, linregr
+
+
+# The statistics of a block hold d x d products: computing them costs a block's n x d x d operations
+# and storing them d x d values, against the block's own n x d. Measured per 2,000-row block (server
+# numpy, median): 0.16 ms at 20 features (4 KB), 1.5 ms at 128 (133 KB), 5.0 ms at 256 (528 KB, an
+# eighth of the block's 4.1 MB) - at most ~20% of the block's packing. Wider blocks store none (their
+# fits take their passes, as for a block without them): at 1,000 features they would cost 8 MB a block.
+MAX_FEATURES = 256
 
 
 def size(d):
@@ -46,10 +57,14 @@ def clean_block(x_raw, y_raw, n):
     """f8_clean: a block without its rows holding NaN or +-Infinity, and the statistics of the rows kept.
 
     -> (x, y, n, dropped, stats): x, y, n and dropped are None when every row is finite (the caller
-    keeps the block it has). The statistics come first: a finite Σx² of every column (and Σy²) means
-    every value is finite, so the common block needs no separate finiteness check."""
+    keeps the block it has); stats None for a block wider than MAX_FEATURES. The statistics come
+    first: a finite Σx² of every column (and Σy²) means every value is finite, so the common block
+    needs no separate finiteness check."""
     if x_raw is None or not n:
         return None, None, None, None, None
+    if (len(x_raw) // 8) // n > MAX_FEATURES:   # too wide to be worth its statistics (MAX_FEATURES)
+        cleaned = blocks.clean(x_raw, y_raw, n)
+        return (None,) * 5 if cleaned is None else (*cleaned, None)
     st = of_block(x_raw, y_raw, n)
     d = int(st[1])
     o = 2 + d * d

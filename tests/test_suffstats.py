@@ -205,6 +205,47 @@ def test_copies_without_stats_fall_back_to_the_pass(conn, data):
     conn.execute("SELECT indb_ml.drop_prepared('ss_plain')")
 
 
+def test_wide_blocks_store_no_statistics_and_still_drop_bad_rows():
+    """Past MAX_FEATURES a block's d x d statistics are not computed: f8_clean still drops the rows
+    holding NaN or infinities, and says which block it kept whole."""
+    from plpython import suffstats as ss
+
+    rng = np.random.default_rng(5)
+    d = ss.MAX_FEATURES + 1
+    X, y = rng.normal(size=(40, d)), rng.normal(size=40)
+    assert ss.clean_block(X.tobytes(), y.tobytes(), 40) == (None,) * 5
+    X[3, 7], y[9] = np.nan, np.inf
+    x_out, y_out, kept, dropped, stats = ss.clean_block(X.tobytes(), y.tobytes(), 40)
+    assert (kept, dropped, stats) == (38, 2, None)
+    np.testing.assert_array_equal(np.frombuffer(x_out).reshape(38, d), np.delete(X, [3, 9], axis=0))
+    narrow = ss.clean_block(X[:, :ss.MAX_FEATURES].tobytes(), y.tobytes(), 40)
+    assert narrow[2] == 38 and narrow[4] is not None
+
+
+def test_a_wide_source_fits_through_its_passes(conn):
+    """A source wider than MAX_FEATURES packs without statistics; linregr takes its pass and is OLS."""
+    from plpython import suffstats as ss
+
+    d = ss.MAX_FEATURES + 2
+    rng = np.random.default_rng(6)
+    X = rng.normal(size=(600, d))
+    y = X @ rng.normal(size=d) + rng.normal(scale=0.1, size=600)
+    conn.execute("DROP TABLE IF EXISTS ss_wide")
+    conn.execute("CREATE TABLE ss_wide (x float8[], y float8)")
+    with conn.cursor().copy("COPY ss_wide (x, y) FROM STDIN") as cp:
+        for row, target in zip(X, y):
+            cp.write_row(["{" + ",".join(repr(float(v)) for v in row) + "}", float(target)])
+    rows, _, it = _fit(conn, "SELECT indb_ml.linregr_train('ss_wide', 'ss_wide_m', 'y', 'x')", [], "ss_wide_m",
+                       ["coef"], True)
+    assert it[0][6]["from"] == "pass"
+    np.testing.assert_allclose(rows[0][0], np.linalg.lstsq(X, y, rcond=None)[0], rtol=1e-8, atol=1e-10)
+    packed = conn.execute("SELECT table_name FROM indb_ml.prepared_data WHERE source_table = 'public.ss_wide'"
+                          ).fetchone()[0]
+    assert conn.execute(f"SELECT count(*) FROM indb_ml_data.{packed} WHERE stats IS NOT NULL").fetchone()[0] == 0
+    conn.execute("SELECT indb_ml.drop_prepared('ss_wide')")
+    conn.execute("DROP TABLE ss_wide, ss_wide_m, ss_wide_m_summary")
+
+
 @pytest.mark.parametrize("labels,expect", [
     ("(id % 3)::int", "rows of public.ss_lab have a label that is not valid"),
     ("1", "has a single value"),
