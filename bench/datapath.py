@@ -12,9 +12,9 @@ server and measures every figure with it too, interleaved with this checkout's, 
 references; its passes are timed the way its drivers ran them (``GROUP BY part``, default
 settings, or passes.py's settings when it has one). ``--only packing`` measures the bare scans and the
 1M / 4M packing only (the same figures, the same references); ``--only passes`` the bare scans, the
-1M gradient and Hessian passes, the logistic IRLS refit and the 4M passes with 0 and 2 workers, and with
-the drivers' own count when it differs (what the pass path decides; the packings it needs are not timed). Without --dsn a throwaway local
-cluster is started.
+1M gradient and Hessian passes, the logistic IRLS refit and the 4M passes with 0 and 2 workers, and
+with the drivers' own count when it differs (what the pass path decides; the packings it needs are
+not timed). Without --dsn a throwaway local cluster is started.
 """
 from __future__ import annotations
 

@@ -4,9 +4,9 @@
 A packed copy is reused only after one scan of the source (plpython/fingerprint.py): row count and
 sum of xmin through ``xid_bits(xmin)`` (the xid's bits as int4: parallel safe, no lock; the last
 ctid comes from the tail pages). Before, the scan summed ``mxid_age(xmin)`` (a lock per row), before
-that ``age(xmin)`` (parallel restricted) and ``max(ctid)``, and first ``xmin::text::bigint``. Prints best-of-N times (serial and with parallel workers) and ratios to
-``count(*)``, all measured in the same run, plus a whole reuse (``prepare`` of an unchanged source)
-against packing afresh.
+that ``age(xmin)`` (parallel restricted) and ``max(ctid)``, and first ``xmin::text::bigint``. Prints
+best-of-N times (serial and with parallel workers) and ratios to ``count(*)``, all measured in the
+same run, plus a whole reuse (``prepare`` of an unchanged source) against packing afresh.
 
     python bench/fingerprint.py [--dsn DSN] [--rows 2000000] [--repeat 5]
 """
