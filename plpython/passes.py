@@ -33,11 +33,17 @@ from . import blocks, session, workers
 PASS_SETTINGS = {"jit": "off", "parallel_leader_participation": "off", "enable_partitionwise_aggregate": "on"}
 
 
+def leader_aggregates(prep, ordered=False):
+    """Does the leader take blocks too? Not when a sort precedes the aggregate (grouped, partitioned
+    or ordered passes): its sort would drain the table of blocks before the workers start."""
+    return not (prep["group_sql"] or partitioned(prep) or ordered)
+
+
 def settings(prep, ordered=False, max_workers=None):
-    """The settings of one pass: the leader takes blocks too unless a sort precedes the aggregate;
-    ``max_workers`` (if given) caps the parallel workers of each Gather."""
+    """The settings of one pass (``leader_aggregates``: leader participation); ``max_workers`` (if
+    given) caps the parallel workers of each Gather."""
     out = dict(PASS_SETTINGS)
-    if not (prep["group_sql"] or partitioned(prep) or ordered):
+    if leader_aggregates(prep, ordered):
         out["parallel_leader_participation"] = "on"
     if max_workers is not None:
         out["max_parallel_workers_per_gather"] = int(max_workers)
@@ -48,9 +54,8 @@ def worker_cap(plpy, prep, ordered=False):
     """The parallel workers a pass over ``prep`` gets here: by its packed bytes, whether the server
     preloads numpy and how many CPUs it has (workers.py); ``run`` keeps the caller's
     max_parallel_workers_per_gather if lower."""
-    leader_works = settings(prep, ordered)["parallel_leader_participation"] == "on"
     return workers.for_bytes(workers.packed_bytes(prep), workers.preloaded(plpy), workers.server_cpus(),
-                             leader_works)
+                             leader_aggregates(prep, ordered))
 
 
 def run_settings(plpy, prep, ordered=False, max_workers=None):
