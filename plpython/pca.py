@@ -12,6 +12,9 @@ optionally of the standardized features (``scale``: divided by the population
 standard deviation, as scikit-learn's StandardScaler does; constant features
 keep scale 1). Signs are fixed so that the largest-magnitude entry of every
 component is positive.
+
+The sufficient statistics stored at packing (plpython/suffstats.py) give the same state without a
+pass when centring their raw sums costs few digits (``from_stats``); the pass otherwise.
 """
 import numpy as np
 
@@ -60,6 +63,38 @@ def transition(state, x_raw, n):
     s[2:2 + d] = mean
     s[2 + d:] = M2.ravel()
     return blocks.to_bytes(s)
+
+
+# digits centring raw sums may cost: a column's Σx² / M2 (1 + mean² / variance). At 1e6 the covariance
+# keeps ~10 significant digits, what the pass keeps for means of 1e6 (tests/test_pca.py); past it, the pass
+MAX_CANCELLATION = 1e6
+
+
+def from_stats(n, XtX, sum_x, min_x, max_x):
+    """The covariance state (what the pass gives) from a group's summed block statistics
+    (plpython/suffstats.py), or None when centring the raw sums would cost more than
+    MAX_CANCELLATION: then the caller takes the pass, which centres block by block.
+
+    M2 = XᵀX - n·mean·meanᵀ. A column whose extremes are equal is constant: its mean is that value and
+    its row and column of M2 are exactly 0 (as in the pass); from the sums alone it would be the
+    difference of two large equal numbers."""
+    if min_x is None or n < 1:
+        return None
+    d = XtX.shape[0]
+    mean = sum_x / n
+    M2 = XtX - np.outer(sum_x, mean)
+    const = min_x == max_x
+    mean[const] = min_x[const]
+    M2[const, :] = 0.0
+    M2[:, const] = 0.0
+    diag, raw = np.diag(M2)[~const], np.diag(XtX)[~const]
+    if (diag <= 0).any() or (raw > MAX_CANCELLATION * diag).any():
+        return None
+    s = np.empty(_size(d))
+    s[0], s[1] = d, n
+    s[2:2 + d] = mean
+    s[2 + d:] = ((M2 + M2.T) * 0.5).ravel()
+    return s
 
 
 def merge(a, b):

@@ -1,6 +1,7 @@
 """Drivers of MADlib's PCA surface: pca_train / pca_sparse_train / pca_project / pca_sparse_project.
 
-The math is plpython/pca.py (one parallel-safe covariance pass per group, an exact
+The math is plpython/pca.py (the covariance per group from the statistics stored at packing, or
+one parallel-safe covariance pass when centring those sums would cost digits; an exact
 eigendecomposition of the d x d matrix; MADlib's ``lanczos_iter`` is accepted and not needed).
 Output as MADlib, and no other table (MADlib users' scripts drop exactly these):
 ``out_table`` (grouping columns, row_id = component number 1..k, principal_components, std_dev,
@@ -14,7 +15,7 @@ import time
 
 import numpy as np
 
-from . import blocks, grouping, identifiers, passes, pca, prepare, registry
+from . import blocks, grouping, identifiers, passes, pca, prepare, registry, suffstats, suffstats_driver
 
 
 def _data_features(plpy, columns, row_id, group_names, fname):
@@ -43,6 +44,22 @@ def _choose_k(k, ratios, fname):
     if k > d:
         raise ValueError(f"{fname}: k = {k} is larger than the number of features ({d})")
     return int(k)
+
+
+def _covariances(plpy, schema, prep):
+    """({group key: covariance state (pca.py)}, ms, "packing" or "pass"): from the statistics stored at
+    packing when every group's serve (``pca.from_stats``), else from the covariance pass."""
+    got = suffstats_driver.by_group(plpy, schema, prep, passes.group_rows(plpy, prep))
+    if got is not None:
+        sums, ms = got
+        out = {}
+        for key, summed in sums.items():
+            u = suffstats.unpack(summed)
+            out[key] = pca.from_stats(u["n"], u["XtX"], u["sum_x"], u["min_x"], u["max_x"])
+        if out and all(st is not None for st in out.values()):
+            return out, ms, "packing"
+    states, ms = passes.run(plpy, prep, f"{schema}.pca_cov_agg(p.x, p.n)")
+    return {key: blocks.from_bytes(passes.combine(parts, pca.merge)) for key, parts in states.items()}, ms, "pass"
 
 
 def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols, lanczos_iter, use_correlation,
@@ -75,11 +92,11 @@ def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols
     params = {"k": k, "center": center, "use_correlation": scale, "grouping_cols": grouping_cols}
     model_id = registry.start(plpy, schema, out["sql"], "pca", prep["source"]["sql"], out["sql"], None, features,
                               grouping_cols, prep["feature_names"], params, prep["prepared_id"])
-    states, pass_ms = passes.run(plpy, prep, f"{schema}.pca_cov_agg(p.x, p.n)")
+    states, pass_ms, origin = _covariances(plpy, schema, prep)
     values = passes.group_values(plpy, prep)
     rows = []
     for key in sorted(states):
-        s = blocks.from_bytes(passes.combine(states[key], pca.merge))
+        s = states[key]
         rows.append(dict(values[key], s=s, n=int(s[1])))
     gdefs = "".join(f"{plpy.quote_ident(g)} {t}, " for g, t in prep["groups"])
     plpy.execute(f"CREATE TABLE {out['sql']} ({gdefs}row_id integer NOT NULL, principal_components float8[] NOT NULL, "
@@ -127,8 +144,10 @@ def train(plpy, schema, fname, source_table, out_table, row_id, k, grouping_cols
             f"0::integer AS iter, $3::float8 AS recon_error, $4::float8 AS relative_recon_error, "
             f"$5::boolean AS use_correlation", ["int4", "float8", "float8", "float8", "bool"]),
             [n_used, exec_ms, float(np.sqrt(recon)), rel, scale])
-    registry.iteration(plpy, schema, model_id, 1, rows=n_used, elapsed_ms=pass_ms, info={"pass": "covariance"})
-    registry.progress.report(plpy, fname, 1, 1, f"{fname}: covariance pass over {n_used} rows in {pass_ms:.0f} ms",
+    registry.iteration(plpy, schema, model_id, 1, rows=n_used, elapsed_ms=pass_ms,
+                       info={"pass": "covariance", "from": origin})
+    how = "pass" if origin == "pass" else "from the packed statistics"
+    registry.progress.report(plpy, fname, 1, 1, f"{fname}: covariance {how} over {n_used} rows in {pass_ms:.0f} ms",
                              unit="pass")
     tables = [out["sql"], mean_t["sql"]] + ([res_t["sql"]] if res_t else [])
     registry.finish(plpy, schema, model_id, {"k": ks, "groups": len(ks), "num_rows_processed": n_used,

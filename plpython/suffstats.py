@@ -7,11 +7,15 @@ call, and the packed table stores them (``stats`` column). Summed over the block
 
 * linregr's whole fit (its aggregate state is the prefix of this layout);
 * the first IRLS iteration of logistic regression, at w = 0: loss n log 2, gradient
-  Xᵀ(½ − y), Hessian XᵀX / 4 (``logistic_at_zero``), with the label check.
+  Xᵀ(½ − y), Hessian XᵀX / 4 (``logistic_at_zero``), with the label check;
+* PCA's covariance, when centring the raw sums costs few digits (plpython/pca.py ``from_stats``).
 
-Layout (raw float64, the state of ``linregr.transition`` plus one count):
-    [n, d, XᵀX (d*d), Xᵀy (d), yᵀy, Σy, Σx (d), labels not in {0, 1}]
-Unlabelled blocks (y NULL) have Xᵀy, yᵀy, Σy and the count 0. States add (``merge``).
+Layout (raw float64, the state of ``linregr.transition`` plus one count, then each column's extremes):
+    [n, d, XᵀX (d*d), Xᵀy (d), yᵀy, Σy, Σx (d), labels not in {0, 1}, min x (d), max x (d)]
+Unlabelled blocks (y NULL) have Xᵀy, yᵀy, Σy and the count 0. States add, the extremes by min and
+max (``merge``). The extremes tell a constant column exactly (min = max), which its sums cannot:
+PCA gives it zero variance and its exact mean. Copies packed before the extremes have the layout
+without them (``BASE``): a sum with such a block drops them, and PCA takes its pass.
 
 Blocks of more than MAX_FEATURES features store none: their d x d products would cost packing a
 Hessian pass's arithmetic and their fits take their passes.
@@ -32,24 +36,31 @@ from . import blocks, linregr
 MAX_FEATURES = 256
 
 
-def size(d):
+def base_size(d):
+    """Length without the extremes (the layout copies packed by earlier versions store)."""
     return linregr.state_size(d) + 1
+
+
+def size(d):
+    return base_size(d) + 2 * d
 
 
 def of_block(x_raw, y_raw, n):
     """The statistics of one packed block (raw float64 rows, labels or None) -> float64 array."""
     X = blocks.matrix(x_raw, n)
     d = X.shape[1]
+    base = base_size(d)
+    out = np.zeros(size(d))
     if y_raw is None:
-        out = np.zeros(size(d))
         out[0], out[1] = n, d
         np.matmul(X.T, X, out=out[2:2 + d * d].reshape(d, d))
         out[2 + d * d + d + 2:2 + d * d + 2 * d + 2] = X.sum(axis=0)
-        return out
-    out = np.empty(size(d))
-    out[:-1] = blocks.from_bytes(linregr.transition(None, x_raw, y_raw, n))
-    y = blocks.vector(y_raw)
-    out[-1] = np.count_nonzero(y * (1.0 - y))   # zero exactly for y in {0, 1} (as optimizers.label_errors)
+    else:
+        out[:base - 1] = blocks.from_bytes(linregr.transition(None, x_raw, y_raw, n))
+        y = blocks.vector(y_raw)
+        out[base - 1] = np.count_nonzero(y * (1.0 - y))   # zero exactly for y in {0, 1} (as optimizers.label_errors)
+    np.min(X, axis=0, out=out[base:base + d])
+    np.max(X, axis=0, out=out[base + d:])
     return out
 
 
@@ -89,10 +100,17 @@ def merge(a, b):
     if a is None:
         return b
     sa, sb = np.frombuffer(a, dtype="<f8"), np.frombuffer(b, dtype="<f8")
+    d = int(sa[1])
+    base = base_size(d)
     if sa.size != sb.size:
-        raise ValueError(f"blocks have {int(sa[1])} and {int(sb[1])} features: ragged feature arrays")
+        if int(sb[1]) != d:
+            raise ValueError(f"blocks have {d} and {int(sb[1])} features: ragged feature arrays")
+        sa, sb = sa[:base], sb[:base]     # one side packed without the extremes: the sum has none
     out = sa + sb
-    out[1] = sa[1]
+    out[1] = d
+    if out.size > base:
+        np.minimum(sa[base:base + d], sb[base:base + d], out=out[base:base + d])
+        np.maximum(sa[base + d:], sb[base + d:], out=out[base + d:])
     return out.tobytes()
 
 
@@ -102,16 +120,21 @@ transition = merge
 # --------------------------------------------------------------------------- what the sums give
 
 def unpack(s):
-    """A summed state -> dict(n, d, XtX, Xty, yty, sum_y, sum_x, not01)."""
+    """A summed state -> dict(n, d, XtX, Xty, yty, sum_y, sum_x, not01, min_x, max_x); the extremes are
+    None in the layout without them."""
     s = np.asarray(s, dtype=float)
-    n, d, XtX, Xty, yty, sum_y, sum_x = linregr.unpack_state(s[:-1])
+    base = base_size(int(s[1]))
+    n, d, XtX, Xty, yty, sum_y, sum_x = linregr.unpack_state(s[:base - 1])
+    extremes = s.size > base
     return {"n": n, "d": d, "XtX": XtX, "Xty": Xty, "yty": float(yty), "sum_y": float(sum_y), "sum_x": sum_x,
-            "not01": float(s[-1])}
+            "not01": float(s[base - 1]), "min_x": s[base:base + d] if extremes else None,
+            "max_x": s[base + d:base + 2 * d] if extremes else None}
 
 
 def linregr_state(s):
     """linregr's aggregate state (its transition summed over every block) from the summed statistics."""
-    return blocks.to_bytes(np.asarray(s, dtype=float)[:-1])
+    s = np.asarray(s, dtype=float)
+    return blocks.to_bytes(s[:base_size(int(s[1])) - 1])
 
 
 def design(s, add_intercept):

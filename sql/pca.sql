@@ -6,7 +6,9 @@
 --   SELECT @extschema@.pca_project('houses_pca', ARRAY[rooms, age, area]) FROM houses;   -- per row
 -- The aggregate keeps (n, mean, centred scatter matrix) and merges partial
 -- states exactly (Chan et al.), so it runs in parallel workers; the
--- eigendecomposition of the d x d matrix happens once, in the driver.
+-- eigendecomposition of the d x d matrix happens once, in the driver. The
+-- statistics stored at packing (suffstats.sql) give the same matrix without
+-- the pass when centring their raw sums costs few digits (plpython/pca.py).
 
 --@aggregate pca_cov_agg(x bytea, n integer)
 --@    sfunc pca_transition = pca.transition
@@ -33,7 +35,7 @@ return pca_driver.train(plpy, "@extschema@", "pca_train", source_table, out_tabl
                         lanczos_iter, use_correlation, result_summary_table, features, center)
 $py$;
 COMMENT ON FUNCTION @extschema@.pca_train(text, text, text, integer, text, integer, boolean, text, text, boolean) IS
-    'indb_ml: PCA (MADlib''s signature) from a one-pass covariance aggregate and an exact eigendecomposition; k components. Writes out_table (row_id, principal_components, std_dev, proportion), out_table_mean (column_mean, feature_scale), out_table_summary, and result_summary_table if named. features => an expression instead of MADlib''s every-other-column rule; center => false for uncentred PCA';
+    'indb_ml: PCA (MADlib''s signature) from the covariance (the statistics stored at packing, or a one-pass covariance aggregate) and an exact eigendecomposition; k components. Writes out_table (row_id, principal_components, std_dev, proportion), out_table_mean (column_mean, feature_scale), out_table_summary, and result_summary_table if named. features => an expression instead of MADlib''s every-other-column rule; center => false for uncentred PCA';
 
 CREATE OR REPLACE FUNCTION @extschema@.pca_train(
     source_table text,
