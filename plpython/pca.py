@@ -70,21 +70,21 @@ def transition(state, x_raw, n):
 MAX_CANCELLATION = 1e6
 
 
-def from_stats(n, XtX, sum_x, min_x, max_x):
+def from_stats(n, XtX, sum_x, first_x, varies):
     """The covariance state (what the pass gives) from a group's summed block statistics
     (plpython/suffstats.py), or None when centring the raw sums would cost more than
     MAX_CANCELLATION: then the caller takes the pass, which centres block by block.
 
-    M2 = XᵀX - n·mean·meanᵀ. A column whose extremes are equal is constant: its mean is that value and
-    its row and column of M2 are exactly 0 (as in the pass); from the sums alone it would be the
-    difference of two large equal numbers."""
-    if min_x is None or n < 1:
+    M2 = XᵀX - n·mean·meanᵀ. A column that does not vary (``varies``, exact) has its one value as mean and
+    its row and column of M2 exactly 0 (as in the pass); from the sums alone it would be the difference
+    of two large equal numbers."""
+    if varies is None or n < 1:
         return None
     d = XtX.shape[0]
     mean = sum_x / n
     M2 = XtX - np.outer(sum_x, mean)
-    const = min_x == max_x
-    mean[const] = min_x[const]
+    const = ~varies
+    mean[const] = first_x[const]
     M2[const, :] = 0.0
     M2[:, const] = 0.0
     diag, raw = np.diag(M2)[~const], np.diag(XtX)[~const]

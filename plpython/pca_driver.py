@@ -55,7 +55,7 @@ def _covariances(plpy, schema, prep):
         out = {}
         for key, summed in sums.items():
             u = suffstats.unpack(summed)
-            out[key] = pca.from_stats(u["n"], u["XtX"], u["sum_x"], u["min_x"], u["max_x"])
+            out[key] = pca.from_stats(u["n"], u["XtX"], u["sum_x"], u["first_x"], u["varies"])
         if out and all(st is not None for st in out.values()):
             return out, ms, "packing"
     states, ms = passes.run(plpy, prep, f"{schema}.pca_cov_agg(p.x, p.n)")

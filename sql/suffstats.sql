@@ -6,4 +6,4 @@
 --@aggregate suffstats_agg(stats bytea)
 --@    sfunc suffstats_transition = suffstats.transition
 --@    combinefunc suffstats_merge = suffstats.merge
---@    comment 'indb_ml: the sum of packed blocks'' sufficient statistics: [n, d, XtX, Xty, yty, sum y, sum x, labels not in {0, 1}, min x, max x]'
+--@    comment 'indb_ml: the sum of packed blocks'' sufficient statistics: [n, d, XtX, Xty, yty, sum y, sum x, labels not in {0, 1}, first row x, columns that vary]'

@@ -35,7 +35,7 @@ def _pass_state(X):
 
 def _from_stats(X):
     u = _summed(X)
-    return pca.from_stats(u["n"], u["XtX"], u["sum_x"], u["min_x"], u["max_x"])
+    return pca.from_stats(u["n"], u["XtX"], u["sum_x"], u["first_x"], u["varies"])
 
 
 def test_from_stats_equals_the_pass_with_a_constant_column():
@@ -61,22 +61,25 @@ def test_large_means_and_old_copies_take_the_pass():
     assert _from_stats(X) is None
     assert _from_stats(rng.normal(size=(500, 2)) + [1e2, 0.0]) is not None   # ~1e4: kept
     u = _summed(rng.normal(size=(50, 2)))
-    assert pca.from_stats(u["n"], u["XtX"], u["sum_x"], None, None) is None   # packed without the extremes
+    assert pca.from_stats(u["n"], u["XtX"], u["sum_x"], None, None) is None   # packed without the tail
 
 
-def test_extremes_merge_by_min_and_max_and_are_dropped_beside_an_old_layout():
+def test_varies_is_exact_and_merges_across_blocks_and_old_layouts():
     rng = np.random.default_rng(7)
-    X = rng.normal(size=(300, 3))
-    u = _summed(X)
-    np.testing.assert_array_equal(u["min_x"], X.min(axis=0))
-    np.testing.assert_array_equal(u["max_x"], X.max(axis=0))
+    X = np.column_stack([rng.normal(size=300), np.full(300, 2.5), np.r_[np.zeros(150), np.ones(150)],
+                         np.r_[np.zeros(299), 1e-300]])
+    # column 3 is constant within each block of 150 but not across them; column 4 differs in one row only
+    assert suffstats.varying(X).tolist() == [True, False, True, True]
     (ra, na), (rb, nb) = _blocks(X, 150)
+    assert suffstats.varying(X[:150]).tolist() == [True, False, False, False]
+    u = _summed(X)
+    assert u["varies"].tolist() == [True, False, True, True] and u["first_x"][1] == 2.5
     new = suffstats.of_block(ra, None, na)
-    old = suffstats.of_block(rb, None, nb)[:suffstats.base_size(3)]   # as an earlier version stored it
+    old = suffstats.of_block(rb, None, nb)[:suffstats.base_size(4)]   # as an earlier version stored it
     mixed = blocks.from_bytes(suffstats.merge(blocks.to_bytes(new), blocks.to_bytes(old)))
-    assert mixed.size == suffstats.base_size(3)
+    assert mixed.size == suffstats.base_size(4)
     m = suffstats.unpack(mixed)
-    assert m["min_x"] is None and m["n"] == 300
+    assert m["varies"] is None and m["n"] == 300
     np.testing.assert_allclose(m["XtX"], X.T @ X, rtol=1e-12)
     with pytest.raises(ValueError, match="ragged"):
         suffstats.merge(blocks.to_bytes(new), blocks.to_bytes(suffstats.of_block(blocks.to_bytes(X[:5, :2]), None, 5)))
