@@ -87,7 +87,7 @@ def from_stats(n, XtX, sum_x, first_x, varies):
     mean[const] = first_x[const]
     M2[const, :] = 0.0
     M2[:, const] = 0.0
-    diag, raw = np.diag(M2)[~const], np.diag(XtX)[~const]
+    diag, raw = np.diag(M2)[varies], np.diag(XtX)[varies]
     if (diag <= 0).any() or (raw > MAX_CANCELLATION * diag).any():
         return None
     s = np.empty(_size(d))

@@ -49,8 +49,10 @@ def _choose_k(k, ratios, fname):
 def _covariances(plpy, schema, prep):
     """({group key: covariance state (pca.py)}, ms, "packing" or "pass"): from the statistics stored at
     packing when every group's serve (``pca.from_stats``), else from the covariance pass."""
-    got = suffstats_driver.by_group(plpy, schema, prep, passes.group_rows(plpy, prep))
-    if got is not None:
+    # the group totals by_group checks the sums against: read only when the statistics may be used
+    got = suffstats_driver.available(plpy, prep) and \
+        suffstats_driver.by_group(plpy, schema, prep, passes.group_rows(plpy, prep))
+    if got:
         sums, ms = got
         out = {}
         for key, summed in sums.items():
